@@ -1,0 +1,21 @@
+// The clock module's face: injectable clocks, instants, wall times in zones, deadlines, calendars.
+export { systemClock, createFixedClock, createOffsetClock, createManualClock, instant } from './clock.js';
+export type { Clock, ManualClock } from './clock.js';
+export {
+  instantFromMillis,
+  instantToMillis,
+  isInstant,
+  compareInstants,
+  isBefore,
+  isAfter,
+  maxInstant,
+  minInstant,
+  durationToMillis,
+  addDuration,
+  millisBetween,
+} from './instant.js';
+export type { Instant, DurationInput } from './instant.js';
+export { localDateTime, toInstant, toLocalDateTime, formatInZone, resolveZone, zoneOffsetMinutes } from './local-date-time.js';
+export type { LocalDateTime, Disambiguation, ToInstantOptions } from './local-date-time.js';
+export { instantSchema, parseInstant } from './instant-schema.js';
+export type { InstantSchemaOptions } from './instant-schema.js';

@@ -1,0 +1,195 @@
+// Wall times (no offset) and their only way to an instant: an explicit IANA zone and a DST policy.
+import { DateTime, IANAZone } from 'luxon';
+import { TimeError } from '../errors/time-error.js';
+import { instantFromMillis, instantToMillis, type Instant } from './instant.js';
+
+declare const localBrand: unique symbol;
+
+/**
+ * A wall-clock date and time with no zone, e.g. `2026-01-01T00:00` ("midnight, somewhere").
+ * It is not a point in time until {@link toInstant} gives it a zone.
+ */
+export type LocalDateTime = string & { readonly [localBrand]: 'LocalDateTime' };
+
+/** How to resolve a wall time that a DST change skipped (gap) or repeated (overlap). */
+export type Disambiguation = 'reject' | 'earlier' | 'later';
+
+/** Options for {@link toInstant}. */
+export interface ToInstantOptions {
+  /**
+   * What to do with a wall time in a DST gap or overlap. `earlier`/`later` follow Temporal:
+   * in a gap, `earlier` reads the time with the offset after the change and `later` with the one before.
+   * @default 'reject'
+   */
+  readonly disambiguation?: Disambiguation;
+}
+
+const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$/;
+
+interface LocalFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+function parseLocalFields(text: string): LocalFields | null {
+  const m = LOCAL_PATTERN.exec(text);
+  if (!m) return null;
+  const fields: LocalFields = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6] ?? 0),
+    millisecond: Number((m[7] ?? '0').padEnd(3, '0')),
+  };
+  // Round-trip through UTC to reject 2026-02-30 or 25:00.
+  const asUtc = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, fields.millisecond);
+  const back = new Date(asUtc);
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear undoes that.
+  if (fields.year < 100) back.setUTCFullYear(fields.year);
+  const ok =
+    back.getUTCFullYear() === fields.year &&
+    back.getUTCMonth() === fields.month - 1 &&
+    back.getUTCDate() === fields.day &&
+    back.getUTCHours() === fields.hour &&
+    back.getUTCMinutes() === fields.minute &&
+    back.getUTCSeconds() === fields.second;
+  return ok ? fields : null;
+}
+
+function fieldsToUtcMillis(f: LocalFields): number {
+  const d = new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.millisecond));
+  if (f.year < 100) d.setUTCFullYear(f.year);
+  return d.getTime();
+}
+
+function formatFields(f: LocalFields): string {
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  const base = `${String(f.year).padStart(4, '0')}-${p2(f.month)}-${p2(f.day)}T${p2(f.hour)}:${p2(f.minute)}:${p2(f.second)}`;
+  return f.millisecond === 0 ? base : `${base}.${String(f.millisecond).padStart(3, '0')}`;
+}
+
+/**
+ * Validates wall-time text (`YYYY-MM-DDTHH:mm[:ss[.SSS]]`, no offset) and returns it in
+ * canonical form (`YYYY-MM-DDTHH:mm:ss[.SSS]`).
+ * @throws TimeError `INVALID_LOCAL_DATE_TIME` for text with an offset or an impossible date.
+ */
+export function localDateTime(text: string): LocalDateTime {
+  const fields = parseLocalFields(text);
+  if (!fields) {
+    throw new TimeError(
+      'INVALID_LOCAL_DATE_TIME',
+      `"${text}" is not a wall time: expected YYYY-MM-DDTHH:mm[:ss] without an offset, and a real calendar date`,
+      { details: { value: text } },
+    );
+  }
+  return formatFields(fields) as LocalDateTime;
+}
+
+const zoneCache = new Map<string, IANAZone>();
+
+/**
+ * Resolves an IANA zone name (`Asia/Shanghai`, `America/New_York`, `UTC`).
+ * @throws TimeError `UNKNOWN_TIME_ZONE` for anything else, including abbreviations like `EST` or `CST`,
+ * which name no rules and caused more than one outage.
+ */
+export function resolveZone(zone: string): IANAZone {
+  const cached = zoneCache.get(zone);
+  if (cached) return cached;
+  // Abbreviations are ambiguous (CST is China, Cuba or US Central); only region names carry rules.
+  const looksLikeRegion = zone === 'UTC' || zone === 'Etc/UTC' || zone.includes('/');
+  if (!looksLikeRegion || !IANAZone.isValidZone(zone)) {
+    throw new TimeError(
+      'UNKNOWN_TIME_ZONE',
+      `Unknown time zone "${zone}": expected an IANA zone name such as "Asia/Shanghai" or "America/New_York"`,
+      { details: { zone } },
+    );
+  }
+  const resolved = IANAZone.create(zone);
+  zoneCache.set(zone, resolved);
+  return resolved;
+}
+
+/** Offset of `zone` from UTC at an instant, in minutes (e.g. 480 for Asia/Shanghai). */
+export function zoneOffsetMinutes(zone: string, at: Instant): number {
+  return resolveZone(zone).offset(instantToMillis(at));
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Turns a wall time in an IANA zone into an exact instant. The only door from wall time to
+ * instant in Ordo: there is no variant that uses the process time zone.
+ *
+ * @example toInstant(localDateTime('2026-01-01T00:00'), 'America/New_York') // 2026-01-01T05:00:00.000Z
+ * @throws TimeError `NONEXISTENT_LOCAL_TIME` (in a DST gap) or `AMBIGUOUS_LOCAL_TIME` (in an overlap)
+ * under the default `reject` policy; `UNKNOWN_TIME_ZONE`; `INVALID_LOCAL_DATE_TIME`.
+ */
+export function toInstant(local: LocalDateTime | string, zone: string, options: ToInstantOptions = {}): Instant {
+  const fields = parseLocalFields(local);
+  if (!fields) localDateTime(local); // throws the descriptive error
+  const f = fields as LocalFields;
+  const ianaZone = resolveZone(zone);
+  const disambiguation = options.disambiguation ?? 'reject';
+  const wall = fieldsToUtcMillis(f);
+
+  // Candidate offsets: whatever the zone used a day either side. A wall time is valid with an
+  // offset when reading it with that offset lands on an instant that has that same offset.
+  const before = ianaZone.offset(wall - DAY);
+  const after = ianaZone.offset(wall + DAY);
+  const offsets = before === after ? [before] : [before, after];
+  const valid = offsets
+    .map((offset) => wall - offset * 60_000)
+    .filter((candidate) => ianaZone.offset(candidate) * 60_000 === wall - candidate)
+    .sort((a, b) => a - b);
+
+  const shown = formatFields(f);
+  if (valid.length === 1) return instantFromMillis(valid[0] as number);
+  if (valid.length === 0 && offsets.length === 1) {
+    // A transition further than a day away (rare historical changes): trust the zone's own reading.
+    const direct = wall - ianaZone.offset(wall) * 60_000;
+    return instantFromMillis(direct);
+  }
+  if (valid.length === 0) {
+    if (disambiguation === 'reject') {
+      throw new TimeError(
+        'NONEXISTENT_LOCAL_TIME',
+        `${shown} does not exist in ${zone}: clocks skipped it (DST gap). Choose disambiguation 'earlier' or 'later', or a different time`,
+        { details: { zone, local: shown } },
+      );
+    }
+    // Temporal semantics: 'earlier' reads with the post-change offset, 'later' with the pre-change one.
+    const offset = disambiguation === 'earlier' ? after : before;
+    return instantFromMillis(wall - offset * 60_000);
+  }
+  if (disambiguation === 'reject') {
+    const [first, second] = valid as [number, number];
+    throw new TimeError(
+      'AMBIGUOUS_LOCAL_TIME',
+      `${shown} happens twice in ${zone} (DST overlap): at ${instantFromMillis(first)} and at ${instantFromMillis(second)}. Choose disambiguation 'earlier' or 'later'`,
+      { details: { zone, local: shown, earlier: instantFromMillis(first), later: instantFromMillis(second) } },
+    );
+  }
+  return instantFromMillis((disambiguation === 'earlier' ? valid[0] : valid[valid.length - 1]) as number);
+}
+
+/** The wall time an instant shows in a zone, e.g. `2025-12-31T19:00:00` in America/New_York. */
+export function toLocalDateTime(at: Instant, zone: string): LocalDateTime {
+  const dt = DateTime.fromMillis(instantToMillis(at), { zone: resolveZone(zone) });
+  return localDateTime(dt.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS").replace(/\.000$/, ''));
+}
+
+/**
+ * Formats an instant in a zone with its offset and zone name, e.g.
+ * `2025-12-31T19:00:00-05:00 [America/New_York]`: unambiguous for people and machines.
+ */
+export function formatInZone(at: Instant, zone: string): string {
+  const dt = DateTime.fromMillis(instantToMillis(at), { zone: resolveZone(zone) });
+  return `${dt.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ")} [${zone}]`;
+}

@@ -1,0 +1,21 @@
+// The errors module's face: the base class, one class per failure family, guards and masking.
+export { ORDO_ERROR_CODES } from './error-codes.js';
+export type { OrdoErrorCode } from './error-codes.js';
+export { OrdoError, isOrdoError, hasErrorCode } from './ordo-error.js';
+export type { OrdoErrorOptions } from './ordo-error.js';
+export { ValidationError, isValidationError, summarizeIssues } from './validation-error.js';
+export type { ValidationIssue } from './validation-error.js';
+export { TransitionError, isTransitionError } from './transition-error.js';
+export type { TransitionErrorCode } from './transition-error.js';
+export { ConcurrencyError, isConcurrencyError } from './concurrency-error.js';
+export { MoneyError, isMoneyError } from './money-error.js';
+export { TimeError, isTimeError } from './time-error.js';
+export type { TimeErrorCode } from './time-error.js';
+export { DefinitionError, isDefinitionError } from './definition-error.js';
+export type { DefinitionProblem } from './definition-error.js';
+export { StorageError, isStorageError } from './storage-error.js';
+export type { StorageErrorCode } from './storage-error.js';
+export { IdempotencyError, isIdempotencyError } from './idempotency-error.js';
+export { TransportError, isTransportError } from './transport-error.js';
+export { maskPhone, maskIdNumber, maskName, maskAddress, maskEmail, maskPersonalData } from './mask.js';
+export type { PersonalDataKind } from './mask.js';

@@ -1,0 +1,56 @@
+// Input that failed a schema: the zod-style list of issues, each with its path.
+import type { ZodError } from 'zod';
+import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
+
+/** One problem found in an input, in the shape zod uses. Messages never carry the value. */
+export interface ValidationIssue {
+  /** A short machine-readable kind, such as `invalid_type` or `too_small`. */
+  readonly code: string;
+  /** Where in the input the problem is, e.g. `['lines', 0, 'quantity']`. */
+  readonly path: readonly (string | number)[];
+  /** What was wrong, for people. */
+  readonly message: string;
+}
+
+/** Thrown (or returned by `safe*` functions) when input does not match its schema. */
+export class ValidationError extends OrdoError<'VALIDATION_FAILED'> {
+  /** Every problem found, not only the first. */
+  readonly issues: readonly ValidationIssue[];
+
+  constructor(subject: string, issues: readonly ValidationIssue[], options: OrdoErrorOptions = {}) {
+    super('VALIDATION_FAILED', `Invalid ${subject}: ${summarizeIssues(issues)}`, options);
+    this.name = 'ValidationError';
+    this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue, path: [...issue.path] })));
+  }
+
+  /** Converts a zod error; zod's messages describe types and bounds, never the input value. */
+  static fromZod(subject: string, error: ZodError): ValidationError {
+    const issues = error.issues.map((issue) => ({
+      code: issue.code,
+      path: issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)),
+      message: issue.message,
+    }));
+    return new ValidationError(subject, issues, { cause: error });
+  }
+}
+
+/** Renders issues as `path: message; path: message`, capped so a huge batch stays readable. */
+export function summarizeIssues(issues: readonly ValidationIssue[], max = 5): string {
+  const shown = issues.slice(0, max).map((issue) => {
+    const where = issue.path.length === 0 ? '(root)' : issue.path.join('.');
+    return `${where}: ${issue.message}`;
+  });
+  const more = issues.length > max ? `; and ${issues.length - max} more` : '';
+  return shown.join('; ') + more;
+}
+
+/** True for a {@link ValidationError}, also across realms. */
+export function isValidationError(value: unknown): value is ValidationError {
+  return (
+    value instanceof ValidationError ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { name?: unknown }).name === 'ValidationError' &&
+      Array.isArray((value as { issues?: unknown }).issues))
+  );
+}

@@ -1,0 +1,21 @@
+// Test runner configuration: `ordo` subpaths resolve to the sources, as users would import them.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^ordo\/adapters\/memory$/, replacement: src('adapters/memory.ts') },
+      { find: /^ordo\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^ordo$/, replacement: src('index.ts') },
+    ],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
