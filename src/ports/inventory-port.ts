@@ -1,0 +1,63 @@
+// Inventory per (warehouse, sku) and reservations that can never oversell.
+import type { Instant } from '../clock/instant.js';
+
+/** Stock of one SKU in one warehouse. `available = onHand - reserved`, never below zero. */
+export interface StockLevel {
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+  readonly updatedAt: Instant;
+}
+
+/** A request to hold units of one order line in one warehouse. */
+export interface ReservationRequest {
+  /** Unique; reserving again with the same id is a no-op that returns the existing reservation. */
+  readonly reservationId: string;
+  readonly orderId: string;
+  readonly lineId: string;
+  readonly warehouseId: string;
+  readonly sku: string;
+  readonly quantity: number;
+  /** Released automatically by `expireReservations` at or after this instant. */
+  readonly expiresAt?: Instant;
+}
+
+/** A reservation as stored. */
+export interface Reservation extends ReservationRequest {
+  readonly status: 'active' | 'released' | 'committed' | 'expired';
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+}
+
+/** The outcome of {@link InventoryStore.reserve}: all requests reserved, or none. */
+export type ReserveResult =
+  | { readonly ok: true; readonly reservations: readonly Reservation[] }
+  | {
+      readonly ok: false;
+      readonly reason: 'INSUFFICIENT_STOCK';
+      /** The first request that could not be met, and what was available for it. */
+      readonly warehouseId: string;
+      readonly sku: string;
+      readonly requested: number;
+      readonly available: number;
+    };
+
+/** Inventory and reservations. */
+export interface InventoryStore {
+  /** Sets on-hand stock (a count from the warehouse). Reserved units stay reserved. */
+  setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel>;
+  /** Stock of one SKU in one warehouse, or null when never set. */
+  getStock(warehouseId: string, sku: string): Promise<StockLevel | null>;
+  /** Reserves every request atomically, or none; safe under concurrent workers. */
+  reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult>;
+  /** Releases an active reservation; false when it is not active. */
+  release(reservationId: string, at: Instant): Promise<boolean>;
+  /** Turns an active reservation into a shipment: on-hand and reserved both drop. */
+  commitReservation(reservationId: string, at: Instant): Promise<boolean>;
+  /** Releases active reservations with `expiresAt <= now`; returns how many. */
+  expireReservations(now: Instant, limit?: number): Promise<number>;
+  /** Reservations of an order, in creation order. */
+  listReservations(orderId: string): Promise<Reservation[]>;
+}

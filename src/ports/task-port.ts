@@ -1,0 +1,55 @@
+// Scheduled tasks with leases: sync compensation and ops jobs, safe with several workers.
+import type { Instant } from '../clock/instant.js';
+import type { JsonValue } from './json.js';
+
+/** A task to run at or after `dueAt`. */
+export interface TaskInput {
+  /** The queue, e.g. `sync.compensation`. */
+  readonly queue: string;
+  /** Deduplication key within the queue: enqueueing a key that has an unfinished task is a no-op. */
+  readonly key: string;
+  readonly payload: JsonValue;
+  readonly dueAt: Instant;
+}
+
+/** A task as stored. */
+export interface Task extends TaskInput {
+  readonly id: string;
+  readonly status: 'pending' | 'leased' | 'completed' | 'dead';
+  readonly attempts: number;
+  /** When the first failure happened; retry windows (e.g. 72 h) count from here. */
+  readonly firstFailedAt?: Instant;
+  readonly lastError?: string;
+  readonly leaseOwner?: string;
+  readonly leaseUntil?: Instant;
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+}
+
+/** Options for {@link TaskStore.claim}. */
+export interface TaskClaimOptions {
+  readonly queue: string;
+  readonly owner: string;
+  /** Due-ness is decided with this instant from the caller's clock, never the database's `now()`. */
+  readonly now: Instant;
+  readonly leaseUntil: Instant;
+  readonly limit: number;
+}
+
+/** Scheduled task access. */
+export interface TaskStore {
+  /** Adds a task; returns the existing unfinished task with the same (queue, key) instead, if any. */
+  enqueue(task: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }>;
+  /** Leases due tasks (pending with `dueAt <= now`, or leased with an expired lease), earliest due first. */
+  claim(options: TaskClaimOptions): Promise<Task[]>;
+  /** Completes a leased task; false when the lease was lost. */
+  complete(id: string, owner: string, at: Instant): Promise<boolean>;
+  /** Records a failure and reschedules at `nextDueAt`; false when the lease was lost. */
+  fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean>;
+  /** Gives up on a leased task; false when the lease was lost. */
+  deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean>;
+  /** A task by id, or null. */
+  get(id: string): Promise<Task | null>;
+  /** Tasks of a queue by status, earliest due first. */
+  list(options: { readonly queue?: string; readonly status?: Task['status']; readonly limit?: number }): Promise<Task[]>;
+}
