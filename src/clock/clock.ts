@@ -8,6 +8,7 @@ import {
   type DurationInput,
   type Instant,
 } from './instant.js';
+import { parseOffsetDateTime } from './instant-schema.js';
 
 /**
  * The source of "now". Every Ordo function that needs the time takes one; nothing reads the
@@ -31,16 +32,17 @@ export interface ManualClock extends Clock {
 /** Accepts an instant, canonical or not, as ISO text with an offset or epoch milliseconds. */
 function toMillis(input: Instant | string | number, what: string): number {
   if (typeof input === 'number') return instantToMillis(instantFromMillis(input));
+  if (typeof input !== 'string') {
+    throw new TimeError('INVALID_INSTANT', `${what} must be ISO-8601 text or epoch milliseconds, got ${input === null ? 'null' : typeof input}`);
+  }
   if (isInstant(input)) return instantToMillis(input);
   // Only text that states its offset is exact; a bare wall time needs a zone (see toInstant).
-  if (!/(?:Z|[+-]\d{2}:?\d{2})$/i.test(input)) {
+  const millis = parseOffsetDateTime(input.trim());
+  if (millis !== null) return instantToMillis(instantFromMillis(millis));
+  if (/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]*)?$/.test(input.trim())) {
     throw new TimeError('INVALID_INSTANT', `${what} "${input}" has no offset: give "Z" or "+08:00", or convert a wall time with toInstant(local, zone)`);
   }
-  const millis = Date.parse(input);
-  if (Number.isNaN(millis)) {
-    throw new TimeError('INVALID_INSTANT', `${what} "${input}" is not an ISO-8601 instant`);
-  }
-  return instantToMillis(instantFromMillis(millis));
+  throw new TimeError('INVALID_INSTANT', `${what} "${input}" is not an ISO-8601 instant`);
 }
 
 /** The real time of this process, from `Date.now()`. */

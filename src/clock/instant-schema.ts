@@ -1,8 +1,9 @@
 // zod schemas for time at boundaries: instants must state their offset, unless a zone is supplied.
 import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, type Instant } from './instant.js';
-import { toInstant, type Disambiguation } from './local-date-time.js';
+import { DISAMBIGUATIONS, resolveZone, toInstant, wallTimeAsUtcMillis, type Disambiguation } from './local-date-time.js';
 
 /** Options for {@link instantSchema}. */
 export interface InstantSchemaOptions {
@@ -27,23 +28,53 @@ export interface InstantSchemaOptions {
 const WITH_OFFSET = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/;
 
-function parseWithOffset(text: string): number | null {
+/**
+ * @internal Epoch milliseconds of ISO-8601 text that states its offset (`Z`, `+08:00`, `+0800`,
+ * `+08`), or null. Stricter than `Date.parse`, which rolls 2026-02-30 over to March 2, reads
+ * `T24:00` as the next day and accepts RFC 2822 prose.
+ */
+export function parseOffsetDateTime(text: string): number | null {
   const m = WITH_OFFSET.exec(text);
   if (!m) return null;
-  const [, date, time = '', rawOffset = 'Z'] = m;
-  // Normalise "+08", "+0800" to "+08:00" and trim sub-millisecond digits, then let Date parse it.
-  let offset = rawOffset.toUpperCase();
-  if (offset !== 'Z') offset = offset.length === 3 ? `${offset}:00` : offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset;
+  const [, date = '', time = '', rawOffset = 'Z'] = m;
+  let offsetMillis = 0;
+  if (rawOffset.toUpperCase() !== 'Z') {
+    const digits = rawOffset.slice(1).replace(':', '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2) || '0');
+    if (hours > 18 || minutes > 59) return null;
+    offsetMillis = (rawOffset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  }
+  // Sub-millisecond digits are truncated: instants have millisecond precision.
   const [hms = '', frac] = time.split('.');
-  const fullTime = hms.length === 5 ? `${hms}:00` : hms;
-  const millis = Date.parse(`${date}T${fullTime}${frac ? `.${frac.slice(0, 3).padEnd(3, '0')}` : ''}${offset}`);
-  return Number.isNaN(millis) ? null : millis;
+  const wall = `${date}T${hms}${frac ? `.${frac.slice(0, 3)}` : ''}`;
+  const wallMillis = wallTimeAsUtcMillis(wall); // null for an impossible date or time of day
+  return wallMillis === null ? null : wallMillis - offsetMillis;
+}
+
+function validateOptions(options: InstantSchemaOptions): void {
+  const issues: { code: string; path: string[]; message: string }[] = [];
+  if (options.zone !== undefined) {
+    try {
+      resolveZone(options.zone);
+    } catch (error) {
+      issues.push({ code: 'invalid_value', path: ['zone'], message: (error as Error).message });
+    }
+  }
+  if (options.disambiguation !== undefined && !(DISAMBIGUATIONS as readonly string[]).includes(options.disambiguation)) {
+    issues.push({ code: 'invalid_value', path: ['disambiguation'], message: `Expected one of ${DISAMBIGUATIONS.join(', ')}` });
+  }
+  if (options.allowEpochMillis !== undefined && typeof options.allowEpochMillis !== 'boolean') {
+    issues.push({ code: 'invalid_type', path: ['allowEpochMillis'], message: 'Expected a boolean' });
+  }
+  if (issues.length > 0) throw new ValidationError('instant options', issues);
 }
 
 /**
  * Parses an instant from boundary input: ISO-8601 with `Z` or an explicit offset, epoch
  * milliseconds, or (only when `zone` is given) an offset-less wall time in that zone.
  * @throws TimeError `INVALID_INSTANT` (and the zone errors of `toInstant`).
+ * @example parseInstant('2026-06-18T10:00:00+0800') // '2026-06-18T02:00:00.000Z'
  */
 export function parseInstant(input: string | number, options: InstantSchemaOptions = {}): Instant {
   if (typeof input === 'number') {
@@ -52,8 +83,11 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
     }
     return instantFromMillis(input);
   }
+  if (typeof input !== 'string') {
+    throw new TimeError('INVALID_INSTANT', `Expected ISO-8601 text or epoch milliseconds, got ${input === null ? 'null' : typeof input}`);
+  }
   const text = input.trim();
-  const millis = parseWithOffset(text);
+  const millis = parseOffsetDateTime(text);
   if (millis !== null) return instantFromMillis(millis);
   if (WITHOUT_OFFSET.test(text)) {
     if (options.zone === undefined) {
@@ -70,11 +104,15 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
 
 /**
  * A zod schema that accepts boundary time input and outputs a canonical {@link Instant}.
+ * Rejected values become a zod issue with `params.ordoCode` (e.g. `INVALID_INSTANT`).
+ * @throws ValidationError when the options themselves are wrong (unknown zone or policy).
  * @example
  * instantSchema().parse('2026-01-01T00:00:00-05:00') // '2026-01-01T05:00:00.000Z'
  * instantSchema({ zone: 'Asia/Shanghai' }).parse('2026-06-18 10:00:00') // '2026-06-18T02:00:00.000Z'
  */
 export function instantSchema(options: InstantSchemaOptions = {}): z.ZodType<Instant, string | number> {
+  // A misspelt zone should fail where the schema is built, not on the first offset-less payload.
+  validateOptions(options);
   return z.union([z.string(), z.number()]).transform((value, ctx): Instant => {
     try {
       return parseInstant(value, options);

@@ -35,7 +35,10 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** True when `value` is an instant in Ordo's canonical form. */
 export function isInstant(value: unknown): value is Instant {
-  return typeof value === 'string' && CANONICAL.test(value) && !Number.isNaN(Date.parse(value));
+  if (typeof value !== 'string' || !CANONICAL.test(value)) return false;
+  // Date.parse rolls 2026-02-30 over to March 2, so only an exact round trip proves the text canonical.
+  const millis = Date.parse(value);
+  return !Number.isNaN(millis) && millis >= MIN_MILLIS && millis <= MAX_MILLIS && new Date(millis).toISOString() === value;
 }
 
 /**
@@ -108,9 +111,15 @@ export function durationToMillis(duration: DurationInput): number {
   return millis;
 }
 
+const CALENDAR_UNITS = new Set(['years', 'year', 'quarters', 'quarter', 'months', 'month']);
+
 function safeFromObject(duration: Exclude<DurationInput, number | string>): Duration {
+  if (typeof duration !== 'object' || duration === null) return Duration.invalid('not an object');
   const allowed = new Set(['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds']);
   for (const [key, value] of Object.entries(duration)) {
+    if (CALENDAR_UNITS.has(key)) {
+      throw new TimeError('INVALID_DURATION', `Durations with months or years have no fixed length: ${JSON.stringify(duration)}`);
+    }
     if (!allowed.has(key) || typeof value !== 'number' || !Number.isFinite(value)) {
       return Duration.invalid(`unsupported unit ${key}`);
     }

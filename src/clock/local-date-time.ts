@@ -1,6 +1,7 @@
 // Wall times (no offset) and their only way to an instant: an explicit IANA zone and a DST policy.
 import { DateTime, IANAZone } from 'luxon';
 import { TimeError } from '../errors/time-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, instantToMillis, type Instant } from './instant.js';
 
 declare const localBrand: unique symbol;
@@ -11,14 +12,25 @@ declare const localBrand: unique symbol;
  */
 export type LocalDateTime = string & { readonly [localBrand]: 'LocalDateTime' };
 
-/** How to resolve a wall time that a DST change skipped (gap) or repeated (overlap). */
-export type Disambiguation = 'reject' | 'earlier' | 'later';
+/**
+ * The DST policies, for a wall time that a DST change skipped (gap) or repeated (overlap):
+ * - `reject`: throw `NONEXISTENT_LOCAL_TIME` / `AMBIGUOUS_LOCAL_TIME`;
+ * - `earlier` / `later`: pick the earlier or later reading (as Temporal does);
+ * - `compatible`: `later` in a gap and `earlier` in an overlap, so the result is never before
+ *   the wall time's first occurrence (Temporal's and java.time's default; used for schedules).
+ */
+export const DISAMBIGUATIONS = ['reject', 'earlier', 'later', 'compatible'] as const;
+
+/** How to resolve a wall time that a DST change skipped (gap) or repeated (overlap); see {@link DISAMBIGUATIONS}. */
+export type Disambiguation = (typeof DISAMBIGUATIONS)[number];
 
 /** Options for {@link toInstant}. */
 export interface ToInstantOptions {
   /**
    * What to do with a wall time in a DST gap or overlap. `earlier`/`later` follow Temporal:
-   * in a gap, `earlier` reads the time with the offset after the change and `later` with the one before.
+   * in a gap, `earlier` reads the time with the offset after the change and `later` with the one
+   * before (so 02:30 in New York's spring gap is 01:30 EST or 03:30 EDT); `compatible` is
+   * `later` in a gap and `earlier` in an overlap.
    * @default 'reject'
    */
   readonly disambiguation?: Disambiguation;
@@ -49,10 +61,7 @@ function parseLocalFields(text: string): LocalFields | null {
     millisecond: Number((m[7] ?? '0').padEnd(3, '0')),
   };
   // Round-trip through UTC to reject 2026-02-30 or 25:00.
-  const asUtc = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second, fields.millisecond);
-  const back = new Date(asUtc);
-  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear undoes that.
-  if (fields.year < 100) back.setUTCFullYear(fields.year);
+  const back = new Date(fieldsToUtcMillis(fields));
   const ok =
     back.getUTCFullYear() === fields.year &&
     back.getUTCMonth() === fields.month - 1 &&
@@ -64,9 +73,17 @@ function parseLocalFields(text: string): LocalFields | null {
 }
 
 function fieldsToUtcMillis(f: LocalFields): number {
-  const d = new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second, f.millisecond));
-  if (f.year < 100) d.setUTCFullYear(f.year);
+  // Date.UTC maps years 0-99 to 1900-1999, so set the full date explicitly (also keeps 0004-02-29).
+  const d = new Date(0);
+  d.setUTCFullYear(f.year, f.month - 1, f.day);
+  d.setUTCHours(f.hour, f.minute, f.second, f.millisecond);
   return d.getTime();
+}
+
+/** @internal Milliseconds of a wall time read as if it were UTC, or null for impossible text. */
+export function wallTimeAsUtcMillis(text: string): number | null {
+  const fields = parseLocalFields(text);
+  return fields ? fieldsToUtcMillis(fields) : null;
 }
 
 function formatFields(f: LocalFields): string {
@@ -124,6 +141,14 @@ export function zoneOffsetMinutes(zone: string, at: Instant): number {
 const DAY = 86_400_000;
 
 /**
+ * Offset in whole milliseconds. Luxon returns fractional minutes for historical local mean time
+ * (Asia/Kolkata used +05:21:10 until 1906), and float products would make non-integer instants.
+ */
+function offsetMillis(zone: IANAZone, at: number): number {
+  return Math.round(zone.offset(at) * 60_000);
+}
+
+/**
  * Turns a wall time in an IANA zone into an exact instant. The only door from wall time to
  * instant in Ordo: there is no variant that uses the process time zone.
  *
@@ -137,24 +162,28 @@ export function toInstant(local: LocalDateTime | string, zone: string, options: 
   const f = fields as LocalFields;
   const ianaZone = resolveZone(zone);
   const disambiguation = options.disambiguation ?? 'reject';
+  if (!(DISAMBIGUATIONS as readonly string[]).includes(disambiguation)) {
+    throw new ValidationError('toInstant options', [
+      { code: 'invalid_value', path: ['disambiguation'], message: `Expected one of ${DISAMBIGUATIONS.join(', ')}` },
+    ]);
+  }
   const wall = fieldsToUtcMillis(f);
 
-  // Candidate offsets: whatever the zone used a day either side. A wall time is valid with an
-  // offset when reading it with that offset lands on an instant that has that same offset.
-  const before = ianaZone.offset(wall - DAY);
-  const after = ianaZone.offset(wall + DAY);
-  const offsets = before === after ? [before] : [before, after];
-  const valid = offsets
-    .map((offset) => wall - offset * 60_000)
-    .filter((candidate) => ianaZone.offset(candidate) * 60_000 === wall - candidate)
-    .sort((a, b) => a - b);
+  // Candidate offsets: whatever the zone used a day either side (and at the wall time read as
+  // UTC, for zones that changed twice within two days). A wall time is valid with an offset when
+  // reading it with that offset lands on an instant that has that same offset.
+  const before = offsetMillis(ianaZone, wall - DAY);
+  const after = offsetMillis(ianaZone, wall + DAY);
+  const offsets = [...new Set([before, after, offsetMillis(ianaZone, wall)])];
+  const valid = [
+    ...new Set(offsets.map((offset) => wall - offset).filter((candidate) => offsetMillis(ianaZone, candidate) === wall - candidate)),
+  ].sort((a, b) => a - b);
 
   const shown = formatFields(f);
   if (valid.length === 1) return instantFromMillis(valid[0] as number);
-  if (valid.length === 0 && offsets.length === 1) {
+  if (valid.length === 0 && before === after) {
     // A transition further than a day away (rare historical changes): trust the zone's own reading.
-    const direct = wall - ianaZone.offset(wall) * 60_000;
-    return instantFromMillis(direct);
+    return instantFromMillis(wall - offsetMillis(ianaZone, wall));
   }
   if (valid.length === 0) {
     if (disambiguation === 'reject') {
@@ -166,7 +195,7 @@ export function toInstant(local: LocalDateTime | string, zone: string, options: 
     }
     // Temporal semantics: 'earlier' reads with the post-change offset, 'later' with the pre-change one.
     const offset = disambiguation === 'earlier' ? after : before;
-    return instantFromMillis(wall - offset * 60_000);
+    return instantFromMillis(wall - offset);
   }
   if (disambiguation === 'reject') {
     const [first, second] = valid as [number, number];
@@ -176,7 +205,8 @@ export function toInstant(local: LocalDateTime | string, zone: string, options: 
       { details: { zone, local: shown, earlier: instantFromMillis(first), later: instantFromMillis(second) } },
     );
   }
-  return instantFromMillis((disambiguation === 'earlier' ? valid[0] : valid[valid.length - 1]) as number);
+  const pickEarlier = disambiguation === 'earlier' || disambiguation === 'compatible';
+  return instantFromMillis((pickEarlier ? valid[0] : valid[valid.length - 1]) as number);
 }
 
 /** The wall time an instant shows in a zone, e.g. `2025-12-31T19:00:00` in America/New_York. */
