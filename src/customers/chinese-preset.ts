@@ -1,0 +1,108 @@
+// The Chinese retail preset: fields, comparators, the seed's evidence weights and blocking keys.
+import type { Customer, CustomerInput } from '../model/customer.js';
+import { maskAddress, maskEmail, maskIdNumber, maskName, maskPhone } from '../errors/mask.js';
+import type { NormalisedAddress } from './address.js';
+import { matchField, type BlockingRule, type CustomerMatcherConfig, type EvidenceRule, type MatchField } from './matcher.js';
+import { normaliseCustomer, type NormaliseCustomerOptions, type NormalisedCustomer } from './normalise-customer.js';
+import { jaroWinkler, levenshteinSimilarity } from './similarity.js';
+
+/**
+ * The seed's evidence weights: the probability that two profiles sharing this evidence are one
+ * person. `email` and `payment account` are additions of Ordo, not from the seed.
+ */
+export const CHINESE_RETAIL_EVIDENCE: readonly EvidenceRule[] = Object.freeze([
+  { name: 'same phone', fields: ['phone'], probability: 0.9 },
+  { name: 'same ID number', fields: ['idNumber'], probability: 0.95 },
+  { name: 'same address + name', fields: ['address', 'name'], probability: 0.7 },
+  { name: 'same payment real name', fields: ['realName'], probability: 0.8 },
+  { name: 'same device id', fields: ['deviceId'], probability: 0.4 },
+  { name: 'same email', fields: ['email'], probability: 0.9 },
+  { name: 'same payment account', fields: ['paymentAccount'], probability: 0.9 },
+]);
+
+const isCjkKey = (s: string): boolean => s.length > 0 && s.charCodeAt(0) >= 0x2e80;
+
+/**
+ * Name similarity: edit similarity for Chinese names (one edit in a three-character name is
+ * 0.67, in a two-character name 0.5, since 王伟 and 王芳 are usually two people); Jaro-Winkler
+ * rescaled so 0.9 maps to 0.6 for Latin names; NaN across scripts (no transliteration).
+ */
+export function nameSimilarity(a: string, b: string): number {
+  const cjk = isCjkKey(a);
+  if (cjk !== isCjkKey(b)) return Number.NaN;
+  if (cjk) return levenshteinSimilarity(a, b);
+  return Math.max(0, (jaroWinkler(a, b) - 0.75) / 0.25);
+}
+
+const DOOR_NUMBER = /\d+$/;
+
+/**
+ * Address similarity: 0 when cities or districts are both known and differ; otherwise the edit
+ * similarity of the road names, halved when door numbers differ.
+ */
+export function addressSimilarity(a: NormalisedAddress, b: NormalisedAddress): number {
+  if (a.city !== undefined && b.city !== undefined && a.city !== b.city) return 0;
+  if (a.district !== undefined && b.district !== undefined && a.district !== b.district) return 0;
+  if (a.streetKey.length === 0 || b.streetKey.length === 0) return Number.NaN;
+  const na = DOOR_NUMBER.exec(a.streetKey)?.[0] ?? '';
+  const nb = DOOR_NUMBER.exec(b.streetKey)?.[0] ?? '';
+  const road = levenshteinSimilarity(a.streetKey.slice(0, a.streetKey.length - na.length), b.streetKey.slice(0, b.streetKey.length - nb.length));
+  return na === nb ? road : road * 0.5;
+}
+
+const maskAddressValue = (a: NormalisedAddress): string => maskAddress(`${a.province ?? ''}${a.city ?? ''}${a.district ?? ''}${a.street}`);
+const one = (v: string | undefined): readonly string[] => (v === undefined ? [] : [v]);
+
+/** The preset's fields over {@link NormalisedCustomer}. */
+export const CHINESE_RETAIL_FIELDS: readonly MatchField<NormalisedCustomer, unknown>[] = Object.freeze([
+  matchField<NormalisedCustomer, string>({ name: 'phone', values: (c) => c.phones, mask: maskPhone, block: true, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'idNumber', values: (c) => one(c.idNumber), mask: maskIdNumber, block: true, identity: true, disagreement: 3 }),
+  matchField<NormalisedCustomer, string>({ name: 'name', values: (c) => c.names, similarity: nameSimilarity, closeAt: 0.6, mask: maskName, disagreement: 1.2 }),
+  matchField<NormalisedCustomer, NormalisedAddress>({ name: 'address', values: (c) => c.addresses, key: (a) => a.key, similarity: addressSimilarity, closeAt: 0.75, mask: maskAddressValue }),
+  matchField<NormalisedCustomer, string>({ name: 'realName', values: (c) => c.realNames, mask: maskName, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'deviceId', values: (c) => c.deviceIds, mask: (v) => `${v.slice(0, 4)}****`, block: true, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'email', values: (c) => c.emails, mask: maskEmail, block: true, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'paymentAccount', values: (c) => c.paymentAccounts, mask: (v) => `${v.slice(0, v.indexOf(':') + 1)}****`, block: true, frequencyAdjusted: true }),
+]);
+
+/** Blocking keys beyond the per-field ones: name with city and district, and the household address. */
+export const CHINESE_RETAIL_BLOCKING: readonly BlockingRule<NormalisedCustomer>[] = Object.freeze([
+  {
+    name: 'name-district',
+    keys: (c: NormalisedCustomer) => {
+      const keys: string[] = [];
+      for (const name of c.names.length > 0 ? [...c.names, ...c.realNames] : c.realNames) {
+        for (const a of c.addresses) if (a.city !== undefined) keys.push(`${name}|${a.city}|${a.district ?? ''}`);
+      }
+      return keys;
+    },
+  },
+  { name: 'address', keys: (c: NormalisedCustomer) => c.addresses.filter((a) => a.streetKey.length > 0 && a.city !== undefined).map((a) => a.key) },
+]);
+
+/** Options of {@link chineseRetailPreset}. */
+export interface ChineseRetailPresetOptions {
+  /** Options passed to every normaliser. */
+  readonly normalise?: NormaliseCustomerOptions;
+}
+
+/**
+ * The Chinese retail configuration: the seed's evidence (phone 0.90, ID 0.95, address + name
+ * 0.70, payment real name 0.80, device 0.40) combined by noisy-or, a different valid ID number
+ * as a conflict, a clearly different name as counter-evidence, threshold 0.85 (one strong
+ * identifier suffices; weaker ones need corroboration).
+ * @example const matcher = createCustomerMatcher(chineseRetailPreset());
+ */
+export function chineseRetailPreset(options: ChineseRetailPresetOptions = {}): CustomerMatcherConfig<Customer | CustomerInput, NormalisedCustomer> {
+  const normalise = options.normalise ?? {};
+  return {
+    prepare: (customer) => normaliseCustomer(customer, normalise),
+    id: (c) => c.id,
+    fields: CHINESE_RETAIL_FIELDS,
+    evidence: CHINESE_RETAIL_EVIDENCE,
+    blocking: CHINESE_RETAIL_BLOCKING,
+    mode: 'evidence',
+    threshold: 0.85,
+    commonValueAt: 5,
+  };
+}
