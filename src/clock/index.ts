@@ -15,7 +15,40 @@ export {
   millisBetween,
 } from './instant.js';
 export type { Instant, DurationInput } from './instant.js';
-export { localDateTime, toInstant, toLocalDateTime, formatInZone, resolveZone, zoneOffsetMinutes } from './local-date-time.js';
+export {
+  DISAMBIGUATIONS,
+  localDateTime,
+  toInstant,
+  toLocalDateTime,
+  formatInZone,
+  resolveZone,
+  zoneOffsetMinutes,
+} from './local-date-time.js';
 export type { LocalDateTime, Disambiguation, ToInstantOptions } from './local-date-time.js';
 export { instantSchema, parseInstant } from './instant-schema.js';
 export type { InstantSchemaOptions } from './instant-schema.js';
+export {
+  WINDOW_STATES,
+  createDeadline,
+  isDeadlinePassed,
+  timeUntilDeadline,
+  describeDeadline,
+  createTimeWindow,
+  isWithinWindow,
+  windowState,
+  describeTimeWindow,
+  deadlineSchema,
+  timeWindowSchema,
+} from './deadline.js';
+export type { Deadline, DeadlineOptions, DeadlineDefinition, TimeWindow, TimeWindowDefinition, WindowState } from './deadline.js';
+export { WEEKDAYS, createBusinessCalendar, businessCalendarConfigSchema } from './business-calendar.js';
+export type {
+  Weekday,
+  WorkingInterval,
+  WorkingHours,
+  ExtraWorkingDay,
+  BusinessCalendarConfig,
+  NormalizedBusinessCalendarConfig,
+  WorkingSpan,
+  BusinessCalendar,
+} from './business-calendar.js';
