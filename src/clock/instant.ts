@@ -97,7 +97,11 @@ export function durationToMillis(duration: DurationInput): number {
     }
     return duration;
   }
-  const parsed = typeof duration === 'string' ? Duration.fromISO(duration) : safeFromObject(duration);
+  // Luxon reads a bare "P" or "PT" as zero; ISO 8601 requires at least one component.
+  const parsed =
+    typeof duration === 'string'
+      ? /\d/.test(duration) ? Duration.fromISO(duration) : Duration.invalid('no components')
+      : safeFromObject(duration);
   if (!parsed.isValid) {
     throw new TimeError('INVALID_DURATION', `Not a duration: ${JSON.stringify(duration)} (expected e.g. "PT15M" or { minutes: 15 })`);
   }
