@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  ConcurrencyError,
+  OrdoError,
+  StorageError,
+  TransitionError,
+  ValidationError,
+  hasErrorCode,
+  isConcurrencyError,
+  isOrdoError,
+  isValidationError,
+  maskAddress,
+  maskEmail,
+  maskIdNumber,
+  maskName,
+  maskPhone,
+} from '../../src/errors/index.js';
+
+describe('OrdoError', () => {
+  it('carries a stable code, a name and the cause', () => {
+    const cause = new Error('driver said no');
+    const error = new StorageError('STORAGE_UNAVAILABLE', { operation: 'commit', message: 'connection refused', hint: 'is PostgreSQL running?' }, { cause });
+    expect(error).toBeInstanceOf(OrdoError);
+    expect(error.code).toBe('STORAGE_UNAVAILABLE');
+    expect(error.name).toBe('StorageError');
+    expect(error.cause).toBe(cause);
+    expect(error.message).toContain('hint: is PostgreSQL running?');
+    expect(error.toJSON()).toMatchObject({ name: 'StorageError', code: 'STORAGE_UNAVAILABLE' });
+  });
+
+  it('type guards recognise errors that crossed a realm (plain objects with the right name)', () => {
+    const foreign = { name: 'ConcurrencyError', code: 'CONCURRENCY_CONFLICT', message: 'stale' };
+    expect(isOrdoError(foreign)).toBe(true);
+    expect(isConcurrencyError(foreign)).toBe(true);
+    expect(isOrdoError({ name: 'Error', code: 'X' })).toBe(false);
+    expect(isOrdoError(new Error('plain'))).toBe(false);
+    expect(isOrdoError(null)).toBe(false);
+  });
+
+  it('hasErrorCode narrows to one code', () => {
+    const error = new ConcurrencyError({ entity: 'order', id: 'o1', expectedVersion: 3, actualVersion: 4 });
+    expect(hasErrorCode(error, 'CONCURRENCY_CONFLICT')).toBe(true);
+    expect(hasErrorCode(error, 'DUPLICATE_KEY')).toBe(false);
+    expect(error.message).toBe('Stale write to order o1: expected version 3 but found version 4; re-read and re-apply');
+  });
+
+  it('TransitionError names the status and the event', () => {
+    const error = new TransitionError('ILLEGAL_TRANSITION', { orderId: 'o1', status: 'shipped', event: 'cancel' });
+    expect(error.message).toContain('"cancel"');
+    expect(error.message).toContain('"shipped"');
+    expect(error.details).toMatchObject({ status: 'shipped', event: 'cancel' });
+  });
+});
+
+describe('ValidationError', () => {
+  it('converts zod issues with their paths and never includes the input value', () => {
+    const schema = z.object({ phone: z.number(), lines: z.array(z.object({ quantity: z.number().int() })) });
+    const result = schema.safeParse({ phone: '13812345678', lines: [{ quantity: 1.5 }] });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const error = ValidationError.fromZod('order', result.error);
+    expect(isValidationError(error)).toBe(true);
+    expect(error.issues.map((i) => i.path)).toEqual([['phone'], ['lines', 0, 'quantity']]);
+    expect(error.message).not.toContain('13812345678');
+    expect(error.message).toContain('lines.0.quantity');
+  });
+
+  it('summarises long issue lists', () => {
+    const issues = Array.from({ length: 12 }, (_, i) => ({ code: 'custom', path: ['items', i], message: 'bad' }));
+    expect(new ValidationError('batch', issues).message).toContain('and 7 more');
+  });
+});
+
+describe('masking personal data', () => {
+  it('masks phones, keeping the head and the last four digits', () => {
+    expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhone('+8613812345678')).toBe('+86138****5678');
+    expect(maskPhone('123')).toBe('***');
+  });
+  it('masks ID numbers, names, addresses and emails', () => {
+    expect(maskIdNumber('11010519491231002X')).toBe('11**************2X');
+    expect(maskName('张三丰')).toBe('张**');
+    expect(maskName('Li Lei')).toBe('L* ***');
+    expect(maskAddress('浙江省杭州市西湖区文三路100号')).toBe('浙江省杭************');
+    expect(maskEmail('li.lei@example.com')).toBe('l*****@example.com');
+  });
+});
