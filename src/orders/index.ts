@@ -13,3 +13,70 @@ export {
 export type { Order, OrderLine, OrderTotals, OrderPayment, Shipment, HistoryEntry } from './order.js';
 export { createOrder, createOrderInputSchema } from './create-order.js';
 export type { CreateOrderInput, CreateOrderContext } from './create-order.js';
+export { ORDER_EVENT_TYPES } from './order-events.js';
+export type {
+  OrderEventType,
+  OrderEventBase,
+  AnyOrderEvent,
+  CustomOrderEvent,
+  DefaultOrderEvent,
+  LineQuantity,
+  LineAllocation,
+  PayEvent,
+  HoldEvent,
+  ApproveEvent,
+  RejectEvent,
+  AllocateEvent,
+  StartPickingEvent,
+  PackEvent,
+  ShipEvent,
+  DeliverEvent,
+  CompleteEvent,
+  CancelEvent,
+  RequestReturnEvent,
+  ReceiveReturnEvent,
+  RefundEvent,
+  FlagExceptionEvent,
+  ResolveExceptionEvent,
+} from './order-events.js';
+export { createOrderMachine } from './order-machine.js';
+export { DEFAULT_ORDER_LIFECYCLE } from './default-order-lifecycle.js';
+export { DEFAULT_ORDER_GUARD_NAMES, DEFAULT_ORDER_GUARDS } from './order-guards.js';
+export type {
+  OrderMachine,
+  OrderMachineDefinition,
+  OrderMachineBase,
+  OrderMachineHooks,
+  OrderStatusSpec,
+  OrderEventSpec,
+  OrderTransitionSpec,
+  OrderGuardFn,
+  OrderGuardSpec,
+  OrderPatch,
+  DefaultOrderGuardName,
+  GuardVerdictValue,
+  GuardVerdict,
+  TransitionContext,
+  TransitionChange,
+  TransitionResult,
+  ApplyResult,
+  NextEvent,
+  EventInfo,
+  TransitionInfo,
+  MachineStatus,
+  MachineEvent,
+  MachineGuard,
+} from './order-machine-types.js';
+export { effectsToOutbox } from './order-effects.js';
+export type {
+  OrderEffect,
+  DefaultOrderEffect,
+  StatusChangedEffect,
+  PaymentRecordedEffect,
+  ReleaseReservationsEffect,
+  CommitReservationsEffect,
+  ReturnRequestedEffect,
+  ReturnReceivedEffect,
+  RefundPaymentEffect,
+  EffectsToOutboxOptions,
+} from './order-effects.js';

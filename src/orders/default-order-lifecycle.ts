@@ -1,0 +1,257 @@
+// The default order lifecycle as a definition: statuses, events, transitions, data changes and effects.
+import type { Instant } from '../clock/instant.js';
+import { addMoney } from '../money/money.js';
+import type { OrderEffect } from './order-effects.js';
+import type {
+  AllocateEvent,
+  AnyOrderEvent,
+  LineAllocation,
+  LineQuantity,
+  OrderEventType,
+  PayEvent,
+  ReceiveReturnEvent,
+  RefundEvent,
+  RequestReturnEvent,
+  ShipEvent,
+} from './order-events.js';
+import { DEFAULT_ORDER_GUARDS, type DEFAULT_ORDER_GUARD_NAMES } from './order-guards.js';
+import type { OrderEventSpec, OrderPatch, OrderStatusSpec, TransitionChange } from './order-machine-types.js';
+import { ORDER_STATUS_DEFINITIONS, type OrderStatus } from './order-statuses.js';
+import type { Order, OrderLine, Shipment } from './order.js';
+
+type Guard = (typeof DEFAULT_ORDER_GUARD_NAMES)[number];
+type EventSpec = OrderEventSpec<OrderStatus, Guard>;
+
+function applyPay(order: Order<string>, event: AnyOrderEvent): OrderPatch {
+  const pay = event as unknown as PayEvent;
+  const amount = pay.amount ?? { amount: order.totals.total.amount - order.payment.paid.amount, currency: order.currency };
+  const method = pay.method ?? order.payment.method;
+  return {
+    payment: {
+      paid: addMoney(order.payment.paid, amount),
+      refunded: order.payment.refunded,
+      ...(method === undefined ? {} : { method }),
+    },
+  };
+}
+
+function applyAllocate(order: Order<string>, event: AnyOrderEvent): OrderPatch {
+  const allocations = (event as unknown as AllocateEvent).allocations;
+  const lines = order.lines.map((line): OrderLine => {
+    const mine: { warehouseId: string; quantity: number }[] = [];
+    for (const item of allocations) {
+      if (item.lineId !== line.lineId) continue;
+      const same = mine.find((a) => a.warehouseId === item.warehouseId);
+      if (same) same.quantity += item.quantity;
+      else mine.push({ warehouseId: item.warehouseId, quantity: item.quantity });
+    }
+    return mine.length === 0 ? line : { ...line, allocations: mine };
+  });
+  return { lines };
+}
+
+/** Adds quantities to one counter of the named lines, copying only the lines that change. */
+function addToLines(order: Order<string>, items: readonly LineQuantity[], field: 'shippedQuantity' | 'returnedQuantity'): OrderLine[] {
+  const lines = order.lines.slice();
+  for (const item of items) {
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as OrderLine;
+      if (line.lineId !== item.lineId) continue;
+      lines[i] = field === 'shippedQuantity'
+        ? { ...line, shippedQuantity: line.shippedQuantity + item.quantity }
+        : { ...line, returnedQuantity: line.returnedQuantity + item.quantity };
+      break;
+    }
+  }
+  return lines;
+}
+
+function applyShip(order: Order<string>, event: AnyOrderEvent, at: Instant): OrderPatch {
+  const ship = event as unknown as ShipEvent;
+  const shipment: Shipment = {
+    shipmentId: ship.shipmentId,
+    ...(ship.warehouseId === undefined ? {} : { warehouseId: ship.warehouseId }),
+    ...(ship.carrier === undefined ? {} : { carrier: ship.carrier }),
+    ...(ship.trackingNumber === undefined ? {} : { trackingNumber: ship.trackingNumber }),
+    lines: ship.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+    shippedAt: at,
+  };
+  const shipments = order.shipments.slice();
+  shipments.push(shipment);
+  return { lines: addToLines(order, ship.lines, 'shippedQuantity'), shipments };
+}
+
+function chooseShipTarget(next: Order<string>): OrderStatus {
+  for (const line of next.lines) if (line.shippedQuantity < line.quantity) return 'partially_shipped';
+  return 'shipped';
+}
+
+function applyReceiveReturn(order: Order<string>, event: AnyOrderEvent): OrderPatch {
+  return { lines: addToLines(order, (event as unknown as ReceiveReturnEvent).lines, 'returnedQuantity') };
+}
+
+function applyRefund(order: Order<string>, event: AnyOrderEvent): OrderPatch {
+  const amount = (event as unknown as RefundEvent).amount;
+  return { payment: { ...order.payment, refunded: addMoney(order.payment.refunded, amount) } };
+}
+
+function paymentEffects(change: TransitionChange): readonly OrderEffect[] {
+  const before = change.previous.payment.paid;
+  const after = change.order.payment.paid;
+  const method = change.order.payment.method;
+  return [
+    {
+      type: 'payment_recorded',
+      orderId: change.order.id,
+      eventId: change.event.id,
+      amount: { amount: after.amount - before.amount, currency: after.currency },
+      ...(method === undefined ? {} : { method }),
+    },
+  ];
+}
+
+function cancelEffects(change: TransitionChange): readonly OrderEffect[] | undefined {
+  const allocations: LineAllocation[] = [];
+  for (const line of change.previous.lines) {
+    for (const a of line.allocations) allocations.push({ lineId: line.lineId, warehouseId: a.warehouseId, quantity: a.quantity });
+  }
+  if (allocations.length === 0) return undefined;
+  return [{ type: 'release_reservations', orderId: change.order.id, eventId: change.event.id, allocations }];
+}
+
+function shipEffects(change: TransitionChange): readonly OrderEffect[] {
+  const shipment = change.order.shipments[change.order.shipments.length - 1] as Shipment;
+  return [
+    {
+      type: 'commit_reservations',
+      orderId: change.order.id,
+      eventId: change.event.id,
+      shipmentId: shipment.shipmentId,
+      ...(shipment.warehouseId === undefined ? {} : { warehouseId: shipment.warehouseId }),
+      lines: shipment.lines,
+    },
+  ];
+}
+
+function requestReturnEffects(change: TransitionChange): readonly OrderEffect[] {
+  const given = (change.event as unknown as RequestReturnEvent).lines;
+  const lines: LineQuantity[] = given
+    ? given.map((l) => ({ lineId: l.lineId, quantity: l.quantity }))
+    : change.order.lines
+        .filter((l) => l.shippedQuantity > l.returnedQuantity)
+        .map((l) => ({ lineId: l.lineId, quantity: l.shippedQuantity - l.returnedQuantity }));
+  return [{ type: 'return_requested', orderId: change.order.id, eventId: change.event.id, lines }];
+}
+
+function receiveReturnEffects(change: TransitionChange): readonly OrderEffect[] {
+  const lines = (change.event as unknown as ReceiveReturnEvent).lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+  return [{ type: 'return_received', orderId: change.order.id, eventId: change.event.id, lines }];
+}
+
+function refundEffects(change: TransitionChange): readonly OrderEffect[] {
+  const method = change.order.payment.method;
+  return [
+    {
+      type: 'refund_payment',
+      orderId: change.order.id,
+      eventId: change.event.id,
+      amount: (change.event as unknown as RefundEvent).amount,
+      ...(method === undefined ? {} : { method }),
+    },
+  ];
+}
+
+const CANCELLABLE: readonly OrderStatus[] = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'];
+
+const events: Readonly<Record<OrderEventType, EventSpec>> = {
+  pay: {
+    description: 'Payment confirmed; the amount defaults to what is due.',
+    transitions: [{ from: 'pending_payment', to: 'paid', guards: ['payment_valid'], apply: applyPay, effects: paymentEffects }],
+  },
+  hold: {
+    description: 'Held for manual review, with a reason.',
+    transitions: [{ from: ['paid', 'approved'], to: 'on_hold', guards: ['reason_given'] }],
+  },
+  approve: {
+    description: 'Approved for fulfilment by a policy or an operator.',
+    transitions: [{ from: ['paid', 'on_hold'], to: 'approved' }],
+  },
+  reject: {
+    description: 'Refused by approval (fraud, risk or policy).',
+    transitions: [{ from: ['paid', 'on_hold'], to: 'rejected' }],
+  },
+  allocate: {
+    description: 'Warehouses chosen and stock reserved for every line.',
+    transitions: [{ from: 'approved', to: 'allocated', guards: ['allocation_exact'], apply: applyAllocate }],
+  },
+  start_picking: { description: 'The warehouse started picking.', transitions: [{ from: 'allocated', to: 'picking' }] },
+  pack: { description: 'Packed and handed to the dock.', transitions: [{ from: 'picking', to: 'packed' }] },
+  ship: {
+    description: 'A parcel left a warehouse; partially shipped until the last unit ships.',
+    transitions: [
+      {
+        from: ['allocated', 'picking', 'packed', 'partially_shipped'],
+        to: ['partially_shipped', 'shipped'],
+        guards: ['shipment_within_allocation'],
+        apply: applyShip,
+        choose: chooseShipTarget,
+        effects: shipEffects,
+      },
+    ],
+  },
+  deliver: { description: 'The carrier delivered every shipment.', transitions: [{ from: 'shipped', to: 'delivered' }] },
+  complete: { description: 'The after-sales window closed.', transitions: [{ from: 'delivered', to: 'completed' }] },
+  cancel: {
+    description: 'Cancelled before anything shipped; reservations are released.',
+    transitions: [{ from: CANCELLABLE, to: 'cancelled', guards: ['nothing_shipped'], effects: cancelEffects }],
+  },
+  request_return: {
+    description: 'The buyer asked to return shipped items.',
+    transitions: [{ from: ['shipped', 'delivered'], to: 'return_requested', guards: ['return_within_shipped'], effects: requestReturnEffects }],
+  },
+  receive_return: {
+    description: 'Returned items arrived at the warehouse; a later parcel of the same return is accepted too.',
+    transitions: [
+      {
+        from: ['return_requested', 'returned'],
+        to: 'returned',
+        guards: ['return_within_shipped'],
+        apply: applyReceiveReturn,
+        effects: receiveReturnEffects,
+      },
+    ],
+  },
+  refund: {
+    // return_requested is included for refund-only after-sales (refund without a return parcel).
+    description: 'Money returned to the buyer; several partial refunds may follow, never more than paid in total.',
+    transitions: [
+      {
+        from: ['cancelled', 'rejected', 'return_requested', 'returned', 'refunded'],
+        to: 'refunded',
+        guards: ['refund_within_paid'],
+        apply: applyRefund,
+        effects: refundEffects,
+      },
+    ],
+  },
+  flag_exception: {
+    description: 'Something outside the normal flow needs an operator, with a reason.',
+    transitions: [{ from: '*', to: 'exception', guards: ['reason_given'] }],
+  },
+  resolve_exception: {
+    description: 'An operator resolved the exception; the order goes back to review.',
+    transitions: [{ from: 'exception', to: 'on_hold' }],
+  },
+};
+
+/**
+ * The default lifecycle as a complete definition (what `createOrderMachine()` compiles). Reuse
+ * its pieces when replacing a default event, e.g.
+ * `{ ...DEFAULT_ORDER_LIFECYCLE.events.ship.transitions[0], from: ['awaiting_customs'] }`.
+ */
+export const DEFAULT_ORDER_LIFECYCLE = Object.freeze({
+  initial: 'pending_payment' as OrderStatus,
+  statuses: ORDER_STATUS_DEFINITIONS as Readonly<Record<OrderStatus, OrderStatusSpec>>,
+  events,
+  guards: DEFAULT_ORDER_GUARDS,
+});

@@ -1,0 +1,157 @@
+// Effects: what a transition asks the outside world to do, as data, and their outbox messages.
+import type { Instant } from '../clock/instant.js';
+import type { IdSource } from '../ids/id-source.js';
+import type { Money } from '../money/money.js';
+import type { JsonValue } from '../ports/json.js';
+import type { OutboxMessage } from '../ports/outbox-port.js';
+import type { LineAllocation, LineQuantity } from './order-events.js';
+import type { Order } from './order.js';
+
+/**
+ * Something to do after the new order is committed (publish, release stock, refund), as plain
+ * JSON-serialisable data. The machine never runs an effect: commit first, then run, usually by
+ * committing {@link effectsToOutbox} in the same unit of work.
+ */
+export type OrderEffect = {
+  /** What to do, e.g. `status_changed`, `release_reservations`. */
+  readonly type: string;
+  readonly orderId: string;
+  /** The event that caused it. */
+  readonly eventId: string;
+  readonly [key: string]: unknown;
+};
+
+/** Emitted for every applied event, also when the status stays the same (e.g. a second partial shipment). */
+export type StatusChangedEffect = {
+  readonly type: 'status_changed';
+  readonly orderId: string;
+  readonly eventId: string;
+  /** The event type. */
+  readonly event: string;
+  readonly from: string;
+  readonly to: string;
+  readonly actor: string;
+  readonly at: Instant;
+  /** The order's version after the event. */
+  readonly version: number;
+};
+
+/** On `pay`: a payment was recorded. */
+export type PaymentRecordedEffect = {
+  readonly type: 'payment_recorded';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly amount: Money;
+  readonly method?: string;
+};
+
+/** On `cancel` of an allocated order: give the reserved stock back. */
+export type ReleaseReservationsEffect = {
+  readonly type: 'release_reservations';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly allocations: readonly LineAllocation[];
+};
+
+/** On `ship`: the shipped units leave stock for good. */
+export type CommitReservationsEffect = {
+  readonly type: 'commit_reservations';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly shipmentId: string;
+  readonly warehouseId?: string;
+  readonly lines: readonly LineQuantity[];
+};
+
+/** On `request_return`: the units the buyer wants to send back. */
+export type ReturnRequestedEffect = {
+  readonly type: 'return_requested';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly lines: readonly LineQuantity[];
+};
+
+/** On `receive_return`: the units that came back, to restock or inspect. */
+export type ReturnReceivedEffect = {
+  readonly type: 'return_received';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly lines: readonly LineQuantity[];
+};
+
+/** On `refund`: pay this amount back through the payment provider. */
+export type RefundPaymentEffect = {
+  readonly type: 'refund_payment';
+  readonly orderId: string;
+  readonly eventId: string;
+  readonly amount: Money;
+  readonly method?: string;
+};
+
+/** The effects the default lifecycle emits. */
+export type DefaultOrderEffect =
+  | StatusChangedEffect
+  | PaymentRecordedEffect
+  | ReleaseReservationsEffect
+  | CommitReservationsEffect
+  | ReturnRequestedEffect
+  | ReturnReceivedEffect
+  | RefundPaymentEffect;
+
+/** Options of {@link effectsToOutbox}. */
+export interface EffectsToOutboxOptions {
+  /**
+   * Makes message ids. Without it ids are derived from order id, event id and the effect's
+   * position among that event's effects, so a retried commit produces the same ids (and the
+   * outbox rejects the duplicate instead of publishing twice).
+   * @default deterministic `${orderId}:${eventId}:${index}`
+   */
+  readonly ids?: IdSource;
+  /**
+   * Prefix of each message's topic; the effect type follows it.
+   * @default 'order.'
+   */
+  readonly topicPrefix?: string;
+  /**
+   * The messages' `createdAt`.
+   * @default order.updatedAt (the instant of the last applied event)
+   */
+  readonly createdAt?: Instant;
+}
+
+/**
+ * Turns effects into outbox messages to commit in the same unit of work as the order:
+ * topic `order.<effect type>`, key the order id (so one order's messages keep their order),
+ * payload the effect itself.
+ *
+ * @example
+ * const result = machine.transition(order, event, { clock });
+ * if (result.ok && !result.duplicate) await storage.commit({
+ *   orders: [{ order: result.order, expectedVersion: order.version, newHistory: [result.entry] }],
+ *   outbox: effectsToOutbox(result.effects, result.order),
+ * });
+ */
+export function effectsToOutbox(
+  effects: readonly OrderEffect[],
+  order: Pick<Order<string>, 'id' | 'updatedAt'>,
+  options: EffectsToOutboxOptions = {},
+): OutboxMessage[] {
+  const prefix = options.topicPrefix ?? 'order.';
+  const createdAt = options.createdAt ?? order.updatedAt;
+  const perEvent = new Map<string, number>();
+  const messages: OutboxMessage[] = [];
+  for (const effect of effects) {
+    // Indexing per event keeps ids stable when the caller concatenates several transitions' effects.
+    const index = perEvent.get(effect.eventId) ?? 0;
+    perEvent.set(effect.eventId, index + 1);
+    messages.push({
+      id: options.ids ? options.ids() : `${order.id}:${effect.eventId}:${index}`,
+      topic: `${prefix}${effect.type}`,
+      key: order.id,
+      payload: effect as unknown as JsonValue,
+      headers: { eventId: effect.eventId, effect: effect.type },
+      createdAt,
+    });
+  }
+  return messages;
+}
