@@ -1,0 +1,159 @@
+// Pure helpers that compute derived approval facts from plain data: distances, rates, ages, ratios.
+import type { Clock } from '../clock/clock.js';
+import { durationToMillis, instantToMillis, type DurationInput, type Instant } from '../clock/instant.js';
+import type { GeoPoint } from '../model/address.js';
+import type { Money } from '../money/money.js';
+import type { Order } from '../orders/order.js';
+
+/** Mean Earth radius used by the haversine formula, in km (IUGG). */
+const EARTH_RADIUS_KM = 6371.0088;
+const DAY_MS = 86_400_000;
+
+/**
+ * Great-circle distance between two WGS-84 points, in kilometres (haversine; within ~0.5%).
+ * @example haversineKm({ lat: 31.23, lng: 121.47 }, { lat: 39.90, lng: 116.41 }) // ~1067
+ */
+export function haversineKm(a: GeoPoint, b: GeoPoint): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Kilometres from the destination to the nearest of the customer's usual locations, or `null`
+ * when either side is unknown (a missing fact, so the policy's missing-fact rule applies).
+ */
+export function distanceFromUsualKm(destination: GeoPoint | null | undefined, usual: readonly GeoPoint[]): number | null {
+  if (destination === null || destination === undefined || usual.length === 0) return null;
+  let nearest = Infinity;
+  for (const point of usual) nearest = Math.min(nearest, haversineKm(destination, point));
+  return nearest;
+}
+
+/** One earlier order, reduced to what the derived facts need. */
+export interface OrderHistoryItem {
+  readonly orderId: string;
+  readonly placedAt: Instant;
+  readonly total: Money;
+  /** Units that left a warehouse. */
+  readonly shippedUnits: number;
+  /** Units the buyer sent back. */
+  readonly returnedUnits: number;
+}
+
+/** Reduces a stored order to a {@link OrderHistoryItem}. */
+export function toOrderHistoryItem(order: Order<string>): OrderHistoryItem {
+  let shippedUnits = 0;
+  let returnedUnits = 0;
+  for (const line of order.lines) {
+    shippedUnits += line.shippedQuantity;
+    returnedUnits += line.returnedQuantity;
+  }
+  return { orderId: order.id, placedAt: order.placedAt, total: order.totals.total, shippedUnits, returnedUnits };
+}
+
+/**
+ * The items placed in `(now - window, now]`, by the injected time, never the process clock.
+ * @example historyInWindow(items, clock.now(), { days: 90 })
+ */
+export function historyInWindow(history: readonly OrderHistoryItem[], now: Instant, window: DurationInput): OrderHistoryItem[] {
+  const end = instantToMillis(now);
+  const start = end - durationToMillis(window);
+  return history.filter((item) => {
+    const at = instantToMillis(item.placedAt);
+    return at > start && at <= end;
+  });
+}
+
+/** Units returned / units shipped, 0-1; `null` when nothing shipped (no basis for a rate). */
+export function returnRate(history: readonly OrderHistoryItem[]): number | null {
+  let shipped = 0;
+  let returned = 0;
+  for (const item of history) {
+    shipped += item.shippedUnits;
+    returned += item.returnedUnits;
+  }
+  return shipped === 0 ? null : Math.min(1, returned / shipped);
+}
+
+/**
+ * The average order total in `currency`, rounded to a whole minor unit; orders in other
+ * currencies are left out (they cannot be averaged without a rate). `null` when none remain.
+ */
+export function averageOrderAmount(history: readonly OrderHistoryItem[], currency: string): Money | null {
+  let sum = 0;
+  let count = 0;
+  for (const item of history) {
+    if (item.total.currency !== currency) continue;
+    sum += item.total.amount;
+    count += 1;
+  }
+  return count === 0 ? null : { amount: Math.round(sum / count), currency };
+}
+
+/**
+ * This amount divided by the average (a plain ratio, not money); `null` when the average is
+ * unknown, not positive, or in another currency.
+ * @example amountVsAverage({ amount: 90000, currency: 'CNY' }, { amount: 30000, currency: 'CNY' }) // 3
+ */
+export function amountVsAverage(amount: Money, average: Money | null | undefined): number | null {
+  if (average === null || average === undefined || average.currency !== amount.currency || average.amount <= 0) return null;
+  return amount.amount / average.amount;
+}
+
+/** Whole days from `createdAt` to the clock's now (0 for an account created "in the future"). */
+export function accountAgeDays(createdAt: Instant, clock: Clock): number {
+  return Math.max(0, Math.floor((clock.millis() - instantToMillis(createdAt)) / DAY_MS));
+}
+
+/** What {@link deriveFacts} needs; every part is optional, and what is absent stays a missing fact. */
+export interface DeriveFactsInput {
+  /** The order being decided. */
+  readonly order: Order<string>;
+  /** The source of "now" for windows and ages. */
+  readonly clock: Clock;
+  /** The customer's earlier orders (the order itself is ignored if present). */
+  readonly history?: readonly OrderHistoryItem[];
+  /**
+   * The look-back window for counts, rates and averages.
+   * @default { days: 90 }
+   */
+  readonly window?: DurationInput;
+  /** Where the customer usually receives parcels. */
+  readonly usualLocations?: readonly GeoPoint[];
+  /** When the customer's account was created. */
+  readonly accountCreatedAt?: Instant;
+}
+
+/** The derived facts, `null` where unknown. Keys match `derived.*` in {@link ORDER_FACTS}. */
+export interface DerivedFacts {
+  readonly accountAgeDays?: number | null;
+  readonly orderCountInWindow?: number | null;
+  readonly returnRate?: number | null;
+  readonly distanceFromUsualKm?: number | null;
+  readonly averageOrderAmount?: Money | null;
+  readonly amountVsAverage?: number | null;
+}
+
+/**
+ * Computes every derived fact it has data for.
+ * @example deriveFacts({ order, clock, history, usualLocations, accountCreatedAt })
+ */
+export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
+  const { order, clock } = input;
+  const window = input.window ?? { days: 90 };
+  const history = input.history?.filter((item) => item.orderId !== order.id);
+  const recent = history === undefined ? undefined : historyInWindow(history, clock.now(), window);
+  const average = recent === undefined ? null : averageOrderAmount(recent, order.totals.total.currency);
+  return {
+    accountAgeDays: input.accountCreatedAt === undefined ? null : accountAgeDays(input.accountCreatedAt, clock),
+    orderCountInWindow: recent === undefined ? null : recent.length,
+    returnRate: recent === undefined ? null : returnRate(recent),
+    distanceFromUsualKm:
+      input.usualLocations === undefined ? null : distanceFromUsualKm(order.shippingAddress?.geo, input.usualLocations),
+    averageOrderAmount: average,
+    amountVsAverage: amountVsAverage(order.totals.total, average),
+  };
+}
