@@ -12,6 +12,12 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+/** The Ordo error code a rejected value's first issue carries. */
+function ordoCodeOf(result: { error?: { issues: readonly unknown[] } | undefined }): unknown {
+  const issue = result.error?.issues[0] as { params?: { ordoCode?: unknown } } | undefined;
+  return issue?.params?.ordoCode;
+}
+
 describe('instantSchema()', () => {
   const schema = instantSchema();
 
@@ -49,7 +55,7 @@ describe('instantSchema()', () => {
     for (const value of ['', 'now', '2026-06-18', '2026-02-30T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T00:00:00+19:00', 'Tue, 01 Jan 2026 00:00:00 +0800', 1.5, 9e15]) {
       const result = schema.safeParse(value);
       expect(result.success, String(value)).toBe(false);
-      expect(result.error?.issues[0]?.params, String(value)).toEqual({ ordoCode: 'INVALID_INSTANT' });
+      expect(ordoCodeOf(result), String(value)).toBe('INVALID_INSTANT');
     }
   });
 
@@ -79,8 +85,8 @@ describe('instantSchema({ zone })', () => {
     const ny = instantSchema({ zone: 'America/New_York' });
     const gap = ny.safeParse('2026-03-08 02:30:00');
     expect(gap.success).toBe(false);
-    expect(gap.error?.issues[0]?.params).toEqual({ ordoCode: 'NONEXISTENT_LOCAL_TIME' });
-    expect(ny.safeParse('2026-11-01 01:30:00').error?.issues[0]?.params).toEqual({ ordoCode: 'AMBIGUOUS_LOCAL_TIME' });
+    expect(ordoCodeOf(gap)).toBe('NONEXISTENT_LOCAL_TIME');
+    expect(ordoCodeOf(ny.safeParse('2026-11-01 01:30:00'))).toBe('AMBIGUOUS_LOCAL_TIME');
     const nyLater = instantSchema({ zone: 'America/New_York', disambiguation: 'later' });
     expect(nyLater.parse('2026-11-01 01:30:00')).toBe('2026-11-01T06:30:00.000Z');
   });
