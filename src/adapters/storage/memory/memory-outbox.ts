@@ -3,9 +3,12 @@ import type { Instant } from '../../../clock/instant.js';
 import type { OutboxClaimOptions, OutboxStore, StoredOutboxMessage } from '../../../ports/outbox-port.js';
 import { copy, take, type MemoryState, type OutboxRow } from './memory-state.js';
 
-/** True when nobody else holds a live lease on the row at `now`. */
-function leaseFree(row: OutboxRow, owner: string, now: Instant): boolean {
-  return row.leaseUntil === null || row.leaseOwner === owner || row.leaseUntil <= now;
+/**
+ * True when no live lease holds the row at `now`. The claiming owner's own live lease counts
+ * too: handing a message to the relay that is already publishing it would only duplicate it.
+ */
+function leaseFree(row: OutboxRow, now: Instant): boolean {
+  return row.leaseUntil === null || row.leaseUntil <= now;
 }
 
 /** Creates the outbox store of a memory storage. */
@@ -30,7 +33,7 @@ export function createMemoryOutbox(state: MemoryState): OutboxStore {
         if (batch.length >= limit) break;
         const message = row.message;
         if (message.status !== 'pending' || blockedKeys.has(message.key)) continue;
-        if (message.availableAt > now || !leaseFree(row, owner, now)) {
+        if (message.availableAt > now || !leaseFree(row, now)) {
           blockedKeys.add(message.key);
           continue;
         }

@@ -1,0 +1,4 @@
+// The `ordo/testing` entry point: conformance suites for anyone who writes a storage or transport adapter.
+export { storageConformance } from './storage-conformance.js';
+export type { StorageBackdoor, StorageConformanceOptions } from './storage-conformance.js';
+export type { ConformanceTestApi } from './conformance-api.js';
