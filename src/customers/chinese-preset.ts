@@ -11,7 +11,7 @@ import { jaroWinkler, levenshteinSimilarity } from './similarity.js';
  * person. `email` and `payment account` are additions of Ordo, not from the seed.
  */
 export const CHINESE_RETAIL_EVIDENCE: readonly EvidenceRule[] = Object.freeze([
-  { name: 'same phone', fields: ['phone'], probability: 0.9 },
+  { name: 'same phone', fields: ['phone'], probability: 0.9, closeFactor: 0.5 },
   { name: 'same ID number', fields: ['idNumber'], probability: 0.95 },
   { name: 'same address + name', fields: ['address', 'name'], probability: 0.7 },
   { name: 'same payment real name', fields: ['realName'], probability: 0.8 },
@@ -34,11 +34,17 @@ export function nameSimilarity(a: string, b: string): number {
   return Math.max(0, (jaroWinkler(a, b) - 0.75) / 0.25);
 }
 
+/** Phone similarity: one mistyped or swapped digit in a number of the same length is close. */
+export function phoneSimilarity(a: string, b: string): number {
+  return a.length === b.length ? levenshteinSimilarity(a, b) : 0;
+}
+
 const DOOR_NUMBER = /\d+$/;
 
 /**
  * Address similarity: 0 when cities or districts are both known and differ; otherwise the edit
- * similarity of the road names, halved when door numbers differ.
+ * similarity of the road names, halved when door numbers differ (1, equivalent, when only the
+ * district is missing on one side).
  */
 export function addressSimilarity(a: NormalisedAddress, b: NormalisedAddress): number {
   if (a.city !== undefined && b.city !== undefined && a.city !== b.city) return 0;
@@ -55,9 +61,9 @@ const one = (v: string | undefined): readonly string[] => (v === undefined ? [] 
 
 /** The preset's fields over {@link NormalisedCustomer}. */
 export const CHINESE_RETAIL_FIELDS: readonly MatchField<NormalisedCustomer, unknown>[] = Object.freeze([
-  matchField<NormalisedCustomer, string>({ name: 'phone', values: (c) => c.phones, mask: maskPhone, block: true, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'phone', values: (c) => c.phones, similarity: phoneSimilarity, closeAt: 0.9, mask: maskPhone, block: true, frequencyAdjusted: true }),
   matchField<NormalisedCustomer, string>({ name: 'idNumber', values: (c) => one(c.idNumber), mask: maskIdNumber, block: true, identity: true, disagreement: 3 }),
-  matchField<NormalisedCustomer, string>({ name: 'name', values: (c) => c.names, similarity: nameSimilarity, closeAt: 0.6, mask: maskName, disagreement: 1.2 }),
+  matchField<NormalisedCustomer, string>({ name: 'name', values: (c) => c.names, similarity: nameSimilarity, closeAt: 0.6, mask: maskName, disagreement: 2 }),
   matchField<NormalisedCustomer, NormalisedAddress>({ name: 'address', values: (c) => c.addresses, key: (a) => a.key, similarity: addressSimilarity, closeAt: 0.75, mask: maskAddressValue }),
   matchField<NormalisedCustomer, string>({ name: 'realName', values: (c) => c.realNames, mask: maskName, frequencyAdjusted: true }),
   matchField<NormalisedCustomer, string>({ name: 'deviceId', values: (c) => c.deviceIds, mask: (v) => `${v.slice(0, 4)}****`, block: true, frequencyAdjusted: true }),
@@ -65,19 +71,20 @@ export const CHINESE_RETAIL_FIELDS: readonly MatchField<NormalisedCustomer, unkn
   matchField<NormalisedCustomer, string>({ name: 'paymentAccount', values: (c) => c.paymentAccounts, mask: (v) => `${v.slice(0, v.indexOf(':') + 1)}****`, block: true, frequencyAdjusted: true }),
 ]);
 
-/** Blocking keys beyond the per-field ones: name with city and district, and the household address. */
+/** Blocking keys beyond the per-field ones: name with city, and city with road and door number. */
 export const CHINESE_RETAIL_BLOCKING: readonly BlockingRule<NormalisedCustomer>[] = Object.freeze([
   {
-    name: 'name-district',
+    name: 'name-city',
     keys: (c: NormalisedCustomer) => {
       const keys: string[] = [];
       for (const name of c.names.length > 0 ? [...c.names, ...c.realNames] : c.realNames) {
-        for (const a of c.addresses) if (a.city !== undefined) keys.push(`${name}|${a.city}|${a.district ?? ''}`);
+        for (const a of c.addresses) if (a.city !== undefined) keys.push(`${name}|${a.city}`);
       }
       return keys;
     },
   },
-  { name: 'address', keys: (c: NormalisedCustomer) => c.addresses.filter((a) => a.streetKey.length > 0 && a.city !== undefined).map((a) => a.key) },
+  // City and road without the district, which buyers often leave out.
+  { name: 'street', keys: (c: NormalisedCustomer) => c.addresses.filter((a) => a.streetKey.length > 0 && a.city !== undefined).map((a) => `${a.city ?? ''}|${a.streetKey}`) },
 ]);
 
 /** Options of {@link chineseRetailPreset}. */
@@ -89,8 +96,8 @@ export interface ChineseRetailPresetOptions {
 /**
  * The Chinese retail configuration: the seed's evidence (phone 0.90, ID 0.95, address + name
  * 0.70, payment real name 0.80, device 0.40) combined by noisy-or, a different valid ID number
- * as a conflict, a clearly different name as counter-evidence, threshold 0.85 (one strong
- * identifier suffices; weaker ones need corroboration).
+ * as a conflict, a clearly different name as counter-evidence, threshold 0.7 (one strong
+ * identifier, or name and address together, suffice; a device needs corroboration).
  * @example const matcher = createCustomerMatcher(chineseRetailPreset());
  */
 export function chineseRetailPreset(options: ChineseRetailPresetOptions = {}): CustomerMatcherConfig<Customer | CustomerInput, NormalisedCustomer> {
@@ -102,7 +109,7 @@ export function chineseRetailPreset(options: ChineseRetailPresetOptions = {}): C
     evidence: CHINESE_RETAIL_EVIDENCE,
     blocking: CHINESE_RETAIL_BLOCKING,
     mode: 'evidence',
-    threshold: 0.85,
+    threshold: 0.7,
     commonValueAt: 5,
   };
 }

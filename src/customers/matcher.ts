@@ -23,8 +23,9 @@ export interface MatchField<P, V = string> {
    */
   readonly key?: (value: V) => string;
   /**
-   * Similarity in [0, 1] of two unequal values; needed for the `close` level. Return `NaN` when
-   * the two values cannot be compared (the pair then counts as missing, not as different).
+   * Similarity in [0, 1] of two unequal values; needed for the `close` level. 1 means
+   * equivalent (level `exact`). Return `NaN` when the two values cannot be compared (the pair
+   * then counts as missing, not as different).
    */
   readonly similarity?: (a: V, b: V) => number;
   /**
@@ -44,7 +45,8 @@ export interface MatchField<P, V = string> {
    */
   readonly identity?: boolean;
   /**
-   * Evidence mode: strength (in nats) taken away when the field is `different`.
+   * Evidence mode: strength (in nats) taken away when the field is `different`, graded by
+   * `1 - similarity / closeAt` so a near miss weighs less than a wholly different value.
    * @default 0
    */
   readonly disagreement?: number;
@@ -189,6 +191,8 @@ export interface CustomerMatcher<R, P> {
   compare(a: P, b: P, context?: MatchContext): MatchResult;
   /** True when an identity field differs. */
   conflict(a: P, b: P): boolean;
+  /** True when an identity field differs or a field with a `disagreement` strength is `different`. */
+  disagrees(a: P, b: P): boolean;
   /** Comparison levels per field, in `fieldNames` order (for estimation and reports). */
   levels(a: P, b: P): ComparisonLevel[];
   /** Blocking keys of a record (`field:key` and `rule:key`). */
@@ -329,7 +333,8 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       return;
     }
     simScratch[i] = Math.max(best, 0);
-    levelScratch[i] = best >= (closeAt[i] ?? 1) ? LEVEL_CLOSE : LEVEL_DIFFERENT;
+    // Similarity 1 on unequal keys means equivalent (an address with and without its district).
+    levelScratch[i] = best >= 1 ? LEVEL_EXACT : best >= (closeAt[i] ?? 1) ? LEVEL_CLOSE : LEVEL_DIFFERENT;
   }
 
   function commonFactor(i: number, context: MatchContext | undefined): number {
@@ -370,8 +375,10 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       for (let i = 0; i < fields.length; i += 1) {
         const penalty = fields[i]?.disagreement ?? 0;
         if (penalty > 0 && levelScratch[i] === LEVEL_DIFFERENT) {
-          strength -= penalty;
-          if (shares !== undefined) shares[i] = (shares[i] ?? 0) - penalty;
+          // Graded: a near miss (one character of a two-character name) weighs less than a stranger's name.
+          const graded = penalty * (1 - (simScratch[i] ?? 0) / (closeAt[i] ?? 1));
+          strength -= graded;
+          if (shares !== undefined) shares[i] = (shares[i] ?? 0) - graded;
         }
       }
       return strength;
@@ -412,6 +419,16 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
     return false;
   }
 
+  function disagrees(a: P, b: P): boolean {
+    for (let i = 0; i < fields.length; i += 1) {
+      const field = fields[i];
+      if (field === undefined || (field.identity !== true && (field.disagreement ?? 0) <= 0)) continue;
+      compareField(i, a, b);
+      if (levelScratch[i] === LEVEL_DIFFERENT || (field.identity === true && levelScratch[i] === LEVEL_CLOSE)) return true;
+    }
+    return false;
+  }
+
   const levelNames: readonly ComparisonLevel[] = COMPARISON_LEVELS;
   const matcher: CustomerMatcher<R, P> = {
     mode,
@@ -442,6 +459,7 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       return { leftId: config.id(a), rightId: config.id(b), mode, score, isMatch: score >= threshold && !isConflict, conflict: isConflict, fields: explained, evidence: fired };
     },
     conflict,
+    disagrees,
     levels(a, b) {
       for (let i = 0; i < fields.length; i += 1) compareField(i, a, b);
       return Array.from(levelScratch, (l) => levelNames[l] ?? 'missing');
