@@ -15,12 +15,14 @@ import type {
   ShipEvent,
 } from './order-events.js';
 import { DEFAULT_ORDER_GUARDS, type DEFAULT_ORDER_GUARD_NAMES } from './order-guards.js';
-import type { OrderEventSpec, OrderPatch, OrderStatusSpec, TransitionChange } from './order-machine-types.js';
+import type { OrderEventSpec, OrderPatch, OrderStatusSpec, OrderTransitionSpec, TransitionChange } from './order-machine-types.js';
 import { ORDER_STATUS_DEFINITIONS, type OrderStatus } from './order-statuses.js';
 import type { Order, OrderLine, Shipment } from './order.js';
 
 type Guard = (typeof DEFAULT_ORDER_GUARD_NAMES)[number];
-type EventSpec = OrderEventSpec<OrderStatus, Guard>;
+type TransitionSpec = OrderTransitionSpec<OrderStatus, Guard>;
+/** A default event: never without a transition, so `transitions[0]` is always there to reuse. */
+type EventSpec = OrderEventSpec<OrderStatus, Guard> & { readonly description: string; readonly transitions: readonly [TransitionSpec, ...TransitionSpec[]] };
 
 function applyPay(order: Order<string>, event: AnyOrderEvent): OrderPatch {
   const pay = event as unknown as PayEvent;

@@ -56,6 +56,8 @@ type Hook = (change: TransitionChange) => readonly OrderEffect[] | undefined | v
 interface SourcedTransition {
   readonly spec: OrderTransitionSpec;
   readonly path: Path;
+  /** Where it came from, for messages: default transitions and yours can share a path. */
+  readonly label: string;
 }
 
 const NO_EFFECTS: readonly OrderEffect[] = Object.freeze([]);
@@ -152,7 +154,10 @@ export function createOrderMachine(
   if (withDefault) {
     for (const [name, spec] of Object.entries(DEFAULT_ORDER_LIFECYCLE.events)) {
       eventDescriptions.set(name, spec.description ?? '');
-      eventTransitions.set(name, spec.transitions.map((t, i) => ({ spec: t as OrderTransitionSpec, path: ['events', name, 'transitions', i] })));
+      eventTransitions.set(
+        name,
+        spec.transitions.map((t, i) => ({ spec: t as OrderTransitionSpec, path: ['events', name, 'transitions', i], label: `the default lifecycle's events.${name}.transitions.${i}` })),
+      );
     }
   }
   for (const [name, spec] of sectionEntries<{ description?: string; merge?: unknown; transitions?: unknown }>(definition.events, 'events', problem)) {
@@ -167,7 +172,7 @@ export function createOrderMachine(
     if (typeof spec.description === 'string') eventDescriptions.set(name, spec.description);
     else if (!eventDescriptions.has(name)) eventDescriptions.set(name, '');
     const own = Array.isArray(spec.transitions)
-      ? (spec.transitions as OrderTransitionSpec[]).map((t, i) => ({ spec: t, path: ['events', name, 'transitions', i] }))
+      ? (spec.transitions as OrderTransitionSpec[]).map((t, i) => ({ spec: t, path: ['events', name, 'transitions', i], label: `events.${name}.transitions.${i}` }))
       : [];
     if (!Array.isArray(spec.transitions)) problem('invalid_event', ['events', name, 'transitions'], `Event "${name}" needs a transitions array`);
     const kept = spec.merge === 'replace' ? [] : (eventTransitions.get(name) ?? []);
@@ -188,18 +193,18 @@ export function createOrderMachine(
   // Compile transitions into: event type -> status -> candidates, in declaration order.
   const nonTerminal = [...statuses].filter(([, s]) => !s.terminal).map(([name]) => name);
   const table = new Map<string, Map<string, CompiledTransition[]>>();
-  const candidatePaths = new Map<CompiledTransition, Path>();
+  const candidateLabels = new Map<CompiledTransition, string>();
   const eventInfos: Record<string, EventInfo> = {};
   for (const [event, sourced] of eventTransitions) {
     const byStatus = new Map<string, CompiledTransition[]>();
     table.set(event, byStatus);
     if (sourced.length === 0) problem('no_transitions', ['events', event, 'transitions'], `Event "${event}" has no transition`);
     const infos: EventInfo['transitions'][number][] = [];
-    for (const { spec, path } of sourced) {
+    for (const { spec, path, label } of sourced) {
       const compiled = compileTransition(event, spec, path, statuses, guards, nonTerminal, problem);
       if (compiled === undefined) continue;
       infos.push(Object.freeze({ from: Object.freeze([...compiled.from]), to: Object.freeze([...compiled.targets]), guards: Object.freeze([...compiled.guardNames]) }));
-      candidatePaths.set(compiled, path);
+      candidateLabels.set(compiled, label);
       for (const from of compiled.from) {
         const list = byStatus.get(from);
         if (list === undefined) {
@@ -211,7 +216,7 @@ export function createOrderMachine(
           problem(
             'shadowed_transition',
             path,
-            `"${event}" from "${from}" can never use this transition: an earlier one (${candidatePaths.get(open)?.join('.') ?? '?'}) has no guard`,
+            `"${event}" from "${from}" can never use this transition: an earlier one (${candidateLabels.get(open) ?? '?'}) has no guard`,
           );
         }
         list.push(compiled);
