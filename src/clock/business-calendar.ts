@@ -154,10 +154,10 @@ const intervalsSchema = z
     });
   });
 
+// One check, so "1 Oct" gets one issue rather than a format issue plus a calendar issue.
 const dateSchema = z
   .string()
-  .regex(DATE, 'Expected a date "YYYY-MM-DD"')
-  .refine((date) => wallTimeAsUtcMillis(`${date}T00:00`) !== null, 'Expected a real calendar date');
+  .refine((date) => DATE.test(date) && wallTimeAsUtcMillis(`${date}T00:00`) !== null, 'Expected a real calendar date "YYYY-MM-DD"');
 
 const zoneSchema = z.string().superRefine((zone, ctx) => {
   try {
