@@ -339,7 +339,7 @@ export function createBusinessCalendar(config: BusinessCalendarConfig): Business
   const firstSpan = (from: number): Span => spansFrom(from).next().value;
 
   const between = (a: number, b: number): number => {
-    if (b < a) return -between(b, a);
+    if (b < a) return 0 - between(b, a); // not -between(): that returns -0 for a span without work
     let total = 0;
     for (const [start, end] of spansFrom(a)) {
       if (start >= b) break;

@@ -90,6 +90,8 @@ describe('a Shanghai warehouse, 09:00-18:00 Monday to Friday', () => {
     expect(shanghai.businessTimeBetween(friday, monday)).toBe(4 * HOUR);
     expect(shanghai.businessTimeBetween(monday, friday)).toBe(-4 * HOUR);
     expect(shanghai.businessTimeBetween(friday, friday)).toBe(0);
+    // A reversed span without work is 0, not -0 (which JSON and Object.is treat differently).
+    expect(shanghai.businessTimeBetween(instant('2026-06-21T10:00:00+08:00'), instant('2026-06-20T10:00:00+08:00'))).toBe(0);
     expect(shanghai.businessTimeBetween(instant('2026-06-20T00:00:00+08:00'), instant('2026-06-21T23:00:00+08:00'))).toBe(0);
     expect(shanghai.businessTimeBetween(instant('2026-06-22T00:00:00+08:00'), instant('2026-06-29T00:00:00+08:00'))).toBe(45 * HOUR);
   });
