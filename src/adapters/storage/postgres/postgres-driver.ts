@@ -1,0 +1,225 @@
+// The subset of `pg` the PostgreSQL adapter uses, declared structurally so the core never depends on the driver.
+import { OrdoError } from '../../../errors/ordo-error.js';
+import { StorageError } from '../../../errors/storage-error.js';
+import { wrapPostgresError, type PostgresErrorContext } from './postgres-errors.js';
+
+/** What a query returns (a subset of pg's `QueryResult`). */
+export interface PgResultLike {
+  readonly rows: unknown[];
+  readonly rowCount: number | null;
+}
+
+/** A query as pg accepts it; `name` makes pg prepare it once per connection. */
+export interface PgQueryConfigLike {
+  readonly text: string;
+  readonly values?: unknown[];
+  readonly name?: string;
+}
+
+/** Something that runs queries: a pool or a checked-out client. */
+export interface PgQueryableLike {
+  query(config: PgQueryConfigLike): Promise<PgResultLike>;
+}
+
+/** A client checked out of a pool (a subset of pg's `PoolClient`). */
+export interface PgClientLike extends PgQueryableLike {
+  /** Returns the client; pass an error to make the pool discard it. */
+  release(error?: Error | boolean): void;
+}
+
+/** A connection pool (a subset of pg's `Pool`). */
+export interface PgPoolLike extends PgQueryableLike {
+  connect(): Promise<PgClientLike>;
+  end(): Promise<void>;
+}
+
+/** Connection settings used when the adapter makes its own pool. */
+export interface PgPoolSettings {
+  readonly connectionString: string;
+  readonly max: number;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  readonly applicationName: string;
+}
+
+interface PgModuleLike {
+  readonly Pool: new (config: Record<string, unknown>) => PgPoolLike & {
+    on(event: 'error', listener: (error: Error) => void): unknown;
+  };
+}
+
+/** Loads `pg` only when a connection string is given, so a user passing a pool needs no import. */
+export async function createPgPool(settings: PgPoolSettings): Promise<PgPoolLike> {
+  let module: PgModuleLike;
+  try {
+    const imported = (await import('pg')) as unknown as { default?: PgModuleLike } & Partial<PgModuleLike>;
+    module = (imported.default ?? imported) as PgModuleLike;
+  } catch (error) {
+    throw new StorageError(
+      'STORAGE_UNAVAILABLE',
+      { operation: 'connect', message: 'the pg package could not be loaded', hint: 'install the optional peer dependency: npm install pg' },
+      { cause: error },
+    );
+  }
+  const pool = new module.Pool({
+    connectionString: settings.connectionString,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    // Both: statement_timeout stops the server, query_timeout stops waiting on a dead socket.
+    statement_timeout: settings.statementTimeoutMs,
+    query_timeout: settings.statementTimeoutMs + settings.connectTimeoutMs,
+    application_name: settings.applicationName,
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Table names of one storage, already quoted and schema-qualified. */
+export interface PgTables {
+  readonly schema: string;
+  readonly migrations: string;
+  readonly orders: string;
+  readonly history: string;
+  readonly outbox: string;
+  readonly idempotency: string;
+  readonly stock: string;
+  readonly reservations: string;
+  readonly tasks: string;
+  readonly quarantine: string;
+  /** The stored commit function. */
+  readonly commitFunction: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Validates a schema name or table prefix eagerly: they are spliced into SQL. */
+export function checkIdentifier(option: string, value: string, allowEmpty: boolean): void {
+  if (typeof value !== 'string' || (value === '' ? !allowEmpty : !IDENTIFIER.test(value) || value.length > 40)) {
+    throw new OrdoError(
+      'INVALID_OPTIONS',
+      `createPostgresStorage option ${option} must be ${allowEmpty ? 'empty or ' : ''}lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** The quoted names of every table under `schema` with `prefix`. */
+export function pgTables(schema: string, prefix: string): PgTables {
+  const name = (table: string): string => `"${schema}"."${prefix}${table}"`;
+  return {
+    schema: `"${schema}"`,
+    migrations: name('migrations'),
+    orders: name('orders'),
+    history: name('order_history'),
+    outbox: name('outbox'),
+    idempotency: name('idempotency'),
+    stock: name('stock'),
+    reservations: name('reservations'),
+    tasks: name('tasks'),
+    quarantine: name('quarantine'),
+    commitFunction: name('commit_unit'),
+  };
+}
+
+/** Short, stable statement-name prefix for this schema and prefix (pg names prepared statements per connection). */
+function statementPrefix(schema: string, prefix: string): string {
+  let hash = 0x811c9dc5;
+  for (const char of `${schema}\u0000${prefix}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `ordo_${hash.toString(36)}_`;
+}
+
+/** What every PostgreSQL sub-store shares: the pool, the table names, error wrapping. */
+export interface PgContext {
+  readonly tables: PgTables;
+  /** Runs one statement on the pool, wrapping driver errors. */
+  query(operation: string, text: string, values?: unknown[], name?: string): Promise<PgResultLike>;
+  /** Runs `work` in one transaction on one client; rolls back on any throw. */
+  transaction<T>(operation: string, work: (query: (text: string, values?: unknown[], name?: string) => Promise<PgResultLike>) => Promise<T>): Promise<T>;
+  /** Marks the storage closed and ends the pool if the adapter made it. */
+  close(): Promise<void>;
+}
+
+/** Creates the shared context; the pool is made (or taken) lazily on first use. */
+export function createPgContext(config: {
+  readonly schema: string;
+  readonly prefix: string;
+  readonly pool: PgPoolLike | (() => Promise<PgPoolLike>);
+  readonly ownsPool: boolean;
+  readonly errorContext: PostgresErrorContext;
+}): PgContext {
+  const tables = pgTables(config.schema, config.prefix);
+  const names = statementPrefix(config.schema, config.prefix);
+  let closed = false;
+  let pool: PgPoolLike | undefined = typeof config.pool === 'function' ? undefined : config.pool;
+  let pending: Promise<PgPoolLike> | undefined;
+
+  const getPool = async (operation: string): Promise<PgPoolLike> => {
+    if (closed) {
+      throw new StorageError('STORAGE_UNAVAILABLE', {
+        operation,
+        message: 'the PostgreSQL storage was closed',
+        hint: 'create a new storage with createPostgresStorage()',
+      });
+    }
+    if (pool !== undefined) return pool;
+    const make = config.pool as () => Promise<PgPoolLike>;
+    pending ??= make().then((made) => (pool = made));
+    return pending;
+  };
+
+  const wrap = (operation: string, error: unknown): unknown => wrapPostgresError(error, operation, config.errorContext);
+  const toConfig = (text: string, values: unknown[] | undefined, name: string | undefined): PgQueryConfigLike =>
+    name === undefined ? { text, values: values ?? [] } : { text, values: values ?? [], name: names + name };
+
+  return {
+    tables,
+    async query(operation, text, values, name) {
+      try {
+        const target = await getPool(operation);
+        return await target.query(toConfig(text, values, name));
+      } catch (error) {
+        throw wrap(operation, error);
+      }
+    },
+    async transaction(operation, work) {
+      let client: PgClientLike;
+      try {
+        client = await (await getPool(operation)).connect();
+      } catch (error) {
+        throw wrap(operation, error);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query({ text: 'BEGIN' });
+        const result = await work((text, values, name) => client.query(toConfig(text, values, name)));
+        await client.query({ text: 'COMMIT' });
+        return result;
+      } catch (error) {
+        try {
+          await client.query({ text: 'ROLLBACK' });
+        } catch (rollbackError) {
+          // A client that cannot roll back is not returned to the pool for reuse.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw wrap(operation, error);
+      } finally {
+        client.release(broken ?? false);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!config.ownsPool) return;
+      const made = pool ?? (pending === undefined ? undefined : await pending.catch(() => undefined));
+      if (made !== undefined) await made.end();
+    },
+  };
+}
+
+/** A `LIMIT` parameter: null (no limit) when undefined, never negative, as the memory adapter's `take`. */
+export function limitParam(limit: number | undefined): number | null {
+  return limit === undefined ? null : Math.max(0, Math.floor(limit));
+}

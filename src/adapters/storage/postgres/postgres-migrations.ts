@@ -1,0 +1,197 @@
+// Versioned PostgreSQL migrations shipped with the package, applied under an advisory lock.
+import type { PgContext, PgTables } from './postgres-driver.js';
+
+/** One schema version: statements run in order inside the migration transaction. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (tables: PgTables) => readonly string[];
+}
+
+/*
+ * Instants are stored as canonical ISO text, not timestamptz: text order is time order for
+ * Ordo's instants, they round-trip byte for byte (timestamptz would need formatting back to
+ * millisecond 'Z' text on every read), and every due-ness comparison uses the caller's instant
+ * parameter against the column, never the server's now().
+ */
+const INITIAL: PostgresMigration = {
+  version: 1,
+  name: 'initial',
+  statements: (t) => [
+    `CREATE TABLE ${t.orders} (
+      id text PRIMARY KEY,
+      channel text NOT NULL,
+      channel_order_id text NOT NULL,
+      status text NOT NULL,
+      version integer NOT NULL,
+      updated_at text NOT NULL,
+      data jsonb NOT NULL,
+      UNIQUE (channel, channel_order_id)
+    )`,
+    `CREATE INDEX ON ${t.orders} (status, updated_at, id)`,
+    `CREATE TABLE ${t.history} (
+      seq bigserial PRIMARY KEY,
+      order_id text NOT NULL,
+      version integer NOT NULL,
+      event_id text NOT NULL,
+      entry jsonb NOT NULL
+    )`,
+    `CREATE INDEX ON ${t.history} (order_id, seq)`,
+    `CREATE TABLE ${t.outbox} (
+      sequence bigserial PRIMARY KEY,
+      id text NOT NULL UNIQUE,
+      topic text NOT NULL,
+      key text NOT NULL,
+      payload jsonb NOT NULL,
+      headers jsonb,
+      created_at text NOT NULL,
+      status text NOT NULL DEFAULT 'pending',
+      attempts integer NOT NULL DEFAULT 0,
+      delivered_at text,
+      last_error text,
+      available_at text NOT NULL,
+      lease_owner text,
+      lease_until text
+    )`,
+    `CREATE INDEX ON ${t.outbox} (sequence) WHERE status = 'pending'`,
+    `CREATE INDEX ON ${t.outbox} (key, sequence) WHERE status = 'pending'`,
+    `CREATE INDEX ON ${t.outbox} (status, sequence)`,
+    `CREATE TABLE ${t.idempotency} (
+      key text PRIMARY KEY,
+      fingerprint text NOT NULL,
+      result jsonb NOT NULL,
+      created_at text NOT NULL
+    )`,
+    `CREATE TABLE ${t.stock} (
+      warehouse_id text NOT NULL,
+      sku text NOT NULL,
+      on_hand integer NOT NULL CHECK (on_hand >= 0),
+      reserved integer NOT NULL CHECK (reserved >= 0),
+      updated_at text NOT NULL,
+      PRIMARY KEY (warehouse_id, sku)
+    )`,
+    `CREATE TABLE ${t.reservations} (
+      seq bigserial UNIQUE,
+      reservation_id text PRIMARY KEY,
+      order_id text NOT NULL,
+      line_id text NOT NULL,
+      warehouse_id text NOT NULL,
+      sku text NOT NULL,
+      quantity integer NOT NULL CHECK (quantity > 0),
+      expires_at text,
+      status text NOT NULL,
+      created_at text NOT NULL,
+      updated_at text NOT NULL
+    )`,
+    `CREATE INDEX ON ${t.reservations} (order_id, seq)`,
+    `CREATE INDEX ON ${t.reservations} (expires_at, seq) WHERE status = 'active' AND expires_at IS NOT NULL`,
+    `CREATE TABLE ${t.tasks} (
+      seq bigserial UNIQUE,
+      id text PRIMARY KEY,
+      queue text NOT NULL,
+      key text NOT NULL,
+      payload jsonb NOT NULL,
+      due_at text NOT NULL,
+      status text NOT NULL,
+      attempts integer NOT NULL DEFAULT 0,
+      first_failed_at text,
+      last_error text,
+      lease_owner text,
+      lease_until text,
+      created_at text NOT NULL,
+      updated_at text NOT NULL
+    )`,
+    // One unfinished task per (queue, key): enqueue dedupes on it.
+    `CREATE UNIQUE INDEX ON ${t.tasks} (queue, key) WHERE status IN ('pending', 'leased')`,
+    `CREATE INDEX ON ${t.tasks} (queue, due_at, seq) WHERE status IN ('pending', 'leased')`,
+    `CREATE INDEX ON ${t.tasks} (queue, status, due_at, seq)`,
+    `CREATE TABLE ${t.quarantine} (
+      seq bigserial UNIQUE,
+      id text PRIMARY KEY,
+      source text NOT NULL,
+      payload jsonb NOT NULL,
+      issues jsonb NOT NULL,
+      received_at text NOT NULL,
+      status text NOT NULL,
+      updated_at text NOT NULL,
+      revisions integer NOT NULL DEFAULT 0
+    )`,
+    `CREATE INDEX ON ${t.quarantine} (received_at, seq)`,
+    // The unit of work in one round trip: a single statement is one transaction, so a raised
+    // conflict rolls back every write of the unit. ORD01 is Ordo's own SQLSTATE for a stale version.
+    `CREATE FUNCTION ${t.commitFunction}(p_orders jsonb, p_outbox jsonb, p_idempotency jsonb) RETURNS void
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      w jsonb;
+      o jsonb;
+      n integer;
+      actual integer;
+    BEGIN
+      FOR w IN SELECT value FROM jsonb_array_elements(p_orders) LOOP
+        o := w->'order';
+        IF jsonb_typeof(w->'expectedVersion') = 'null' THEN
+          INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data)
+          VALUES (o->>'id', o->>'channel', o->>'channelOrderId', o->>'status', (o->>'version')::integer, o->>'updatedAt', o - 'history')
+          ON CONFLICT DO NOTHING;
+          GET DIAGNOSTICS n = ROW_COUNT;
+          IF n = 0 THEN
+            SELECT version INTO actual FROM ${t.orders} WHERE id = o->>'id';
+            RAISE EXCEPTION USING ERRCODE = 'ORD01', MESSAGE = 'stale order write',
+              DETAIL = jsonb_build_object('id', o->>'id', 'expected', NULL, 'actual', actual, 'channelRef', actual IS NULL)::text;
+          END IF;
+        ELSE
+          UPDATE ${t.orders} SET channel = o->>'channel', channel_order_id = o->>'channelOrderId', status = o->>'status',
+            version = (o->>'version')::integer, updated_at = o->>'updatedAt', data = o - 'history'
+          WHERE id = o->>'id' AND version = (w->>'expectedVersion')::integer;
+          GET DIAGNOSTICS n = ROW_COUNT;
+          IF n = 0 THEN
+            SELECT version INTO actual FROM ${t.orders} WHERE id = o->>'id';
+            RAISE EXCEPTION USING ERRCODE = 'ORD01', MESSAGE = 'stale order write',
+              DETAIL = jsonb_build_object('id', o->>'id', 'expected', (w->>'expectedVersion')::integer, 'actual', actual, 'channelRef', false)::text;
+          END IF;
+        END IF;
+        INSERT INTO ${t.history} (order_id, version, event_id, entry)
+        SELECT o->>'id', (e.value->>'version')::integer, e.value->>'eventId', e.value
+        FROM jsonb_array_elements(w->'newHistory') WITH ORDINALITY AS e(value, i) ORDER BY e.i;
+      END LOOP;
+      INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
+      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', m.value->'payload', m.value->'headers', m.value->>'createdAt', m.value->>'createdAt'
+      FROM jsonb_array_elements(p_outbox) WITH ORDINALITY AS m(value, i) ORDER BY m.i;
+      INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
+      SELECT r.value->>'key', r.value->>'fingerprint', r.value->'result', r.value->>'createdAt'
+      FROM jsonb_array_elements(p_idempotency) AS r(value);
+    END
+    $fn$`,
+  ],
+};
+
+/** Every migration, oldest first. Append only: a released version never changes. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL]);
+
+/** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
+const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'
+
+/**
+ * Applies the migrations not yet recorded. Runs in one transaction holding a transaction-level
+ * advisory lock keyed by the schema and prefix, so two processes migrating at once take turns
+ * and the second finds nothing left to do.
+ */
+export async function migratePostgres(context: PgContext, lockName: string): Promise<number[]> {
+  const t = context.tables;
+  return context.transaction('migrate', async (query) => {
+    await query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCK_CLASS, lockName]);
+    await query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
+    await query(
+      `CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const applied = new Set(((await query(`SELECT version FROM ${t.migrations}`)).rows as { version: number }[]).map((row) => row.version));
+    const done: number[] = [];
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements(t)) await query(statement);
+      await query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [migration.version, migration.name]);
+      done.push(migration.version);
+    }
+    return done;
+  });
+}

@@ -1,0 +1,154 @@
+// createPostgresStorage: the storage port on PostgreSQL for several processes and machines.
+import { OrdoError } from '../../../errors/ordo-error.js';
+import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
+import { checkIdentifier, createPgContext, createPgPool, type PgPoolLike } from './postgres-driver.js';
+import type { PostgresErrorContext } from './postgres-errors.js';
+import { createPostgresIdempotency } from './postgres-idempotency.js';
+import { createPostgresInventory } from './postgres-inventory.js';
+import { migratePostgres } from './postgres-migrations.js';
+import { commitPostgres, createPostgresOrderReader } from './postgres-orders.js';
+import { createPostgresOutbox } from './postgres-outbox.js';
+import { createPostgresQuarantine } from './postgres-quarantine.js';
+import { createPostgresTasks } from './postgres-tasks.js';
+
+/** Settings shared by both ways of connecting. */
+interface PostgresStorageCommonOptions {
+  /**
+   * The schema Ordo's tables live in; created by `migrate()`. Lets Ordo sit inside an existing
+   * ERP database without touching its tables.
+   * @default 'ordo'
+   */
+  readonly schema?: string;
+  /**
+   * Prepended to every table name (e.g. `ordo_` gives `ordo_orders`), for databases where a
+   * separate schema is not an option.
+   * @default ''
+   */
+  readonly tablePrefix?: string;
+  /**
+   * How long to wait for a connection before failing with `STORAGE_TIMEOUT`. Used for the pool
+   * the adapter makes; configure your own pool's `connectionTimeoutMillis` likewise.
+   * @default 5000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * Server-side `statement_timeout` for the pool the adapter makes; a longer statement fails
+   * with `STORAGE_TIMEOUT`.
+   * @default 30000
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * Connections in the pool the adapter makes.
+   * @default 10
+   */
+  readonly maxConnections?: number;
+}
+
+/** Options of {@link createPostgresStorage}: a connection string, or a `pg` pool of yours. */
+export type PostgresStorageOptions =
+  | (PostgresStorageCommonOptions & {
+      /**
+       * A libpq connection URL; the adapter loads `pg` and makes (and on `close()` ends) a pool.
+       * @example 'postgres://ordo@127.0.0.1:5432/erp'
+       */
+      readonly connectionString: string;
+      readonly pool?: never;
+    })
+  | (PostgresStorageCommonOptions & {
+      /** A `pg` Pool (or anything shaped like {@link PgPoolLike}); stays yours: `close()` does not end it. */
+      readonly pool: PgPoolLike;
+      readonly connectionString?: never;
+    });
+
+/** A PostgreSQL storage: the {@link StoragePort} with the adapter's capabilities. */
+export interface PostgresStorage extends StoragePort {
+  readonly capabilities: StorageCapabilities & { readonly name: 'postgres'; readonly persistent: true; readonly multiProcess: true };
+  /** The schema and prefix in use, for your own SQL and operators. */
+  readonly location: { readonly schema: string; readonly tablePrefix: string };
+}
+
+function checkPositive(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new OrdoError('INVALID_OPTIONS', `createPostgresStorage option ${option} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** host:port of a connection URL, never its password. */
+function describeTarget(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname || 'localhost'}:${url.port || '5432'}`;
+  } catch {
+    return 'the configured server';
+  }
+}
+
+/**
+ * Creates a storage on PostgreSQL. Connects lazily: creating it never touches the network;
+ * call `await storage.migrate()` once (safe from several processes at once: an advisory lock
+ * serialises them) before use. Orders are stored as JSONB with indexed columns, history in an
+ * append-only table, the outbox with a bigserial sequence; outbox relays and task workers in
+ * several processes share work with `FOR UPDATE SKIP LOCKED` and expiring leases.
+ *
+ * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
+ * @example
+ * const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL!, schema: 'ordo' });
+ * await storage.migrate();
+ */
+export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
+  if (typeof options !== 'object' || options === null) {
+    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage needs options: { connectionString } or { pool }');
+  }
+  const hasString = options.connectionString !== undefined;
+  const hasPool = options.pool !== undefined;
+  if (hasString === hasPool) {
+    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage needs exactly one of connectionString or pool');
+  }
+  if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
+    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option connectionString must be a non-empty string');
+  }
+  if (hasPool && (typeof options.pool?.query !== 'function' || typeof options.pool.connect !== 'function')) {
+    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option pool must be a pg Pool (with query and connect)');
+  }
+  const schema = options.schema ?? 'ordo';
+  const tablePrefix = options.tablePrefix ?? '';
+  checkIdentifier('schema', schema, false);
+  checkIdentifier('tablePrefix', tablePrefix, true);
+  const connectTimeoutMs = checkPositive('connectTimeoutMs', options.connectTimeoutMs, 5_000);
+  const statementTimeoutMs = checkPositive('statementTimeoutMs', options.statementTimeoutMs, 30_000);
+  const maxConnections = checkPositive('maxConnections', options.maxConnections, 10);
+
+  const errorContext: PostgresErrorContext =
+    options.connectionString !== undefined
+      ? { target: describeTarget(options.connectionString), connectTimeoutMs, statementTimeoutMs }
+      : { target: 'the pool you passed', connectTimeoutMs: undefined, statementTimeoutMs: undefined };
+  const connectionString = options.connectionString;
+  const context = createPgContext({
+    schema,
+    prefix: tablePrefix,
+    pool:
+      connectionString !== undefined
+        ? () => createPgPool({ connectionString, max: maxConnections, connectTimeoutMs, statementTimeoutMs, applicationName: 'ordo' })
+        : (options.pool as PgPoolLike),
+    ownsPool: connectionString !== undefined,
+    errorContext,
+  });
+
+  return Object.freeze({
+    capabilities: Object.freeze({ name: 'postgres', persistent: true, multiProcess: true } as const),
+    location: Object.freeze({ schema, tablePrefix }),
+    orders: Object.freeze(createPostgresOrderReader(context)),
+    outbox: Object.freeze(createPostgresOutbox(context)),
+    idempotency: Object.freeze(createPostgresIdempotency(context)),
+    inventory: Object.freeze(createPostgresInventory(context)),
+    tasks: Object.freeze(createPostgresTasks(context)),
+    quarantine: Object.freeze(createPostgresQuarantine(context)),
+    commit: (unit: UnitOfWork): Promise<void> => commitPostgres(context, unit),
+    async migrate(): Promise<void> {
+      await migratePostgres(context, `${schema}.${tablePrefix}`);
+    },
+    close: (): Promise<void> => context.close(),
+  });
+}

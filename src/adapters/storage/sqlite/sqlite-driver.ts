@@ -1,0 +1,189 @@
+// The subset of better-sqlite3 the SQLite adapter uses, declared structurally, and the shared context.
+import { OrdoError } from '../../../errors/ordo-error.js';
+import { StorageError } from '../../../errors/storage-error.js';
+import { wrapSqliteError } from './sqlite-errors.js';
+
+/** A value SQLite binds: better-sqlite3 refuses booleans and undefined. */
+export type SqliteValue = string | number | bigint | null;
+
+/** A prepared statement (a subset of better-sqlite3's `Statement`). */
+export interface SqliteStatementLike {
+  run(...params: SqliteValue[]): { readonly changes: number };
+  get(...params: SqliteValue[]): unknown;
+  all(...params: SqliteValue[]): unknown[];
+}
+
+/** A database connection (a subset of better-sqlite3's `Database`). */
+export interface SqliteDatabaseLike {
+  prepare(sql: string): SqliteStatementLike;
+  exec(sql: string): unknown;
+  close(): unknown;
+  /** False once closed. */
+  readonly open: boolean;
+}
+
+/** Table names of one storage, already quoted. */
+export interface SqliteTables {
+  readonly migrations: string;
+  readonly orders: string;
+  readonly history: string;
+  readonly outbox: string;
+  readonly idempotency: string;
+  readonly stock: string;
+  readonly reservations: string;
+  readonly tasks: string;
+  readonly quarantine: string;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/** Validates the table prefix eagerly: it is spliced into SQL. */
+export function checkPrefix(value: string): void {
+  if (typeof value !== 'string' || (value !== '' && (!IDENTIFIER.test(value) || value.length > 40))) {
+    throw new OrdoError(
+      'INVALID_OPTIONS',
+      `createSqliteStorage option tablePrefix must be empty or lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+/** The quoted names of every table with `prefix`. */
+export function sqliteTables(prefix: string): SqliteTables {
+  const name = (table: string): string => `"${prefix}${table}"`;
+  return {
+    migrations: name('migrations'),
+    orders: name('orders'),
+    history: name('order_history'),
+    outbox: name('outbox'),
+    idempotency: name('idempotency'),
+    stock: name('stock'),
+    reservations: name('reservations'),
+    tasks: name('tasks'),
+    quarantine: name('quarantine'),
+  };
+}
+
+/** A synchronous view of the database for one operation. */
+export interface SqliteSession {
+  run(sql: string, ...params: SqliteValue[]): number;
+  get<T>(sql: string, ...params: SqliteValue[]): T | undefined;
+  all<T>(sql: string, ...params: SqliteValue[]): T[];
+}
+
+/** What every SQLite sub-store shares: the connection, table names, error wrapping. */
+export interface SqliteContext {
+  readonly tables: SqliteTables;
+  /** Runs `work` outside a transaction (one statement, or reads). */
+  read<T>(operation: string, work: (session: SqliteSession) => T): Promise<T>;
+  /**
+   * Runs `work` in a `BEGIN IMMEDIATE` transaction: it takes the write lock up front, so two
+   * processes never both read and then fail to upgrade; rolls back on any throw.
+   */
+  write<T>(operation: string, work: (session: SqliteSession) => T): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Creates the context; the connection is opened (or taken) lazily on first use. */
+export function createSqliteContext(config: {
+  readonly prefix: string;
+  readonly open: () => Promise<SqliteDatabaseLike>;
+  readonly ownsDatabase: boolean;
+  readonly busyTimeoutMs: number;
+}): SqliteContext {
+  const tables = sqliteTables(config.prefix);
+  let db: SqliteDatabaseLike | undefined;
+  let pending: Promise<SqliteDatabaseLike> | undefined;
+  let closed = false;
+  const statements = new Map<string, SqliteStatementLike>();
+
+  const connect = async (operation: string): Promise<SqliteDatabaseLike> => {
+    if (closed) {
+      throw new StorageError('STORAGE_UNAVAILABLE', {
+        operation,
+        message: 'the SQLite storage was closed',
+        hint: 'create a new storage with createSqliteStorage()',
+      });
+    }
+    if (db !== undefined) return db;
+    pending ??= config.open().then((opened) => {
+      // WAL lets readers work beside one writer (also across processes); NORMAL sync is durable
+      // against process crashes, which is what WAL mode is documented to guarantee with it.
+      opened.exec(`PRAGMA busy_timeout = ${config.busyTimeoutMs}`);
+      opened.exec('PRAGMA journal_mode = WAL');
+      opened.exec('PRAGMA synchronous = NORMAL');
+      db = opened;
+      return opened;
+    });
+    try {
+      return await pending;
+    } catch (error) {
+      pending = undefined;
+      throw error;
+    }
+  };
+
+  const session = (database: SqliteDatabaseLike): SqliteSession => {
+    const prepare = (sql: string): SqliteStatementLike => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    };
+    return {
+      run: (sql, ...params) => prepare(sql).run(...params).changes,
+      get: <T>(sql: string, ...params: SqliteValue[]) => prepare(sql).get(...params) as T | undefined,
+      all: <T>(sql: string, ...params: SqliteValue[]) => prepare(sql).all(...params) as T[],
+    };
+  };
+
+  return {
+    tables,
+    async read(operation, work) {
+      try {
+        return work(session(await connect(operation)));
+      } catch (error) {
+        throw wrapSqliteError(error, operation, config.busyTimeoutMs);
+      }
+    },
+    async write(operation, work) {
+      try {
+        const database = await connect(operation);
+        database.exec('BEGIN IMMEDIATE');
+        try {
+          const result = work(session(database));
+          database.exec('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            database.exec('ROLLBACK');
+          } catch {
+            // SQLite already rolled back (it does on some errors); the first error is the one to report.
+          }
+          throw error;
+        }
+      } catch (error) {
+        throw wrapSqliteError(error, operation, config.busyTimeoutMs);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      statements.clear();
+      if (!config.ownsDatabase) return;
+      const opened = db ?? (pending === undefined ? undefined : await pending.catch(() => undefined));
+      if (opened !== undefined && opened.open) opened.close();
+    },
+  };
+}
+
+/** `?` placeholders are bound from a JSON array through `json_each`, SQLite's stand-in for `= ANY($1)`. */
+export function jsonList(values: readonly SqliteValue[]): string {
+  return JSON.stringify(values);
+}
+
+/** A `LIMIT` value: -1 (no limit in SQLite) when undefined, never negative otherwise. */
+export function limitValue(limit: number | undefined): number {
+  return limit === undefined ? -1 : Math.max(0, Math.floor(limit));
+}

@@ -1,0 +1,144 @@
+// Versioned SQLite migrations shipped with the package, applied inside one write transaction.
+import type { SqliteContext, SqliteTables } from './sqlite-driver.js';
+
+/** One schema version: statements run in order inside the migration transaction. */
+export interface SqliteMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (tables: SqliteTables) => readonly string[];
+}
+
+/*
+ * Instants are canonical ISO text (text order is time order); JSON is stored as text. Index
+ * names carry the table name, so two prefixes can share one database file.
+ */
+const INITIAL: SqliteMigration = {
+  version: 1,
+  name: 'initial',
+  statements: (t) => {
+    const index = (table: string, suffix: string): string => `"${table.slice(1, -1)}_${suffix}"`;
+    return [
+      `CREATE TABLE ${t.orders} (
+        id TEXT PRIMARY KEY,
+        channel TEXT NOT NULL,
+        channel_order_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        data TEXT NOT NULL,
+        UNIQUE (channel, channel_order_id)
+      )`,
+      `CREATE INDEX ${index(t.orders, 'status')} ON ${t.orders} (status, updated_at, id)`,
+      `CREATE TABLE ${t.history} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        order_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        entry TEXT NOT NULL
+      )`,
+      `CREATE INDEX ${index(t.history, 'order')} ON ${t.history} (order_id, seq)`,
+      `CREATE TABLE ${t.outbox} (
+        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        topic TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        headers TEXT,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        delivered_at TEXT,
+        last_error TEXT,
+        available_at TEXT NOT NULL,
+        lease_owner TEXT,
+        lease_until TEXT
+      )`,
+      `CREATE INDEX ${index(t.outbox, 'pending')} ON ${t.outbox} (sequence) WHERE status = 'pending'`,
+      `CREATE INDEX ${index(t.outbox, 'key')} ON ${t.outbox} (key, sequence) WHERE status = 'pending'`,
+      `CREATE INDEX ${index(t.outbox, 'status')} ON ${t.outbox} (status, sequence)`,
+      `CREATE TABLE ${t.idempotency} (
+        key TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE ${t.stock} (
+        warehouse_id TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        on_hand INTEGER NOT NULL CHECK (on_hand >= 0),
+        reserved INTEGER NOT NULL CHECK (reserved >= 0),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (warehouse_id, sku)
+      )`,
+      `CREATE TABLE ${t.reservations} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        reservation_id TEXT NOT NULL UNIQUE,
+        order_id TEXT NOT NULL,
+        line_id TEXT NOT NULL,
+        warehouse_id TEXT NOT NULL,
+        sku TEXT NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        expires_at TEXT,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX ${index(t.reservations, 'order')} ON ${t.reservations} (order_id, seq)`,
+      `CREATE INDEX ${index(t.reservations, 'expiry')} ON ${t.reservations} (expires_at, seq) WHERE status = 'active' AND expires_at IS NOT NULL`,
+      `CREATE TABLE ${t.tasks} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        queue TEXT NOT NULL,
+        key TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        first_failed_at TEXT,
+        last_error TEXT,
+        lease_owner TEXT,
+        lease_until TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE UNIQUE INDEX ${index(t.tasks, 'unfinished_key')} ON ${t.tasks} (queue, key) WHERE status IN ('pending', 'leased')`,
+      `CREATE INDEX ${index(t.tasks, 'due')} ON ${t.tasks} (queue, due_at, seq) WHERE status IN ('pending', 'leased')`,
+      `CREATE INDEX ${index(t.tasks, 'status')} ON ${t.tasks} (queue, status, due_at, seq)`,
+      `CREATE TABLE ${t.quarantine} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        issues TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revisions INTEGER NOT NULL DEFAULT 0
+      )`,
+      `CREATE INDEX ${index(t.quarantine, 'received')} ON ${t.quarantine} (received_at, seq)`,
+    ];
+  },
+};
+
+/** Every migration, oldest first. Append only: a released version never changes. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL]);
+
+/**
+ * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second
+ * process migrating at the same time waits for the write lock, then finds nothing left to do.
+ */
+export function migrateSqlite(context: SqliteContext): Promise<number[]> {
+  const t = context.tables;
+  return context.write('migrate', (session) => {
+    session.run(`CREATE TABLE IF NOT EXISTS ${t.migrations} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`);
+    const applied = new Set(session.all<{ version: number }>(`SELECT version FROM ${t.migrations}`).map((row) => row.version));
+    const done: number[] = [];
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      for (const statement of migration.statements(t)) session.run(statement);
+      session.run(`INSERT INTO ${t.migrations} (version, name) VALUES (?, ?)`, migration.version, migration.name);
+      done.push(migration.version);
+    }
+    return done;
+  });
+}

@@ -1,0 +1,99 @@
+// Orders on SQLite: the unit-of-work commit in one write transaction, and the reader.
+import { ConcurrencyError } from '../../../errors/concurrency-error.js';
+import type { HistoryEntry, Order } from '../../../orders/order.js';
+import type { OrderReader, UnitOfWork } from '../../../ports/storage-port.js';
+import { limitValue, type SqliteContext } from './sqlite-driver.js';
+
+interface OrderRow {
+  id: string;
+  data: string;
+}
+
+/** Commits a unit of work: every write checked and applied in one transaction, or none. */
+export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<void> {
+  const t = context.tables;
+  // Serialised before the transaction: a value JSON cannot hold fails the unit before any write.
+  const writes = (unit.orders ?? []).map((write) => {
+    const { history: _history, ...order } = write.order;
+    return { order, data: JSON.stringify(order), expectedVersion: write.expectedVersion, history: write.newHistory.map((entry) => [entry, JSON.stringify(entry)] as const) };
+  });
+  const outbox = (unit.outbox ?? []).map((message) => ({
+    message,
+    payload: JSON.stringify(message.payload),
+    headers: message.headers === undefined ? null : JSON.stringify(message.headers),
+  }));
+  const records = (unit.idempotency ?? []).map((record) => ({ record, result: JSON.stringify(record.result) }));
+
+  return context.write('commit', (session) => {
+    for (const { order, data, expectedVersion, history } of writes) {
+      if (expectedVersion === null) {
+        const inserted = session.run(
+          `INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          order.id, order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, data,
+        );
+        if (inserted === 0) {
+          const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
+          throw actual === undefined
+            ? new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null }, { details: { reason: 'channel order id already stored' } })
+            : new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual.version });
+        }
+      } else {
+        const updated = session.run(
+          `UPDATE ${t.orders} SET channel = ?, channel_order_id = ?, status = ?, version = ?, updated_at = ?, data = ? WHERE id = ? AND version = ?`,
+          order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, data, order.id, expectedVersion,
+        );
+        if (updated === 0) {
+          const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
+          throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: actual?.version ?? null });
+        }
+      }
+      for (const [entry, json] of history) {
+        session.run(`INSERT INTO ${t.history} (order_id, version, event_id, entry) VALUES (?, ?, ?, ?)`, order.id, entry.version, entry.eventId, json);
+      }
+    }
+    for (const { message, payload, headers } of outbox) {
+      session.run(
+        `INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        message.id, message.topic, message.key, payload, headers, message.createdAt, message.createdAt,
+      );
+    }
+    for (const { record, result } of records) {
+      session.run(`INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at) VALUES (?, ?, ?, ?)`, record.key, record.fingerprint, result, record.createdAt);
+    }
+  });
+}
+
+/** Creates the order reader. */
+export function createSqliteOrderReader(context: SqliteContext): OrderReader {
+  const t = context.tables;
+  const historyOf = (all: <T>(sql: string, ...params: string[]) => T[], orderId: string): HistoryEntry<string>[] =>
+    all<{ entry: string }>(`SELECT entry FROM ${t.history} WHERE order_id = ? ORDER BY seq`, orderId).map((row) => JSON.parse(row.entry) as HistoryEntry<string>);
+
+  return {
+    get(id: string): Promise<Order<string> | null> {
+      return context.read('orders.get', (session) => {
+        const row = session.get<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE id = ?`, id);
+        return row === undefined ? null : ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) } as Order<string>);
+      });
+    },
+
+    findByChannelRef(channel: string, channelOrderId: string): Promise<Order<string> | null> {
+      return context.read('orders.findByChannelRef', (session) => {
+        const row = session.get<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE channel = ? AND channel_order_id = ?`, channel, channelOrderId);
+        return row === undefined ? null : ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) } as Order<string>);
+      });
+    },
+
+    history(orderId: string): Promise<HistoryEntry<string>[]> {
+      return context.read('orders.history', (session) => historyOf(session.all, orderId));
+    },
+
+    listByStatus(status: string, options: { readonly limit?: number } = {}): Promise<Order<string>[]> {
+      return context.read('orders.listByStatus', (session) =>
+        session
+          .all<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE status = ? ORDER BY updated_at, id LIMIT ?`, status, limitValue(options.limit))
+          .map((row) => ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) }) as Order<string>),
+      );
+    },
+  };
+}
