@@ -1,0 +1,133 @@
+// Property-based tests: random event sequences keep every invariant of the default lifecycle.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ORDER_EVENT_TYPES, ORDER_STATUSES, type DefaultOrderEvent, type Order, type OrderEventType } from '../../src/orders/index.js';
+import { context, deepFreeze, machine, newOrder, validEvent } from './fixtures.js';
+
+const lineId = fc.constantFrom('L1', 'L2', 'LX');
+const quantity = fc.integer({ min: -1, max: 4 });
+const amount = fc.record({ amount: fc.integer({ min: -100, max: 3000 }), currency: fc.constantFrom('CNY', 'CNY', 'USD') });
+const lines = fc.array(fc.record({ lineId, quantity }), { maxLength: 3 });
+
+/** An event with a random payload: often invalid, sometimes not. */
+const randomEvent = fc.record(
+  {
+    id: fc.integer({ min: 0, max: 40 }).map((n) => `r${n}`),
+    type: fc.constantFrom<string>(...ORDER_EVENT_TYPES, 'bogus'),
+    reason: fc.constantFrom('', 'why', undefined),
+    amount,
+    lines,
+    allocations: fc.array(fc.record({ lineId, warehouseId: fc.constantFrom('W1', 'W2', ''), quantity }), { maxLength: 3 }),
+    shipmentId: fc.constantFrom('S1', 'S2', 'S3'),
+    warehouseId: fc.constantFrom('W1', 'W2', undefined),
+  },
+  { requiredKeys: ['id', 'type'] },
+).map((event) => ({ kind: 'random' as const, event }));
+
+/**
+ * A marker turned, for whatever order it meets, into one of the events `nextEvents` allows, with a
+ * valid payload (sometimes a partial one), so that sequences travel deep into the lifecycle.
+ */
+const validMarker = fc.integer({ min: 0, max: 1_000_000 }).map((n) => ({ kind: 'valid' as const, n }));
+
+const sequences = fc.array(fc.oneof({ weight: 4, arbitrary: validMarker }, { weight: 1, arbitrary: randomEvent }), { maxLength: 40 });
+
+type Step = { kind: 'random'; event: Record<string, unknown> } | { kind: 'valid'; n: number };
+
+const DETOURS = new Set<OrderEventType>(['cancel', 'reject', 'hold', 'flag_exception']);
+
+function partial(event: DefaultOrderEvent, n: number): DefaultOrderEvent {
+  if (n % 2 === 0) return event;
+  if ((event.type === 'ship' || event.type === 'receive_return') && event.lines.length > 0) {
+    return { ...event, lines: [{ lineId: event.lines[0]?.lineId ?? 'L1', quantity: 1 }] };
+  }
+  if (event.type === 'refund' && event.amount.amount > 1) return { ...event, amount: { ...event.amount, amount: Math.floor(event.amount.amount / 2) } };
+  return event;
+}
+
+function toEvent(step: Step, order: Order, index: number): DefaultOrderEvent {
+  if (step.kind === 'valid') {
+    let allowed = machine.nextEvents(order).filter((e) => e.allowed);
+    // Mostly forward: detours (cancel, reject, hold, exception) would end most sequences early.
+    const forward = allowed.filter((e) => !DETOURS.has(e.type));
+    if (step.n % 10 < 8 && forward.length > 0) allowed = forward;
+    const type: OrderEventType = allowed[step.n % Math.max(allowed.length, 1)]?.type ?? 'approve';
+    return partial(validEvent(type, order, `v${index}-${step.n}`), Math.floor(step.n / 7));
+  }
+  const event: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(step.event)) if (value !== undefined) event[key] = value;
+  return event as unknown as DefaultOrderEvent;
+}
+
+const knownStatuses = new Set<string>(ORDER_STATUSES);
+
+describe('random event sequences on the default lifecycle', () => {
+  it('keep every invariant: known statuses, versions +1, history = events applied, quantities and money bounded', () => {
+    fc.assert(
+      fc.property(sequences, (steps) => {
+        let order = newOrder();
+        let applied = 0;
+        steps.forEach((step, index) => {
+          const before = deepFreeze(order);
+          const event = toEvent(step, order, index);
+          const result = machine.transition(before, event, context);
+          if (!result.ok) {
+            expect(['ILLEGAL_TRANSITION', 'GUARD_REJECTED']).toContain(result.error.code);
+            return;
+          }
+          if (result.duplicate) {
+            expect(result.order).toBe(before);
+            return;
+          }
+          applied++;
+          order = result.order;
+          expect(order.version).toBe(before.version + 1);
+          expect(order.history.at(-1)).toMatchObject({ eventId: event.id, from: before.status, to: order.status, version: order.version });
+        });
+
+        expect(knownStatuses.has(order.status)).toBe(true);
+        expect(order.history).toHaveLength(applied + 1);
+        expect(order.version).toBe(applied + 1);
+        order.history.forEach((entry, i) => {
+          expect(knownStatuses.has(entry.to)).toBe(true);
+          expect(entry.version).toBe(i + 1);
+          if (i > 0) expect(entry.from).toBe(order.history[i - 1]?.to);
+        });
+        expect(new Set(order.history.map((e) => e.eventId)).size).toBe(order.history.length);
+        for (const line of order.lines) {
+          const allocated = line.allocations.reduce((n, a) => n + a.quantity, 0);
+          expect(line.shippedQuantity).toBeLessThanOrEqual(line.quantity);
+          expect(line.shippedQuantity).toBeLessThanOrEqual(allocated);
+          expect(line.returnedQuantity).toBeLessThanOrEqual(line.shippedQuantity);
+          expect([0, line.quantity]).toContain(allocated);
+        }
+        const shippedInShipments = order.shipments.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.quantity, 0), 0);
+        expect(shippedInShipments).toBe(order.lines.reduce((n, l) => n + l.shippedQuantity, 0));
+        expect(order.payment.refunded.amount).toBeLessThanOrEqual(order.payment.paid.amount);
+        expect(order.payment.paid.currency).toBe('CNY');
+        expect(order.payment.refunded.currency).toBe('CNY');
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('nextEvents agrees with transition: an event it calls impossible is refused for any payload', () => {
+    fc.assert(
+      fc.property(sequences, randomEvent, (steps, probe) => {
+        let order = newOrder();
+        steps.forEach((step, index) => {
+          const result = machine.transition(order, toEvent(step, order, index), context);
+          if (result.ok) order = result.order;
+        });
+        const next = machine.nextEvents(order);
+        const event = toEvent(probe, order, -1);
+        const verdict = next.find((e) => e.type === event.type);
+        const result = machine.transition(order, { ...event, id: 'probe-unique' }, context);
+        if (verdict === undefined) expect(result.ok).toBe(false);
+        else if (!verdict.allowed) expect(result.ok).toBe(false);
+        if (result.ok) expect(verdict?.targets).toContain(result.order.status);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
