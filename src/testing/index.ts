@@ -2,3 +2,5 @@
 export { storageConformance } from './storage-conformance.js';
 export type { StorageBackdoor, StorageConformanceOptions } from './storage-conformance.js';
 export type { ConformanceTestApi } from './conformance-api.js';
+export { transportConformance } from './transport-conformance.js';
+export type { TransportConformanceOptions, DeadLetterRecord } from './transport-conformance.js';
