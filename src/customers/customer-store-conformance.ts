@@ -1,0 +1,155 @@
+// The CustomerStore conformance suite: one contract, run against every adapter (memory, SQLite, PostgreSQL).
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Instant } from '../clock/instant.js';
+import type { Customer } from '../model/customer.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from './customer-store.js';
+
+/** The test functions the suite needs (vitest's, node:test's or jest's). */
+export interface ConformanceTestApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>): void;
+}
+
+// Random ids per test (test code, not core logic), so tests never depend on each other, on
+// running in order, or on a database being empty.
+const unique = (prefix: string): string => `${prefix}-${randomUUID()}`;
+const AT = '2026-01-01T00:00:00.000Z' as Instant;
+
+function customer(id: string, extra: Partial<Customer> = {}): Customer {
+  return { id, names: ['张三'], phones: ['+8613812345678'], emails: [], addresses: [], paymentAccounts: [], deviceIds: [], attributes: {}, ...extra };
+}
+function golden(id: string, sourceIds: string[], version = 1): GoldenProfile {
+  return { id, profile: customer(id), sourceIds, lineage: {}, version, createdAt: AT, updatedAt: AT };
+}
+function audit(id: string, goldenId: string): MergeAuditRecord {
+  return { id, action: 'merge', goldenId, actor: 'test', at: AT, reason: 'conformance', evidence: [], before: { profiles: [], goldens: [] }, after: { profiles: [], goldens: [] } };
+}
+
+/**
+ * Registers the CustomerStore contract as tests. `makeStore` gives a fresh store per test.
+ * @example customerStoreConformance({ describe, it }, async () => createMemoryCustomerStore());
+ */
+export function customerStoreConformance(api: ConformanceTestApi, makeStore: () => Promise<CustomerStore> | CustomerStore): void {
+  const { describe, it } = api;
+  describe('CustomerStore conformance', () => {
+    it('getProfile(id) returns null for a missing profile', async () => {
+      const store = await makeStore();
+      assert.equal(await store.getProfile(unique('missing')), null);
+    });
+    it('putProfile then getProfile returns an equal copy, not the same object', async () => {
+      const store = await makeStore();
+      const p = customer(unique('c'), { idNumber: '11010519491231002X', attributes: { tier: 'gold' } });
+      await store.putProfile(p);
+      const read = await store.getProfile(p.id);
+      assert.deepEqual(read, p);
+      assert.notEqual(read, p);
+      p.names.push('mutated');
+      assert.deepEqual((await store.getProfile(p.id))?.names, ['张三']);
+    });
+    it('putProfile replaces a profile with the same id', async () => {
+      const store = await makeStore();
+      const id = unique('c');
+      await store.putProfile(customer(id));
+      await store.putProfile(customer(id, { names: ['李四'] }));
+      assert.deepEqual((await store.getProfile(id))?.names, ['李四']);
+    });
+    it('getProfiles(ids) keeps the asked order and skips missing ids', async () => {
+      const store = await makeStore();
+      const a = unique('a');
+      const b = unique('b');
+      await store.putProfile(customer(a));
+      await store.putProfile(customer(b));
+      const read = await store.getProfiles([b, unique('missing'), a]);
+      assert.deepEqual(read.map((p) => p.id), [b, a]);
+    });
+    it('deleteProfile(id) returns true once, then false', async () => {
+      const store = await makeStore();
+      const id = unique('c');
+      await store.putProfile(customer(id));
+      assert.equal(await store.deleteProfile(id), true);
+      assert.equal(await store.deleteProfile(id), false);
+      assert.equal(await store.getProfile(id), null);
+    });
+    it('putGolden maps every source id to the golden profile', async () => {
+      const store = await makeStore();
+      const g = golden(unique('g'), [unique('s'), unique('s')]);
+      await store.putGolden(g);
+      assert.deepEqual(await store.getGolden(g.id), g);
+      for (const s of g.sourceIds) assert.equal((await store.findGoldenBySource(s))?.id, g.id);
+    });
+    it('putGolden with fewer sources unmaps the dropped ones', async () => {
+      const store = await makeStore();
+      const [s1, s2] = [unique('s'), unique('s')];
+      const id = unique('g');
+      await store.putGolden(golden(id, [s1, s2]));
+      await store.putGolden(golden(id, [s1], 2));
+      assert.equal(await store.findGoldenBySource(s2), null);
+      assert.equal((await store.findGoldenBySource(s1))?.version, 2);
+    });
+    it('deleteGolden removes the golden profile and its source mappings', async () => {
+      const store = await makeStore();
+      const g = golden(unique('g'), [unique('s')]);
+      await store.putGolden(g);
+      assert.equal(await store.deleteGolden(g.id), true);
+      assert.equal(await store.getGolden(g.id), null);
+      assert.equal(await store.findGoldenBySource(g.sourceIds[0] ?? ''), null);
+      assert.equal(await store.deleteGolden(g.id), false);
+    });
+    it('findGoldenBySource returns null for an unmerged profile', async () => {
+      const store = await makeStore();
+      assert.equal(await store.findGoldenBySource(unique('s')), null);
+    });
+    it('addPostings is idempotent and getPostings counts every holder', async () => {
+      const store = await makeStore();
+      const key = unique('phone:+86138');
+      await store.addPostings('r2', [key]);
+      await store.addPostings('r1', [key]);
+      await store.addPostings('r1', [key]);
+      const postings = await store.getPostings(key, 10);
+      assert.deepEqual([...postings.ids], ['r1', 'r2']);
+      assert.equal(postings.total, 2);
+    });
+    it('getPostings(key, limit) returns at most limit ids but the full total', async () => {
+      const store = await makeStore();
+      const key = unique('device:x');
+      for (let i = 0; i < 5; i += 1) await store.addPostings(`r${i}`, [key]);
+      const postings = await store.getPostings(key, 2);
+      assert.equal(postings.ids.length, 2);
+      assert.equal(postings.total, 5);
+    });
+    it('removePostings removes only that record from only those keys', async () => {
+      const store = await makeStore();
+      const [k1, k2] = [unique('k'), unique('k')];
+      await store.addPostings('r1', [k1, k2]);
+      await store.addPostings('r2', [k1]);
+      await store.removePostings('r1', [k1]);
+      assert.deepEqual([...(await store.getPostings(k1, 10)).ids], ['r2']);
+      assert.deepEqual([...(await store.getPostings(k2, 10)).ids], ['r1']);
+    });
+    it('getPostings returns no ids and total 0 for an unknown key', async () => {
+      const store = await makeStore();
+      assert.deepEqual(await store.getPostings(unique('none'), 10), { ids: [], total: 0 });
+    });
+    it('appendAudit then getAudit and listAudit (oldest first)', async () => {
+      const store = await makeStore();
+      const g = unique('g');
+      const [a1, a2] = [audit(unique('a'), g), audit(unique('a'), g)];
+      await store.appendAudit(a1);
+      await store.appendAudit(a2);
+      assert.deepEqual(await store.getAudit(a1.id), a1);
+      assert.deepEqual((await store.listAudit(g)).map((a) => a.id), [a1.id, a2.id]);
+      assert.deepEqual(await store.listAudit(unique('other')), []);
+    });
+    it('appendAudit refuses a second record with the same id (DUPLICATE_KEY)', async () => {
+      const store = await makeStore();
+      const a = audit(unique('a'), unique('g'));
+      await store.appendAudit(a);
+      await assert.rejects(store.appendAudit(a), (error: unknown) => (error as { code?: unknown }).code === 'DUPLICATE_KEY');
+    });
+    it('getAudit(id) returns null for a missing record', async () => {
+      const store = await makeStore();
+      assert.equal(await store.getAudit(unique('missing')), null);
+    });
+  });
+}
