@@ -32,9 +32,10 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
         throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual });
       }
       if (refOwner !== undefined) {
+        // Named by the ref, not the new id: the conflict is with the order that already holds it.
         throw new ConcurrencyError(
-          { entity: 'order', id: order.id, expectedVersion: null },
-          { details: { reason: 'channel order id already stored', channel: order.channel, existingOrderId: refOwner } },
+          { entity: 'order channel ref', id: `${order.channel}/${order.channelOrderId}`, expectedVersion: null, actualVersion: versionOf(refOwner) },
+          { details: { orderId: order.id, existingOrderId: refOwner } },
         );
       }
     } else {
