@@ -133,7 +133,10 @@ export function resolveZone(zone: string): IANAZone {
   return resolved;
 }
 
-/** Offset of `zone` from UTC at an instant, in minutes (e.g. 480 for Asia/Shanghai). */
+/**
+ * Offset of `zone` from UTC at an instant, in minutes (e.g. 480 for Asia/Shanghai); fractional
+ * for historical local mean time (Asia/Kolkata in 1900: 321.1666..., i.e. +05:21:10).
+ */
 export function zoneOffsetMinutes(zone: string, at: Instant): number {
   return resolveZone(zone).offset(instantToMillis(at));
 }
@@ -155,6 +158,7 @@ function offsetMillis(zone: IANAZone, at: number): number {
  * @example toInstant(localDateTime('2026-01-01T00:00'), 'America/New_York') // 2026-01-01T05:00:00.000Z
  * @throws TimeError `NONEXISTENT_LOCAL_TIME` (in a DST gap) or `AMBIGUOUS_LOCAL_TIME` (in an overlap)
  * under the default `reject` policy; `UNKNOWN_TIME_ZONE`; `INVALID_LOCAL_DATE_TIME`.
+ * @throws ValidationError for an unknown `disambiguation`.
  */
 export function toInstant(local: LocalDateTime | string, zone: string, options: ToInstantOptions = {}): Instant {
   const fields = parseLocalFields(local);
