@@ -21,11 +21,11 @@ export interface StoredOutboxMessage extends OutboxMessage {
   /** Commit order across the whole outbox; strictly increasing. */
   readonly sequence: number;
   readonly status: 'pending' | 'delivered' | 'dead';
-  /** Delivery attempts so far. */
+  /** Claims so far, including one in progress. */
   readonly attempts: number;
   readonly deliveredAt?: Instant;
   readonly lastError?: string;
-  /** Not before this instant (set by `release` with a retry time). */
+  /** Not before this instant: `createdAt` at first, then the `retryAt` given to `release`. */
   readonly availableAt: Instant;
 }
 
@@ -44,10 +44,11 @@ export interface OutboxClaimOptions {
 /** Outbox access for relays. */
 export interface OutboxStore {
   /**
-   * Leases pending messages that are available at `now` and not leased by someone else (or whose
-   * lease expired), oldest first. Never returns a message while an earlier undelivered message
-   * with the same key is leased by another owner or not in this batch, so per-key order holds
-   * with several relays.
+   * Leases pending messages that are available at `now` (`availableAt <= now`) and not under a
+   * live lease by any owner (a lease is live while `leaseUntil > now`), oldest first. Never
+   * returns a message while an earlier pending message with the same key is outside this batch,
+   * so per-key order holds with several relays; a dead message does not block its key.
+   * Each claim increments `attempts`.
    */
   claim(options: OutboxClaimOptions): Promise<StoredOutboxMessage[]>;
   /** Marks leased messages delivered; returns how many were still leased by `owner`. */

@@ -8,7 +8,10 @@ import type { TaskStore } from './task-port.js';
 
 /** One order written by a unit of work. */
 export interface OrderWrite {
-  /** The order as it should be stored (status typed loosely so custom lifecycles fit). */
+  /**
+   * The order as it should be stored (status typed loosely so custom lifecycles fit). Its
+   * `history` field is not what gets appended: `newHistory` is.
+   */
   readonly order: Order<string>;
   /**
    * The version the writer read, or `null` for a new order. The write fails with
@@ -61,14 +64,15 @@ export interface StoragePort {
   readonly tasks: TaskStore;
   readonly quarantine: QuarantineStore;
   /**
-   * Commits a unit of work atomically.
+   * Commits a unit of work atomically. Writes to the same order within one unit are checked in
+   * sequence; moving an order onto another order's (channel, channelOrderId) is `DUPLICATE_KEY`.
    * @throws ConcurrencyError `CONCURRENCY_CONFLICT` on a stale order write; StorageError
    * `DUPLICATE_KEY` for an existing idempotency key or outbox id; nothing is written then.
    */
   commit(unit: UnitOfWork): Promise<void>;
   /** Creates or upgrades the schema; idempotent. A no-op for the memory adapter. */
   migrate(): Promise<void>;
-  /** Releases connections; further calls fail. */
+  /** Releases connections; further calls fail with `STORAGE_UNAVAILABLE`; a second close does nothing. */
   close(): Promise<void>;
 }
 

@@ -16,6 +16,7 @@ export interface TaskInput {
 export interface Task extends TaskInput {
   readonly id: string;
   readonly status: 'pending' | 'leased' | 'completed' | 'dead';
+  /** Claims so far, including one in progress. */
   readonly attempts: number;
   /** When the first failure happened; retry windows (e.g. 72 h) count from here. */
   readonly firstFailedAt?: Instant;
