@@ -60,8 +60,6 @@ export type { ClusterAccuracy, BlockingQuality } from './evaluation.js';
 export { MERGE_AUDIT_ACTIONS } from './customer-store.js';
 export type { CustomerStore, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from './customer-store.js';
 export { createMemoryCustomerStore } from './memory-customer-store.js';
-export { customerStoreConformance } from './customer-store-conformance.js';
-export type { ConformanceTestApi } from './customer-store-conformance.js';
 export { createMergeService, SURVIVORSHIP_RULES, SURVIVOR_FIELDS } from './merge-service.js';
 export type { MergeService, MergeServiceConfig, MergeRequest, UnmergeRequest, SurvivorshipRule, SurvivorField } from './merge-service.js';
 export { computeBehaviourTags, orderFactsFromOrder, BEHAVIOUR_TAGS } from './behaviour-tags.js';
