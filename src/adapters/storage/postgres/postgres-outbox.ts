@@ -39,9 +39,12 @@ function toMessage(row: OutboxRow): StoredOutboxMessage {
   };
 }
 
-/** True when nobody else holds a live lease at `now`. */
-function leaseFree(row: Pick<OutboxRow, 'lease_owner' | 'lease_until'>, owner: string, now: Instant): boolean {
-  return row.lease_until === null || row.lease_owner === owner || row.lease_until <= now;
+/**
+ * True when no live lease holds the row at `now`, the claimer's own included: handing a message
+ * to the relay already publishing it would only duplicate it.
+ */
+function leaseFree(row: Pick<OutboxRow, 'lease_until'>, now: Instant): boolean {
+  return row.lease_until === null || row.lease_until <= now;
 }
 
 /** Creates the outbox store. */
@@ -56,19 +59,19 @@ export function createPostgresOutbox(context: PgContext): OutboxStore {
       if (limit === 0) return [];
       return context.transaction('outbox.claim', async (query) => {
         // Candidates from a snapshot: claimable messages whose key has no earlier pending message
-        // that is unavailable or leased by someone else. Sequence order makes the batch a prefix
+        // that is unavailable or under a live lease. Sequence order makes the batch a prefix
         // per key, so a later message is never in without its predecessors.
         const candidates = (
           await query(
             `SELECT m.sequence, m.key FROM ${t.outbox} m
              WHERE m.status = 'pending' AND m.available_at <= $1
-               AND (m.lease_until IS NULL OR m.lease_until <= $1 OR m.lease_owner = $2)
+               AND (m.lease_until IS NULL OR m.lease_until <= $1)
                AND NOT EXISTS (
                  SELECT 1 FROM ${t.outbox} e
                  WHERE e.status = 'pending' AND e.key = m.key AND e.sequence < m.sequence
-                   AND (e.available_at > $1 OR (e.lease_until > $1 AND e.lease_owner <> $2)))
-             ORDER BY m.sequence LIMIT $3`,
-            [now, owner, limit],
+                   AND (e.available_at > $1 OR e.lease_until > $1))
+             ORDER BY m.sequence LIMIT $2`,
+            [now, limit],
             'outbox_candidates',
           )
         ).rows as Pick<OutboxRow, 'sequence' | 'key'>[];
@@ -94,7 +97,7 @@ export function createPostgresOutbox(context: PgContext): OutboxStore {
           }
           // Delivered or dead since the snapshot: it no longer holds its key back.
           if (row.status !== 'pending') continue;
-          if (row.available_at > now || !leaseFree(row, owner, now)) {
+          if (row.available_at > now || !leaseFree(row, now)) {
             blocked.add(candidate.key);
             continue;
           }

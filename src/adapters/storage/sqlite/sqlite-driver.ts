@@ -6,11 +6,11 @@ import { wrapSqliteError } from './sqlite-errors.js';
 /** A value SQLite binds: better-sqlite3 refuses booleans and undefined. */
 export type SqliteValue = string | number | bigint | null;
 
-/** A prepared statement (a subset of better-sqlite3's `Statement`). */
+/** A prepared statement (a subset of better-sqlite3's `Statement`); the adapter binds only {@link SqliteValue}s. */
 export interface SqliteStatementLike {
-  run(...params: SqliteValue[]): { readonly changes: number };
-  get(...params: SqliteValue[]): unknown;
-  all(...params: SqliteValue[]): unknown[];
+  run(...params: unknown[]): { readonly changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
 }
 
 /** A database connection (a subset of better-sqlite3's `Database`). */

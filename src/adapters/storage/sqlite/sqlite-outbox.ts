@@ -49,18 +49,19 @@ export function createSqliteOutbox(context: SqliteContext): OutboxStore {
       if (limit === 0) return Promise.resolve([]);
       return context.write('outbox.claim', (session) => {
         // The write lock is held, so this snapshot is the truth: claimable messages whose key has
-        // no earlier pending message that is unavailable or leased by someone else. Sequence
+        // no earlier pending message that is unavailable or under a live lease
+        // (the claimer's own included). Sequence
         // order makes the batch a prefix per key.
         const rows = session.all<OutboxRow>(
           `SELECT ${COLUMNS} FROM ${t.outbox} m
            WHERE m.status = 'pending' AND m.available_at <= ?
-             AND (m.lease_until IS NULL OR m.lease_until <= ? OR m.lease_owner = ?)
+             AND (m.lease_until IS NULL OR m.lease_until <= ?)
              AND NOT EXISTS (
                SELECT 1 FROM ${t.outbox} e
                WHERE e.status = 'pending' AND e.key = m.key AND e.sequence < m.sequence
-                 AND (e.available_at > ? OR (e.lease_until > ? AND e.lease_owner <> ?)))
+                 AND (e.available_at > ? OR e.lease_until > ?))
            ORDER BY m.sequence LIMIT ?`,
-          now, now, owner, now, now, owner, limit,
+          now, now, now, now, limit,
         );
         if (rows.length === 0) return [];
         session.run(

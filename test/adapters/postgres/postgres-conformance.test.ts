@@ -1,0 +1,60 @@
+// Runs the storage conformance suite on PostgreSQL, checking writes with raw SQL (a table prefix per test, a schema per file).
+import { afterAll, describe, it } from 'vitest';
+import { createPostgresStorage, type PostgresStorage } from '../../../src/adapters/postgres.js';
+import type { StoragePort } from '../../../src/ports/index.js';
+import { storageConformance, type StorageBackdoor } from '../../../src/testing/index.js';
+import { postgresTarget, testSchema, type TestSchema } from '../../support/postgres.js';
+
+const target = await postgresTarget();
+
+/** Raw SQL reads behind the adapter's back. */
+function backdoor(schema: TestSchema, storage: StoragePort): StorageBackdoor {
+  const { tablePrefix } = (storage as PostgresStorage).location;
+  const table = (name: string): string => `"${schema.name}"."${tablePrefix}${name}"`;
+  return {
+    async readOrderVersion(id) {
+      const result = await schema.pool.query<{ version: number }>(`SELECT version FROM ${table('orders')} WHERE id = $1`, [id]);
+      return result.rows[0]?.version ?? null;
+    },
+    async countHistory(orderId) {
+      const result = await schema.pool.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${table('order_history')} WHERE order_id = $1`, [orderId]);
+      return result.rows[0]?.n ?? 0;
+    },
+    async countOutbox() {
+      const result = await schema.pool.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${table('outbox')}`);
+      return result.rows[0]?.n ?? 0;
+    },
+    async hasIdempotencyKey(key) {
+      const result = await schema.pool.query(`SELECT 1 FROM ${table('idempotency')} WHERE key = $1`, [key]);
+      return result.rows.length > 0;
+    },
+    async readStock(warehouseId, sku) {
+      const result = await schema.pool.query<{ on_hand: number; reserved: number }>(
+        `SELECT on_hand, reserved FROM ${table('stock')} WHERE warehouse_id = $1 AND sku = $2`,
+        [warehouseId, sku],
+      );
+      const row = result.rows[0];
+      return row === undefined ? null : { onHand: row.on_hand, reserved: row.reserved };
+    },
+  };
+}
+
+if (target.url === undefined) {
+  describe.skip(`postgres storage conformance (${target.skipReason})`, () => {
+    it('is skipped', () => undefined);
+  });
+} else {
+  const url = target.url;
+  const schema = testSchema(url);
+  afterAll(() => schema.drop());
+  let counter = 0;
+  // A fresh set of tables per test (an empty storage, as the suite expects), one schema per file.
+  storageConformance(
+    { describe, it },
+    () => createPostgresStorage({ connectionString: url, schema: schema.name, tablePrefix: `t${++counter}_`, maxConnections: 4 }),
+    {
+      name: 'postgres storage',
+      backdoor: (storage) => backdoor(schema, storage),
+    },
+  );
+}

@@ -1,0 +1,56 @@
+// Runs the storage conformance suite on SQLite: a database file per test, writes checked with raw SQL on a second connection.
+import Database from 'better-sqlite3';
+import { afterAll, describe, it } from 'vitest';
+import { createSqliteStorage, type SqliteStorage } from '../../../src/adapters/sqlite.js';
+import type { StoragePort } from '../../../src/ports/index.js';
+import { storageConformance, type StorageBackdoor } from '../../../src/testing/index.js';
+import { tempDir } from '../../support/sqlite.js';
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+
+const files = new WeakMap<StoragePort, string>();
+const readers: Database.Database[] = [];
+let counter = 0;
+
+/** Raw SQL reads on a separate connection to the same file: only committed data is visible. */
+function backdoor(storage: StoragePort): StorageBackdoor {
+  const db = new Database(files.get(storage) as string, { readonly: true });
+  readers.push(db);
+  const table = (name: string): string => `"${(storage as SqliteStorage).location.tablePrefix}${name}"`;
+  return {
+    readOrderVersion: async (id) => (db.prepare(`SELECT version FROM ${table('orders')} WHERE id = ?`).get(id) as { version: number } | undefined)?.version ?? null,
+    countHistory: async (orderId) => (db.prepare(`SELECT count(*) AS n FROM ${table('order_history')} WHERE order_id = ?`).get(orderId) as { n: number }).n,
+    countOutbox: async () => (db.prepare(`SELECT count(*) AS n FROM ${table('outbox')}`).get() as { n: number }).n,
+    hasIdempotencyKey: async (key) => db.prepare(`SELECT 1 FROM ${table('idempotency')} WHERE key = ?`).get(key) !== undefined,
+    readStock: async (warehouseId, sku) => {
+      const row = db.prepare(`SELECT on_hand, reserved FROM ${table('stock')} WHERE warehouse_id = ? AND sku = ?`).get(warehouseId, sku) as
+        | { on_hand: number; reserved: number }
+        | undefined;
+      return row === undefined ? null : { onHand: row.on_hand, reserved: row.reserved };
+    },
+  };
+}
+
+storageConformance(
+  { describe, it },
+  () => {
+    const file = dir.file(`t${++counter}.sqlite`);
+    const storage = createSqliteStorage({ file });
+    files.set(storage, file);
+    return storage;
+  },
+  {
+    name: 'sqlite storage',
+    backdoor,
+    destroy: async (storage) => {
+      await storage.close();
+      for (const reader of readers.splice(0)) reader.close();
+    },
+  },
+);
+
+// The same suite on a private in-memory database passed in as { database }, read through the port.
+storageConformance({ describe, it }, () => createSqliteStorage({ database: new Database(':memory:'), tablePrefix: 'mem_' }), {
+  name: 'sqlite storage (in-memory database)',
+});
