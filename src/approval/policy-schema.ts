@@ -71,14 +71,6 @@ export interface NotCondition {
 /** A condition tree. */
 export type PolicyCondition = FactCondition | AllCondition | AnyCondition | NotCondition;
 
-/** Money zod schema for policy literals, lenient on currency spelling checks done elsewhere. */
-const moneyLiteralSchema = z
-  .object({
-    amount: z.number().int('Expected an integer amount of minor units (fen, cents), not a decimal'),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'Expected an upper-case ISO 4217 currency code such as "CNY"'),
-  })
-  .strict();
-
 const factConditionSchema = z
   .object({
     fact: z.string().min(1),
@@ -88,7 +80,7 @@ const factConditionSchema = z
   .strict();
 
 /** Picks the branch by its key so errors point at the right place instead of "no union member matched". */
-export const policyConditionSchema: z.ZodType<PolicyCondition> = z.lazy(() =>
+export const policyConditionSchema: z.ZodType<PolicyCondition, PolicyCondition> = z.lazy(() =>
   z
     .custom<PolicyCondition>(
       (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
@@ -163,9 +155,6 @@ export const approvalPolicySchema = z
     defaultOutcome: policyOutcomeSchema,
   })
   .strict();
-
-/** A money literal in a policy. */
-export const policyMoneySchema = moneyLiteralSchema;
 
 /** A policy document as written (defaults may be omitted). */
 export type ApprovalPolicyInput = z.input<typeof approvalPolicySchema>;

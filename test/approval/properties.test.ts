@@ -95,7 +95,7 @@ const policyArb: fc.Arbitrary<ApprovalPolicyInput> = fc
     onMissingFact: p.onMissingFact,
     rules: p.rules.map((r, i) => ({ ...r, id: `r${i}` })),
     defaultOutcome: p.defaultOutcome,
-  })) as fc.Arbitrary<ApprovalPolicyInput>;
+  })) as unknown as fc.Arbitrary<ApprovalPolicyInput>;
 
 const factsArb: fc.Arbitrary<Facts> = fc.record({
   'x.n': present(fc.oneof(num, fc.constant(Number.NaN))),

@@ -1,0 +1,77 @@
+// The shipped seed policy: the JSON example and the typed constant agree, compile cleanly and decide as the seed article says.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SEED_POLICY, compilePolicy, decide, evaluate, type Facts } from '../../src/approval/index.js';
+import { cny } from './helpers.js';
+
+const json: unknown = JSON.parse(readFileSync(new URL('../../examples/policies/seed-policy.json', import.meta.url), 'utf8'));
+const policy = compilePolicy(SEED_POLICY);
+
+/** A good-credit, long-standing customer with a normal order: the seed's auto-approve case. */
+const normal: Facts = {
+  'order.total': cny(30_000),
+  'order.channel': 'tmall',
+  'order.paymentMethod': 'alipay',
+  'customer.tier': 'silver',
+  'customer.creditScore': 760,
+  'customer.isBlocked': false,
+  'derived.accountAgeDays': 400,
+  'derived.orderCountInWindow': 6,
+  'derived.returnRate': 0.05,
+  'derived.distanceFromUsualKm': 4,
+  'derived.amountVsAverage': 1.1,
+};
+
+describe('seed policy', () => {
+  it('the example JSON and the exported constant are the same policy', () => {
+    expect(json).toEqual(SEED_POLICY);
+    expect(compilePolicy(json).policy).toEqual(policy.policy);
+  });
+
+  it('compiles without warnings, about ten rules, collect-all, fail closed', () => {
+    expect(policy.warnings).toEqual([]);
+    expect(policy.ruleIds).toHaveLength(10);
+    expect(policy).toMatchObject({ hitPolicy: 'collect-all', onMissingFact: 'hold' });
+  });
+
+  it('approves good-credit customers with normal patterns automatically', () => {
+    expect(decide(policy, normal)).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'], policyVersion: '2026.1' });
+    expect(decide(policy, { ...normal, 'derived.accountAgeDays': 40, 'customer.tier': 'gold' }).outcome).toBe('approve');
+  });
+
+  it.each<[string, Facts, string]>([
+    ['a large amount', { 'order.total': cny(500_000) }, 'LARGE_AMOUNT'],
+    ['shipping far from the usual address', { 'derived.distanceFromUsualKm': 1_200 }, 'FAR_FROM_USUAL_ADDRESS'],
+    ['a frequent returner', { 'derived.returnRate': 0.4 }, 'FREQUENT_RETURNS'],
+    ['a new account with a high value', { 'derived.accountAgeDays': 3, 'customer.tier': 'gold', 'order.total': cny(150_000) }, 'NEW_ACCOUNT_HIGH_VALUE'],
+    ['an amount far above the usual', { 'derived.amountVsAverage': 6 }, 'AMOUNT_ABOVE_USUAL'],
+    ['very frequent orders', { 'derived.orderCountInWindow': 45 }, 'HIGH_ORDER_FREQUENCY'],
+    ['cash on delivery above CNY 2,000', { 'order.paymentMethod': 'cod', 'order.total': cny(250_000) }, 'COD_HIGH_VALUE'],
+    ['mediocre credit', { 'customer.creditScore': 600 }, 'MANUAL_REVIEW'],
+    ['an unknown channel', { 'order.channel': 'fax' }, 'MANUAL_REVIEW'],
+  ])('holds %s for review', (_, change, reason) => {
+    const decision = evaluate(policy, { ...normal, ...change });
+    expect(decision.outcome).toBe('hold');
+    expect(decision.reasons).toEqual([reason]);
+  });
+
+  it('rejects blocked customers and very low credit, whatever else holds', () => {
+    expect(decide(policy, { ...normal, 'customer.isBlocked': true, 'order.total': cny(900_000) })).toMatchObject({ outcome: 'reject', reasons: ['CUSTOMER_BLOCKED'] });
+    expect(decide(policy, { ...normal, 'customer.creditScore': 300 })).toMatchObject({ outcome: 'reject', reasons: ['CREDIT_TOO_LOW'] });
+  });
+
+  it('flags every rule that fired while the most severe decides', () => {
+    const decision = evaluate(policy, { ...normal, 'order.total': cny(600_000), 'derived.distanceFromUsualKm': 900 });
+    expect(decision.ruleId).toBe('large-amount');
+    expect(decision.explanation?.fired).toEqual(['large-amount', 'far-from-usual-address', 'good-credit-normal-pattern']);
+  });
+
+  it('fails closed on an unknown distance, but treats unknown returns and block status as none', () => {
+    expect(decide(policy, { ...normal, 'derived.distanceFromUsualKm': undefined })).toMatchObject({
+      outcome: 'hold',
+      missingFact: 'derived.distanceFromUsualKm',
+    });
+    expect(decide(policy, { ...normal, 'derived.returnRate': undefined, 'customer.isBlocked': undefined }).outcome).toBe('approve');
+    expect(decide(policy, { ...normal, 'customer.creditScore': undefined })).toMatchObject({ outcome: 'hold', missingFact: 'customer.creditScore' });
+  });
+});
