@@ -8,8 +8,8 @@ import {
   evaluateBlocking,
   evaluateClusters,
   generateSyntheticCustomers,
-  type CustomerInput,
 } from '../../src/customers/index.js';
+import type { CustomerInput } from '../../src/model/index.js';
 
 const matcher = createCustomerMatcher(chineseRetailPreset());
 const addr = { country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路100号' };

@@ -7,8 +7,8 @@ import {
   estimateFellegiSunter,
   generateSyntheticCustomers,
   matchField,
-  type CustomerInput,
 } from '../../src/customers/index.js';
+import type { CustomerInput } from '../../src/model/index.js';
 import { isValidationError } from '../../src/errors/index.js';
 
 const matcher = createCustomerMatcher(chineseRetailPreset());

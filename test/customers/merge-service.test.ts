@@ -54,7 +54,7 @@ describe('createMergeService', () => {
     const beforeSecond = await store.getGolden(first.golden.id);
     clock.advance({ hours: 1 });
     const second = await service.merge({ profiles: [crm, tmall], actor: 'b', reason: 'r2' });
-    expect(second.golden.sourceIds.sort()).toEqual(['c1', 'j1', 't1']);
+    expect([...second.golden.sourceIds].sort()).toEqual(['c1', 'j1', 't1']);
     expect(await store.getGolden(first.golden.id)).toBeNull();
     const undone = await service.unmerge({ auditId: second.audit.id, actor: 'c', reason: 'wrong person' });
     expect(undone.audit).toMatchObject({ action: 'unmerge', undoes: second.audit.id, at: '2026-03-01T01:00:00.000Z' });
