@@ -1,0 +1,105 @@
+// One persisted transition: read, transition, versioned commit with outbox; re-read on conflict.
+import pRetry, { AbortError } from 'p-retry';
+import type { Clock } from '../clock/clock.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
+import { OrdoError } from '../errors/ordo-error.js';
+import type { TransitionError } from '../errors/transition-error.js';
+import { effectsToOutbox } from '../orders/order-effects.js';
+import type { OrderEffect } from '../orders/order-effects.js';
+import type { OrderEventBase } from '../orders/order-events.js';
+import type { OrderMachine } from '../orders/order-machine-types.js';
+import type { Order } from '../orders/order.js';
+import type { StoragePort } from '../ports/storage-port.js';
+
+/** What {@link applyOrderEvent} needs. */
+export interface ApplyOrderEventDeps<S extends string, E extends OrderEventBase<string>> {
+  readonly storage: StoragePort;
+  readonly machine: OrderMachine<S, E>;
+  readonly clock: Clock;
+}
+
+/** Options of {@link applyOrderEvent}. */
+export interface ApplyOrderEventOptions {
+  /**
+   * Re-reads and re-applies after a `CONCURRENCY_CONFLICT` at most this many times.
+   * @default 5
+   */
+  readonly retries?: number;
+  /**
+   * First back-off before a retry, in milliseconds (randomised, doubling), so competing workers
+   * stop colliding.
+   * @default 2
+   */
+  readonly minBackoffMs?: number;
+  /** Who applies the event when the event does not say. */
+  readonly actor?: string;
+}
+
+/** The outcome of {@link applyOrderEvent}. Refusals are values; storage failures throw. */
+export type ApplyOrderEventResult<S extends string> =
+  | {
+      readonly ok: true;
+      readonly order: Order<S>;
+      /** Committed to the outbox with the order; returned for callers that also act in-process. */
+      readonly effects: readonly OrderEffect[];
+      /** The event id was already applied: nothing was written. */
+      readonly duplicate: boolean;
+      /** How many times the commit lost a race and was re-applied on a fresh read. */
+      readonly conflicts: number;
+    }
+  | { readonly ok: false; readonly error: TransitionError; readonly conflicts: number };
+
+/**
+ * Applies one event to a stored order: reads it, runs the pure transition, and commits the new
+ * version, its history entry and its outbox messages in one unit of work. When another worker
+ * committed first (`CONCURRENCY_CONFLICT`) it re-reads and re-applies, with bounded retries
+ * (p-retry), so no update is lost and no guard is checked against stale data.
+ *
+ * @returns null when no order has this id.
+ * @throws StorageError from the adapter; ConcurrencyError when retries run out.
+ */
+export async function applyOrderEvent<S extends string, E extends OrderEventBase<string>>(
+  deps: ApplyOrderEventDeps<S, E>,
+  orderId: string,
+  event: E,
+  options: ApplyOrderEventOptions = {},
+): Promise<ApplyOrderEventResult<S> | null> {
+  const retries = options.retries ?? 5;
+  if (!Number.isInteger(retries) || retries < 0) {
+    throw new OrdoError('INVALID_OPTIONS', `retries must be a non-negative integer, got ${String(retries)}`);
+  }
+  const context = options.actor === undefined ? { clock: deps.clock } : { clock: deps.clock, actor: options.actor };
+  let conflicts = 0;
+
+  const attempt = async (): Promise<ApplyOrderEventResult<S> | null> => {
+    const stored = (await deps.storage.orders.get(orderId)) as Order<S> | null;
+    if (stored === null) return null;
+    const result = deps.machine.transition(stored, event, context);
+    if (!result.ok) return { ok: false, error: result.error, conflicts };
+    if (result.duplicate || result.entry === null) {
+      return { ok: true, order: result.order, effects: [], duplicate: true, conflicts };
+    }
+    await deps.storage.commit({
+      orders: [{ order: result.order, expectedVersion: stored.version, newHistory: [result.entry] }],
+      outbox: effectsToOutbox(result.effects, result.order),
+    });
+    return { ok: true, order: result.order, effects: result.effects, duplicate: false, conflicts };
+  };
+
+  return pRetry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (isConcurrencyError(error)) {
+          conflicts += 1;
+          throw error;
+        }
+        // Anything else is not a race: do not retry it here.
+        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    // p-retry rethrows an AbortError's original error, so callers see the adapter's own error.
+    { retries, minTimeout: options.minBackoffMs ?? 2, factor: 2, randomize: true },
+  );
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStorage } from '../../src/adapters/memory.js';
+import { createManualClock } from '../../src/clock/index.js';
+import { StorageError } from '../../src/errors/index.js';
+import { applyOrderEvent } from '../../src/hub/apply-order-event.js';
+import { insertOrder } from '../../src/hub/insert-order.js';
+import { createOrderMachine, type DefaultOrderEvent, type Order } from '../../src/orders/index.js';
+import type { StoragePort } from '../../src/ports/index.js';
+
+const machine = createOrderMachine();
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+
+async function storedAllocatedOrder(storage: StoragePort, quantity: number) {
+  const clock = createManualClock('2026-11-11T00:00:00+08:00');
+  const order = machine.createOrder(
+    { id: 'o-1', channel: 'tmall', channelOrderId: 'T-1', customerRef: 'b-1', currency: 'CNY', lines: [{ lineId: 'L1', sku: 'TEA', quantity, unitPrice: cny(100) }] },
+    { clock },
+  );
+  await insertOrder(storage, order);
+  const deps = { storage, machine, clock };
+  const events: DefaultOrderEvent[] = [
+    { id: 'e-pay', type: 'pay' },
+    { id: 'e-approve', type: 'approve' },
+    { id: 'e-alloc', type: 'allocate', allocations: [{ lineId: 'L1', warehouseId: 'HZ', quantity }] },
+  ];
+  for (const event of events) {
+    const result = await applyOrderEvent(deps, 'o-1', event);
+    expect(result?.ok).toBe(true);
+  }
+  return deps;
+}
+
+describe('applyOrderEvent', () => {
+  it('commits the new version, its history entry and its outbox messages together', async () => {
+    const storage = createMemoryStorage();
+    await storedAllocatedOrder(storage, 3);
+    const stored = await storage.orders.get('o-1');
+    expect(stored?.status).toBe('allocated');
+    expect(stored?.version).toBe(4);
+    expect((await storage.orders.history('o-1')).map((h) => h.type)).toEqual(['create', 'pay', 'approve', 'allocate']);
+    const topics = (await storage.outbox.list()).map((m) => m.topic);
+    expect(topics[0]).toBe('order.created');
+    expect(topics.filter((t) => t === 'order.status_changed')).toHaveLength(3);
+  });
+
+  it('returns null for an unknown order and refusals as values', async () => {
+    const storage = createMemoryStorage();
+    const deps = await storedAllocatedOrder(storage, 1);
+    expect(await applyOrderEvent(deps, 'nope', { id: 'x', type: 'approve' })).toBeNull();
+    const refused = await applyOrderEvent(deps, 'o-1', { id: 'e-x', type: 'pay' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'ILLEGAL_TRANSITION' } });
+  });
+
+  it('reports a redelivered event as a duplicate and writes nothing', async () => {
+    const storage = createMemoryStorage();
+    const deps = await storedAllocatedOrder(storage, 1);
+    const before = (await storage.outbox.list()).length;
+    const again = await applyOrderEvent(deps, 'o-1', { id: 'e-approve', type: 'approve' });
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect((await storage.orders.get('o-1'))?.version).toBe(4);
+    expect((await storage.outbox.list()).length).toBe(before);
+  });
+
+  it('loses no update when ten workers ship units of one order at once', async () => {
+    const storage = createMemoryStorage();
+    const deps = await storedAllocatedOrder(storage, 10);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        applyOrderEvent(deps, 'o-1', { id: `ship-${i}`, type: 'ship', shipmentId: `S${i}`, lines: [{ lineId: 'L1', quantity: 1 }] }, { retries: 30, minBackoffMs: 1 }),
+      ),
+    );
+    expect(results.every((r) => r?.ok)).toBe(true);
+    // The race really happened: some commits lost and were re-applied on a fresh read.
+    expect(results.reduce((sum, r) => sum + (r?.conflicts ?? 0), 0)).toBeGreaterThan(0);
+    const stored = (await storage.orders.get('o-1')) as Order;
+    expect(stored.status).toBe('shipped');
+    expect(stored.lines[0]?.shippedQuantity).toBe(10);
+    expect(stored.version).toBe(14);
+    const versions = (await storage.orders.history('o-1')).map((h) => h.version);
+    expect(versions).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+  });
+
+  it('does not retry failures that are not races', async () => {
+    const storage = createMemoryStorage();
+    const deps = await storedAllocatedOrder(storage, 1);
+    let commits = 0;
+    const failing: StoragePort = {
+      ...storage,
+      orders: storage.orders,
+      commit: async () => {
+        commits += 1;
+        throw new StorageError('STORAGE_UNAVAILABLE', { operation: 'commit', message: 'connection refused' });
+      },
+    };
+    await expect(applyOrderEvent({ ...deps, storage: failing }, 'o-1', { id: 'e-pick', type: 'start_picking' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(commits).toBe(1);
+  });
+
+  it('gives up with CONCURRENCY_CONFLICT when retries run out', async () => {
+    const storage = createMemoryStorage();
+    const deps = await storedAllocatedOrder(storage, 1);
+    const stale: StoragePort = {
+      ...storage,
+      orders: storage.orders,
+      commit: (unit) => storage.commit({ ...unit, orders: unit.orders?.map((w) => ({ ...w, expectedVersion: 99 })) ?? [] }),
+    };
+    await expect(applyOrderEvent({ ...deps, storage: stale }, 'o-1', { id: 'e-pick', type: 'start_picking' }, { retries: 2, minBackoffMs: 1 })).rejects.toMatchObject({
+      code: 'CONCURRENCY_CONFLICT',
+    });
+  });
+});
