@@ -1,0 +1,247 @@
+// The outbox relay: delivers committed outbox events to a transport at least once, in order per key.
+import type { Clock } from '../clock/clock.js';
+import { instantFromMillis } from '../clock/instant.js';
+import { OrdoError } from '../errors/ordo-error.js';
+import type { OutboxStore, StoredOutboxMessage } from '../ports/outbox-port.js';
+import type { TransportMessage, TransportPort } from '../ports/transport-port.js';
+
+/** Options of {@link createOutboxRelay}. */
+export interface OutboxRelayOptions {
+  /** Where the events wait: any storage (only its `outbox` is used). */
+  readonly storage: { readonly outbox: OutboxStore };
+  /** Where they go (only `publish` is used). */
+  readonly transport: Pick<TransportPort, 'publish'>;
+  /** The only source of "now": leases, retry times and `publishedAt` come from it. */
+  readonly clock: Clock;
+  /**
+   * A stable id per relay process; leases are held in its name.
+   * @example `relay-${hostname()}-${process.pid}`
+   */
+  readonly owner: string;
+  /**
+   * Messages claimed per round.
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * How long a claimed batch stays this relay's. A relay that dies mid-batch loses its lease when
+   * it ends and another relay delivers the messages again; keep it well above a batch's publish time.
+   * @default 30000
+   */
+  readonly leaseMs?: number;
+  /**
+   * Milliseconds to wait before retrying a message whose delivery failed `attempt` times.
+   * @default attempt => min(1000 * 2 ** (attempt - 1), 300000) (1 s, 2 s, 4 s, ... 5 min)
+   */
+  readonly retryDelay?: (attempt: number) => number;
+  /**
+   * Delivery attempts before a message is marked dead (kept in the outbox for operators).
+   * @default 10
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Pause of the `start()` loop after a round that found nothing to do (or failed).
+   * @default 1000
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * The timer of the `start()` loop; must resolve early when `signal` aborts. Inject one in
+   * tests so the loop needs no real waiting.
+   * @default a setTimeout-based sleep
+   */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Told about a round that failed (e.g. the database is unreachable); the loop keeps going.
+   * @default ignores the error
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The outcome of one {@link OutboxRelay.runOnce} round. */
+export interface OutboxRelayResult {
+  /** Messages the transport accepted in this round. */
+  readonly delivered: number;
+  /** Messages whose publish failed (given back for a retry, or marked dead). */
+  readonly failed: number;
+  /** Of `failed`, those that reached `maxAttempts` and are now dead. */
+  readonly dead: number;
+}
+
+/** A running or runnable relay. */
+export interface OutboxRelay {
+  /** Claims one batch, publishes it (keys in parallel, each key in order) and settles it. */
+  runOnce(): Promise<OutboxRelayResult>;
+  /** Starts the polling loop; a no-op when already running. */
+  start(): void;
+  /** Stops the loop after the round in progress; resolves when it has stopped. */
+  stop(): Promise<void>;
+  /** True between `start()` and the end of `stop()`. */
+  readonly running: boolean;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new OrdoError('INVALID_OPTIONS', `createOutboxRelay option ${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The default backoff: 1 s, doubling, at most 5 minutes. */
+function defaultRetryDelay(attempt: number): number {
+  return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 300_000);
+}
+
+function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.length > 1_000 ? `${text.slice(0, 1_000)}...` : text;
+}
+
+/**
+ * Creates a relay that moves committed outbox events to a transport. Delivery is at least once:
+ * a message is marked delivered only after the transport accepted it, so a crash in between
+ * delivers it again (consumers deduplicate on the message id). Messages with one key are
+ * published one after another in commit order; when one fails, the rest of its key waits for
+ * its retry. Several relays (other processes, other machines) may run on one storage: the
+ * outbox's leases keep them from delivering the same message at the same time.
+ *
+ * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
+ * @example
+ * const relay = createOutboxRelay({ storage, transport, clock: systemClock, owner: `relay-${process.pid}` });
+ * relay.start();
+ * // on shutdown
+ * await relay.stop();
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  if (typeof options !== 'object' || options === null) throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay needs options');
+  if (typeof options.storage?.outbox?.claim !== 'function') {
+    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option storage must be a storage port (with an outbox)');
+  }
+  if (typeof options.transport?.publish !== 'function') {
+    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option transport must have a publish function');
+  }
+  if (typeof options.clock?.now !== 'function' || typeof options.clock.millis !== 'function') {
+    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option clock must be a Clock');
+  }
+  if (typeof options.owner !== 'string' || options.owner.trim() === '') {
+    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option owner must be a non-empty string, stable per relay process');
+  }
+  for (const name of ['retryDelay', 'sleep', 'onError'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new OrdoError('INVALID_OPTIONS', `createOutboxRelay option ${name} must be a function`);
+    }
+  }
+  const { outbox } = options.storage;
+  const { transport, clock, owner } = options;
+  const batchSize = positiveInteger('batchSize', options.batchSize, 100);
+  const leaseMs = positiveInteger('leaseMs', options.leaseMs, 30_000);
+  const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts, 10);
+  const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs, 1_000);
+  const retryDelay = options.retryDelay ?? defaultRetryDelay;
+  const sleep = options.sleep ?? defaultSleep;
+  const onError = options.onError ?? ((): void => undefined);
+
+  const toTransport = (message: StoredOutboxMessage): TransportMessage => ({
+    id: message.id,
+    topic: message.topic,
+    key: message.key,
+    payload: message.payload,
+    ...(message.headers === undefined ? {} : { headers: message.headers }),
+    publishedAt: clock.now(),
+  });
+
+  /** Publishes one key's messages in order; stops at the first failure. */
+  const publishKey = async (messages: readonly StoredOutboxMessage[], published: string[]): Promise<{ failed: number; dead: number }> => {
+    for (let i = 0; i < messages.length; i += 1) {
+      const message = messages[i] as StoredOutboxMessage;
+      try {
+        await transport.publish(toTransport(message));
+        published.push(message.id);
+      } catch (error) {
+        const dead = message.attempts >= maxAttempts;
+        const retryAt = instantFromMillis(clock.millis() + Math.max(0, Math.floor(retryDelay(message.attempts))));
+        await outbox.release(message.id, owner, { error: describeError(error), retryAt, ...(dead ? { dead: true } : {}) });
+        // The rest of the key goes back untouched in order; the failed message now holds it back
+        // until its retry time (or, when dead, no longer blocks it).
+        const now = clock.now();
+        for (const later of messages.slice(i + 1)) {
+          await outbox.release(later.id, owner, { error: `held back: earlier message ${message.id} of key ${message.key} failed`, retryAt: now });
+        }
+        return { failed: 1, dead: dead ? 1 : 0 };
+      }
+    }
+    return { failed: 0, dead: 0 };
+  };
+
+  const runOnce = async (): Promise<OutboxRelayResult> => {
+    const batch = await outbox.claim({
+      owner,
+      now: clock.now(),
+      leaseUntil: instantFromMillis(clock.millis() + leaseMs),
+      limit: batchSize,
+    });
+    if (batch.length === 0) return { delivered: 0, failed: 0, dead: 0 };
+    const byKey = new Map<string, StoredOutboxMessage[]>();
+    for (const message of batch) {
+      const list = byKey.get(message.key);
+      if (list === undefined) byKey.set(message.key, [message]);
+      else list.push(message);
+    }
+    const published: string[] = [];
+    const outcomes = await Promise.all([...byKey.values()].map((messages) => publishKey(messages, published)));
+    if (published.length > 0) await outbox.markDelivered(published, owner, clock.now());
+    return {
+      delivered: published.length,
+      failed: outcomes.reduce((sum, outcome) => sum + outcome.failed, 0),
+      dead: outcomes.reduce((sum, outcome) => sum + outcome.dead, 0),
+    };
+  };
+
+  let loop: Promise<void> | undefined;
+  let abort: AbortController | undefined;
+
+  const relay: OutboxRelay = {
+    runOnce,
+    start(): void {
+      if (loop !== undefined) return;
+      const controller = new AbortController();
+      abort = controller;
+      loop = (async () => {
+        while (!controller.signal.aborted) {
+          let idle = true;
+          try {
+            const result = await runOnce();
+            idle = result.delivered + result.failed === 0;
+          } catch (error) {
+            onError(error);
+          }
+          if (idle && !controller.signal.aborted) await sleep(pollIntervalMs, controller.signal);
+        }
+      })();
+    },
+    async stop(): Promise<void> {
+      if (loop === undefined) return;
+      abort?.abort();
+      await loop;
+      loop = undefined;
+      abort = undefined;
+    },
+    get running(): boolean {
+      return loop !== undefined;
+    },
+  };
+  return Object.freeze(relay);
+}
