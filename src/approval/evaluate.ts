@@ -130,12 +130,17 @@ function explainRule(rule: RuntimeRule, t: Truth, facts: Facts, scratch: Scratch
   return { ruleId: rule.id, status: 'not-matched', failed };
 }
 
-/** The decision plus its explanation; same rule loop as {@link run}, so the outcome is the same. */
+/**
+ * The decision plus its explanation, in one pass: the same selection as {@link run} (the
+ * property tests hold the two to the same outcome), with a trace recorded per rule.
+ */
 function runExplained(policy: CompiledPolicy, engine: PolicyEngine, facts: Facts): ApprovalDecision {
-  const decision = run(engine, facts);
   const scratch = engine.scratch;
   const traces: RuleTrace[] = [];
   const fired: string[] = [];
+  let best: ApprovalDecision | null = null;
+  let bestRank = -1;
+  let bestMissing: string | null = null;
   let done = false;
   for (const rule of engine.rules) {
     if (done) {
@@ -144,15 +149,29 @@ function runExplained(policy: CompiledPolicy, engine: PolicyEngine, facts: Facts
     }
     scratch.missing = null;
     const t = rule.fn(facts, scratch);
+    const missing = scratch.missing;
     if (t === TRUE) fired.push(rule.id);
     traces.push(explainRule(rule, t, facts, scratch));
-    if (engine.firstMatch && (t === TRUE || (t === UNKNOWN && rule.missingDecision !== null))) done = true;
+    if (t === TRUE && rule.rank > bestRank) {
+      best = rule.decision;
+      bestRank = rule.rank;
+      bestMissing = null;
+    } else if (t === UNKNOWN && rule.missingDecision !== null && rule.missingRank > bestRank) {
+      best = rule.missingDecision;
+      bestRank = rule.missingRank;
+      bestMissing = missing;
+    } else {
+      continue;
+    }
+    // In first-match mode the first rule that yields an outcome decides; later ones are skipped.
+    if (engine.firstMatch) done = true;
   }
+  const decision = best === null ? engine.defaultDecision : withMissing(best, bestMissing);
   const explanation: DecisionExplanation = {
     hitPolicy: policy.hitPolicy,
     fired,
     rules: traces,
-    defaultApplied: decision.ruleId === null,
+    defaultApplied: best === null,
   };
   return { ...decision, explanation };
 }
