@@ -1,0 +1,115 @@
+// The main demo: a few orders travel their lifecycle on a manual clock, embedded, with no server.
+import {
+  createManualClock,
+  createOrderHub,
+  createSequentialIdSource,
+  createTimeWindow,
+  formatInZone,
+  formatMoney,
+  windowState,
+  type DefaultOrderEvent,
+  type Order,
+} from 'ordo';
+import { createMemoryTransport } from 'ordo/adapters/memory';
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+const SHANGHAI = 'Asia/Shanghai';
+
+// Singles' Day, midnight in Shanghai. Nothing below reads the process clock or time zone.
+const clock = createManualClock('2026-11-11T00:00:00+08:00');
+const transport = createMemoryTransport();
+const hub = createOrderHub({ clock, transport, ids: createSequentialIdSource('ord-') });
+
+const published: string[] = [];
+await transport.subscribe({
+  topic: 'order.#',
+  group: 'demo-wms',
+  handler: async ({ message }) => {
+    published.push(message.topic);
+  },
+});
+
+// A promotion written in New York time: compared as instants, never as wall times.
+const promotion = createTimeWindow({ start: '2026-11-10T00:00', end: '2026-11-12T00:00', zone: 'America/New_York' });
+console.log(`Promotion (America/New_York) is ${windowState(promotion, clock.now())} at ${formatInZone(clock.now(), SHANGHAI)}\n`);
+
+async function run(order: Order, events: DefaultOrderEvent[]): Promise<void> {
+  for (const event of events) {
+    clock.advance({ minutes: 17 });
+    const result = await hub.apply(order.id, event, { actor: event.type === 'ship' ? 'wms:hangzhou' : 'ops:alice' });
+    if (result && !result.ok) console.log(`  refused ${event.type}: [${result.error.code}] ${result.error.message}`);
+    if (result?.ok && result.duplicate) console.log(`  ${event.id} was already applied: redelivery ignored`);
+  }
+}
+
+const { order: tea } = await hub.createOrder({
+  channel: 'tmall',
+  channelOrderId: 'TM-20261111-0001',
+  customerRef: 'tmall-buyer-8848',
+  currency: 'CNY',
+  lines: [
+    { lineId: 'L1', sku: 'LONGJING-250G', quantity: 2, unitPrice: cny(12800), category: 'tea' },
+    { lineId: 'L2', sku: 'GAIWAN-SET', quantity: 1, unitPrice: cny(8900), category: 'teaware' },
+  ],
+  shipping: cny(0),
+  discount: cny(2000),
+  paymentMethod: 'alipay',
+});
+
+await run(tea, [
+  { id: 'tea-pay', type: 'pay' },
+  { id: 'tea-approve', type: 'approve' },
+  { id: 'tea-alloc', type: 'allocate', allocations: [{ lineId: 'L1', warehouseId: 'HANGZHOU', quantity: 2 }, { lineId: 'L2', warehouseId: 'HANGZHOU', quantity: 1 }] },
+  { id: 'tea-pick', type: 'start_picking' },
+  { id: 'tea-ship-1', type: 'ship', shipmentId: 'SF-1', lines: [{ lineId: 'L1', quantity: 2 }], carrier: 'SF', trackingNumber: 'SF1234567890' },
+  { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }], carrier: 'SF', trackingNumber: 'SF1234567891' },
+  { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }] }, // a redelivered webhook: a no-op
+  { id: 'tea-deliver', type: 'deliver' },
+  { id: 'tea-cancel', type: 'cancel' }, // too late: refused, nothing changes
+]);
+
+const { order: jd } = await hub.createOrder({
+  channel: 'jd',
+  channelOrderId: 'JD-88001',
+  customerRef: 'jd-user-17',
+  currency: 'CNY',
+  lines: [{ lineId: 'L1', sku: 'PUER-CAKE', quantity: 1, unitPrice: cny(35900) }],
+});
+await run(jd, [
+  { id: 'jd-pay', type: 'pay' },
+  { id: 'jd-hold', type: 'hold', reason: 'amount above the review threshold' },
+  { id: 'jd-reject', type: 'reject' },
+  { id: 'jd-refund', type: 'refund', amount: cny(35900) },
+]);
+
+// The same channel order delivered twice: stored once.
+const again = await hub.createOrder({
+  channel: 'jd',
+  channelOrderId: 'JD-88001',
+  customerRef: 'jd-user-17',
+  currency: 'CNY',
+  lines: [{ lineId: 'L1', sku: 'PUER-CAKE', quantity: 1, unitPrice: cny(35900) }],
+});
+console.log(`\nRedelivered JD-88001 created a new order: ${again.created}`);
+
+for (const id of [tea.id, jd.id]) {
+  const order = (await hub.get(id)) as Order;
+  console.log(`\n${order.id} (${order.channel} ${order.channelOrderId}) ${order.status}, version ${order.version}, total ${formatMoney(order.totals.total)}`);
+  for (const entry of await hub.history(id)) {
+    const move = entry.from === entry.to ? entry.to : `${entry.from} -> ${entry.to}`;
+    console.log(`  v${entry.version} ${formatInZone(entry.at, SHANGHAI)}  ${entry.type.padEnd(14)} ${move.padEnd(36)} by ${entry.actor}${entry.reason ? ` (${entry.reason})` : ''}`);
+  }
+}
+
+const relayed = await hub.publishPending();
+await transport.idle();
+console.log(`\nOutbox relay delivered ${relayed.delivered} events; the WMS consumer received ${published.length}.`);
+
+console.log('\nNext events for the delivered tea order:');
+for (const next of (await hub.nextEvents(tea.id)) ?? []) {
+  console.log(`  ${next.type.padEnd(16)} ${next.allowed ? 'allowed' : 'blocked'}`);
+}
+
+console.log('\nThe default lifecycle (Mermaid):\n');
+console.log(hub.machine.toMermaid());
+await hub.close();

@@ -1,0 +1,158 @@
+// The facade: wires the order machine, storage, transport, outbox relay and clock for the common pipeline.
+import { createMemoryStorage } from '../adapters/storage/memory/index.js';
+import { createMemoryTransport } from '../adapters/transport/memory/index.js';
+import { systemClock, type Clock } from '../clock/clock.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
+import { createUuidSource, type IdSource } from '../ids/id-source.js';
+import type { CreateOrderInput } from '../orders/create-order.js';
+import type { DefaultOrderEvent, OrderEventBase } from '../orders/order-events.js';
+import { createOrderMachine } from '../orders/order-machine.js';
+import type { NextEvent, OrderMachine } from '../orders/order-machine-types.js';
+import type { OrderStatus } from '../orders/order-statuses.js';
+import type { HistoryEntry, Order } from '../orders/order.js';
+import type { StoragePort } from '../ports/storage-port.js';
+import type { TransportPort } from '../ports/transport-port.js';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../sync/outbox-relay.js';
+import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from './apply-order-event.js';
+import { insertOrder } from './insert-order.js';
+
+/** Configuration of {@link createOrderHub}; every part has an embedded default. */
+export interface OrderHubConfig<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent> {
+  /**
+   * Where orders, history and the outbox live.
+   * @default createMemoryStorage()
+   */
+  readonly storage?: StoragePort;
+  /**
+   * Where outbox events are published.
+   * @default createMemoryTransport()
+   */
+  readonly transport?: TransportPort;
+  /**
+   * The only source of "now".
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /**
+   * The order lifecycle.
+   * @default createOrderMachine()
+   */
+  readonly machine?: OrderMachine<S, E>;
+  /**
+   * Makes ids for orders created without one.
+   * @default createUuidSource('ord_')
+   */
+  readonly ids?: IdSource;
+  /**
+   * This process's name as an outbox relay (leases are held per owner).
+   * @default 'ordo-relay-' + a random id
+   */
+  readonly relayOwner?: string;
+  /**
+   * Re-applies after a concurrent write this many times before giving up.
+   * @default 5
+   */
+  readonly conflictRetries?: number;
+}
+
+/** The outcome of {@link OrderHub.createOrder}. */
+export interface CreateOrderOutcome<S extends string> {
+  readonly order: Order<S>;
+  /** False when (channel, channelOrderId) was already stored: the stored order is returned. */
+  readonly created: boolean;
+}
+
+/** The order pipeline with its adapters wired; see {@link createOrderHub}. */
+export interface OrderHub<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent> {
+  readonly storage: StoragePort;
+  readonly transport: TransportPort;
+  readonly clock: Clock;
+  readonly machine: OrderMachine<S, E>;
+  /** Delivers committed outbox events to the transport; `start()` it for a background loop. */
+  readonly relay: OutboxRelay;
+  /**
+   * Validates and stores a new order with its first history entry and an `order.created`
+   * event. Idempotent by (channel, channelOrderId): a redelivered order returns the stored one.
+   * @throws ValidationError for bad input, with every issue's path.
+   */
+  createOrder(input: CreateOrderInput, options?: { readonly actor?: string }): Promise<CreateOrderOutcome<S>>;
+  /** Applies an event to a stored order; see {@link applyOrderEvent}. Null for an unknown order. */
+  apply(orderId: string, event: E, options?: ApplyOrderEventOptions): Promise<ApplyOrderEventResult<S> | null>;
+  /** The stored order, or null. */
+  get(orderId: string): Promise<Order<S> | null>;
+  /** The stored, append-only history, oldest first. */
+  history(orderId: string): Promise<HistoryEntry<S>[]>;
+  /** What the stored order may do next, with guard verdicts; null for an unknown order. */
+  nextEvents(orderId: string): Promise<NextEvent<S, E['type']>[] | null>;
+  /** Publishes what is pending in the outbox once (the relay's `runOnce`). */
+  publishPending(): Promise<OutboxRelayResult>;
+  /** Stops the relay and closes the transport and storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the order pipeline: machine, storage (with its outbox), transport and relay, all on one
+ * injected clock. With no configuration it runs embedded, in memory.
+ *
+ * @example
+ * const hub = createOrderHub({ clock: createManualClock('2026-11-11T00:00:00+08:00') });
+ * const { order } = await hub.createOrder({ channel: 'tmall', channelOrderId: 'T1', ... });
+ * await hub.apply(order.id, { id: 'evt-1', type: 'pay' });
+ * await hub.publishPending();
+ */
+export function createOrderHub(): OrderHub;
+export function createOrderHub<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent>(
+  config: OrderHubConfig<S, E>,
+): OrderHub<S, E>;
+export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<string>> = {}): OrderHub<string, OrderEventBase<string>> {
+  const storage = config.storage ?? createMemoryStorage();
+  const transport = config.transport ?? createMemoryTransport();
+  const clock = config.clock ?? systemClock;
+  const machine = config.machine ?? (createOrderMachine() as unknown as OrderMachine<string, OrderEventBase<string>>);
+  const ids = config.ids ?? createUuidSource('ord_');
+  const relay = createOutboxRelay({
+    storage,
+    transport,
+    clock,
+    owner: config.relayOwner ?? createUuidSource('ordo-relay-')(),
+  });
+  const deps = { storage, machine, clock };
+  const retries = config.conflictRetries ?? 5;
+
+  return Object.freeze({
+    storage,
+    transport,
+    clock,
+    machine,
+    relay,
+    async createOrder(input: CreateOrderInput, options: { readonly actor?: string } = {}) {
+      const existing = await storage.orders.findByChannelRef(input.channel, input.channelOrderId);
+      if (existing) return { order: existing, created: false };
+      const order = machine.createOrder(input, options.actor === undefined ? { clock, ids } : { clock, ids, actor: options.actor });
+      try {
+        await insertOrder(storage, order);
+        return { order, created: true };
+      } catch (error) {
+        // Another worker stored the same channel order between our read and our insert.
+        if (!isConcurrencyError(error)) throw error;
+        const winner = await storage.orders.findByChannelRef(input.channel, input.channelOrderId);
+        if (!winner) throw error;
+        return { order: winner, created: false };
+      }
+    },
+    apply: (orderId: string, event: OrderEventBase<string>, options: ApplyOrderEventOptions = {}) =>
+      applyOrderEvent(deps, orderId, event, { retries, ...options }),
+    get: (orderId: string) => storage.orders.get(orderId),
+    history: (orderId: string) => storage.orders.history(orderId),
+    async nextEvents(orderId: string) {
+      const order = await storage.orders.get(orderId);
+      return order ? machine.nextEvents(order, { clock }) : null;
+    },
+    publishPending: () => relay.runOnce(),
+    async close() {
+      await relay.stop();
+      await transport.close();
+      await storage.close();
+    },
+  });
+}
