@@ -1,7 +1,7 @@
 // The default order lifecycle as a definition: statuses, events, transitions, data changes and effects.
 import type { Instant } from '../clock/instant.js';
 import { addMoney } from '../money/money.js';
-import type { OrderEffect } from './order-effects.js';
+import type { CommitReservationsEffect, OrderEffect, RefundPaymentEffect } from './order-effects.js';
 import type {
   AllocateEvent,
   AnyOrderEvent,
@@ -20,6 +20,7 @@ import { ORDER_STATUS_DEFINITIONS, type OrderStatus } from './order-statuses.js'
 import type { Order, OrderLine, Shipment } from './order.js';
 
 type Guard = (typeof DEFAULT_ORDER_GUARD_NAMES)[number];
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type TransitionSpec = OrderTransitionSpec<OrderStatus, Guard>;
 /** A default event: never without a transition, so `transitions[0]` is always there to reuse. */
 type EventSpec = OrderEventSpec<OrderStatus, Guard> & { readonly description: string; readonly transitions: readonly [TransitionSpec, ...TransitionSpec[]] };
@@ -70,14 +71,11 @@ function addToLines(order: Order<string>, items: readonly LineQuantity[], field:
 
 function applyShip(order: Order<string>, event: AnyOrderEvent, at: Instant): OrderPatch {
   const ship = event as unknown as ShipEvent;
-  const shipment: Shipment = {
-    shipmentId: ship.shipmentId,
-    ...(ship.warehouseId === undefined ? {} : { warehouseId: ship.warehouseId }),
-    ...(ship.carrier === undefined ? {} : { carrier: ship.carrier }),
-    ...(ship.trackingNumber === undefined ? {} : { trackingNumber: ship.trackingNumber }),
-    lines: ship.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
-    shippedAt: at,
-  };
+  // Optional fields assigned, not spread: conditional spreads are the slow path of a hot function.
+  const shipment: Shipment = { shipmentId: ship.shipmentId, lines: ship.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), shippedAt: at };
+  if (ship.warehouseId !== undefined) shipment.warehouseId = ship.warehouseId;
+  if (ship.carrier !== undefined) shipment.carrier = ship.carrier;
+  if (ship.trackingNumber !== undefined) shipment.trackingNumber = ship.trackingNumber;
   const shipments = order.shipments.slice();
   shipments.push(shipment);
   return { lines: addToLines(order, ship.lines, 'shippedQuantity'), shipments };
@@ -123,16 +121,15 @@ function cancelEffects(change: TransitionChange): readonly OrderEffect[] | undef
 
 function shipEffects(change: TransitionChange): readonly OrderEffect[] {
   const shipment = change.order.shipments[change.order.shipments.length - 1] as Shipment;
-  return [
-    {
-      type: 'commit_reservations',
-      orderId: change.order.id,
-      eventId: change.event.id,
-      shipmentId: shipment.shipmentId,
-      ...(shipment.warehouseId === undefined ? {} : { warehouseId: shipment.warehouseId }),
-      lines: shipment.lines,
-    },
-  ];
+  const effect: Mutable<CommitReservationsEffect> = {
+    type: 'commit_reservations',
+    orderId: change.order.id,
+    eventId: change.event.id,
+    shipmentId: shipment.shipmentId,
+    lines: shipment.lines,
+  };
+  if (shipment.warehouseId !== undefined) effect.warehouseId = shipment.warehouseId;
+  return [effect];
 }
 
 function requestReturnEffects(change: TransitionChange): readonly OrderEffect[] {
@@ -151,16 +148,14 @@ function receiveReturnEffects(change: TransitionChange): readonly OrderEffect[] 
 }
 
 function refundEffects(change: TransitionChange): readonly OrderEffect[] {
-  const method = change.order.payment.method;
-  return [
-    {
-      type: 'refund_payment',
-      orderId: change.order.id,
-      eventId: change.event.id,
-      amount: (change.event as unknown as RefundEvent).amount,
-      ...(method === undefined ? {} : { method }),
-    },
-  ];
+  const effect: Mutable<RefundPaymentEffect> = {
+    type: 'refund_payment',
+    orderId: change.order.id,
+    eventId: change.event.id,
+    amount: (change.event as unknown as RefundEvent).amount,
+  };
+  if (change.order.payment.method !== undefined) effect.method = change.order.payment.method;
+  return [effect];
 }
 
 const CANCELLABLE: readonly OrderStatus[] = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'];

@@ -167,12 +167,15 @@ const shipmentWithinAllocation: OrderGuardSpec = {
     someLine(order, (line) => allocatedUnits(line) > line.shippedQuantity) ? true : 'No allocated unit is left to ship',
 };
 
+const SHIPPED = 'Units have already shipped; cancel is only possible before shipment (request a return instead)';
+
 const nothingShipped: OrderGuardSpec = {
   description: 'No unit has shipped yet.',
-  check: (order) =>
-    order.shipments.length === 0 && !someLine(order, (line) => line.shippedQuantity > 0)
-      ? true
-      : 'Units have already shipped; cancel is only possible before shipment (request a return instead)',
+  check(order) {
+    if (order.shipments.length > 0) return SHIPPED;
+    for (const line of order.lines) if (line.shippedQuantity > 0) return SHIPPED;
+    return true;
+  },
 };
 
 const returnWithinShipped: OrderGuardSpec = {

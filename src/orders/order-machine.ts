@@ -413,7 +413,15 @@ function buildMachine(
     next.version = version;
     next.updatedAt = at;
     next.history = newHistory;
-    if (order.statusEnteredAt[to] === undefined) next.statusEnteredAt = { ...order.statusEnteredAt, [to]: at };
+    if (order.statusEnteredAt[to] === undefined) {
+      // Copied key by key into a fresh literal: V8 then reuses cached shapes. A spread plus a new
+      // key (or a computed key in the literal) made this line cost more than the rest together.
+      const previous = order.statusEnteredAt as Record<string, Instant>;
+      const entered: Record<string, Instant> = {};
+      for (const status in previous) entered[status] = previous[status] as Instant;
+      entered[to] = at;
+      next.statusEnteredAt = entered;
+    }
 
     const effects: OrderEffect[] = [
       { type: 'status_changed', orderId: order.id, eventId: event.id, event: event.type, from, to, actor, at, version },
