@@ -32,9 +32,10 @@ export interface PhoneOptions {
   readonly defaultCountry?: string;
 }
 
-// Chinese mobile numbers are allocated in 7-digit segments (号段), and the max metadata's CN
-// mobile pattern only constrains the first five digits, so a verdict per segment is exact and
-// saves ~15 µs of regex work per number on million-record batches.
+// The max metadata's CN mobile pattern only constrains the first five digits (e.g. 1740[0-5]),
+// so a verdict per five-digit prefix is exact and saves ~15 µs of regex work per number on
+// million-record batches. A test checks this against the installed metadata for every prefix.
+const CN_MOBILE_PREFIX_DIGITS = 5;
 const cnMobileSegmentCache = new Map<string, NormalisedPhoneVerdict>();
 type NormalisedPhoneVerdict = { readonly valid: true; readonly kind: PhoneKind } | { readonly valid: false };
 
@@ -68,7 +69,7 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): Norma
   if (defaultCountry === 'CN' || compact.startsWith('+86') || compact.startsWith('0086')) {
     const national = compact.replace(CN_PREFIX, '');
     if (/^1\d{10}$/.test(national)) {
-      const segment = national.slice(0, 7);
+      const segment = national.slice(0, CN_MOBILE_PREFIX_DIGITS);
       let verdict = cnMobileSegmentCache.get(segment);
       if (verdict === undefined) {
         const parsed = parsePhoneNumberFromString(national, 'CN');

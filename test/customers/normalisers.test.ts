@@ -40,6 +40,20 @@ describe('normalisePhone', () => {
     expect(normalisePhone('  ')).toMatchObject({ ok: false, reason: 'EMPTY_PHONE' });
     expect(normalisePhone('call me')).toMatchObject({ ok: false, reason: 'UNPARSABLE_PHONE' });
   });
+  it('caches verdicts per five-digit prefix only where the installed metadata makes that exact', async () => {
+    const { parsePhoneNumberFromString } = await import('libphonenumber-js/max');
+    const verdict = (n: string): string => {
+      const p = parsePhoneNumberFromString(n, 'CN');
+      return p?.isValid() === true ? String(p.getType()) : 'invalid';
+    };
+    for (let prefix = 10_000; prefix < 20_000; prefix += 1) {
+      const head = String(prefix);
+      const expected = verdict(`${head}000000`);
+      expect(verdict(`${head}999999`), head).toBe(expected);
+      expect(verdict(`${head}504172`), head).toBe(expected);
+      expect(normalisePhone(`${head}381726`).ok, head).toBe(verdict(`${head}381726`) !== 'invalid');
+    }
+  });
   it('normalises every format of the same mobile to one E.164, idempotently (property)', () => {
     const prefix = fc.constantFrom('138', '139', '150', '186', '199', '177');
     fc.assert(
