@@ -1,12 +1,17 @@
 // Builds the published package: one entry per public subpath, ESM + CJS + declarations.
 import { defineConfig } from 'tsup';
 
+/** One entry per public subpath; test/package/exports.test.ts checks every exported path resolves. */
+const entry = {
+  index: 'src/index.ts',
+  'adapters/memory': 'src/adapters/memory.ts',
+  'adapters/sqlite': 'src/adapters/sqlite.ts',
+  'adapters/postgres': 'src/adapters/postgres.ts',
+  testing: 'src/testing/index.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'adapters/memory': 'src/adapters/memory.ts',
-    testing: 'src/testing/index.ts',
-  },
+  entry,
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -15,4 +20,8 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
+  // Drivers are optional peer dependencies: never bundled, only imported by their adapter's entry.
+  external: ['pg', 'better-sqlite3', 'amqplib'],
+  // p-retry is ESM-only; bundling it keeps `require('ordo')` working on every Node 20 release.
+  noExternal: ['p-retry', 'is-network-error'],
 });
