@@ -53,6 +53,8 @@ export { estimateFellegiSunter } from './fellegi-sunter.js';
 export type { EstimateOptions, FellegiSunterEstimate } from './fellegi-sunter.js';
 export { createCustomerIndex } from './customer-index.js';
 export type { CustomerIndex, CustomerIndexOptions, IndexMatch, IndexMatchOptions } from './customer-index.js';
+export { createStoredCustomerIndex } from './stored-customer-index.js';
+export type { StoredCustomerIndex, StoredCustomerIndexOptions } from './stored-customer-index.js';
 export { dedupe, forEachCandidatePair } from './dedupe.js';
 export type { DedupeOptions, DedupeResult, DedupeLink, DedupeStats } from './dedupe.js';
 export { evaluateClusters, evaluateBlocking } from './evaluation.js';

@@ -4,12 +4,14 @@ import {
   chineseRetailPreset,
   createCustomerIndex,
   createCustomerMatcher,
+  createMemoryCustomerStore,
+  createStoredCustomerIndex,
   dedupe,
   evaluateBlocking,
   evaluateClusters,
   generateSyntheticCustomers,
 } from '../../src/customers/index.js';
-import type { CustomerInput } from '../../src/model/index.js';
+import { customerSchema, type CustomerInput } from '../../src/model/index.js';
 
 const matcher = createCustomerMatcher(chineseRetailPreset());
 const addr = { country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路100号' };
@@ -54,6 +56,25 @@ describe('createCustomerIndex', () => {
   });
   it('refuses invalid options', () => {
     expect(() => createCustomerIndex(matcher, { maxBlockSize: 0 })).toThrow(/positive integer/);
+  });
+});
+
+describe('createStoredCustomerIndex', () => {
+  it('adds, matches and removes through a CustomerStore', async () => {
+    const store = createMemoryCustomerStore();
+    const index = createStoredCustomerIndex(matcher, store);
+    const full = (c: CustomerInput) => customerSchema.parse(c);
+    await index.add(full({ id: 'a', names: ['王小明'], phones: ['13812345678'] }));
+    await index.add(full({ id: 'b', names: ['李雷'], phones: ['13900001111'] }));
+    const result = await index.match(full({ id: 'q', names: ['王小明'], phones: ['+86 138 1234 5678'] }));
+    expect(result.candidates.map((c) => c.rightId)).toEqual(['a']);
+    expect(result.comparisons).toBe(1);
+    expect(await store.getPostings('phone:+8613812345678', 10)).toEqual({ ids: ['a'], total: 1 });
+    await index.add(full({ id: 'a', names: ['王小明'], phones: ['13700000000'] }));
+    expect((await store.getPostings('phone:+8613812345678', 10)).total).toBe(0);
+    expect(await index.remove('a')).toBe(true);
+    expect(await index.remove('a')).toBe(false);
+    expect((await index.match(full({ id: 'q', phones: ['13700000000'] }))).candidates).toEqual([]);
   });
 });
 

@@ -1,0 +1,76 @@
+// The customer index over a CustomerStore: the same blocking and matching, with profiles and postings in storage.
+import { ValidationError } from '../errors/validation-error.js';
+import type { Customer } from '../model/customer.js';
+import type { IndexMatch, IndexMatchOptions } from './customer-index.js';
+import type { CustomerStore } from './customer-store.js';
+import type { CustomerMatcher, MatchContext, MatchResult } from './matcher.js';
+
+/** Options of {@link createStoredCustomerIndex}. */
+export interface StoredCustomerIndexOptions {
+  /**
+   * Blocking keys held by more records than this are skipped and reported.
+   * @default 100
+   */
+  readonly maxBlockSize?: number;
+}
+
+/** An index whose profiles and postings live in a {@link CustomerStore} (memory, SQLite, PostgreSQL). */
+export interface StoredCustomerIndex {
+  /** Stores the profile and its blocking postings, replacing an earlier version of it. */
+  add(customer: Customer): Promise<void>;
+  /** Removes the profile and its postings; false when it was not there. */
+  remove(id: string): Promise<boolean>;
+  /** Ranked candidates above the threshold, each explained. */
+  match(customer: Customer, options?: IndexMatchOptions): Promise<IndexMatch>;
+}
+
+/**
+ * Creates a storage-backed index. Several processes can share one store; the in-memory
+ * {@link createCustomerIndex} is the fast path for one process.
+ * @example const index = createStoredCustomerIndex(matcher, createMemoryCustomerStore());
+ */
+export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, P>, store: CustomerStore, options: StoredCustomerIndexOptions = {}): StoredCustomerIndex {
+  const maxBlockSize = options.maxBlockSize ?? 100;
+  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1) {
+    throw new ValidationError('stored customer index options', [{ code: 'out_of_range', path: ['maxBlockSize'], message: 'Expected a positive integer' }]);
+  }
+  async function remove(id: string): Promise<boolean> {
+    const existing = await store.getProfile(id);
+    if (existing === null) return false;
+    await store.removePostings(id, matcher.blockingKeys(matcher.prepare(existing)));
+    return store.deleteProfile(id);
+  }
+  return Object.freeze({
+    async add(customer: Customer) {
+      await remove(customer.id);
+      await store.putProfile(customer);
+      await store.addPostings(customer.id, matcher.blockingKeys(matcher.prepare(customer)));
+    },
+    remove,
+    async match(customer: Customer, matchOptions: IndexMatchOptions = {}) {
+      const threshold = matchOptions.threshold ?? matcher.threshold;
+      const limit = matchOptions.limit ?? 10;
+      const prepared = matcher.prepare(customer);
+      const totals = new Map<string, number>();
+      const ids = new Set<string>();
+      const oversizedKeys: string[] = [];
+      for (const key of matcher.blockingKeys(prepared)) {
+        const postings = await store.getPostings(key, maxBlockSize);
+        totals.set(key, postings.total);
+        if (postings.total > maxBlockSize) {
+          oversizedKeys.push(key);
+          continue;
+        }
+        for (const id of postings.ids) if (id !== customer.id) ids.add(id);
+      }
+      const context: MatchContext = { frequency: (field, key) => totals.get(`${field}:${key}`) ?? 1 };
+      const candidates: MatchResult[] = [];
+      for (const other of await store.getProfiles([...ids])) {
+        const result = matcher.compare(prepared, matcher.prepare(other), context);
+        if (result.score >= threshold && !result.conflict) candidates.push(result);
+      }
+      candidates.sort((a, b) => b.score - a.score || (a.rightId < b.rightId ? -1 : 1));
+      return { candidates: candidates.slice(0, limit), comparisons: ids.size, oversizedKeys };
+    },
+  });
+}
