@@ -47,7 +47,7 @@ describe.runIf(built)('the built package', () => {
 
     it(`${specifier} ships declarations for both conditions`, () => {
       const entry = pkg.exports[subpath];
-      if (typeof entry === 'string') throw new Error(`${subpath} must have import and require conditions`);
+      if (entry === undefined || typeof entry === 'string') throw new Error(`${subpath} must have import and require conditions`);
       for (const file of [entry.import.types, entry.import.default, entry.require.types, entry.require.default]) {
         expect(existsSync(join(root, file)), `${file} exists`).toBe(true);
       }
