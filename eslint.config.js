@@ -15,6 +15,8 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Full-width characters are real data in comments and examples (e.g. a U+3000 space in a phone).
+      'no-irregular-whitespace': ['error', { skipComments: true, skipStrings: true, skipTemplates: true }],
     },
   },
   {

@@ -4,3 +4,4 @@ export type { StorageBackdoor, StorageConformanceOptions } from './storage-confo
 export type { ConformanceTestApi } from './conformance-api.js';
 export { transportConformance } from './transport-conformance.js';
 export type { TransportConformanceOptions, DeadLetterRecord } from './transport-conformance.js';
+export { customerStoreConformance } from './customer-store-conformance.js';

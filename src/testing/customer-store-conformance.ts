@@ -2,14 +2,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Instant } from '../clock/instant.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../customers/customer-store.js';
 import type { Customer } from '../model/customer.js';
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from './customer-store.js';
-
-/** The test functions the suite needs (vitest's, node:test's or jest's). */
-export interface ConformanceTestApi {
-  describe(name: string, body: () => void): void;
-  it(name: string, body: () => Promise<void>): void;
-}
+import type { ConformanceTestApi } from './conformance-api.js';
 
 // Random ids per test (test code, not core logic), so tests never depend on each other, on
 // running in order, or on a database being empty.
