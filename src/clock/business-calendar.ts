@@ -1,6 +1,6 @@
 // Business calendars for SLAs: working hours per weekday, holidays and adjusted working days in one zone.
 import { z } from 'zod';
-import { TimeError } from '../errors/time-error.js';
+import { TimeError, isTimeError } from '../errors/time-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { durationToMillis, instantFromMillis, instantToMillis, isInstant, type DurationInput, type Instant } from './instant.js';
 import { resolveZone, toInstant, wallTimeAsUtcMillis } from './local-date-time.js';
@@ -84,10 +84,11 @@ export interface WorkingSpan {
  * wall-clock boundaries turned into instants by `toInstant` in the calendar's zone for that very
  * date, so DST days have their real length (a 00:00-24:00 shift lasts 23 hours on the spring day).
  *
- * DST policy for boundaries (Temporal's `compatible`): a boundary in a DST gap moves forward by
- * the gap (`later`: 02:30 on New York's spring day is read as 03:30 EDT); a boundary in an overlap
- * is its first occurrence (`earlier`: 01:30 on the autumn day is 01:30 EDT). Overlapping results
- * are merged, so no working time is ever counted twice.
+ * DST policy for boundaries: a boundary in a DST gap is the instant the clocks jumped (02:30 on
+ * New York's spring day is 03:00 EDT, when the wall clock passed 02:30), so an instant is working
+ * exactly when its wall time lies inside the interval; a boundary in an overlap is its first
+ * occurrence (`earlier`: 01:30 on the autumn day is 01:30 EDT). Overlapping results are merged,
+ * so no working time is ever counted twice.
  */
 export interface BusinessCalendar {
   /** The validated configuration, frozen. */
@@ -277,8 +278,32 @@ export function createBusinessCalendar(config: BusinessCalendarConfig): Business
   const hoursOn = (day: number, date: string): readonly WorkingInterval[] =>
     holidays.has(date) ? [] : (extraDays.get(date) ?? weekly[weekdayOfEpochDay(day)] ?? []);
 
-  const boundary = (date: string, time: string): number =>
-    instantToMillis(toInstant(`${date}T${time}`, zone, { disambiguation: 'compatible' }));
+  const boundary = (date: string, time: string): number => {
+    const local = `${date}T${time}`;
+    try {
+      return instantToMillis(toInstant(local, zone));
+    } catch (error) {
+      if (!isTimeError(error)) throw error;
+      if (error.code === 'AMBIGUOUS_LOCAL_TIME') return instantToMillis(toInstant(local, zone, { disambiguation: 'earlier' }));
+      if (error.code !== 'NONEXISTENT_LOCAL_TIME') throw error;
+      return gapJump(local);
+    }
+  };
+
+  // A wall time the clocks skipped: the boundary is the instant they jumped, so an instant is
+  // working exactly when its wall time lies inside the interval.
+  const gapJump = (local: string): number => {
+    const ianaZone = resolveZone(zone);
+    let lo = instantToMillis(toInstant(local, zone, { disambiguation: 'earlier' }));
+    let hi = instantToMillis(toInstant(local, zone, { disambiguation: 'later' }));
+    const before = ianaZone.offset(lo);
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (ianaZone.offset(mid) === before) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  };
 
   /** The working spans of a local date as epoch-millisecond pairs, merged and non-empty. */
   const spansOfDay = (day: number): readonly Span[] => {

@@ -174,30 +174,39 @@ describe('a New York calendar across DST changes', () => {
     expect(warehouse.isWorkingTime(instant('2026-03-08T07:00:00Z'))).toBe(true);
   });
 
-  it('reads a boundary in the gap as "later" and one in the overlap as "earlier"', () => {
+  it('puts a boundary in the gap at the jump and one in the overlap at its first occurrence', () => {
     const nightShift = createBusinessCalendar({
       zone: 'America/New_York',
       workingHours: { sun: [['02:30', '06:00']], mon: [['01:30', '03:00']] },
       extraWorkingDays: [{ date: '2026-11-01', hours: [['01:30', '03:00']] }],
     });
-    // Spring: 02:30 does not exist, so the shift starts at 03:30 EDT and lasts 2.5 hours.
-    expect(nightShift.workingSpans('2026-03-08')).toEqual([{ start: '2026-03-08T07:30:00.000Z', end: '2026-03-08T10:00:00.000Z' }]);
+    // Spring: 02:30 does not exist; the wall clock passes it when it jumps to 03:00 EDT, so the shift lasts 3 hours.
+    expect(nightShift.workingSpans('2026-03-08')).toEqual([{ start: '2026-03-08T07:00:00.000Z', end: '2026-03-08T10:00:00.000Z' }]);
     // Autumn: 01:30 happens twice; the shift starts at the first (EDT) and ends 03:00 EST: 2.5 hours.
     expect(nightShift.workingSpans('2026-11-01')).toEqual([{ start: '2026-11-01T05:30:00.000Z', end: '2026-11-01T08:00:00.000Z' }]);
     expect(nightShift.isWorkingTime(instant('2026-11-01T01:45:00-05:00'))).toBe(true); // the second 01:45
   });
 
-  it('merges intervals that a DST gap makes overlap, never counting time twice', () => {
+  it('ends an interval whose end is in the gap at the jump, and keeps the next one apart', () => {
     const calendar = createBusinessCalendar({ zone: 'America/New_York', workingHours: { sun: [['01:00', '02:30'], ['03:10', '04:00']] } });
-    // 01:00 EST .. 03:30 EDT ("later") and 03:10 .. 04:00 EDT overlap; merged: 06:00Z .. 08:00Z.
-    expect(calendar.workingSpans('2026-03-08')).toEqual([{ start: '2026-03-08T06:00:00.000Z', end: '2026-03-08T08:00:00.000Z' }]);
-    expect(calendar.businessTimeBetween(instant('2026-03-08T00:00:00Z'), instant('2026-03-09T00:00:00Z'))).toBe(2 * HOUR);
+    // 01:00 EST .. the jump (03:00 EDT), then 03:10 .. 04:00 EDT: 1 h 50 min of work.
+    expect(calendar.workingSpans('2026-03-08')).toEqual([
+      { start: '2026-03-08T06:00:00.000Z', end: '2026-03-08T07:00:00.000Z' },
+      { start: '2026-03-08T07:10:00.000Z', end: '2026-03-08T08:00:00.000Z' },
+    ]);
+    expect(calendar.businessTimeBetween(instant('2026-03-08T00:00:00Z'), instant('2026-03-09T00:00:00Z'))).toBe(HOUR + 50 * 60_000);
   });
 
-  it('drops an interval that the "later" reading of a gap boundary leaves empty', () => {
-    // 02:30 reads as 03:30 EDT, after the 03:15 end: documented consequence of the gap policy.
+  it('merges intervals that touch across the gap, never counting time twice', () => {
+    const calendar = createBusinessCalendar({ zone: 'America/New_York', workingHours: { sun: [['01:00', '02:30'], ['02:45', '04:00']] } });
+    // Both gap boundaries fall on the jump: 01:00 EST .. 04:00 EDT as one span of 2 hours.
+    expect(calendar.workingSpans('2026-03-08')).toEqual([{ start: '2026-03-08T06:00:00.000Z', end: '2026-03-08T08:00:00.000Z' }]);
+  });
+
+  it('keeps the part of an interval that exists after the jump', () => {
+    // 02:30-03:15 on the spring day: the wall clock shows 03:00-03:15 EDT of it.
     const calendar = createBusinessCalendar({ zone: 'America/New_York', workingHours: { sun: [['02:30', '03:15']], mon: office } });
-    expect(calendar.workingSpans('2026-03-08')).toEqual([]);
+    expect(calendar.workingSpans('2026-03-08')).toEqual([{ start: '2026-03-08T07:00:00.000Z', end: '2026-03-08T07:15:00.000Z' }]);
     expect(calendar.workingSpans('2026-03-15')).toHaveLength(1);
   });
 
