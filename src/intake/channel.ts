@@ -1,0 +1,141 @@
+// defineChannel: a channel adapter as a zod schema plus a mapper to the canonical order input.
+import type { z } from 'zod';
+import { resolveZone } from '../clock/local-date-time.js';
+import { isOrdoError } from '../errors/ordo-error.js';
+import { isValidationError, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { isCurrencyCode } from '../money/money.js';
+import type { CreateOrderInput } from '../orders/create-order.js';
+import { ORDER_STATUSES, type OrderStatus } from '../orders/order-statuses.js';
+import { createChannelSchemaKit, type ChannelSchemaKit } from './channel-schema-kit.js';
+import { issuesFromZod } from './intake-issues.js';
+
+/** What a channel's mapper returns: the order input (without `channel`/`id`) and the status the channel reports. */
+export interface ChannelOrder {
+  readonly input: Omit<CreateOrderInput, 'channel' | 'id'>;
+  /** The canonical status the payload reports, from the channel's dictionary. */
+  readonly status: OrderStatus;
+}
+
+/** What a mapper may read besides the payload. */
+export interface ChannelMapContext {
+  readonly channel: string;
+  readonly zone: string;
+  readonly currency: string;
+}
+
+/** The declaration passed to {@link defineChannel}. `P` is the schema's (normalised) output. */
+export interface ChannelConfig<P> {
+  /** The channel's id in Ordo, lower-case, e.g. `tmall`; stored as the order's `channel`. */
+  readonly id: string;
+  /**
+   * The IANA zone the channel writes offset-less times in.
+   * @default 'Asia/Shanghai'
+   */
+  readonly zone?: string;
+  /**
+   * The currency of the channel's amounts.
+   * @default 'CNY'
+   */
+  readonly currency?: string;
+  /** Every status code the channel sends, mapped to a canonical status. Unknown codes are refused. */
+  readonly statusDictionary: Readonly<Record<string, OrderStatus>>;
+  /** Builds the payload schema from a kit bound to this channel's zone, currency and dictionary. */
+  readonly schema: (kit: ChannelSchemaKit) => z.ZodType<P>;
+  /** Maps a validated payload to the canonical order input and the reported status. Pure. */
+  readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
+}
+
+/** The result of {@link Channel.normalize}. */
+export type NormalizeResult =
+  | { readonly ok: true; readonly input: CreateOrderInput & { readonly channel: string }; readonly status: OrderStatus }
+  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+/** A defined channel: its declaration, frozen, plus a pure `normalize`. */
+export interface Channel<P = unknown> {
+  readonly id: string;
+  readonly zone: string;
+  readonly currency: string;
+  readonly statusDictionary: Readonly<Record<string, OrderStatus>>;
+  /** The payload schema (its output is already normalised: minor units, instants, canonical statuses). */
+  readonly schema: z.ZodType<P>;
+  readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
+  /**
+   * Validates and maps a raw payload. Never throws: every problem, including a mapper that
+   * throws, comes back as issues with paths into the payload.
+   */
+  normalize(payload: unknown): NormalizeResult;
+}
+
+/** Any defined channel, whatever its payload type: what {@link ingest} takes. */
+export type IntakeChannel = Pick<Channel<unknown>, 'id' | 'zone' | 'currency' | 'statusDictionary' | 'normalize'>;
+
+const CHANNEL_ID = /^[a-z][a-z0-9_-]{0,39}$/;
+
+/**
+ * Declares a channel adapter. Validates the declaration eagerly (id, zone, currency, every
+ * dictionary value a canonical status) and returns it frozen.
+ *
+ * @throws ValidationError when the declaration is wrong.
+ * @example
+ * const shop = defineChannel({
+ *   id: 'shop', statusDictionary: { PAID: 'paid' },
+ *   schema: (kit) => z.object({ no: z.string(), amount: kit.money(), state: kit.status() }),
+ *   toOrder: (p) => ({ status: p.state, input: { channelOrderId: p.no, customerRef: 'walk-in', currency: 'CNY',
+ *     lines: [{ sku: 'ANY', quantity: 1, unitPrice: p.amount }] } }),
+ * });
+ */
+export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
+  const issues: ValidationIssue[] = [];
+  const bad = (path: string, message: string): void => {
+    issues.push({ code: 'invalid_value', path: [path], message });
+  };
+  if (typeof config !== 'object' || config === null) throw new ValidationError('channel', [{ code: 'invalid_type', path: [], message: 'Expected a channel declaration object' }]);
+  if (typeof config.id !== 'string' || !CHANNEL_ID.test(config.id)) bad('id', 'Expected a lower-case id such as "tmall" (letters, digits, - and _)');
+  const zone = config.zone ?? 'Asia/Shanghai';
+  try {
+    resolveZone(zone);
+  } catch (error) {
+    bad('zone', error instanceof Error ? error.message : 'Unknown time zone');
+  }
+  const currency = config.currency ?? 'CNY';
+  if (typeof currency !== 'string' || !isCurrencyCode(currency)) bad('currency', 'Expected an ISO 4217 code such as "CNY"');
+  const dictionary = config.statusDictionary;
+  if (typeof dictionary !== 'object' || dictionary === null || Object.keys(dictionary).length === 0) {
+    bad('statusDictionary', 'Expected at least one channel status code mapped to a canonical status');
+  } else {
+    for (const [code, status] of Object.entries(dictionary)) {
+      if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
+        issues.push({ code: 'invalid_value', path: ['statusDictionary', code], message: `Expected a canonical status (${ORDER_STATUSES.join(', ')})` });
+      }
+    }
+  }
+  if (typeof config.schema !== 'function') bad('schema', 'Expected a function (kit) => zod schema');
+  if (typeof config.toOrder !== 'function') bad('toOrder', 'Expected a function (payload, context) => { input, status }');
+  if (issues.length > 0) throw new ValidationError(`channel "${String(config.id)}"`, issues);
+
+  const frozenDictionary = Object.freeze({ ...dictionary });
+  const schema = config.schema(createChannelSchemaKit(config.id, zone, currency, frozenDictionary));
+  const context: ChannelMapContext = Object.freeze({ channel: config.id, zone, currency });
+  const toOrder = config.toOrder;
+
+  return Object.freeze({
+    id: config.id,
+    zone,
+    currency,
+    statusDictionary: frozenDictionary,
+    schema,
+    toOrder,
+    normalize(payload: unknown): NormalizeResult {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+      try {
+        const mapped = toOrder(parsed.data, context);
+        return { ok: true, input: { ...mapped.input, channel: config.id }, status: mapped.status };
+      } catch (error) {
+        if (isValidationError(error)) return { ok: false, issues: error.issues };
+        const message = isOrdoError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+        return { ok: false, issues: [{ code: 'mapping_failed', path: [], message }] };
+      }
+    },
+  });
+}

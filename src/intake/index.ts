@@ -1,0 +1,18 @@
+// The intake module's face: channel adapters, the built-in channels, ingest and quarantine replay.
+export { defineChannel } from './channel.js';
+export type { Channel, ChannelConfig, ChannelMapContext, ChannelOrder, IntakeChannel, NormalizeResult } from './channel.js';
+export { INTAKE_ISSUE_CODES } from './channel-schema-kit.js';
+export type { ChannelSchemaKit, IntakeIssueCode } from './channel-schema-kit.js';
+export { STATUS_NOTE_CODES, planStatusEvents } from './status-plan.js';
+export type { ChannelDrivenEvent, StatusNote, StatusNoteCode, StatusPlan } from './status-plan.js';
+export { INGEST_OUTCOMES, ingest, replayQuarantined } from './ingest.js';
+export type { IngestContext, IngestItemResult, IngestNote, IngestNoteCode, IngestOutcome, IngestPayload, IngestReport, ReplayOptions } from './ingest.js';
+export {
+  BUILT_IN_CHANNELS,
+  douyinChannel,
+  jdChannel,
+  pinduoduoChannel,
+  posChannel,
+  tmallChannel,
+  wechatMiniChannel,
+} from './channels/index.js';

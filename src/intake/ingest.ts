@@ -1,0 +1,372 @@
+// ingest: validates, normalises and idempotently stores channel payloads; bad ones go to quarantine.
+import type { Clock } from '../clock/clock.js';
+import { isInstant, type Instant } from '../clock/instant.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
+import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
+import { isValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { applyOrderEvent } from '../hub/apply-order-event.js';
+import { insertOrder } from '../hub/insert-order.js';
+import type { IdSource } from '../ids/id-source.js';
+import type { DefaultOrderEvent } from '../orders/order-events.js';
+import { createOrderMachine } from '../orders/order-machine.js';
+import type { OrderMachine } from '../orders/order-machine-types.js';
+import type { OrderStatus } from '../orders/order-statuses.js';
+import type { Order } from '../orders/order.js';
+import type { StoragePort } from '../ports/storage-port.js';
+import type { IntakeChannel } from './channel.js';
+import { fingerprint, stableStringify, toJsonValue } from './intake-json.js';
+import { createPayloadMasker } from './personal-data.js';
+import { planStatusEvents, type StatusNoteCode } from './status-plan.js';
+
+/** What happened to one payload. */
+export const INGEST_OUTCOMES = ['accepted', 'duplicate', 'updated', 'refused', 'quarantined', 'failed'] as const;
+
+/**
+ * - `accepted`: a new order was stored (plus the events its reported status implies).
+ * - `duplicate`: nothing new; nothing written (a redelivery, or a status Ordo is already past).
+ * - `updated`: a later version became one or more state-machine events.
+ * - `refused`: a valid later version carried something Ordo does not apply (see `notes`); nothing written.
+ * - `quarantined`: the payload failed validation; kept with its issues for a fix and a replay.
+ * - `failed`: storage failed; nothing of this payload was lost or half-applied beyond its last commit; retry it.
+ */
+export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
+
+/** Note codes: the status notes of `planStatusEvents`, plus data changes and refused transitions. */
+export type IngestNoteCode = StatusNoteCode | 'update-unsupported' | 'transition-refused';
+
+/** Something reported by a payload that was not applied as such. Messages never hold personal data. */
+export interface IngestNote {
+  readonly code: IngestNoteCode;
+  readonly message: string;
+}
+
+/** One payload to ingest. */
+export interface IngestPayload {
+  /** The channel id it came from, e.g. `tmall`. */
+  readonly channel: string;
+  /** The payload exactly as received. */
+  readonly payload: unknown;
+  /**
+   * When it arrived; recorded on quarantine.
+   * @default context.clock.now()
+   */
+  readonly receivedAt?: Instant;
+}
+
+/** What {@link ingest} needs. */
+export interface IngestContext {
+  readonly storage: StoragePort;
+  /** The only source of "now". */
+  readonly clock: Clock;
+  /** The channels payloads may come from, unique by id. */
+  readonly channels: readonly IntakeChannel[];
+  /**
+   * The order lifecycle.
+   * @default createOrderMachine()
+   */
+  readonly machine?: OrderMachine<OrderStatus, DefaultOrderEvent>;
+  /**
+   * Makes ids for new orders.
+   * @default a deterministic `${channel}:${channelOrderId}`, so two workers racing on one order collide
+   */
+  readonly ids?: IdSource;
+  /**
+   * How many distinct orders are stored at once. Payloads of the same order always run in
+   * input order; more than 1 pays off on networked storage (PostgreSQL).
+   * @default 1
+   */
+  readonly concurrency?: number;
+}
+
+/** The outcome of one payload. */
+export interface IngestItemResult {
+  /** Its position in the input. */
+  readonly index: number;
+  readonly channel: string;
+  readonly channelOrderId?: string;
+  /** Ordo's order id, when an order was found or stored. */
+  readonly orderId?: string;
+  readonly outcome: IngestOutcome;
+  /** Why, for people; personal data is masked. */
+  readonly reason?: string;
+  readonly notes?: readonly IngestNote[];
+  /** Event types applied (e.g. `['pay']`). */
+  readonly events?: readonly string[];
+  /** Validation issues with their paths into the payload (paths under `order` are the mapped order). */
+  readonly issues?: readonly ValidationIssue[];
+  /** The quarantine record's id, to fix and replay. */
+  readonly quarantineId?: string;
+  /** For `failed`: the error code, e.g. `STORAGE_UNAVAILABLE`. */
+  readonly errorCode?: string;
+}
+
+/** The outcome of a batch; `counts` add up to `total`. */
+export interface IngestReport {
+  readonly total: number;
+  readonly counts: Readonly<Record<IngestOutcome, number>>;
+  /** One per payload, in input order. */
+  readonly items: readonly IngestItemResult[];
+}
+
+/** Options of {@link replayQuarantined}. */
+export interface ReplayOptions {
+  /** A fixed payload replacing the stored one (recorded on the quarantine record first). */
+  readonly payload?: unknown;
+}
+
+interface Deps {
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly machine: OrderMachine<OrderStatus, DefaultOrderEvent>;
+  readonly channels: ReadonlyMap<string, IntakeChannel>;
+  readonly ids: IdSource | undefined;
+}
+
+/** A payload after the pure phase: either a candidate order or the issues that stop it. */
+type Prepared =
+  | { readonly ok: true; readonly channel: string; readonly order: Order; readonly status: OrderStatus; readonly mask: (text: string) => string }
+  | { readonly ok: false; readonly channel: string; readonly issues: readonly ValidationIssue[]; readonly channelOrderId?: string; readonly mask: (text: string) => string };
+
+let defaultMachine: OrderMachine<OrderStatus, DefaultOrderEvent> | undefined;
+
+function resolveDeps(context: IngestContext): Deps {
+  const problems: string[] = [];
+  if (typeof context !== 'object' || context === null) throw new OrdoError('INVALID_OPTIONS', 'ingest needs a context { storage, clock, channels }');
+  if (typeof context.storage?.commit !== 'function') problems.push('storage must be a StoragePort');
+  if (typeof context.clock?.now !== 'function') problems.push('clock must be a Clock');
+  if (!Array.isArray(context.channels) || context.channels.length === 0) problems.push('channels must be a non-empty array of defineChannel() results');
+  if (context.concurrency !== undefined && (!Number.isInteger(context.concurrency) || context.concurrency < 1)) {
+    problems.push(`concurrency must be a positive integer, got ${String(context.concurrency)}`);
+  }
+  const channels = new Map<string, IntakeChannel>();
+  for (const channel of Array.isArray(context.channels) ? context.channels : []) {
+    if (typeof channel?.normalize !== 'function') problems.push('every channel must come from defineChannel()');
+    else if (channels.has(channel.id)) problems.push(`channel "${channel.id}" is listed twice`);
+    else channels.set(channel.id, channel);
+  }
+  if (problems.length > 0) throw new OrdoError('INVALID_OPTIONS', `Invalid ingest context: ${problems.join('; ')}`);
+  defaultMachine ??= createOrderMachine();
+  return { storage: context.storage, clock: context.clock, machine: context.machine ?? defaultMachine, channels, ids: context.ids };
+}
+
+function maskIssues(issues: readonly ValidationIssue[], mask: (text: string) => string): ValidationIssue[] {
+  return issues.map((issue) => ({ code: issue.code, path: [...issue.path], message: mask(issue.message) }));
+}
+
+/** The pure phase: channel lookup, schema, mapping and the candidate order. Never throws. */
+function prepare(item: IngestPayload, deps: Deps): Prepared {
+  const record = (typeof item === 'object' && item !== null ? item : {}) as Partial<IngestPayload>;
+  const channelId = typeof record.channel === 'string' ? record.channel : String(record.channel);
+  const mask = createPayloadMasker(record.payload);
+  const channel = deps.channels.get(channelId);
+  if (channel === undefined) {
+    const known = [...deps.channels.keys()].join(', ');
+    return { ok: false, channel: channelId, mask, issues: [{ code: 'unknown_channel', path: ['channel'], message: `Unknown channel "${channelId.slice(0, 40)}" (known: ${known})` }] };
+  }
+  const normalized = channel.normalize(record.payload);
+  if (!normalized.ok) return { ok: false, channel: channelId, mask, issues: maskIssues(normalized.issues, mask) };
+  const { input } = normalized;
+  try {
+    const id = deps.ids ? deps.ids() : `${channel.id}:${input.channelOrderId}`;
+    const order = deps.machine.createOrder(
+      { ...input, id },
+      { clock: deps.clock, actor: `channel:${channel.id}`, eventId: `${channel.id}:${input.channelOrderId}:created` },
+    );
+    return { ok: true, channel: channelId, order, status: normalized.status, mask };
+  } catch (error) {
+    const issues: ValidationIssue[] = isValidationError(error)
+      ? error.issues.map((issue) => ({ ...issue, path: ['order', ...issue.path] }))
+      : [{ code: 'mapping_failed', path: ['order'], message: isOrdoError(error) ? `${error.code}: ${error.message}` : String(error) }];
+    return { ok: false, channel: channelId, mask, channelOrderId: input.channelOrderId, issues: maskIssues(issues, mask) };
+  }
+}
+
+function orderShape(order: Order<string>): string {
+  return stableStringify({
+    customerRef: order.customerRef,
+    lines: order.lines.map((l) => [l.sku, l.quantity, l.unitPrice.amount]),
+    total: order.totals.total.amount,
+    shippingAddress: (order.shippingAddress ?? null) as never,
+  });
+}
+
+/** Fields a later version changed that no default event can change. Names only, never values. */
+function changedFields(stored: Order<string>, candidate: Order<string>): string[] {
+  if (orderShape(stored) === orderShape(candidate)) return [];
+  const changed: string[] = [];
+  if (stored.customerRef !== candidate.customerRef) changed.push('customerRef');
+  const lines = (o: Order<string>) => stableStringify(o.lines.map((l) => [l.sku, l.quantity, l.unitPrice.amount]));
+  if (lines(stored) !== lines(candidate)) changed.push('lines');
+  if (stored.totals.total.amount !== candidate.totals.total.amount) changed.push('total');
+  if (stableStringify((stored.shippingAddress ?? null) as never) !== stableStringify((candidate.shippingAddress ?? null) as never)) changed.push('shippingAddress');
+  return changed;
+}
+
+function reasonOf(notes: readonly IngestNote[]): string | undefined {
+  return notes.length === 0 ? undefined : notes.map((n) => `${n.code}: ${n.message}`).join('; ');
+}
+
+/** The storage phase for a valid payload. Throws only what storage throws. */
+async function store(prepared: Extract<Prepared, { ok: true }>, index: number, deps: Deps): Promise<IngestItemResult> {
+  const { order: candidate, status, channel } = prepared;
+  const channelOrderId = candidate.channelOrderId;
+  const base = { index, channel, channelOrderId };
+  let stored = await deps.storage.orders.findByChannelRef(channel, channelOrderId);
+  let created = false;
+  if (stored === null) {
+    try {
+      await insertOrder(deps.storage, candidate);
+      created = true;
+    } catch (error) {
+      // Another worker stored the same channel order between our read and our insert.
+      if (!isConcurrencyError(error)) throw error;
+      stored = await deps.storage.orders.findByChannelRef(channel, channelOrderId);
+      if (stored === null) throw error;
+    }
+  }
+  const current = (created ? candidate : (stored as Order<string>)) as Order;
+  const notes: IngestNote[] = [];
+  if (!created) {
+    const changed = changedFields(current, candidate);
+    if (changed.length > 0) {
+      notes.push({
+        code: 'update-unsupported',
+        message: `the channel changed ${changed.join(', ')}; the order lifecycle has no event for that, so Ordo keeps its version`,
+      });
+    }
+  }
+  const plan = planStatusEvents(current.status, status, `${channel}:${channelOrderId}`);
+  notes.push(...plan.notes);
+  const applied: string[] = [];
+  for (const event of plan.events) {
+    const result = await applyOrderEvent({ storage: deps.storage, machine: deps.machine, clock: deps.clock }, current.id, event, { actor: `channel:${channel}` });
+    if (result === null) {
+      notes.push({ code: 'transition-refused', message: `order ${current.id} disappeared before ${event.type}` });
+      break;
+    }
+    if (!result.ok) {
+      notes.push({ code: 'transition-refused', message: `${event.type} refused (${result.error.code}): ${result.error.message}` });
+      break;
+    }
+    if (!result.duplicate) applied.push(event.type);
+  }
+  const outcome: IngestOutcome = created ? 'accepted' : applied.length > 0 ? 'updated' : notes.length > 0 ? 'refused' : 'duplicate';
+  const reason = reasonOf(notes);
+  return {
+    ...base,
+    orderId: current.id,
+    outcome,
+    ...(applied.length > 0 ? { events: applied } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(reason === undefined ? {} : { reason: prepared.mask(reason) }),
+  };
+}
+
+function failure(base: { index: number; channel: string; channelOrderId?: string }, error: unknown, mask: (text: string) => string, issues?: readonly ValidationIssue[]): IngestItemResult {
+  const code = isOrdoError(error) ? error.code : 'UNKNOWN';
+  const message = error instanceof Error ? error.message : String(error);
+  return { ...base, outcome: 'failed', errorCode: code, reason: mask(`${code}: ${message}`), ...(issues ? { issues } : {}) };
+}
+
+async function quarantine(item: IngestPayload, prepared: Extract<Prepared, { ok: false }>, index: number, deps: Deps): Promise<IngestItemResult> {
+  const base = { index, channel: prepared.channel, ...(prepared.channelOrderId === undefined ? {} : { channelOrderId: prepared.channelOrderId }) };
+  const payload = toJsonValue((item as Partial<IngestPayload> | null)?.payload);
+  const id = `intake:${prepared.channel.slice(0, 40)}:${fingerprint(payload)}`;
+  const receivedAt = isInstant((item as Partial<IngestPayload> | null)?.receivedAt) ? (item.receivedAt as Instant) : deps.clock.now();
+  try {
+    await deps.storage.quarantine.put({ id, source: `intake:${prepared.channel}`, payload, issues: prepared.issues, receivedAt });
+  } catch (error) {
+    return failure(base, error, prepared.mask, prepared.issues);
+  }
+  const reason = prepared.issues.slice(0, 3).map((i) => `${i.path.length === 0 ? '(root)' : i.path.join('.')}: ${i.message}`).join('; ');
+  return { ...base, outcome: 'quarantined', quarantineId: id, issues: prepared.issues, reason };
+}
+
+async function processOne(item: IngestPayload, prepared: Prepared, index: number, deps: Deps): Promise<IngestItemResult> {
+  if (!prepared.ok) return quarantine(item, prepared, index, deps);
+  try {
+    return await store(prepared, index, deps);
+  } catch (error) {
+    return failure({ index, channel: prepared.channel, channelOrderId: prepared.order.channelOrderId }, error, prepared.mask);
+  }
+}
+
+function countOutcomes(items: readonly IngestItemResult[]): Record<IngestOutcome, number> {
+  const counts = { accepted: 0, duplicate: 0, updated: 0, refused: 0, quarantined: 0, failed: 0 };
+  for (const item of items) counts[item.outcome] += 1;
+  return counts;
+}
+
+/**
+ * Ingests a batch of channel payloads. Each is validated and mapped by its channel, then stored
+ * idempotently by (channel, channel order id): a new order is inserted with the events its
+ * status implies (`paid` -> `pay`); a redelivery is a `duplicate`; a later version becomes the
+ * right events (`cancel`, `request_return`) or, when Ordo does not apply it, `refused` with
+ * notes. A payload failing validation goes to quarantine with its issues and the batch goes on;
+ * a storage failure on one payload is `failed` with its code and the batch goes on.
+ *
+ * Never throws for a payload; throws `INVALID_OPTIONS` only for a wrong context.
+ * @example
+ * const report = await ingest([{ channel: 'tmall', payload }], { storage, clock, channels: BUILT_IN_CHANNELS });
+ * report.counts // { accepted: 1, duplicate: 0, updated: 0, refused: 0, quarantined: 0, failed: 0 }
+ */
+export async function ingest(payloads: readonly IngestPayload[], context: IngestContext): Promise<IngestReport> {
+  const deps = resolveDeps(context);
+  if (!Array.isArray(payloads)) throw new OrdoError('INVALID_OPTIONS', 'ingest expects an array of { channel, payload }');
+  const prepared = payloads.map((item) => prepare(item, deps));
+  const results: IngestItemResult[] = new Array<IngestItemResult>(payloads.length);
+
+  // Payloads of one order run in input order; distinct orders may run side by side.
+  const groups = new Map<string, number[]>();
+  prepared.forEach((p, index) => {
+    const key = p.ok ? `${p.channel}\u0000${p.order.channelOrderId}` : `#${index}`;
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  });
+  const queue = [...groups.values()];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const group = queue[next++] as number[];
+      for (const index of group) results[index] = await processOne(payloads[index] as IngestPayload, prepared[index] as Prepared, index, deps);
+    }
+  };
+  const workers = Math.min(context.concurrency ?? 1, queue.length);
+  await Promise.all(Array.from({ length: workers }, () => worker()));
+  return { total: payloads.length, counts: countOutcomes(results), items: results };
+}
+
+/**
+ * Replays a quarantined payload, optionally with a fixed one (recorded on the record first,
+ * with whatever issues remain). Accepted, updated, duplicate or refused marks it `replayed`;
+ * still invalid keeps it open with the new issues.
+ *
+ * @returns null when no record has this id.
+ */
+export async function replayQuarantined(id: string, context: IngestContext, options: ReplayOptions = {}): Promise<IngestItemResult | null> {
+  const deps = resolveDeps(context);
+  const record = await deps.storage.quarantine.get(id);
+  if (record === null) return null;
+  const channel = record.source.startsWith('intake:') ? record.source.slice('intake:'.length) : record.source;
+  if (record.status !== 'open') {
+    return { index: 0, channel, outcome: 'refused', quarantineId: id, reason: `quarantine record ${id} is ${record.status}, not open` };
+  }
+  const fixed = Object.hasOwn(options, 'payload');
+  const item: IngestPayload = { channel, payload: fixed ? options.payload : record.payload, receivedAt: record.receivedAt };
+  const prepared = prepare(item, deps);
+  const now = deps.clock.now();
+  if (fixed) await deps.storage.quarantine.fix(id, toJsonValue(options.payload), prepared.ok ? [] : prepared.issues, now);
+  if (!prepared.ok) {
+    const reason = prepared.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { index: 0, channel, outcome: 'quarantined', quarantineId: id, issues: prepared.issues, reason };
+  }
+  let result: IngestItemResult;
+  try {
+    result = await store(prepared, 0, deps);
+  } catch (error) {
+    return { ...failure({ index: 0, channel, channelOrderId: prepared.order.channelOrderId }, error, prepared.mask), quarantineId: id };
+  }
+  await deps.storage.quarantine.markReplayed(id, now);
+  return { ...result, quarantineId: id };
+}

@@ -1,0 +1,159 @@
+// Each built-in channel maps its fixture to the canonical order: fen, Beijing-time instants, statuses.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ValidationError } from '../../src/errors/index.js';
+import { BUILT_IN_CHANNELS, defineChannel, douyinChannel, jdChannel, pinduoduoChannel, posChannel, tmallChannel, wechatMiniChannel } from '../../src/intake/index.js';
+import type { IntakeChannel } from '../../src/intake/index.js';
+import { fixture } from './load-fixtures.js';
+
+function normalized(channel: IntakeChannel, payload: unknown) {
+  const result = channel.normalize(payload);
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.issues)}`);
+  return result;
+}
+const cny = (amount: number) => ({ amount, currency: 'CNY' });
+
+describe('built-in channels', () => {
+  it('tmall: yuan strings to fen, a Beijing wall time past midnight to the previous UTC day, WAIT_SELLER_SEND_GOODS to paid', () => {
+    const { input, status } = normalized(tmallChannel, fixture('tmall'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({
+      channel: 'tmall',
+      channelOrderId: '3862104598812345',
+      placedAt: '2026-06-17T16:30:05.000Z',
+      total: cny(27500),
+      discount: cny(2000),
+      shipping: cny(0),
+      lines: [
+        { lineId: '3862104598812346', sku: 'TEA-LJ-250', quantity: 2, unitPrice: cny(12800) },
+        { lineId: '3862104598812347', sku: 'CUP-CELADON', quantity: 1, unitPrice: cny(3900) },
+      ],
+      shippingAddress: { country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', postalCode: '310012' },
+    });
+  });
+
+  it('tmall: every status code maps through the dictionary', () => {
+    const reported = ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'WAIT_BUYER_CONFIRM_GOODS'].map((code) => normalized(tmallChannel, { ...fixture('tmall'), status: code }).status);
+    expect(reported).toEqual(['pending_payment', 'cancelled', 'shipped']);
+  });
+
+  it('jd: string item counts, yuan amounts, 11.11 midnight Beijing time', () => {
+    const { input, status } = normalized(jdChannel, fixture('jd'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({
+      channelOrderId: '289451237765',
+      placedAt: '2026-11-10T16:00:01.000Z',
+      total: cny(13580),
+      shipping: cny(600),
+      discount: cny(1000),
+      lines: [{ sku: 'RICE-WUCHANG-5KG', quantity: 2, unitPrice: cny(6990) }],
+    });
+    expect(normalized(jdChannel, fixture('jd', 'cancelled')).status).toBe('cancelled');
+  });
+
+  it('douyin: integer fen kept as fen, epoch seconds to an instant, numeric status 2 to paid', () => {
+    const { input, status } = normalized(douyinChannel, fixture('douyin'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({
+      channelOrderId: '6921358741236985471',
+      placedAt: '2026-06-18T02:00:05.000Z',
+      total: cny(5470),
+      discount: cny(500),
+      lines: [{ sku: 'SNACK-MIX-1', quantity: 3, unitPrice: cny(1990) }],
+      shippingAddress: { province: '广东省', city: '深圳市', district: '南山区' },
+    });
+  });
+
+  it('pinduoduo: order_status 1 is paid, yuan strings, Beijing wall time', () => {
+    const { input, status } = normalized(pinduoduoChannel, fixture('pinduoduo'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({ channelOrderId: '260618-412345678901234', placedAt: '2026-06-18T02:00:05.000Z', total: cny(5480), lines: [{ unitPrice: cny(5980) }] });
+    expect(normalized(pinduoduoChannel, { ...fixture('pinduoduo'), order_status: 2 }).status).toBe('shipped');
+  });
+
+  it('wechat-mini: compact time_end in Beijing time, total_fee in fen, SUCCESS to paid', () => {
+    const { input, status } = normalized(wechatMiniChannel, fixture('wechat-mini'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({ channelOrderId: 'WX20260618100005A1', placedAt: '2026-06-18T02:00:05.000Z', total: cny(15800), shipping: cny(1000), discount: cny(2000) });
+  });
+
+  it('pos: slashed store time, packed item cells, walk-in or member', () => {
+    const { input, status } = normalized(posChannel, fixture('pos'));
+    expect(status).toBe('paid');
+    expect(input).toMatchObject({
+      channelOrderId: 'SH01-20260618-0042',
+      customerRef: 'pos-member:M00098231',
+      placedAt: '2026-06-18T13:15:00.000Z',
+      total: cny(4000),
+      lines: [
+        { sku: 'BREAD-CROISSANT', quantity: 2, unitPrice: cny(1250) },
+        { sku: 'MILK-1L', quantity: 1, unitPrice: cny(1590) },
+      ],
+    });
+    expect(input.shippingAddress).toBeUndefined();
+    const { member_no: _dropped, ...walkIn } = fixture('pos');
+    expect(normalized(posChannel, walkIn).input.customerRef).toBe('pos-walk-in:SH01');
+  });
+
+  it('an unknown status code is an issue at the status field, never a default', () => {
+    const result = tmallChannel.normalize(fixture('tmall', 'unknownStatus'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toEqual([expect.objectContaining({ code: 'unknown_status', path: ['status'] })]);
+    const pdd = pinduoduoChannel.normalize({ ...fixture('pinduoduo'), order_status: 9 });
+    expect(pdd.ok ? [] : pdd.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['unknown_status', 'order_status']]);
+  });
+
+  it('more decimals than fen is an issue, never rounded; float amounts are refused', () => {
+    const result = tmallChannel.normalize(fixture('tmall', 'tooManyDecimals'));
+    expect(result.ok ? [] : result.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_money', 'payment']]);
+    const float = tmallChannel.normalize({ ...fixture('tmall'), payment: 275.0 });
+    expect(float.ok ? [] : float.issues.map((i) => i.path.join('.'))).toEqual(['payment']);
+  });
+
+  it('a nonexistent wall time is an issue at its field', () => {
+    const result = jdChannel.normalize({ ...fixture('jd'), orderStartTime: '2026-02-30 10:00:00' });
+    expect(result.ok ? [] : result.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_time', 'orderStartTime']]);
+  });
+
+  it('ships six channels with distinct ids, each declaring Asia/Shanghai and CNY', () => {
+    expect(BUILT_IN_CHANNELS.map((c) => c.id)).toEqual(['tmall', 'jd', 'douyin', 'pinduoduo', 'wechat-mini', 'pos']);
+    expect(new Set(BUILT_IN_CHANNELS.map((c) => `${c.zone}/${c.currency}`))).toEqual(new Set(['Asia/Shanghai/CNY']));
+  });
+});
+
+describe('defineChannel', () => {
+  const shop = (overrides: { id?: string; zone?: string; statusDictionary?: Record<string, never>; toOrder?: () => never } = {}) =>
+    defineChannel({
+      id: overrides.id ?? 'shop',
+      ...(overrides.zone === undefined ? {} : { zone: overrides.zone }),
+      statusDictionary: overrides.statusDictionary ?? { PAID: 'paid' },
+      schema: (kit) => z.object({ no: z.string(), at: kit.wallTime(), state: kit.status() }),
+      toOrder:
+        overrides.toOrder ??
+        ((p) => ({
+          status: p.state,
+          input: { channelOrderId: p.no, customerRef: 'c', currency: 'CNY', placedAt: p.at, lines: [{ sku: 'S', quantity: 1, unitPrice: cny(100) }] },
+        })),
+    });
+
+  it('reads offset-less times in the declared zone', () => {
+    const ny = shop({ zone: 'America/New_York' });
+    expect(normalized(ny, { no: '1', at: '2026-01-15 09:00:00', state: 'PAID' }).input.placedAt).toBe('2026-01-15T14:00:00.000Z');
+  });
+
+  it('rejects a bad declaration eagerly, naming each problem', () => {
+    expect(() => shop({ id: 'Bad Id', zone: 'Mars/Olympus', statusDictionary: { X: 'shipping' as never } })).toThrow(ValidationError);
+    try {
+      shop({ id: 'Bad Id', zone: 'Mars/Olympus', statusDictionary: { X: 'shipping' as never } });
+    } catch (error) {
+      expect((error as ValidationError).issues.map((i) => i.path.join('.'))).toEqual(['id', 'zone', 'statusDictionary.X']);
+    }
+  });
+
+  it('turns a throwing mapper into a mapping_failed issue', () => {
+    const broken = shop({ toOrder: () => { throw new Error('boom'); } });
+    const result = broken.normalize({ no: '1', at: '2026-01-15 09:00:00', state: 'PAID' });
+    expect(result).toEqual({ ok: false, issues: [{ code: 'mapping_failed', path: [], message: 'boom' }] });
+  });
+});
