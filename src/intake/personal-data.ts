@@ -10,8 +10,19 @@ const KINDS: readonly (readonly [RegExp, PersonalDataKind])[] = [
   [/(buyer|receiver|consignee|recipient|user|full|member|contact)_?name|receiver|consignee|recipient|nick/i, 'name'],
 ];
 
-/** @internal The masker for one payload: every personal string found in it, masked wherever it appears. */
+/**
+ * @internal The masker for one payload: every personal string found in it, masked wherever it
+ * appears. The payload is only walked when a message is first masked: most payloads never need it.
+ */
 export function createPayloadMasker(payload: unknown): (text: string) => string {
+  let masker: ((text: string) => string) | undefined;
+  return (text) => {
+    masker ??= buildMasker(payload);
+    return masker(text);
+  };
+}
+
+function buildMasker(payload: unknown): (text: string) => string {
   const found = new Map<string, PersonalDataKind>();
   const walk = (value: unknown, kind: PersonalDataKind | undefined, depth: number): void => {
     if (depth > 8) return;
