@@ -19,6 +19,8 @@ const BUDGET_MS = Number(process.env['STORAGE_BENCH_MS'] ?? 3_000);
 const OUTBOX_EVENTS = Number(process.env['STORAGE_BENCH_OUTBOX'] ?? 5_000);
 const TASKS = Number(process.env['STORAGE_BENCH_TASKS'] ?? 4_000);
 const CONCURRENCY = 8;
+/** Comma-separated subset of memory, sqlite, postgres (default: all). */
+const ADAPTERS = (process.env['STORAGE_BENCH_ADAPTERS'] ?? 'memory,sqlite,postgres').split(',');
 const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // A fixed clock: every adapter pays the same (nothing) for formatting the time.
@@ -272,8 +274,9 @@ export async function run(): Promise<void> {
     console.log(`(postgres skipped: ${POSTGRES_URL} does not answer: ${pgProblem})`);
   }
 
+  const chosen = subjects.filter((subject) => ADAPTERS.some((name) => subject.name.startsWith(name)));
   console.log(`Storage: persisted transitions (read + guard + versioned write + history + outbox, one commit), ${BUDGET_MS} ms each`);
-  for (const subject of subjects) {
+  for (const subject of chosen) {
     const { storage, cleanup } = await subject.make();
     try {
       const one = await benchTransitions(storage, 1, 'single', subject.expectedRate / 3);
@@ -289,7 +292,7 @@ export async function run(): Promise<void> {
       await cleanup();
     }
   }
-  if (pgProblem === undefined) await benchTaskQueues();
+  if (pgProblem === undefined && ADAPTERS.includes('postgres')) await benchTaskQueues();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -91,14 +91,14 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
     }
   });
 
-  it('stores the order as JSONB with indexed columns and instants as exact canonical text', async () => {
+  it('stores the order as JSON with indexed columns and instants as exact canonical text', async () => {
     const storage = open(randomName('json_'));
     await storage.migrate();
     const at = '2026-03-01T08:09:10.123Z' as Instant;
     const { order, writes } = paidOrder('ord-json', createFixedClock(at));
     await storage.commit(writes);
     const row = await schema.pool.query(
-      `SELECT status, version, updated_at, channel_order_id, data->>'currency' AS currency, data ? 'history' AS has_history FROM "${schema.name}"."${storage.location.tablePrefix}orders" WHERE id = $1`,
+      `SELECT status, version, updated_at, channel_order_id, data->>'currency' AS currency, (data::jsonb) ? 'history' AS has_history FROM "${schema.name}"."${storage.location.tablePrefix}orders" WHERE id = $1`,
       ['ord-json'],
     );
     expect(row.rows[0]).toEqual({ status: 'paid', version: 2, updated_at: at, channel_order_id: 'T-ord-json', currency: 'CNY', has_history: false });

@@ -13,6 +13,12 @@ export interface PostgresMigration {
  * Ordo's instants, they round-trip byte for byte (timestamptz would need formatting back to
  * millisecond 'Z' text on every read), and every due-ness comparison uses the caller's instant
  * parameter against the column, never the server's now().
+ *
+ * Orders, history entries and outbox payloads are `json` (text as written), not `jsonb`: the hot
+ * path writes them and returns them whole, and json skips the binary conversion both ways (it
+ * also keeps characters jsonb refuses, such as \u0000). Cast to jsonb in your own queries for
+ * jsonb operators or a GIN index. Small documents queried by key (tasks, idempotency,
+ * quarantine) are jsonb.
  */
 const INITIAL: PostgresMigration = {
   version: 1,
@@ -25,25 +31,26 @@ const INITIAL: PostgresMigration = {
       status text NOT NULL,
       version integer NOT NULL,
       updated_at text NOT NULL,
-      data jsonb NOT NULL,
+      data json NOT NULL,
       UNIQUE (channel, channel_order_id)
     )`,
     `CREATE INDEX ON ${t.orders} (status, updated_at, id)`,
+    // Keyed by (order_id, seq): the one index reads need, and one index less to write per event.
     `CREATE TABLE ${t.history} (
-      seq bigserial PRIMARY KEY,
       order_id text NOT NULL,
+      seq bigserial,
       version integer NOT NULL,
       event_id text NOT NULL,
-      entry jsonb NOT NULL
+      entry json NOT NULL,
+      PRIMARY KEY (order_id, seq)
     )`,
-    `CREATE INDEX ON ${t.history} (order_id, seq)`,
     `CREATE TABLE ${t.outbox} (
       sequence bigserial PRIMARY KEY,
       id text NOT NULL UNIQUE,
       topic text NOT NULL,
       key text NOT NULL,
-      payload jsonb NOT NULL,
-      headers jsonb,
+      payload json NOT NULL,
+      headers json,
       created_at text NOT NULL,
       status text NOT NULL DEFAULT 'pending',
       attempts integer NOT NULL DEFAULT 0,
@@ -53,9 +60,10 @@ const INITIAL: PostgresMigration = {
       lease_owner text,
       lease_until text
     )`,
+    // Only pending rows are indexed for relays: delivered rows (the bulk) cost no index writes
+    // beyond the keys; listing delivered or dead messages is an operator's scan.
     `CREATE INDEX ON ${t.outbox} (sequence) WHERE status = 'pending'`,
     `CREATE INDEX ON ${t.outbox} (key, sequence) WHERE status = 'pending'`,
-    `CREATE INDEX ON ${t.outbox} (status, sequence)`,
     `CREATE TABLE ${t.idempotency} (
       key text PRIMARY KEY,
       fingerprint text NOT NULL,
@@ -131,7 +139,7 @@ const INITIAL: PostgresMigration = {
         o := w->'order';
         IF jsonb_typeof(w->'expectedVersion') = 'null' THEN
           INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data)
-          VALUES (o->>'id', o->>'channel', o->>'channelOrderId', o->>'status', (o->>'version')::integer, o->>'updatedAt', o - 'history')
+          VALUES (o->>'id', o->>'channel', o->>'channelOrderId', o->>'status', (o->>'version')::integer, o->>'updatedAt', (o - 'history')::json)
           ON CONFLICT DO NOTHING;
           GET DIAGNOSTICS n = ROW_COUNT;
           IF n = 0 THEN
@@ -141,7 +149,7 @@ const INITIAL: PostgresMigration = {
           END IF;
         ELSE
           UPDATE ${t.orders} SET channel = o->>'channel', channel_order_id = o->>'channelOrderId', status = o->>'status',
-            version = (o->>'version')::integer, updated_at = o->>'updatedAt', data = o - 'history'
+            version = (o->>'version')::integer, updated_at = o->>'updatedAt', data = (o - 'history')::json
           WHERE id = o->>'id' AND version = (w->>'expectedVersion')::integer;
           GET DIAGNOSTICS n = ROW_COUNT;
           IF n = 0 THEN
@@ -151,11 +159,11 @@ const INITIAL: PostgresMigration = {
           END IF;
         END IF;
         INSERT INTO ${t.history} (order_id, version, event_id, entry)
-        SELECT o->>'id', (e.value->>'version')::integer, e.value->>'eventId', e.value
+        SELECT o->>'id', (e.value->>'version')::integer, e.value->>'eventId', e.value::json
         FROM jsonb_array_elements(w->'newHistory') WITH ORDINALITY AS e(value, i) ORDER BY e.i;
       END LOOP;
       INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
-      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', m.value->'payload', m.value->'headers', m.value->>'createdAt', m.value->>'createdAt'
+      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', (m.value->'payload')::json, (m.value->'headers')::json, m.value->>'createdAt', m.value->>'createdAt'
       FROM jsonb_array_elements(p_outbox) WITH ORDINALITY AS m(value, i) ORDER BY m.i;
       INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
       SELECT r.value->>'key', r.value->>'fingerprint', r.value->'result', r.value->>'createdAt'

@@ -1,8 +1,10 @@
-// Orders on PostgreSQL: the unit-of-work commit (one call to the stored commit function) and the reader.
+// Orders on PostgreSQL: the unit-of-work commit (one statement per unit) and the reader.
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { isOrdoError } from '../../../errors/ordo-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
-import type { OrderReader, UnitOfWork } from '../../../ports/storage-port.js';
+import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
+import type { OutboxMessage } from '../../../ports/outbox-port.js';
+import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
 interface OrderRow {
@@ -10,9 +12,21 @@ interface OrderRow {
   history: HistoryEntry<string>[];
 }
 
-/** Commits a unit of work in a single statement, so it is atomic without a client checkout. */
+/**
+ * Commits a unit of work in a single statement, so it is atomic without a client checkout. The
+ * common unit (one order, its history, its events) is one plain statement whose inserts all hang
+ * on the order write: a stale version writes nothing. Other units go through the stored commit
+ * function, which checks several orders in sequence.
+ */
 export async function commitPostgres(context: PgContext, unit: UnitOfWork): Promise<void> {
-  const orders = (unit.orders ?? []).map((write) => ({
+  const writes = unit.orders ?? [];
+  const outbox = unit.outbox ?? [];
+  const idempotency = unit.idempotency ?? [];
+  if (writes.length === 1) {
+    await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
+    return;
+  }
+  const orders = writes.map((write) => ({
     // The order's own `history` is not trusted: history grows only by `newHistory`.
     order: { ...write.order, history: [] },
     expectedVersion: write.expectedVersion,
@@ -22,12 +36,77 @@ export async function commitPostgres(context: PgContext, unit: UnitOfWork): Prom
     await context.query(
       'commit',
       `SELECT ${context.tables.commitFunction}($1::jsonb, $2::jsonb, $3::jsonb)`,
-      [JSON.stringify(orders), JSON.stringify(unit.outbox ?? []), JSON.stringify(unit.idempotency ?? [])],
+      [JSON.stringify(orders), JSON.stringify(outbox), JSON.stringify(idempotency)],
       'commit',
     );
   } catch (error) {
     throw toConcurrencyError(error) ?? error;
   }
+}
+
+/** The order without its `history` (kept in its own table), as JSON text. */
+function orderData(order: Order<string>): string {
+  const { history: _history, ...rest } = order;
+  return JSON.stringify(rest);
+}
+
+async function commitOneOrder(
+  context: PgContext,
+  write: OrderWrite,
+  outbox: readonly OutboxMessage[],
+  idempotency: readonly IdempotencyRecord[],
+): Promise<void> {
+  const t = context.tables;
+  const { order, expectedVersion } = write;
+  // The order write first; every insert below reads from it, so nothing lands when it matched no row.
+  const head =
+    expectedVersion === null
+      ? `w AS (
+           INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::json) ON CONFLICT DO NOTHING RETURNING id)`
+      : `w AS (
+           UPDATE ${t.orders} SET channel = $2, channel_order_id = $3, status = $4, version = $5, updated_at = $6, data = $7::json
+           WHERE id = $1 AND version = $8 RETURNING id)`;
+  // History, events and records travel as one JSON document each: cheaper to build than array literals.
+  const text = `WITH ${head},
+    h AS (
+      INSERT INTO ${t.history} (order_id, version, event_id, entry)
+      SELECT w.id, (x.entry->>'version')::integer, x.entry->>'eventId', x.entry
+      FROM w, json_array_elements($9::json) WITH ORDINALITY AS x(entry, i) ORDER BY x.i),
+    o AS (
+      INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
+      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', m.value->'payload', m.value->'headers', m.value->>'createdAt', m.value->>'createdAt'
+      FROM w, json_array_elements($10::json) WITH ORDINALITY AS m(value, i) ORDER BY m.i),
+    k AS (
+      INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
+      SELECT r.value->>'key', r.value->>'fingerprint', (r.value->'result')::jsonb, r.value->>'createdAt'
+      FROM w, json_array_elements($11::json) AS r(value))
+    SELECT count(*)::integer AS n, $8::integer AS expected FROM w`;
+  const result = await context.query(
+    'commit',
+    text,
+    [
+      order.id,
+      order.channel,
+      order.channelOrderId,
+      order.status,
+      order.version,
+      order.updatedAt,
+      orderData(order),
+      expectedVersion ?? 0,
+      JSON.stringify(write.newHistory),
+      outbox.length === 0 ? '[]' : JSON.stringify(outbox),
+      idempotency.length === 0 ? '[]' : JSON.stringify(idempotency),
+    ],
+    expectedVersion === null ? 'commit_insert' : 'commit_update',
+  );
+  if ((result.rows[0] as { n: number } | undefined)?.n === 1) return;
+  const actual = await context.query('commit', `SELECT version FROM ${t.orders} WHERE id = $1`, [order.id]);
+  const version = (actual.rows[0] as { version: number } | undefined)?.version ?? null;
+  if (expectedVersion === null && version === null) {
+    throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null }, { details: { reason: 'channel order id already stored' } });
+  }
+  throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: version });
 }
 
 /** Turns the commit function's `ORD01` into the port's ConcurrencyError. */
@@ -45,7 +124,7 @@ function toConcurrencyError(error: unknown): ConcurrencyError | undefined {
 /** Creates the order reader. */
 export function createPostgresOrderReader(context: PgContext): OrderReader {
   const t = context.tables;
-  const withHistory = `SELECT o.data, COALESCE((SELECT jsonb_agg(h.entry ORDER BY h.seq) FROM ${t.history} h WHERE h.order_id = o.id), '[]'::jsonb) AS history FROM ${t.orders} o`;
+  const withHistory = `SELECT o.data, COALESCE((SELECT json_agg(h.entry ORDER BY h.seq) FROM ${t.history} h WHERE h.order_id = o.id), '[]'::json) AS history FROM ${t.orders} o`;
   const assemble = (row: OrderRow): Order<string> => ({ ...row.data, history: row.history }) as Order<string>;
 
   return {

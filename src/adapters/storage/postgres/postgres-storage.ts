@@ -88,7 +88,7 @@ function describeTarget(connectionString: string): string {
 /**
  * Creates a storage on PostgreSQL. Connects lazily: creating it never touches the network;
  * call `await storage.migrate()` once (safe from several processes at once: an advisory lock
- * serialises them) before use. Orders are stored as JSONB with indexed columns, history in an
+ * serialises them) before use. Orders are stored as JSON with indexed columns, history in an
  * append-only table, the outbox with a bigserial sequence; outbox relays and task workers in
  * several processes share work with `FOR UPDATE SKIP LOCKED` and expiring leases.
  *
