@@ -1,7 +1,6 @@
 // Intake in 40 lines: a Tmall payload in, its redelivery, its cancellation, and a bad payload fixed from quarantine.
-import { createMemoryStorage } from '../src/adapters/memory.js';
-import { createManualClock } from '../src/clock/index.js';
-import { BUILT_IN_CHANNELS, ingest, replayQuarantined } from '../src/intake/index.js';
+import { BUILT_IN_CHANNELS, createManualClock, ingest, replayQuarantined } from 'ordo';
+import { createMemoryStorage } from 'ordo/adapters/memory';
 
 const storage = createMemoryStorage();
 const context = { storage, clock: createManualClock('2026-11-11T00:05:00+08:00'), channels: BUILT_IN_CHANNELS };

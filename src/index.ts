@@ -489,3 +489,43 @@ export type {
   SyntheticCustomerOptions,
   SyntheticCustomers,
 } from './customers/index.js';
+
+// intake
+export {
+  defineChannel,
+  INTAKE_ISSUE_CODES,
+  STATUS_NOTE_CODES,
+  planStatusEvents,
+  INGEST_OUTCOMES,
+  ingest,
+  replayQuarantined,
+  BUILT_IN_CHANNELS,
+  tmallChannel,
+  jdChannel,
+  douyinChannel,
+  pinduoduoChannel,
+  wechatMiniChannel,
+  posChannel,
+} from './intake/index.js';
+export type {
+  Channel,
+  ChannelConfig,
+  ChannelMapContext,
+  ChannelOrder,
+  IntakeChannel,
+  NormalizeResult,
+  ChannelSchemaKit,
+  IntakeIssueCode,
+  ChannelDrivenEvent,
+  StatusNote,
+  StatusNoteCode,
+  StatusPlan,
+  IngestContext,
+  IngestItemResult,
+  IngestNote,
+  IngestNoteCode,
+  IngestOutcome,
+  IngestPayload,
+  IngestReport,
+  ReplayOptions,
+} from './intake/index.js';
