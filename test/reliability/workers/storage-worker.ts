@@ -1,5 +1,6 @@
 // A child process for reliability tests: opens a storage and reserves, transitions, relays or migrates, then prints RESULT:<json>.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { systemClock } from '../../../src/clock/index.js';
 import { createOutboxRelay } from '../../../src/sync/index.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
@@ -10,7 +11,7 @@ export type WorkerJob =
   | { readonly job: 'migrate'; readonly target: StorageTarget }
   | { readonly job: 'reserve'; readonly target: StorageTarget; readonly worker: string; readonly warehouseId: string; readonly skus: readonly string[]; readonly attempts: number }
   | { readonly job: 'transition'; readonly target: StorageTarget; readonly worker: string; readonly orderIds: readonly string[]; readonly count: number }
-  | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number };
+  | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 const storage = openTarget(job.target);
@@ -59,6 +60,11 @@ async function main(): Promise<unknown> {
       return { successes, conflicts };
     }
     case 'relay': {
+      // With a barrier, every relay starts together: each says it is ready, then waits for `go`.
+      if (job.barrierDir !== undefined) {
+        writeFileSync(join(job.barrierDir, `ready-${job.owner}`), '');
+        while (!existsSync(join(job.barrierDir, 'go'))) await pause(10);
+      }
       const relay = createOutboxRelay({
         storage,
         clock: systemClock,
