@@ -71,16 +71,19 @@ async function commitOneOrder(
   const text = `WITH ${head},
     h AS (
       INSERT INTO ${t.history} (order_id, version, event_id, entry)
-      SELECT w.id, (x.entry->>'version')::integer, x.entry->>'eventId', x.entry
-      FROM w, json_array_elements($9::json) WITH ORDINALITY AS x(entry, i) ORDER BY x.i),
+      SELECT w.id, x.version, x.event_id, x.entry
+      FROM w, ROWS FROM (json_array_elements($9::json), unnest($12::integer[]), unnest($13::text[])) WITH ORDINALITY AS x(entry, version, event_id, i)
+      ORDER BY x.i),
     o AS (
       INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
-      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', m.value->'payload', m.value->'headers', m.value->>'createdAt', m.value->>'createdAt'
-      FROM w, json_array_elements($10::json) WITH ORDINALITY AS m(value, i) ORDER BY m.i),
+      SELECT m.id, m.topic, m.key, m.payload, m.headers, m."createdAt", m."createdAt"
+      FROM w, ROWS FROM (json_to_recordset($10::json) AS (id text, topic text, key text, payload json, headers json, "createdAt" text))
+        WITH ORDINALITY AS m(id, topic, key, payload, headers, "createdAt", i)
+      ORDER BY m.i),
     k AS (
       INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
-      SELECT r.value->>'key', r.value->>'fingerprint', (r.value->'result')::jsonb, r.value->>'createdAt'
-      FROM w, json_array_elements($11::json) AS r(value))
+      SELECT r.key, r.fingerprint, r.result::jsonb, r."createdAt"
+      FROM w, json_to_recordset($11::json) AS r(key text, fingerprint text, result json, "createdAt" text))
     SELECT count(*)::integer AS n, $8::integer AS expected FROM w`;
   const result = await context.query(
     'commit',
@@ -97,6 +100,8 @@ async function commitOneOrder(
       JSON.stringify(write.newHistory),
       outbox.length === 0 ? '[]' : JSON.stringify(outbox),
       idempotency.length === 0 ? '[]' : JSON.stringify(idempotency),
+      write.newHistory.map((entry) => entry.version),
+      write.newHistory.map((entry) => entry.eventId),
     ],
     expectedVersion === null ? 'commit_insert' : 'commit_update',
   );
