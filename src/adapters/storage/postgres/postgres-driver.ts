@@ -89,6 +89,8 @@ export interface PgTables {
   readonly quarantine: string;
   /** The stored commit function. */
   readonly commitFunction: string;
+  /** The stored reservation function. */
+  readonly reserveFunction: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -118,6 +120,7 @@ export function pgTables(schema: string, prefix: string): PgTables {
     tasks: name('tasks'),
     quarantine: name('quarantine'),
     commitFunction: name('commit_unit'),
+    reserveFunction: name('reserve_stock'),
   };
 }
 

@@ -1,4 +1,4 @@
-// PostgreSQL inventory: stock rows locked in a fixed order, so concurrent reservations never oversell or deadlock.
+// PostgreSQL inventory: reservations in one call to a stored function that locks stock rows in a fixed order, so workers never oversell or deadlock.
 import type { Instant } from '../../../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
 import type { InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
@@ -65,11 +65,6 @@ export function requireCount(value: number, path: readonly (string | number)[], 
   }
 }
 
-const stockKey = (warehouseId: string, sku: string): string => `${warehouseId}\u0000${sku}`;
-
-/** Thrown inside the reserve transaction when a concurrent reserve took one of our ids: retry. */
-class ReservationRace extends Error {}
-
 /** Creates the inventory store. */
 export function createPostgresInventory(context: PgContext): InventoryStore {
   const t = context.tables;
@@ -90,82 +85,35 @@ export function createPostgresInventory(context: PgContext): InventoryStore {
     return ((result.rows[0] as { n: number } | undefined)?.n ?? 0) > 0;
   };
 
-  const reserveOnce = (requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> =>
-    context.transaction('inventory.reserve', async (query) => {
-      const ids = [...new Set(requests.map((request) => request.reservationId))];
-      const existing = new Set(
-        ((await query(`SELECT reservation_id FROM ${t.reservations} WHERE reservation_id = ANY($1::text[])`, [ids])).rows as { reservation_id: string }[]).map(
-          (row) => row.reservation_id,
-        ),
+  /** One call to the stored reservation function; a shortfall comes back as its ORD02 error. */
+  const reserveAll = async (requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> => {
+    let rows: ReservationRow[];
+    try {
+      const payload = requests.map((r) => ({
+        reservationId: r.reservationId,
+        orderId: r.orderId,
+        lineId: r.lineId,
+        warehouseId: r.warehouseId,
+        sku: r.sku,
+        quantity: r.quantity,
+        expiresAt: r.expiresAt ?? null,
+      }));
+      const result = await context.query(
+        'inventory.reserve',
+        `SELECT ${RESERVATION_COLUMNS} FROM ${t.reserveFunction}($1::json, $2)`,
+        [JSON.stringify(payload), at],
+        'reserve',
       );
-      const fresh = new Map<string, ReservationRequest>();
-      for (const request of requests) {
-        if (!existing.has(request.reservationId) && !fresh.has(request.reservationId)) fresh.set(request.reservationId, request);
-      }
-      if (fresh.size > 0) {
-        // Lock every stock row involved in one sorted statement: workers that want the same SKUs
-        // queue on the first shared row instead of deadlocking.
-        const keys = [...new Map([...fresh.values()].map((r) => [stockKey(r.warehouseId, r.sku), r])).values()];
-        const rows = (
-          await query(
-            `SELECT warehouse_id, sku, on_hand, reserved, updated_at FROM ${t.stock} st
-             WHERE (st.warehouse_id, st.sku) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-             ORDER BY warehouse_id, sku FOR UPDATE`,
-            [keys.map((r) => r.warehouseId), keys.map((r) => r.sku)],
-            'stock_lock',
-          )
-        ).rows as StockRow[];
-        const stock = new Map(rows.map((row) => [stockKey(row.warehouse_id, row.sku), row]));
-        // The same check as the memory adapter, in request order, on the locked rows.
-        const demand = new Map<string, number>();
-        for (const request of fresh.values()) {
-          const key = stockKey(request.warehouseId, request.sku);
-          const row = stock.get(key);
-          const available = row === undefined ? 0 : Math.max(0, row.on_hand - row.reserved);
-          const wanted = demand.get(key) ?? 0;
-          if (wanted + request.quantity > available) {
-            return {
-              ok: false,
-              reason: 'INSUFFICIENT_STOCK',
-              warehouseId: request.warehouseId,
-              sku: request.sku,
-              requested: request.quantity,
-              available: available - wanted,
-            } as const;
-          }
-          demand.set(key, wanted + request.quantity);
-        }
-        const list = [...fresh.values()];
-        const inserted = await query(
-          `INSERT INTO ${t.reservations} (reservation_id, order_id, line_id, warehouse_id, sku, quantity, expires_at, status, created_at, updated_at)
-           SELECT r.a, r.b, r.c, r.d, r.e, r.f, r.g, 'active', $8, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[]) WITH ORDINALITY AS r(a, b, c, d, e, f, g, i)
-           ORDER BY r.i
-           ON CONFLICT (reservation_id) DO NOTHING`,
-          [
-            list.map((r) => r.reservationId),
-            list.map((r) => r.orderId),
-            list.map((r) => r.lineId),
-            list.map((r) => r.warehouseId),
-            list.map((r) => r.sku),
-            list.map((r) => r.quantity),
-            list.map((r) => r.expiresAt ?? null),
-            at,
-          ],
-          'reservation_insert',
-        );
-        if ((inserted.rowCount ?? 0) !== list.length) throw new ReservationRace();
-        const totals = [...demand.entries()].map(([key, quantity]) => ({ row: stock.get(key) as StockRow, quantity }));
-        await query(
-          `UPDATE ${t.stock} st SET reserved = st.reserved + d.q, updated_at = $4
-           FROM unnest($1::text[], $2::text[], $3::integer[]) AS d(w, s, q) WHERE st.warehouse_id = d.w AND st.sku = d.s`,
-          [totals.map((x) => x.row.warehouse_id), totals.map((x) => x.row.sku), totals.map((x) => x.quantity), at],
-          'stock_reserve',
-        );
-      }
-      const stored = (await query(`SELECT ${RESERVATION_COLUMNS} FROM ${t.reservations} WHERE reservation_id = ANY($1::text[])`, [ids])).rows as ReservationRow[];
-      const byId = new Map(stored.map((row) => [row.reservation_id, toReservation(row)]));
-      return { ok: true, reservations: requests.map((request) => byId.get(request.reservationId) as Reservation) } as const;
-    });
+      rows = result.rows as ReservationRow[];
+    } catch (error) {
+      const cause = (error as { cause?: { code?: unknown; detail?: unknown } } | null)?.cause;
+      if (cause?.code !== 'ORD02' || typeof cause.detail !== 'string') throw error;
+      const detail = JSON.parse(cause.detail) as { warehouseId: string; sku: string; requested: number; available: number };
+      return { ok: false, reason: 'INSUFFICIENT_STOCK', ...detail };
+    }
+    const byId = new Map(rows.map((row) => [row.reservation_id, toReservation(row)]));
+    return { ok: true, reservations: requests.map((request) => byId.get(request.reservationId) as Reservation) };
+  };
 
   return {
     async setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel> {
@@ -197,16 +145,7 @@ export function createPostgresInventory(context: PgContext): InventoryStore {
       requests.forEach((request, i) => requireCount(request.quantity, [i, 'quantity'], true, issues));
       if (issues.length > 0) throw new ValidationError('reservation requests', issues);
       if (requests.length === 0) return { ok: true, reservations: [] };
-      // A concurrent reserve with one of the same reservation ids won the insert: run again and
-      // find it existing (a no-op for that id), as the port promises.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await reserveOnce(requests, at);
-        } catch (error) {
-          const race = error instanceof ReservationRace || (error as { cause?: unknown } | null)?.cause instanceof ReservationRace;
-          if (!race || attempt >= 5) throw error;
-        }
-      }
+      return reserveAll(requests, at);
     },
 
     release(reservationId: string, at: Instant): Promise<boolean> {

@@ -173,8 +173,55 @@ const INITIAL: PostgresMigration = {
   ],
 };
 
+/*
+ * Reservations in one round trip: stock rows are locked in (warehouse, sku) order, so workers
+ * wanting the same SKUs queue instead of deadlocking, and the locks are held only for this one
+ * statement. A shortfall raises ORD02 with the first unmet request, which undoes every insert
+ * and update of the call; the adapter turns it into `{ ok: false }`.
+ */
+const RESERVE_FUNCTION: PostgresMigration = {
+  version: 2,
+  name: 'reserve function',
+  statements: (t) => [
+    `CREATE FUNCTION ${t.reserveFunction}(p_requests json, p_at text) RETURNS SETOF ${t.reservations}
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      r record;
+      n integer;
+      available integer;
+    BEGIN
+      PERFORM 1 FROM ${t.stock} st
+      WHERE (st.warehouse_id, st.sku) IN (SELECT q."warehouseId", q.sku FROM json_to_recordset(p_requests) AS q("warehouseId" text, sku text))
+      ORDER BY st.warehouse_id, st.sku FOR UPDATE;
+      FOR r IN
+        SELECT q.* FROM ROWS FROM (json_to_recordset(p_requests) AS ("reservationId" text, "orderId" text, "lineId" text, "warehouseId" text, sku text, quantity integer, "expiresAt" text))
+          WITH ORDINALITY AS q("reservationId", "orderId", "lineId", "warehouseId", sku, quantity, "expiresAt", i)
+        ORDER BY q.i
+      LOOP
+        -- An existing id (stored before, earlier in this batch, or by a concurrent call that won) is a no-op.
+        INSERT INTO ${t.reservations} (reservation_id, order_id, line_id, warehouse_id, sku, quantity, expires_at, status, created_at, updated_at)
+        VALUES (r."reservationId", r."orderId", r."lineId", r."warehouseId", r.sku, r.quantity, r."expiresAt", 'active', p_at, p_at)
+        ON CONFLICT (reservation_id) DO NOTHING;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        CONTINUE WHEN n = 0;
+        UPDATE ${t.stock} SET reserved = reserved + r.quantity, updated_at = p_at
+        WHERE warehouse_id = r."warehouseId" AND sku = r.sku AND on_hand - reserved >= r.quantity;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n = 0 THEN
+          SELECT GREATEST(0, on_hand - reserved) INTO available FROM ${t.stock} WHERE warehouse_id = r."warehouseId" AND sku = r.sku;
+          RAISE EXCEPTION USING ERRCODE = 'ORD02', MESSAGE = 'insufficient stock',
+            DETAIL = json_build_object('warehouseId', r."warehouseId", 'sku', r.sku, 'requested', r.quantity, 'available', COALESCE(available, 0))::text;
+        END IF;
+      END LOOP;
+      RETURN QUERY SELECT * FROM ${t.reservations}
+        WHERE reservation_id IN (SELECT q."reservationId" FROM json_to_recordset(p_requests) AS q("reservationId" text));
+    END
+    $fn$`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'
