@@ -91,6 +91,24 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
     }
   });
 
+  it('upgrades a database from an older version: only the missing migrations run', async () => {
+    const storage = open(randomName('upgrade_'));
+    await storage.migrate();
+    const table = (name: string): string => `"${schema.name}"."${storage.location.tablePrefix}${name}"`;
+    await storage.inventory.setStock('WH', 'SKU', 5, T0);
+    // Back to version 1: the reservation function of version 2 is gone.
+    await schema.pool.query(`DELETE FROM ${table('migrations')} WHERE version = 2`);
+    await schema.pool.query(`DROP FUNCTION ${table('reserve_stock')}`);
+    const request = { reservationId: 'r1', orderId: 'o1', lineId: 'L1', warehouseId: 'WH', sku: 'SKU', quantity: 2 };
+    const error = await storage.inventory.reserve([request], T0).catch((e: unknown) => e);
+    expect(isStorageError(error) && error.code).toBe('MIGRATIONS_MISSING');
+    await storage.migrate();
+    expect((await schema.pool.query(`SELECT version FROM ${table('migrations')} ORDER BY version`)).rows).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await storage.inventory.reserve([request], T0)).toMatchObject({ ok: true });
+    expect(await storage.inventory.getStock('WH', 'SKU')).toMatchObject({ onHand: 5, reserved: 2 });
+    await storage.close();
+  });
+
   it('stores the order as JSON with indexed columns and instants as exact canonical text', async () => {
     const storage = open(randomName('json_'));
     await storage.migrate();
