@@ -35,7 +35,9 @@ export interface OutboxRelayOptions {
    */
   readonly retryDelay?: (attempt: number) => number;
   /**
-   * Delivery attempts before a message is marked dead (kept in the outbox for operators).
+   * Claims of a message before a failed delivery marks it dead (kept in the outbox for
+   * operators). The outbox counts claims, so a round in which a message was claimed but held
+   * back behind a failing predecessor of its key counts as well.
    * @default 10
    */
   readonly maxAttempts?: number;
