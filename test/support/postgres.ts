@@ -61,7 +61,7 @@ export interface TestSchema {
 /** Creates nothing yet (the adapter's migrate creates the schema); `drop()` removes it and ends the pool. */
 export function testSchema(url: string, prefix = 'ordo_test_'): TestSchema {
   const name = randomName(prefix);
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined);
   return {
     name,

@@ -11,6 +11,6 @@ export type StorageTarget =
 /** Opens the storage a target describes (not migrated). */
 export function openTarget(target: StorageTarget): StoragePort {
   return target.adapter === 'postgres'
-    ? createPostgresStorage({ connectionString: target.url, schema: target.schema, tablePrefix: target.tablePrefix ?? '', maxConnections: 4 })
+    ? createPostgresStorage({ connectionString: target.url, schema: target.schema, tablePrefix: target.tablePrefix ?? '', maxConnections: 2 })
     : createSqliteStorage({ file: target.file, busyTimeoutMs: 15_000 });
 }

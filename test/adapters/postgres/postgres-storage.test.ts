@@ -43,7 +43,7 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
   const schema = testSchema(url);
   afterAll(() => schema.drop());
   const open = (tablePrefix: string, extra: { readonly schema?: string } = {}): PostgresStorage =>
-    createPostgresStorage({ connectionString: url, schema: extra.schema ?? schema.name, tablePrefix, maxConnections: 4 });
+    createPostgresStorage({ connectionString: url, schema: extra.schema ?? schema.name, tablePrefix, maxConnections: 2 });
 
   it('before migrate(), a call fails with MIGRATIONS_MISSING and says to run migrate()', async () => {
     const storage = open(randomName('nomig_'));
