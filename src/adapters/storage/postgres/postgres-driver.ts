@@ -180,11 +180,15 @@ export function createPgContext(config: {
   return {
     tables,
     async query(operation, text, values, name) {
-      try {
-        const target = await getPool(operation);
-        return await target.query(toConfig(text, values, name));
-      } catch (error) {
-        throw wrap(operation, error);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const target = await getPool(operation);
+          return await target.query(toConfig(text, values, name));
+        } catch (error) {
+          // A deadlock victim's statement was rolled back whole, so running it again is safe.
+          if ((error as { code?: unknown } | null)?.code === '40P01' && attempt < 3) continue;
+          throw wrap(operation, error);
+        }
       }
     },
     async transaction(operation, work) {
