@@ -90,7 +90,9 @@ function describeTarget(connectionString: string): string {
  * call `await storage.migrate()` once (safe from several processes at once: an advisory lock
  * serialises them) before use. Orders are stored as JSON with indexed columns, history in an
  * append-only table, the outbox with a bigserial sequence; outbox relays and task workers in
- * several processes share work with `FOR UPDATE SKIP LOCKED` and expiring leases.
+ * several processes share work with `FOR UPDATE SKIP LOCKED` and expiring leases. Outbox
+ * messages committed with their order's write keep commit order per key (the order's row lock
+ * serialises those commits); messages committed without an order write are ordered by insertion.
  *
  * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
  * @example
