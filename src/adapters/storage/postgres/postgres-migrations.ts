@@ -127,47 +127,50 @@ const INITIAL: PostgresMigration = {
     `CREATE INDEX ON ${t.quarantine} (received_at, seq)`,
     // The unit of work in one round trip: a single statement is one transaction, so a raised
     // conflict rolls back every write of the unit. ORD01 is Ordo's own SQLSTATE for a stale version.
-    `CREATE FUNCTION ${t.commitFunction}(p_orders jsonb, p_outbox jsonb, p_idempotency jsonb) RETURNS void
+    `CREATE FUNCTION ${t.commitFunction}(p_orders json, p_outbox json, p_idempotency json) RETURNS void
     LANGUAGE plpgsql AS $fn$
     DECLARE
-      w jsonb;
-      o jsonb;
+      w json;
+      o json;
       n integer;
       actual integer;
     BEGIN
-      FOR w IN SELECT value FROM jsonb_array_elements(p_orders) LOOP
+      FOR w IN SELECT value FROM json_array_elements(p_orders) LOOP
+        -- The adapter sends each order without its history (kept in its own table).
         o := w->'order';
-        IF jsonb_typeof(w->'expectedVersion') = 'null' THEN
+        IF json_typeof(w->'expectedVersion') = 'null' THEN
           INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data)
-          VALUES (o->>'id', o->>'channel', o->>'channelOrderId', o->>'status', (o->>'version')::integer, o->>'updatedAt', (o - 'history')::json)
+          VALUES (o->>'id', o->>'channel', o->>'channelOrderId', o->>'status', (o->>'version')::integer, o->>'updatedAt', o)
           ON CONFLICT DO NOTHING;
           GET DIAGNOSTICS n = ROW_COUNT;
           IF n = 0 THEN
             SELECT version INTO actual FROM ${t.orders} WHERE id = o->>'id';
             RAISE EXCEPTION USING ERRCODE = 'ORD01', MESSAGE = 'stale order write',
-              DETAIL = jsonb_build_object('id', o->>'id', 'expected', NULL, 'actual', actual, 'channelRef', actual IS NULL)::text;
+              DETAIL = json_build_object('id', o->>'id', 'expected', NULL, 'actual', actual, 'channelRef', actual IS NULL)::text;
           END IF;
         ELSE
           UPDATE ${t.orders} SET channel = o->>'channel', channel_order_id = o->>'channelOrderId', status = o->>'status',
-            version = (o->>'version')::integer, updated_at = o->>'updatedAt', data = (o - 'history')::json
+            version = (o->>'version')::integer, updated_at = o->>'updatedAt', data = o
           WHERE id = o->>'id' AND version = (w->>'expectedVersion')::integer;
           GET DIAGNOSTICS n = ROW_COUNT;
           IF n = 0 THEN
             SELECT version INTO actual FROM ${t.orders} WHERE id = o->>'id';
             RAISE EXCEPTION USING ERRCODE = 'ORD01', MESSAGE = 'stale order write',
-              DETAIL = jsonb_build_object('id', o->>'id', 'expected', (w->>'expectedVersion')::integer, 'actual', actual, 'channelRef', false)::text;
+              DETAIL = json_build_object('id', o->>'id', 'expected', (w->>'expectedVersion')::integer, 'actual', actual, 'channelRef', false)::text;
           END IF;
         END IF;
         INSERT INTO ${t.history} (order_id, version, event_id, entry)
-        SELECT o->>'id', (e.value->>'version')::integer, e.value->>'eventId', e.value::json
-        FROM jsonb_array_elements(w->'newHistory') WITH ORDINALITY AS e(value, i) ORDER BY e.i;
+        SELECT o->>'id', (e.value->>'version')::integer, e.value->>'eventId', e.value
+        FROM json_array_elements(w->'newHistory') WITH ORDINALITY AS e(value, i) ORDER BY e.i;
       END LOOP;
       INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
-      SELECT m.value->>'id', m.value->>'topic', m.value->>'key', (m.value->'payload')::json, (m.value->'headers')::json, m.value->>'createdAt', m.value->>'createdAt'
-      FROM jsonb_array_elements(p_outbox) WITH ORDINALITY AS m(value, i) ORDER BY m.i;
+      SELECT m.id, m.topic, m.key, m.payload, m.headers, m."createdAt", m."createdAt"
+      FROM ROWS FROM (json_to_recordset(p_outbox) AS (id text, topic text, key text, payload json, headers json, "createdAt" text))
+        WITH ORDINALITY AS m(id, topic, key, payload, headers, "createdAt", i)
+      ORDER BY m.i;
       INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
-      SELECT r.value->>'key', r.value->>'fingerprint', r.value->'result', r.value->>'createdAt'
-      FROM jsonb_array_elements(p_idempotency) AS r(value);
+      SELECT r.key, r.fingerprint, r.result::jsonb, r."createdAt"
+      FROM json_to_recordset(p_idempotency) AS r(key text, fingerprint text, result json, "createdAt" text);
     END
     $fn$`,
   ],

@@ -26,16 +26,15 @@ export async function commitPostgres(context: PgContext, unit: UnitOfWork): Prom
     await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
     return;
   }
-  const orders = writes.map((write) => ({
+  const orders = writes.map((write) => {
     // The order's own `history` is not trusted: history grows only by `newHistory`.
-    order: { ...write.order, history: [] },
-    expectedVersion: write.expectedVersion,
-    newHistory: write.newHistory,
-  }));
+    const { history: _history, ...order } = write.order;
+    return { order, expectedVersion: write.expectedVersion, newHistory: write.newHistory };
+  });
   try {
     await context.query(
       'commit',
-      `SELECT ${context.tables.commitFunction}($1::jsonb, $2::jsonb, $3::jsonb)`,
+      `SELECT ${context.tables.commitFunction}($1::json, $2::json, $3::json)`,
       [JSON.stringify(orders), JSON.stringify(outbox), JSON.stringify(idempotency)],
       'commit',
     );
