@@ -75,3 +75,16 @@ export function testSchema(url: string, prefix = 'ordo_test_'): TestSchema {
     },
   };
 }
+
+const TABLES = ['migrations', 'orders', 'order_history', 'outbox', 'idempotency', 'stock', 'reservations', 'tasks', 'quarantine'];
+
+/**
+ * Drops one storage's tables and functions (a table prefix inside a test schema). Tests that
+ * make many prefixed storages call it after each, so the final `DROP SCHEMA` stays small: a
+ * cascade over thousands of objects can exhaust PostgreSQL's shared lock table.
+ */
+export async function dropPrefix(pool: pg.Pool, schema: string, prefix: string): Promise<void> {
+  const tables = TABLES.map((table) => `"${schema}"."${prefix}${table}"`).join(', ');
+  await pool.query(`DROP TABLE IF EXISTS ${tables} CASCADE`);
+  await pool.query(`DROP FUNCTION IF EXISTS "${schema}"."${prefix}commit_unit"(json, json, json)`);
+}

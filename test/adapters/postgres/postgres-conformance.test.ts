@@ -3,7 +3,7 @@ import { afterAll, describe, it } from 'vitest';
 import { createPostgresStorage, type PostgresStorage } from '../../../src/adapters/postgres.js';
 import type { StoragePort } from '../../../src/ports/index.js';
 import { storageConformance, type StorageBackdoor } from '../../../src/testing/index.js';
-import { postgresTarget, testSchema, type TestSchema } from '../../support/postgres.js';
+import { dropPrefix, postgresTarget, testSchema, type TestSchema } from '../../support/postgres.js';
 
 const target = await postgresTarget();
 
@@ -55,6 +55,10 @@ if (target.url === undefined) {
     {
       name: 'postgres storage',
       backdoor: (storage) => backdoor(schema, storage),
+      destroy: async (storage) => {
+        await storage.close();
+        await dropPrefix(schema.pool, schema.name, (storage as PostgresStorage).location.tablePrefix);
+      },
     },
   );
 }

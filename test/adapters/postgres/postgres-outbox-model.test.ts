@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../../../src/adapters/postgres.js';
-import { postgresTarget, testSchema } from '../../support/postgres.js';
+import { dropPrefix, postgresTarget, testSchema } from '../../support/postgres.js';
 import { firstDivergence, outboxCommands } from '../../support/outbox-model.js';
 
 const target = await postgresTarget();
@@ -18,10 +18,13 @@ describe.skipIf(target.url === undefined)('PostgreSQL outbox against the memory 
       fc.asyncProperty(outboxCommands, async (commands) => {
         // Fresh tables per run (sequences start at 1 like the model's).
         const storage = createPostgresStorage({ connectionString: url, schema: schema.name, tablePrefix: `m${++run}_`, maxConnections: 1 });
-        await storage.migrate();
-        const divergence = await firstDivergence(storage, commands);
-        await storage.close();
-        expect(divergence).toBeNull();
+        try {
+          await storage.migrate();
+          expect(await firstDivergence(storage, commands)).toBeNull();
+        } finally {
+          await storage.close();
+          await dropPrefix(schema.pool, schema.name, storage.location.tablePrefix);
+        }
       }),
       { numRuns: 25 },
     );

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../../../src/adapters/postgres.js';
-import { postgresTarget, testSchema } from '../../support/postgres.js';
+import { dropPrefix, postgresTarget, testSchema } from '../../support/postgres.js';
 import { firstStoreDivergence, storeCommands } from '../../support/stores-model.js';
 
 const target = await postgresTarget();
@@ -17,10 +17,13 @@ describe.skipIf(target.url === undefined)('PostgreSQL tasks and inventory agains
     await fc.assert(
       fc.asyncProperty(storeCommands, async (commands) => {
         const storage = createPostgresStorage({ connectionString: url, schema: schema.name, tablePrefix: `s${++run}_`, maxConnections: 1 });
-        await storage.migrate();
-        const divergence = await firstStoreDivergence(storage, commands);
-        await storage.close();
-        expect(divergence).toBeNull();
+        try {
+          await storage.migrate();
+          expect(await firstStoreDivergence(storage, commands)).toBeNull();
+        } finally {
+          await storage.close();
+          await dropPrefix(schema.pool, schema.name, storage.location.tablePrefix);
+        }
       }),
       { numRuns: 25 },
     );
