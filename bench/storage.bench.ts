@@ -1,6 +1,6 @@
 // Storage benchmark: persisted transitions, outbox relay, contended reservations per adapter, and the PostgreSQL task queue vs graphile-worker.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -275,6 +275,7 @@ export async function run(): Promise<void> {
   }
 
   const chosen = subjects.filter((subject) => ADAPTERS.some((name) => subject.name.startsWith(name)));
+  console.log(`Load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}: on a shared 2-core machine the PostgreSQL figures move with it.`);
   console.log(`Storage: persisted transitions (read + guard + versioned write + history + outbox, one commit), ${BUDGET_MS} ms each`);
   for (const subject of chosen) {
     const { storage, cleanup } = await subject.make();
