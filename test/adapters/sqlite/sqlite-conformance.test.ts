@@ -13,11 +13,9 @@ const files = new WeakMap<StoragePort, string>();
 const readers: Database.Database[] = [];
 let counter = 0;
 
-/** Raw SQL reads on a separate connection to the same file: only committed data is visible. */
-function backdoor(storage: StoragePort): StorageBackdoor {
-  const db = new Database(files.get(storage) as string, { readonly: true });
-  readers.push(db);
-  const table = (name: string): string => `"${(storage as SqliteStorage).location.tablePrefix}${name}"`;
+/** Raw SQL reads on `db`, behind the adapter's back. */
+function rawReader(db: Database.Database, tablePrefix: string): StorageBackdoor {
+  const table = (name: string): string => `"${tablePrefix}${name}"`;
   return {
     readOrderVersion: async (id) => (db.prepare(`SELECT version FROM ${table('orders')} WHERE id = ?`).get(id) as { version: number } | undefined)?.version ?? null,
     countHistory: async (orderId) => (db.prepare(`SELECT count(*) AS n FROM ${table('order_history')} WHERE order_id = ?`).get(orderId) as { n: number }).n,
@@ -30,6 +28,13 @@ function backdoor(storage: StoragePort): StorageBackdoor {
       return row === undefined ? null : { onHand: row.on_hand, reserved: row.reserved };
     },
   };
+}
+
+/** Reads through a separate connection to the same file: only committed data is visible. */
+function backdoor(storage: StoragePort): StorageBackdoor {
+  const db = new Database(files.get(storage) as string, { readonly: true });
+  readers.push(db);
+  return rawReader(db, (storage as SqliteStorage).location.tablePrefix);
 }
 
 storageConformance(
@@ -50,7 +55,22 @@ storageConformance(
   },
 );
 
-// The same suite on a private in-memory database passed in as { database }, read through the port.
-storageConformance({ describe, it }, () => createSqliteStorage({ database: new Database(':memory:'), tablePrefix: 'mem_' }), {
-  name: 'sqlite storage (in-memory database)',
-});
+// The same suite on a private in-memory database passed in as { database }, read raw on that handle.
+const databases = new WeakMap<StoragePort, Database.Database>();
+storageConformance(
+  { describe, it },
+  () => {
+    const db = new Database(':memory:');
+    const storage = createSqliteStorage({ database: db, tablePrefix: 'mem_' });
+    databases.set(storage, db);
+    return storage;
+  },
+  {
+    name: 'sqlite storage (in-memory database)',
+    backdoor: (storage) => rawReader(databases.get(storage) as Database.Database, 'mem_'),
+    destroy: async (storage) => {
+      await storage.close();
+      databases.get(storage)?.close();
+    },
+  },
+);
