@@ -8,6 +8,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^ordo\/adapters\/memory$/, replacement: src('adapters/memory.ts') },
+      { find: /^ordo\/adapters\/sqlite$/, replacement: src('adapters/sqlite.ts') },
+      { find: /^ordo\/adapters\/postgres$/, replacement: src('adapters/postgres.ts') },
       { find: /^ordo\/testing$/, replacement: src('testing/index.ts') },
       { find: /^ordo$/, replacement: src('index.ts') },
     ],
