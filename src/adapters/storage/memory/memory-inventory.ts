@@ -2,6 +2,7 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
 import type { InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
+import { availableStock, requireCount } from '../shared/inventory-rows.js';
 import { copy, stockKey, take, type MemoryState, type StockRow } from './memory-state.js';
 
 function toLevel(row: StockRow): StockLevel {
@@ -10,20 +11,9 @@ function toLevel(row: StockRow): StockLevel {
     sku: row.sku,
     onHand: row.onHand,
     reserved: row.reserved,
-    // A recount below what is reserved leaves nothing to sell, not a negative amount.
-    available: Math.max(0, row.onHand - row.reserved),
+    available: availableStock(row.onHand, row.reserved),
     updatedAt: row.updatedAt,
   };
-}
-
-function requireCount(value: number, path: readonly (string | number)[], positive: boolean, issues: ValidationIssue[]): void {
-  if (!Number.isSafeInteger(value) || value < (positive ? 1 : 0)) {
-    issues.push({
-      code: 'invalid_quantity',
-      path,
-      message: `Expected ${positive ? 'a positive' : 'a non-negative'} integer, got ${String(value)}`,
-    });
-  }
 }
 
 /** Creates the inventory store of a memory storage. */

@@ -2,68 +2,8 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
 import type { InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
+import { RESERVATION_COLUMNS, STOCK_COLUMNS, requireCount, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { jsonList, limitValue, type SqliteContext, type SqliteSession } from './sqlite-driver.js';
-
-interface StockRow {
-  warehouse_id: string;
-  sku: string;
-  on_hand: number;
-  reserved: number;
-  updated_at: Instant;
-}
-
-interface ReservationRow {
-  reservation_id: string;
-  order_id: string;
-  line_id: string;
-  warehouse_id: string;
-  sku: string;
-  quantity: number;
-  expires_at: Instant | null;
-  status: Reservation['status'];
-  created_at: Instant;
-  updated_at: Instant;
-}
-
-const RESERVATION_COLUMNS = 'reservation_id, order_id, line_id, warehouse_id, sku, quantity, expires_at, status, created_at, updated_at';
-const STOCK_COLUMNS = 'warehouse_id, sku, on_hand, reserved, updated_at';
-
-function toLevel(row: StockRow): StockLevel {
-  return {
-    warehouseId: row.warehouse_id,
-    sku: row.sku,
-    onHand: row.on_hand,
-    reserved: row.reserved,
-    // A recount below what is reserved leaves nothing to sell, not a negative amount.
-    available: Math.max(0, row.on_hand - row.reserved),
-    updatedAt: row.updated_at,
-  };
-}
-
-function toReservation(row: ReservationRow): Reservation {
-  return {
-    reservationId: row.reservation_id,
-    orderId: row.order_id,
-    lineId: row.line_id,
-    warehouseId: row.warehouse_id,
-    sku: row.sku,
-    quantity: row.quantity,
-    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
-    status: row.status,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function requireCount(value: number, path: readonly (string | number)[], positive: boolean, issues: ValidationIssue[]): void {
-  if (!Number.isSafeInteger(value) || value < (positive ? 1 : 0)) {
-    issues.push({
-      code: 'invalid_quantity',
-      path,
-      message: `Expected ${positive ? 'a positive' : 'a non-negative'} integer, got ${String(value)}`,
-    });
-  }
-}
 
 const stockKey = (warehouseId: string, sku: string): string => `${warehouseId}\u0000${sku}`;
 

@@ -1,0 +1,86 @@
+// The inventory tables as the SQL adapters read them, and the one input check every adapter applies.
+import type { Instant } from '../../../clock/instant.js';
+import type { ValidationIssue } from '../../../errors/validation-error.js';
+import type { Reservation, StockLevel } from '../../../ports/inventory-port.js';
+
+/** A stock row as SQLite and PostgreSQL return it. */
+export interface StockRow {
+  warehouse_id: string;
+  sku: string;
+  on_hand: number;
+  reserved: number;
+  updated_at: Instant;
+}
+
+/** A reservation row as SQLite and PostgreSQL return it. */
+export interface ReservationRow {
+  reservation_id: string;
+  order_id: string;
+  line_id: string;
+  warehouse_id: string;
+  sku: string;
+  quantity: number;
+  expires_at: Instant | null;
+  status: Reservation['status'];
+  created_at: Instant;
+  updated_at: Instant;
+}
+
+/** The reservation columns, in {@link ReservationRow}'s order. */
+export const RESERVATION_COLUMNS = 'reservation_id, order_id, line_id, warehouse_id, sku, quantity, expires_at, status, created_at, updated_at';
+
+/** The stock columns, in {@link StockRow}'s order. */
+export const STOCK_COLUMNS = 'warehouse_id, sku, on_hand, reserved, updated_at';
+
+/** Available stock: a recount below what is reserved leaves nothing to sell, not a negative amount. */
+export function availableStock(onHand: number, reserved: number): number {
+  return Math.max(0, onHand - reserved);
+}
+
+/** Maps a stock row to the port's {@link StockLevel}. */
+export function toStockLevel(row: StockRow): StockLevel {
+  return {
+    warehouseId: row.warehouse_id,
+    sku: row.sku,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    available: availableStock(row.on_hand, row.reserved),
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Maps a reservation row to the port's {@link Reservation}. */
+export function toReservation(row: ReservationRow): Reservation {
+  return {
+    reservationId: row.reservation_id,
+    orderId: row.order_id,
+    lineId: row.line_id,
+    warehouseId: row.warehouse_id,
+    sku: row.sku,
+    quantity: row.quantity,
+    ...(row.expires_at === null ? {} : { expiresAt: row.expires_at }),
+    status: row.status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Records an `invalid_quantity` issue unless `value` is a safe integer that is at least 1
+ * (`positive`) or 0, and at most `max` (a column's limit, e.g. PostgreSQL's `integer`).
+ */
+export function requireCount(
+  value: number,
+  path: readonly (string | number)[],
+  positive: boolean,
+  issues: ValidationIssue[],
+  max: number = Number.MAX_SAFE_INTEGER,
+): void {
+  if (!Number.isSafeInteger(value) || value < (positive ? 1 : 0) || value > max) {
+    issues.push({
+      code: 'invalid_quantity',
+      path,
+      message: `Expected ${positive ? 'a positive' : 'a non-negative'} integer, got ${String(value)}`,
+    });
+  }
+}
