@@ -28,6 +28,14 @@ describe('createCustomerIndex', () => {
     expect(result.candidates[0]?.score).toBeGreaterThan(result.candidates[1]?.score ?? 1);
     expect(result.comparisons).toBeLessThan(10);
   });
+  it('blocks a mistyped phone digit with the same name together, wherever the digit is', () => {
+    const index = createCustomerIndex(matcher);
+    index.add({ id: 'typo-in-head', names: ['欧阳娜娜'], phones: ['13900001111'] });
+    index.add({ id: 'typo-in-tail', names: ['欧阳娜娜'], phones: ['13711119999'] });
+    expect(index.match({ id: 'q1', names: ['欧阳娜娜'], phones: ['13910001111'] }).candidates.map((c) => c.rightId)).toEqual(['typo-in-head']);
+    expect(index.match({ id: 'q2', names: ['欧阳娜娜'], phones: ['13711118999'] }).candidates.map((c) => c.rightId)).toEqual(['typo-in-tail']);
+    expect(index.match({ id: 'q3', names: ['李秀英'], phones: ['13910001111'] }).candidates).toEqual([]);
+  });
   it('remove(id) takes a record out of every posting; add with the same id replaces it', () => {
     const index = createCustomerIndex(matcher);
     index.add({ id: 'a', phones: ['13812345678'] });

@@ -40,6 +40,22 @@ describe('createCustomerMatcher with the Chinese retail preset', () => {
     expect(r.conflict).toBe(true);
     expect(r.isMatch).toBe(false);
   });
+  it('matches a phone with one mistyped digit when the name agrees, but not on the phone alone', () => {
+    const typo = { id: 'b', phones: ['13812345679'] };
+    expect(compare({ id: 'a', phones: ['13812345678'] }, typo).isMatch).toBe(false);
+    const r = compare({ id: 'a', names: ['王小明'], phones: ['13812345678'] }, { ...typo, names: ['王小明'] });
+    expect(r.fields.find((f) => f.field === 'phone')?.level).toBe('close');
+    expect(r.evidence.map((e) => e.rule)).toEqual(['same phone', 'same phone + name']);
+    expect(r.score).toBeCloseTo(1 - (1 - 0.9 * 0.5) * (1 - 0.97 * 0.8), 10);
+    expect(r.isMatch).toBe(true);
+  });
+  it('needs a name to back a shared device: a household tablet alone is no match', () => {
+    const device = { deviceIds: ['6d92078a82464ba4ae5b76104861e7dc'] };
+    expect(compare({ id: 'a', names: ['王小明'], ...device }, { id: 'b', names: ['李秀英'], ...device }).isMatch).toBe(false);
+    const r = compare({ id: 'a', names: ['王小明'], ...device }, { id: 'b', names: ['王小明'], ...device });
+    expect(r.score).toBeCloseTo(1 - 0.6 * 0.2, 10);
+    expect(r.isMatch).toBe(true);
+  });
   it('lets a clearly different name outweigh a shared family phone', () => {
     const r = compare({ id: 'a', names: ['王建国'], phones: ['13812345678'] }, { id: 'b', names: ['李秀英'], phones: ['13812345678'] });
     expect(r.isMatch).toBe(false);
