@@ -194,6 +194,7 @@ export type {
   RefundEvent,
   FlagExceptionEvent,
   ResolveExceptionEvent,
+  ChangeAddressEvent,
   OrderMachine,
   OrderMachineDefinition,
   OrderMachineBase,
@@ -226,6 +227,7 @@ export type {
   ReturnRequestedEffect,
   ReturnReceivedEffect,
   RefundPaymentEffect,
+  AddressChangedEffect,
   EffectsToOutboxOptions,
 } from './orders/index.js';
 

@@ -1,10 +1,12 @@
 // The default order lifecycle as a definition: statuses, events, transitions, data changes and effects.
 import type { Instant } from '../clock/instant.js';
+import { addressSchema } from '../model/address.js';
 import { addMoney } from '../money/money.js';
-import type { CommitReservationsEffect, OrderEffect, RefundPaymentEffect } from './order-effects.js';
+import type { AddressChangedEffect, CommitReservationsEffect, OrderEffect, RefundPaymentEffect } from './order-effects.js';
 import type {
   AllocateEvent,
   AnyOrderEvent,
+  ChangeAddressEvent,
   LineAllocation,
   LineQuantity,
   OrderEventType,
@@ -158,7 +160,42 @@ function refundEffects(change: TransitionChange): readonly OrderEffect[] {
   return [effect];
 }
 
-const CANCELLABLE: readonly OrderStatus[] = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'];
+function applyChangeAddress(_order: Order<string>, event: AnyOrderEvent): OrderPatch {
+  // Parsed (the guard already checked it) so the order holds its own copy, not the caller's object.
+  return { shippingAddress: addressSchema.parse((event as unknown as ChangeAddressEvent).address) };
+}
+
+function changeAddressEffects(change: TransitionChange): readonly OrderEffect[] {
+  const warehouseIds: string[] = [];
+  for (const line of change.order.lines) {
+    for (const a of line.allocations) if (!warehouseIds.includes(a.warehouseId)) warehouseIds.push(a.warehouseId);
+  }
+  const effect: AddressChangedEffect = {
+    type: 'address_changed',
+    orderId: change.order.id,
+    eventId: change.event.id,
+    address: change.order.shippingAddress as NonNullable<Order['shippingAddress']>,
+    status: change.to,
+    warehouseIds,
+    rerouteMayBeNeeded: warehouseIds.length > 0,
+  };
+  return [effect];
+}
+
+/** The statuses before anything ships: where `cancel` and `change_address` apply. */
+const BEFORE_SHIPMENT = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'] as const satisfies readonly OrderStatus[];
+
+/**
+ * The same transition as a self-loop on each status, rather than one transition whose `to`
+ * lists them all: the diagram then draws `paid --> paid`, not an edge to every other status.
+ */
+function selfTransitions(
+  statuses: readonly [OrderStatus, ...OrderStatus[]],
+  spec: Omit<TransitionSpec, 'from' | 'to'>,
+): readonly [TransitionSpec, ...TransitionSpec[]] {
+  const [first, ...rest] = statuses;
+  return [{ ...spec, from: first, to: first }, ...rest.map((status): TransitionSpec => ({ ...spec, from: status, to: status }))];
+}
 
 const events: Readonly<Record<OrderEventType, EventSpec>> = {
   pay: {
@@ -200,7 +237,7 @@ const events: Readonly<Record<OrderEventType, EventSpec>> = {
   complete: { description: 'The after-sales window closed.', transitions: [{ from: 'delivered', to: 'completed' }] },
   cancel: {
     description: 'Cancelled before anything shipped; reservations are released.',
-    transitions: [{ from: CANCELLABLE, to: 'cancelled', guards: ['nothing_shipped'], effects: cancelEffects }],
+    transitions: [{ from: BEFORE_SHIPMENT, to: 'cancelled', guards: ['nothing_shipped'], effects: cancelEffects }],
   },
   request_return: {
     description: 'The buyer asked to return shipped items.',
@@ -238,6 +275,10 @@ const events: Readonly<Record<OrderEventType, EventSpec>> = {
   resolve_exception: {
     description: 'An operator resolved the exception; the order goes back to review.',
     transitions: [{ from: 'exception', to: 'on_hold' }],
+  },
+  change_address: {
+    description: 'The buyer changed the shipping address before shipment; the status stays the same.',
+    transitions: selfTransitions(BEFORE_SHIPMENT, { guards: ['nothing_shipped', 'address_valid'], apply: applyChangeAddress, effects: changeAddressEffects }),
   },
 };
 

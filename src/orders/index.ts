@@ -38,6 +38,7 @@ export type {
   RefundEvent,
   FlagExceptionEvent,
   ResolveExceptionEvent,
+  ChangeAddressEvent,
 } from './order-events.js';
 export { createOrderMachine } from './order-machine.js';
 export { DEFAULT_ORDER_LIFECYCLE } from './default-order-lifecycle.js';
@@ -78,5 +79,6 @@ export type {
   ReturnRequestedEffect,
   ReturnReceivedEffect,
   RefundPaymentEffect,
+  AddressChangedEffect,
   EffectsToOutboxOptions,
 } from './order-effects.js';

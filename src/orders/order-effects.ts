@@ -1,6 +1,7 @@
 // Effects: what a transition asks the outside world to do, as data, and their outbox messages.
 import type { Instant } from '../clock/instant.js';
 import type { IdSource } from '../ids/id-source.js';
+import type { Address } from '../model/address.js';
 import type { Money } from '../money/money.js';
 import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
@@ -88,6 +89,28 @@ export type RefundPaymentEffect = {
   readonly method?: string;
 };
 
+/**
+ * On `change_address`: the order ships to a new address. For the systems that ship it
+ * (warehouse, carrier, channel); the address is personal data, so do not log this payload.
+ */
+export type AddressChangedEffect = {
+  readonly type: 'address_changed';
+  readonly orderId: string;
+  readonly eventId: string;
+  /** The new shipping address, as stored on the order. */
+  readonly address: Address;
+  /** The status the order is in; `change_address` does not change it. */
+  readonly status: string;
+  /** Warehouses holding an allocation of the order, in line order; empty before allocation. */
+  readonly warehouseIds: readonly string[];
+  /**
+   * Stock is already allocated (allocated, picking or packed, or back on hold with its
+   * allocations): the warehouses were chosen for the old address, so routing may need to run
+   * again and labels may need reprinting. Same as `warehouseIds.length > 0`.
+   */
+  readonly rerouteMayBeNeeded: boolean;
+};
+
 /** The effects the default lifecycle emits. */
 export type DefaultOrderEffect =
   | StatusChangedEffect
@@ -96,7 +119,8 @@ export type DefaultOrderEffect =
   | CommitReservationsEffect
   | ReturnRequestedEffect
   | ReturnReceivedEffect
-  | RefundPaymentEffect;
+  | RefundPaymentEffect
+  | AddressChangedEffect;
 
 /** Options of {@link effectsToOutbox}. */
 export interface EffectsToOutboxOptions {

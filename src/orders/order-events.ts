@@ -1,7 +1,11 @@
 // The events of the default order lifecycle: their names, written meanings and typed payloads.
+import type { Address } from '../model/address.js';
 import type { Money } from '../money/money.js';
 
-/** The event types of the default lifecycle, in their usual order of travel. */
+/**
+ * The event types of the default lifecycle, in their usual order of travel; `change_address`,
+ * an amendment that may come at any point before shipment, is last.
+ */
 export const ORDER_EVENT_TYPES = [
   'pay',
   'hold',
@@ -19,6 +23,7 @@ export const ORDER_EVENT_TYPES = [
   'refund',
   'flag_exception',
   'resolve_exception',
+  'change_address',
 ] as const;
 
 /** An event type of the default lifecycle. */
@@ -93,6 +98,13 @@ export type RefundEvent = OrderEventBase<'refund'> & { readonly amount: Money };
 export type FlagExceptionEvent = OrderEventBase<'flag_exception'> & { readonly reason: string };
 /** An operator dealt with the exception; the order goes back to review (on hold). */
 export type ResolveExceptionEvent = OrderEventBase<'resolve_exception'>;
+/**
+ * The buyer changed the shipping address. Allowed only while nothing has shipped (pending
+ * payment to packed); the status stays the same. The address must pass `addressSchema`. The
+ * order keeps the new address; the `address_changed` effect tells warehouses and carriers, and
+ * says when stock is already allocated for the old one.
+ */
+export type ChangeAddressEvent = OrderEventBase<'change_address'> & { readonly address: Address };
 
 /** Any event of the default lifecycle, discriminated by `type`. */
 export type DefaultOrderEvent =
@@ -111,7 +123,8 @@ export type DefaultOrderEvent =
   | ReceiveReturnEvent
   | RefundEvent
   | FlagExceptionEvent
-  | ResolveExceptionEvent;
+  | ResolveExceptionEvent
+  | ChangeAddressEvent;
 
 /**
  * An event of a custom type added by `createOrderMachine(definition)`: the base fields plus a

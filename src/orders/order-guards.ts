@@ -1,4 +1,5 @@
-// The default lifecycle's guards: cancel before shipment, ship what was allocated, refund what was paid.
+// The default lifecycle's guards: cancel or readdress before shipment, ship what was allocated, refund what was paid.
+import { addressSchema } from '../model/address.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { OrderGuardSpec } from './order-machine-types.js';
 import type { AllocateEvent, AnyOrderEvent, LineQuantity, PayEvent, RefundEvent, ShipEvent } from './order-events.js';
@@ -13,6 +14,7 @@ export const DEFAULT_ORDER_GUARD_NAMES = [
   'nothing_shipped',
   'return_within_shipped',
   'refund_within_paid',
+  'address_valid',
 ] as const;
 
 function findLine(order: Order<string>, lineId: string): OrderLine | undefined {
@@ -168,13 +170,15 @@ const shipmentWithinAllocation: OrderGuardSpec = {
 };
 
 const SHIPPED = 'Units have already shipped; cancel is only possible before shipment (request a return instead)';
+const SHIPPED_ADDRESS = 'Units have already shipped; the shipping address can only change before shipment';
 
 const nothingShipped: OrderGuardSpec = {
   description: 'No unit has shipped yet.',
-  check(order) {
-    if (order.shipments.length > 0) return SHIPPED;
-    for (const line of order.lines) if (line.shippedQuantity > 0) return SHIPPED;
-    return true;
+  check(order, event) {
+    let shipped = order.shipments.length > 0;
+    for (const line of order.lines) if (line.shippedQuantity > 0) shipped = true;
+    if (!shipped) return true;
+    return event.type === 'change_address' ? SHIPPED_ADDRESS : SHIPPED;
   },
 };
 
@@ -214,6 +218,21 @@ const refundWithinPaid: OrderGuardSpec = {
   dryRun: (order) => (order.payment.paid.amount > order.payment.refunded.amount ? true : 'Nothing paid is left to refund'),
 };
 
+const addressValid: OrderGuardSpec = {
+  description: 'The new address passes the address schema: an ISO country code, a street, no unknown fields.',
+  check(_order, event) {
+    const address = event.address;
+    if (typeof address !== 'object' || address === null || Array.isArray(address)) return 'address must be an object { country, street, ... }';
+    const parsed = addressSchema.safeParse(address);
+    if (parsed.success) return true;
+    // Paths and zod's messages only: never the values, which are personal data.
+    const [first, ...rest] = parsed.error.issues;
+    const where = ['address', ...(first?.path ?? [])].map(String).join('.');
+    return `The address is invalid: ${where}: ${first?.message ?? 'invalid'}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`;
+  },
+  dryRun: () => true,
+};
+
 /** The guards of the default lifecycle, by name; a definition may replace one by its name. */
 export const DEFAULT_ORDER_GUARDS: Readonly<Record<(typeof DEFAULT_ORDER_GUARD_NAMES)[number], OrderGuardSpec>> = Object.freeze({
   payment_valid: paymentValid,
@@ -223,4 +242,5 @@ export const DEFAULT_ORDER_GUARDS: Readonly<Record<(typeof DEFAULT_ORDER_GUARD_N
   nothing_shipped: nothingShipped,
   return_within_shipped: returnWithinShipped,
   refund_within_paid: refundWithinPaid,
+  address_valid: addressValid,
 });

@@ -8,6 +8,17 @@ export const machine = createOrderMachine();
 
 export const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
+/** A valid shipping address (invented). */
+export const newAddress = {
+  country: 'CN',
+  province: '浙江省',
+  city: '杭州市',
+  district: '滨江区',
+  street: '江南大道 3888 号 2 幢 101',
+  recipient: '李四',
+  phone: '13900001111',
+} as const;
+
 /** L1: 2 x CNY 10.00, L2: 1 x CNY 5.00; total CNY 25.00. */
 export function newOrder(): Order {
   return machine.createOrder(
@@ -143,6 +154,8 @@ export function validEvent(type: DefaultOrderEvent['type'], order: Order, id = `
       };
     case 'refund':
       return { id, type, amount: cny(order.payment.paid.amount - order.payment.refunded.amount) };
+    case 'change_address':
+      return { id, type, address: newAddress };
     default:
       return { id, type } as DefaultOrderEvent;
   }

@@ -43,6 +43,11 @@ describe('the default machine', () => {
     // @ts-expect-error: hold needs a reason
     machine.transition(order, { id: '1', type: 'hold' }, context);
     machine.transition(order, { id: '1', type: 'hold', reason: 'risk' }, context);
+    // @ts-expect-error: change_address needs an address
+    machine.transition(order, { id: '1', type: 'change_address' }, context);
+    // @ts-expect-error: an address needs a street
+    machine.transition(order, { id: '1', type: 'change_address', address: { country: 'CN' } }, context);
+    machine.transition(order, { id: '1', type: 'change_address', address: { country: 'CN', street: '文三路 90 号' } }, context);
   });
 
   it('rejects a misspelt status', () => {

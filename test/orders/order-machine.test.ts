@@ -15,7 +15,7 @@ import {
   type OrderStatus,
   type TransitionResult,
 } from '../../src/orders/index.js';
-import { clock, cny, context, deepFreeze, machine, newOrder, orderAt, validEvent } from './fixtures.js';
+import { clock, cny, context, deepFreeze, machine, newAddress, newOrder, orderAt, validEvent } from './fixtures.js';
 
 function ok(result: TransitionResult): Extract<TransitionResult, { ok: true }> {
   if (!result.ok) throw result.error;
@@ -423,6 +423,106 @@ describe('guards', () => {
   });
 });
 
+describe('change_address', () => {
+  const BEFORE_SHIPMENT = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'] as const;
+
+  it.each(BEFORE_SHIPMENT)('in %s: keeps the status, raises the version by one, stores the address and records history', (status) => {
+    const order = orderAt(status);
+    const result = ok(machine.transition(order, { id: 'addr-1', type: 'change_address', address: newAddress, reason: 'buyer moved' }, context));
+    expect(result.order.status).toBe(status);
+    expect(result.order.version).toBe(order.version + 1);
+    expect(result.order.shippingAddress).toEqual(newAddress);
+    expect(result.entry).toEqual({
+      eventId: 'addr-1',
+      type: 'change_address',
+      from: status,
+      to: status,
+      actor: 'tester',
+      reason: 'buyer moved',
+      at: '2026-03-01T08:00:00.000Z',
+      version: order.version + 1,
+    });
+    expect(result.order.lines).toBe(order.lines);
+    expect(result.order.statusEnteredAt).toBe(order.statusEnteredAt);
+    expect(orderSchema.safeParse(result.order).success).toBe(true);
+  });
+
+  it('emits address_changed with the new address; rerouting is flagged once stock is allocated', () => {
+    const paid = ok(machine.transition(orderAt('paid'), { id: 'a1', type: 'change_address', address: newAddress }, context));
+    expect(paid.effects.map((e) => e.type)).toEqual(['status_changed', 'address_changed']);
+    expect(paid.effects[1]).toEqual({
+      type: 'address_changed',
+      orderId: 'ord-1',
+      eventId: 'a1',
+      address: newAddress,
+      status: 'paid',
+      warehouseIds: [],
+      rerouteMayBeNeeded: false,
+    });
+    for (const status of ['allocated', 'picking', 'packed'] as const) {
+      const result = ok(machine.transition(orderAt(status), { id: 'a2', type: 'change_address', address: newAddress }, context));
+      expect(result.effects[1]).toMatchObject({ type: 'address_changed', status, warehouseIds: ['W1'], rerouteMayBeNeeded: true });
+    }
+    const messages = effectsToOutbox(paid.effects, paid.order);
+    expect(messages.map((m) => [m.id, m.topic])).toEqual([
+      ['ord-1:a1:0', 'order.status_changed'],
+      ['ord-1:a1:1', 'order.address_changed'],
+    ]);
+  });
+
+  it('history holds no address: the entry is the usual who, when, why, from, to', () => {
+    const result = ok(machine.transition(orderAt('paid'), { id: 'a', type: 'change_address', address: newAddress }, context));
+    const text = JSON.stringify(result.order.history);
+    for (const secret of [newAddress.street, newAddress.phone, newAddress.recipient]) expect(text).not.toContain(secret);
+  });
+
+  it.each(['partially_shipped', 'shipped', 'delivered', 'return_requested', 'returned', 'completed', 'cancelled', 'rejected', 'refunded', 'exception'] as const)(
+    'is refused in %s with ILLEGAL_TRANSITION, and nothing changes',
+    (status) => {
+      const order = deepFreeze(orderAt(status));
+      const error = refused(machine.transition(order, { id: 'a', type: 'change_address', address: newAddress }, context));
+      expect(error.code).toBe('ILLEGAL_TRANSITION');
+      expect([error.status, error.event]).toEqual([status, 'change_address']);
+    },
+  );
+
+  it('is refused by nothing_shipped when an order back on hold already shipped units', () => {
+    const held = machine.apply(orderAt('partially_shipped'), [{ id: 'f', type: 'flag_exception', reason: 'x' }, { id: 'r', type: 'resolve_exception' }], context);
+    if (!held.ok) throw held.error;
+    const error = refused(machine.transition(held.order, { id: 'a', type: 'change_address', address: newAddress }, context));
+    expect(error.code).toBe('GUARD_REJECTED');
+    expect(error.guard).toBe('nothing_shipped');
+    expect(error.reason).toBe('Units have already shipped; the shipping address can only change before shipment');
+    expect(machine.nextEvents(held.order).find((e) => e.type === 'change_address')?.allowed).toBe(false);
+  });
+
+  it.each([
+    [{ ...newAddress, country: 'cn' }, 'The address is invalid: address.country: Expected an ISO 3166-1 alpha-2 country code such as "CN"'],
+    [{ country: 'CN', phone: '13900001111' }, 'The address is invalid: address.street: '],
+    [{ ...newAddress, email: 'li@example.com' }, 'The address is invalid: address: '],
+    [{ ...newAddress, street: '', city: '' }, '(and 1 more)'],
+    [undefined, 'address must be an object { country, street, ... }'],
+    ['江南大道 3888 号', 'address must be an object { country, street, ... }'],
+  ])('refuses the address %j with address_valid, naming paths, never values', (address, reason) => {
+    const event = { id: 'a', type: 'change_address', address } as unknown as DefaultOrderEvent;
+    const error = refused(machine.transition(orderAt('paid'), event, context));
+    expect(error.code).toBe('GUARD_REJECTED');
+    expect(error.guard).toBe('address_valid');
+    expect(error.reason).toContain(reason);
+    for (const secret of ['13900001111', 'li@example.com', '江南大道', '李四']) expect(error.message).not.toContain(secret);
+  });
+
+  it('keeps its own copy of the address, and the same event id twice changes it once', () => {
+    const address = { country: 'CN', street: '江南大道 1 号' };
+    const first = ok(machine.transition(orderAt('paid'), { id: 'a', type: 'change_address', address }, context));
+    address.street = 'changed afterwards';
+    expect(first.order.shippingAddress?.street).toBe('江南大道 1 号');
+    const again = ok(machine.transition(first.order, { id: 'a', type: 'change_address', address: newAddress }, context));
+    expect(again.duplicate).toBe(true);
+    expect(again.order).toBe(first.order);
+  });
+});
+
 describe('effects', () => {
   it('every applied event emits status_changed, also when the status stays the same', () => {
     const partial = orderAt('partially_shipped');
@@ -474,6 +574,15 @@ describe('nextEvents (dry run)', () => {
       { type: 'reject', allowed: true, targets: ['rejected'], guards: [] },
       { type: 'cancel', allowed: true, targets: ['cancelled'], guards: [{ guard: 'nothing_shipped', ok: true }] },
       { type: 'flag_exception', allowed: true, targets: ['exception'], guards: [{ guard: 'reason_given', ok: true }] },
+      {
+        type: 'change_address',
+        allowed: true,
+        targets: ['paid'],
+        guards: [
+          { guard: 'nothing_shipped', ok: true },
+          { guard: 'address_valid', ok: true },
+        ],
+      },
     ]);
   });
 
@@ -515,33 +624,40 @@ describe('toMermaid', () => {
           pending_payment --> paid: pay
           pending_payment --> cancelled: cancel
           pending_payment --> exception: flag_exception
+          pending_payment --> pending_payment: change_address
           paid --> on_hold: hold
           paid --> approved: approve
           paid --> rejected: reject
           paid --> cancelled: cancel
           paid --> exception: flag_exception
+          paid --> paid: change_address
           on_hold --> approved: approve
           on_hold --> rejected: reject
           on_hold --> cancelled: cancel
           on_hold --> exception: flag_exception
+          on_hold --> on_hold: change_address
           approved --> on_hold: hold
           approved --> allocated: allocate
           approved --> cancelled: cancel
           approved --> exception: flag_exception
+          approved --> approved: change_address
           allocated --> picking: start_picking
           allocated --> partially_shipped: ship
           allocated --> shipped: ship
           allocated --> cancelled: cancel
           allocated --> exception: flag_exception
+          allocated --> allocated: change_address
           picking --> packed: pack
           picking --> partially_shipped: ship
           picking --> shipped: ship
           picking --> cancelled: cancel
           picking --> exception: flag_exception
+          picking --> picking: change_address
           packed --> partially_shipped: ship
           packed --> shipped: ship
           packed --> cancelled: cancel
           packed --> exception: flag_exception
+          packed --> packed: change_address
           partially_shipped --> partially_shipped: ship
           partially_shipped --> shipped: ship
           partially_shipped --> exception: flag_exception
