@@ -7,11 +7,13 @@ import { isValidationError, type ValidationIssue } from '../errors/validation-er
 import { applyOrderEvent } from '../hub/apply-order-event.js';
 import { insertOrder } from '../hub/insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
-import type { DefaultOrderEvent } from '../orders/order-events.js';
+import type { Address } from '../model/address.js';
+import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
 import { createOrderMachine } from '../orders/order-machine.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
 import type { Order } from '../orders/order.js';
+import type { JsonValue } from '../ports/json.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { IntakeChannel } from './channel.js';
 import { fingerprint, stableStringify, toJsonValue } from './intake-json.js';
@@ -24,14 +26,19 @@ export const INGEST_OUTCOMES = ['accepted', 'duplicate', 'updated', 'refused', '
 /**
  * - `accepted`: a new order was stored (plus the events its reported status implies).
  * - `duplicate`: nothing new; nothing written (a redelivery, or a status Ordo is already past).
- * - `updated`: a later version became one or more state-machine events.
- * - `refused`: a valid later version carried something Ordo does not apply (see `notes`); nothing written.
+ * - `updated`: a later version became one or more state-machine events (`change_address`, `cancel`, ...).
+ * - `refused`: a valid later version carried something Ordo does not apply (see `notes`), such as
+ *   changed lines or an address change after shipment; nothing written.
  * - `quarantined`: the payload failed validation; kept with its issues for a fix and a replay.
  * - `failed`: storage failed; nothing of this payload was lost or half-applied beyond its last commit; retry it.
  */
 export type IngestOutcome = (typeof INGEST_OUTCOMES)[number];
 
-/** Note codes: the status notes of `planStatusEvents`, plus data changes and refused transitions. */
+/**
+ * Note codes: the status notes of `planStatusEvents`, plus `update-unsupported` (the channel
+ * changed data no event changes: lines, total, buyer, or dropped the address) and
+ * `transition-refused` (the machine refused an event, e.g. `change_address` after shipment).
+ */
 export type IngestNoteCode = StatusNoteCode | 'update-unsupported' | 'transition-refused';
 
 /** Something reported by a payload that was not applied as such. Messages never hold personal data. */
@@ -190,7 +197,7 @@ function orderShape(order: Order<string>): string {
   });
 }
 
-/** Fields a later version changed that no default event can change. Names only, never values. */
+/** Fields a later version changed. Names only, never values. */
 function changedFields(stored: Order<string>, candidate: Order<string>): string[] {
   if (orderShape(stored) === orderShape(candidate)) return [];
   const changed: string[] = [];
@@ -200,6 +207,21 @@ function changedFields(stored: Order<string>, candidate: Order<string>): string[
   if (stored.totals.total.amount !== candidate.totals.total.amount) changed.push('total');
   if (stableStringify((stored.shippingAddress ?? null) as never) !== stableStringify((candidate.shippingAddress ?? null) as never)) changed.push('shippingAddress');
   return changed;
+}
+
+/**
+ * The `change_address` event for a new address. Its id is derived from the channel order and a
+ * hash of the address: the same payload handled twice at once (a redelivery racing the first
+ * delivery on another worker) plans the same id, and the machine applies it once. A later
+ * redelivery finds the address stored and plans nothing. A change back to an address the order
+ * had before gets a numbered id (`...:2`): otherwise A -> B -> A -> B would take the last change
+ * for a repeat of the first and keep A.
+ */
+function changeAddressEvent(stored: Order<string>, address: Address, eventIdPrefix: string): ChangeAddressEvent {
+  const base = `${eventIdPrefix}:change_address:${fingerprint(address as unknown as JsonValue)}`;
+  let earlier = 0;
+  for (const entry of stored.history) if (entry.eventId === base || entry.eventId.startsWith(`${base}:`)) earlier++;
+  return { id: earlier === 0 ? base : `${base}:${earlier + 1}`, type: 'change_address', address, reason: 'address changed in channel' };
 }
 
 function reasonOf(notes: readonly IngestNote[]): string | undefined {
@@ -225,9 +247,17 @@ async function store(prepared: Extract<Prepared, { ok: true }>, index: number, d
     }
   }
   const current = (created ? candidate : (stored as Order<string>)) as Order;
+  const eventIdPrefix = `${channel}:${channelOrderId}`;
   const notes: IngestNote[] = [];
+  let readdress: ChangeAddressEvent | undefined;
   if (!created) {
-    const changed = changedFields(current, candidate);
+    let changed = changedFields(current, candidate);
+    // A new address is an event; a dropped one is not (change_address needs an address), nor is one
+    // for a machine without change_address.
+    if (changed.includes('shippingAddress') && candidate.shippingAddress !== undefined && Object.hasOwn(deps.machine.events, 'change_address')) {
+      readdress = changeAddressEvent(current, candidate.shippingAddress, eventIdPrefix);
+      changed = changed.filter((field) => field !== 'shippingAddress');
+    }
     if (changed.length > 0) {
       notes.push({
         code: 'update-unsupported',
@@ -235,21 +265,31 @@ async function store(prepared: Extract<Prepared, { ok: true }>, index: number, d
       });
     }
   }
-  const plan = planStatusEvents(current.status, status, `${channel}:${channelOrderId}`);
+  const plan = planStatusEvents(current.status, status, eventIdPrefix);
   notes.push(...plan.notes);
   const applied: string[] = [];
-  for (const event of plan.events) {
+  // Applies one event and notes a refusal; 'gone' when the order vanished, so nothing more can apply.
+  const run = async (event: DefaultOrderEvent): Promise<'applied' | 'refused' | 'gone'> => {
     const result = await applyOrderEvent({ storage: deps.storage, machine: deps.machine, clock: deps.clock }, current.id, event, { actor: `channel:${channel}` });
     if (result === null) {
       notes.push({ code: 'transition-refused', message: `order ${current.id} disappeared before ${event.type}` });
-      break;
+      return 'gone';
     }
     if (!result.ok) {
-      notes.push({ code: 'transition-refused', message: `${event.type} refused (${result.error.code}): ${result.error.message}` });
-      break;
+      const refusal = `${event.type} refused (${result.error.code}): ${result.error.message}`;
+      notes.push({
+        code: 'transition-refused',
+        message: event.type === 'change_address' ? `the channel changed shippingAddress; ${refusal}; Ordo keeps its address` : refusal,
+      });
+      return 'refused';
     }
     if (!result.duplicate) applied.push(event.type);
-  }
+    return 'applied';
+  };
+  // The address first, so a warehouse hears of it before a later status; a refused address
+  // change (after shipment) does not hold back the buyer's cancellation or return request.
+  const gone = readdress !== undefined && (await run(readdress)) === 'gone';
+  if (!gone) for (const event of plan.events) if ((await run(event)) !== 'applied') break;
   const outcome: IngestOutcome = created ? 'accepted' : applied.length > 0 ? 'updated' : notes.length > 0 ? 'refused' : 'duplicate';
   const reason = reasonOf(notes);
   return {
@@ -301,9 +341,13 @@ function countOutcomes(items: readonly IngestItemResult[]): Record<IngestOutcome
  * Ingests a batch of channel payloads. Each is validated and mapped by its channel, then stored
  * idempotently by (channel, channel order id): a new order is inserted with the events its
  * status implies (`paid` -> `pay`); a redelivery is a `duplicate`; a later version becomes the
- * right events (`cancel`, `request_return`) or, when Ordo does not apply it, `refused` with
- * notes. A payload failing validation goes to quarantine with its issues and the batch goes on;
- * a storage failure on one payload is `failed` with its code and the batch goes on.
+ * right events, `updated`: a new shipping address becomes `change_address` (applied first, with
+ * an id derived from the address, so its redelivery is a duplicate), then the reported status
+ * becomes `cancel`, `request_return` or `pay`. What Ordo does not apply is noted: changed lines,
+ * total or buyer (`update-unsupported`), an address change after shipment (`transition-refused`);
+ * when nothing else applied the outcome is `refused` and nothing was written. A payload failing
+ * validation goes to quarantine with its issues and the batch goes on; a storage failure on one
+ * payload is `failed` with its code and the batch goes on.
  *
  * Never throws for a payload; throws `INVALID_OPTIONS` only for a wrong context.
  * @example

@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { createSqliteStorage } from '../../src/adapters/sqlite.js';
 import { createManualClock } from '../../src/clock/index.js';
+import { applyOrderEvent } from '../../src/hub/index.js';
 import { BUILT_IN_CHANNELS, defineChannel, ingest, replayQuarantined, type IngestContext } from '../../src/intake/index.js';
+import { DEFAULT_ORDER_LIFECYCLE, createOrderMachine } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
 import { z } from 'zod';
 import { tempDir } from '../support/sqlite.js';
@@ -54,13 +56,120 @@ describe('ingest', () => {
     expect((await ctx.storage.orders.history(order?.id ?? '')).map((h) => h.type)).toEqual(['create', 'pay', 'cancel']);
   });
 
-  it('an address change on an unpaid order is refused as update-unsupported, never silently dropped', async () => {
-    const ctx = context();
-    const report = await ingest([{ channel: 'tmall', payload: fixture('tmall', 'unpaid') }, { channel: 'tmall', payload: fixture('tmall', 'unpaidAddressChanged') }], ctx);
-    expect(report.items.map((i) => i.outcome)).toEqual(['accepted', 'refused']);
-    expect(report.items[1]?.notes?.map((n) => n.code)).toEqual(['update-unsupported']);
-    expect(report.items[1]?.reason).toContain('shippingAddress');
-    expect(report.items[1]?.reason).not.toContain('文三路');
+  describe('address changes', () => {
+    const NEW_STREET = fixture('tmall', 'unpaidAddressChanged').receiver_address as string;
+    const OLD_STREET = fixture('tmall', 'unpaid').receiver_address as string;
+    /** A tmall payload (paid order 3862104598812345) with the changed street. */
+    const readdressed = (name: string, street = NEW_STREET) => ({ ...fixture('tmall', name), receiver_address: street });
+
+    it('a changed address becomes change_address: updated, stored, in history, and announced on the outbox', async () => {
+      const ctx = context();
+      const report = await ingest([{ channel: 'tmall', payload: fixture('tmall', 'unpaid') }, { channel: 'tmall', payload: fixture('tmall', 'unpaidAddressChanged') }], ctx);
+      expect(report.items.map((i) => i.outcome)).toEqual(['accepted', 'updated']);
+      expect(report.items[1]).toMatchObject({ events: ['change_address'] });
+      expect(report.items[1]?.notes).toBeUndefined();
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598899999');
+      expect(order?.status).toBe('pending_payment');
+      expect(order?.shippingAddress?.street).toBe(NEW_STREET);
+      const history = await ctx.storage.orders.history(order?.id ?? '');
+      expect(history.map((h) => [h.type, h.from, h.to, h.actor, h.reason])).toEqual([
+        ['create', 'pending_payment', 'pending_payment', 'channel:tmall', undefined],
+        ['change_address', 'pending_payment', 'pending_payment', 'channel:tmall', 'address changed in channel'],
+      ]);
+      expect(history[1]?.eventId).toMatch(/^tmall:3862104598899999:change_address:[0-9a-f]{24}$/);
+      expect(JSON.stringify(history)).not.toContain(NEW_STREET);
+      const changed = (await ctx.storage.outbox.list()).filter((m) => m.topic === 'order.address_changed');
+      expect(changed.map((m) => m.payload)).toEqual([
+        expect.objectContaining({ status: 'pending_payment', rerouteMayBeNeeded: false, address: expect.objectContaining({ street: NEW_STREET }) }),
+      ]);
+    });
+
+    it('a redelivered address change is a duplicate, also when two deliveries race', async () => {
+      const ctx = context();
+      await ingest([{ channel: 'tmall', payload: fixture('tmall', 'unpaid') }], ctx);
+      const changed = { channel: 'tmall', payload: fixture('tmall', 'unpaidAddressChanged') };
+      // Two ingest calls on one storage at once: both plan change_address with the same id.
+      const racing = await Promise.all([ingest([changed], ctx), ingest([changed], ctx)]);
+      expect(racing.map((r) => r.items[0]?.outcome).sort()).toEqual(['duplicate', 'updated']);
+      const later = await ingest([changed], ctx);
+      expect(later.items[0]?.outcome).toBe('duplicate');
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598899999');
+      expect(order?.version).toBe(2);
+      expect((await ctx.storage.orders.history(order?.id ?? '')).map((h) => h.type)).toEqual(['create', 'change_address']);
+    });
+
+    it('changing back and forth applies every change: A -> B -> A -> B', async () => {
+      const ctx = context();
+      expect(fixture('tmall').receiver_address).toBe(OLD_STREET);
+      const payloads = [fixture('tmall'), readdressed('paid', NEW_STREET), readdressed('paid', OLD_STREET), readdressed('paid', NEW_STREET)];
+      const report = await ingest(payloads.map((payload) => ({ channel: 'tmall', payload })), ctx);
+      expect(report.items.map((i) => i.outcome)).toEqual(['accepted', 'updated', 'updated', 'updated']);
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598812345');
+      expect(order?.shippingAddress?.street).toBe(NEW_STREET);
+      const ids = (await ctx.storage.orders.history(order?.id ?? '')).filter((h) => h.type === 'change_address').map((h) => h.eventId);
+      expect(ids).toHaveLength(3);
+      expect(ids[2]).toBe(`${ids[0]}:2`);
+    });
+
+    it('an address change after shipment is refused with transition-refused; Ordo keeps the shipped address', async () => {
+      const ctx = context();
+      await ingest([{ channel: 'tmall', payload: fixture('tmall') }], ctx);
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598812345');
+      const id = order?.id ?? '';
+      const deps = { storage: ctx.storage, machine: createOrderMachine(), clock: ctx.clock };
+      const allocations = (order?.lines ?? []).map((l) => ({ lineId: l.lineId, warehouseId: 'W1', quantity: l.quantity }));
+      const lines = (order?.lines ?? []).map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+      for (const event of [
+        { id: 'approve', type: 'approve' },
+        { id: 'allocate', type: 'allocate', allocations },
+        { id: 'ship', type: 'ship', shipmentId: 'SF1', lines },
+      ] as const) {
+        expect((await applyOrderEvent(deps, id, event))?.ok).toBe(true);
+      }
+      const before = await ctx.storage.orders.get(id);
+      const report = await ingest([{ channel: 'tmall', payload: readdressed('shipped') }], ctx);
+      const item = report.items[0];
+      expect(item?.outcome).toBe('refused');
+      expect(item?.notes?.map((n) => n.code)).toEqual(['transition-refused']);
+      expect(item?.reason).toContain('change_address refused (ILLEGAL_TRANSITION)');
+      expect(item?.reason).toContain('Ordo keeps its address');
+      for (const secret of [NEW_STREET, OLD_STREET, '王小明', '13812345678']) expect(item?.reason).not.toContain(secret);
+      expect(await ctx.storage.orders.get(id)).toEqual(before);
+    });
+
+    it('an address change and a cancellation in one later payload: change_address, then cancel', async () => {
+      const ctx = context();
+      const report = await ingest([{ channel: 'tmall', payload: fixture('tmall') }, { channel: 'tmall', payload: readdressed('closed') }], ctx);
+      expect(report.items[1]).toMatchObject({ outcome: 'updated', events: ['change_address', 'cancel'] });
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598812345');
+      expect(order).toMatchObject({ status: 'cancelled', shippingAddress: { street: NEW_STREET } });
+      expect((await ctx.storage.orders.history(order?.id ?? '')).map((h) => h.type)).toEqual(['create', 'pay', 'change_address', 'cancel']);
+    });
+
+    it('other changed fields stay update-unsupported notes beside an applied address change', async () => {
+      const ctx = context();
+      const paid = fixture('tmall');
+      const orders = (paid.orders as Record<string, unknown>[]).map((o, i) => (i === 0 ? { ...o, num: 3 } : o));
+      const changed = { ...readdressed('paid'), orders, payment: '403.00' };
+      const report = await ingest([{ channel: 'tmall', payload: paid }, { channel: 'tmall', payload: changed }], ctx);
+      expect(report.items[1]).toMatchObject({ outcome: 'updated', events: ['change_address'] });
+      expect(report.items[1]?.notes).toEqual([expect.objectContaining({ code: 'update-unsupported' })]);
+      expect(report.items[1]?.reason).toContain('the channel changed lines, total;');
+      expect(report.items[1]?.reason).not.toContain('shippingAddress');
+      const order = await ctx.storage.orders.findByChannelRef('tmall', '3862104598812345');
+      expect(order?.lines.map((l) => l.quantity)).toEqual([2, 1]);
+    });
+
+    it('with a machine that has no change_address, the address change is refused as update-unsupported, never silently dropped', async () => {
+      const { change_address: _dropped, ...events } = DEFAULT_ORDER_LIFECYCLE.events;
+      const machine = createOrderMachine({ ...DEFAULT_ORDER_LIFECYCLE, base: 'none', events }) as unknown as NonNullable<IngestContext['machine']>;
+      const ctx = { ...context(), machine };
+      const report = await ingest([{ channel: 'tmall', payload: fixture('tmall', 'unpaid') }, { channel: 'tmall', payload: fixture('tmall', 'unpaidAddressChanged') }], ctx);
+      expect(report.items.map((i) => i.outcome)).toEqual(['accepted', 'refused']);
+      expect(report.items[1]?.notes?.map((n) => n.code)).toEqual(['update-unsupported']);
+      expect(report.items[1]?.reason).toContain('shippingAddress');
+      expect(report.items[1]?.reason).not.toContain('文三路');
+    });
   });
 
   it('shipped reported while Ordo has it paid is refused as status-ahead with no change', async () => {
