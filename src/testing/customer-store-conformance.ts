@@ -146,5 +146,157 @@ export function customerStoreConformance(api: ConformanceTestApi, makeStore: () 
       const store = await makeStore();
       assert.equal(await store.getAudit(unique('missing')), null);
     });
+    it('getProfiles([]) returns [] and getProfiles returns copies', async () => {
+      const store = await makeStore();
+      assert.deepEqual(await store.getProfiles([]), []);
+      const p = customer(unique('c'));
+      await store.putProfile(p);
+      const [read] = await store.getProfiles([p.id]);
+      read?.names.push('mutated');
+      assert.deepEqual((await store.getProfile(p.id))?.names, ['张三']);
+    });
+    it('getProfiles reads hundreds of ids in the asked order', async () => {
+      const store = await makeStore();
+      const ids = Array.from({ length: 300 }, (_, i) => `${unique('bulk')}-${String(i).padStart(3, '0')}`);
+      for (const id of ids) await store.putProfile(customer(id));
+      const asked = [...ids].reverse();
+      assert.deepEqual((await store.getProfiles(asked)).map((p) => p.id), asked);
+    });
+    it('profiles round-trip every field, including non-ASCII text and attributes of each type', async () => {
+      const store = await makeStore();
+      const p = customer(unique('c'), {
+        names: ['张三', 'Zhang San', 'ｚｈａｎｇ'],
+        emails: ['zs@example.com'],
+        addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 1 号', postalCode: '310000', recipient: '张三' }],
+        paymentAccounts: [{ provider: 'alipay', accountId: 'a-1', realName: '张三' }],
+        deviceIds: ['dev-1'],
+        source: 'tmall',
+        attributes: { tier: 'gold', points: 12, vip: true },
+      });
+      await store.putProfile(p);
+      assert.deepEqual(await store.getProfile(p.id), p);
+    });
+    it('putGolden replaces the stored golden profile (version, profile, lineage)', async () => {
+      const store = await makeStore();
+      const id = unique('g');
+      const [s1, s2] = [unique('s'), unique('s')];
+      await store.putGolden(golden(id, [s1, s2]));
+      const next: GoldenProfile = { ...golden(id, [s1, s2], 2), profile: customer(id, { names: ['李四'] }), lineage: { idNumber: s2 }, updatedAt: '2026-01-02T00:00:00.000Z' as Instant };
+      await store.putGolden(next);
+      assert.deepEqual(await store.getGolden(id), next);
+      assert.deepEqual(await store.findGoldenBySource(s2), next);
+    });
+    it('putGolden moves a source id that another golden profile held, and deleting that one keeps the move', async () => {
+      const store = await makeStore();
+      const [a, b] = [unique('g'), unique('g')];
+      const [shared, onlyA] = [unique('s'), unique('s')];
+      await store.putGolden(golden(a, [shared, onlyA]));
+      await store.putGolden(golden(b, [shared]));
+      assert.equal((await store.findGoldenBySource(shared))?.id, b);
+      assert.equal((await store.findGoldenBySource(onlyA))?.id, a);
+      assert.equal(await store.deleteGolden(a), true);
+      assert.equal((await store.findGoldenBySource(shared))?.id, b);
+      assert.equal(await store.findGoldenBySource(onlyA), null);
+    });
+    it('putGolden with other source ids unmaps every old one', async () => {
+      const store = await makeStore();
+      const id = unique('g');
+      const old = [unique('s'), unique('s'), unique('s')];
+      const fresh = [unique('s'), unique('s')];
+      await store.putGolden(golden(id, old));
+      await store.putGolden(golden(id, fresh, 2));
+      for (const s of old) assert.equal(await store.findGoldenBySource(s), null);
+      for (const s of fresh) assert.equal((await store.findGoldenBySource(s))?.id, id);
+    });
+    it('getGolden returns a copy, not the stored object', async () => {
+      const store = await makeStore();
+      const g = golden(unique('g'), [unique('s')]);
+      await store.putGolden(g);
+      const read = await store.getGolden(g.id);
+      read?.profile.names.push('mutated');
+      assert.deepEqual((await store.getGolden(g.id))?.profile.names, ['张三']);
+    });
+    it('getPostings returns the smallest ids in id order, whatever the insertion order', async () => {
+      const store = await makeStore();
+      const key = unique('name:zhang');
+      for (const r of ['r5', 'r3', 'r1', 'r4', 'r2']) await store.addPostings(r, [key]);
+      assert.deepEqual(await store.getPostings(key, 3), { ids: ['r1', 'r2', 'r3'], total: 5 });
+      assert.deepEqual(await store.getPostings(key, 0), { ids: [], total: 5 });
+    });
+    it('addPostings counts a key once per record, also when a call repeats it', async () => {
+      const store = await makeStore();
+      const [k1, k2] = [unique('k'), unique('k')];
+      await store.addPostings('r1', [k1, k1, k2]);
+      await store.addPostings('r1', [k2, k1]);
+      await store.addPostings('r2', [k1]);
+      assert.deepEqual(await store.getPostings(k1, 10), { ids: ['r1', 'r2'], total: 2 });
+      assert.deepEqual(await store.getPostings(k2, 10), { ids: ['r1'], total: 1 });
+    });
+    it('removePostings of a record that is not there changes no count', async () => {
+      const store = await makeStore();
+      const [k1, k2] = [unique('k'), unique('k')];
+      await store.addPostings('r1', [k1]);
+      await store.addPostings('r4', [k1]);
+      await store.removePostings('r2', [k1, k2]);
+      assert.deepEqual(await store.getPostings(k1, 10), { ids: ['r1', 'r4'], total: 2 });
+      await store.removePostings('r4', [k1]);
+      await store.removePostings('r2', [k1]);
+      assert.deepEqual(await store.getPostings(k1, 10), { ids: ['r1'], total: 1 });
+      await store.removePostings('r1', [k1, k1]);
+      await store.removePostings('r1', [k1]);
+      assert.deepEqual(await store.getPostings(k1, 10), { ids: [], total: 0 });
+      assert.deepEqual(await store.getPostings(k2, 10), { ids: [], total: 0 });
+      await store.addPostings('r3', [k1]);
+      assert.deepEqual(await store.getPostings(k1, 10), { ids: ['r3'], total: 1 });
+    });
+    it('addPostings and removePostings with no keys do nothing', async () => {
+      const store = await makeStore();
+      const key = unique('k');
+      await store.addPostings('r1', [key]);
+      await store.addPostings('r2', []);
+      await store.removePostings('r1', []);
+      assert.deepEqual(await store.getPostings(key, 10), { ids: ['r1'], total: 1 });
+    });
+    it('postings keep many records under one key and many keys per record', async () => {
+      const store = await makeStore();
+      const keys = Array.from({ length: 20 }, () => unique('k'));
+      for (let r = 0; r < 30; r += 1) await store.addPostings(`r${String(r).padStart(2, '0')}`, keys);
+      await store.removePostings('r07', keys.slice(0, 10));
+      const first = await store.getPostings(keys[0] ?? '', 100);
+      assert.equal(first.total, 29);
+      assert.equal(first.ids.includes('r07'), false);
+      assert.deepEqual(await store.getPostings(keys[19] ?? '', 1), { ids: ['r00'], total: 30 });
+    });
+    it('listAudit keeps append order, not id order, and only that golden profile', async () => {
+      const store = await makeStore();
+      const g = unique('g');
+      const base = unique('a');
+      const ids = [`${base}-3`, `${base}-1`, `${base}-2`];
+      for (const id of ids) await store.appendAudit(audit(id, g));
+      await store.appendAudit(audit(unique('a'), unique('g')));
+      assert.deepEqual((await store.listAudit(g)).map((a) => a.id), ids);
+    });
+    it('an audit record round-trips its snapshots, evidence and undoes', async () => {
+      const store = await makeStore();
+      const g = golden(unique('g'), [unique('s'), unique('s')]);
+      const record: MergeAuditRecord = {
+        ...audit(unique('a'), g.id),
+        action: 'unmerge',
+        undoes: unique('a'),
+        before: { profiles: [customer(g.sourceIds[0] ?? ''), customer(g.sourceIds[1] ?? '', { idNumber: '11010519491231002X' })], goldens: [g] },
+        after: { profiles: [customer(g.sourceIds[0] ?? '')], goldens: [] },
+      };
+      await store.appendAudit(record);
+      assert.deepEqual(await store.getAudit(record.id), record);
+    });
+    it('a refused duplicate audit record leaves the first one as it was', async () => {
+      const store = await makeStore();
+      const g = unique('g');
+      const first = audit(unique('a'), g);
+      await store.appendAudit(first);
+      await assert.rejects(store.appendAudit({ ...first, reason: 'second' }));
+      assert.deepEqual(await store.getAudit(first.id), first);
+      assert.deepEqual((await store.listAudit(g)).map((a) => a.reason), ['conformance']);
+    });
   });
 }

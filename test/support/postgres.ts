@@ -76,7 +76,7 @@ export function testSchema(url: string, prefix = 'ordo_test_'): TestSchema {
   };
 }
 
-const TABLES = ['migrations', 'orders', 'order_history', 'outbox', 'idempotency', 'stock', 'reservations', 'tasks', 'quarantine'];
+const TABLES = ['migrations', 'orders', 'order_history', 'outbox', 'idempotency', 'stock', 'reservations', 'tasks', 'quarantine', 'customer_profiles', 'customer_goldens', 'customer_golden_sources', 'customer_postings', 'customer_posting_counts', 'customer_audit'];
 
 /**
  * Drops one storage's tables and functions (a table prefix inside a test schema). Tests that

@@ -87,6 +87,12 @@ export interface PgTables {
   readonly reservations: string;
   readonly tasks: string;
   readonly quarantine: string;
+  readonly customerProfiles: string;
+  readonly customerGoldens: string;
+  readonly customerGoldenSources: string;
+  readonly customerPostings: string;
+  readonly customerPostingCounts: string;
+  readonly customerAudit: string;
   /** The stored commit function. */
   readonly commitFunction: string;
   /** The stored reservation function. */
@@ -119,6 +125,12 @@ export function pgTables(schema: string, prefix: string): PgTables {
     reservations: name('reservations'),
     tasks: name('tasks'),
     quarantine: name('quarantine'),
+    customerProfiles: name('customer_profiles'),
+    customerGoldens: name('customer_goldens'),
+    customerGoldenSources: name('customer_golden_sources'),
+    customerPostings: name('customer_postings'),
+    customerPostingCounts: name('customer_posting_counts'),
+    customerAudit: name('customer_audit'),
     commitFunction: name('commit_unit'),
     reserveFunction: name('reserve_stock'),
   };

@@ -223,8 +223,52 @@ const RESERVE_FUNCTION: PostgresMigration = {
   ],
 };
 
+/*
+ * The customer store. Profiles, golden profiles and audit records are read and written whole, so
+ * they are `json` like orders. Postings are (key, record_id) with "C" collation: a key's ids are
+ * one range of the primary key, in the byte order the other adapters sort by. Counts per key are
+ * kept beside them, so `getPostings` answers a key held by 100,000 profiles without counting them.
+ */
+const CUSTOMERS: PostgresMigration = {
+  version: 3,
+  name: 'customers',
+  statements: (t) => [
+    `CREATE TABLE ${t.customerProfiles} (
+      id text PRIMARY KEY,
+      data json NOT NULL
+    )`,
+    `CREATE TABLE ${t.customerGoldens} (
+      id text PRIMARY KEY,
+      version integer NOT NULL,
+      data json NOT NULL
+    )`,
+    `CREATE TABLE ${t.customerGoldenSources} (
+      source_id text PRIMARY KEY,
+      golden_id text NOT NULL
+    )`,
+    `CREATE INDEX ON ${t.customerGoldenSources} (golden_id)`,
+    `CREATE TABLE ${t.customerPostings} (
+      key text COLLATE "C" NOT NULL,
+      record_id text COLLATE "C" NOT NULL,
+      PRIMARY KEY (key, record_id)
+    )`,
+    `CREATE TABLE ${t.customerPostingCounts} (
+      key text COLLATE "C" PRIMARY KEY,
+      total integer NOT NULL CHECK (total >= 0)
+    )`,
+    `CREATE TABLE ${t.customerAudit} (
+      seq bigserial UNIQUE,
+      id text PRIMARY KEY,
+      golden_id text NOT NULL,
+      at text NOT NULL,
+      data json NOT NULL
+    )`,
+    `CREATE INDEX ON ${t.customerAudit} (golden_id, seq)`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

@@ -1,6 +1,7 @@
 // createPostgresStorage: the storage port on PostgreSQL for several processes and machines.
 import { OrdoError } from '../../../errors/ordo-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
+import { createPostgresCustomers } from './postgres-customers.js';
 import { checkIdentifier, createPgContext, createPgPool, type PgPoolLike } from './postgres-driver.js';
 import type { PostgresErrorContext } from './postgres-errors.js';
 import { createPostgresIdempotency } from './postgres-idempotency.js';
@@ -147,6 +148,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     inventory: Object.freeze(createPostgresInventory(context)),
     tasks: Object.freeze(createPostgresTasks(context)),
     quarantine: Object.freeze(createPostgresQuarantine(context)),
+    customers: Object.freeze(createPostgresCustomers(context)),
     commit: (unit: UnitOfWork): Promise<void> => commitPostgres(context, unit),
     async migrate(): Promise<void> {
       await migratePostgres(context, `${schema}.${tablePrefix}`);

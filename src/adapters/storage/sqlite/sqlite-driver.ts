@@ -33,6 +33,12 @@ export interface SqliteTables {
   readonly reservations: string;
   readonly tasks: string;
   readonly quarantine: string;
+  readonly customerProfiles: string;
+  readonly customerGoldens: string;
+  readonly customerGoldenSources: string;
+  readonly customerPostings: string;
+  readonly customerPostingCounts: string;
+  readonly customerAudit: string;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
@@ -60,6 +66,12 @@ export function sqliteTables(prefix: string): SqliteTables {
     reservations: name('reservations'),
     tasks: name('tasks'),
     quarantine: name('quarantine'),
+    customerProfiles: name('customer_profiles'),
+    customerGoldens: name('customer_goldens'),
+    customerGoldenSources: name('customer_golden_sources'),
+    customerPostings: name('customer_postings'),
+    customerPostingCounts: name('customer_posting_counts'),
+    customerAudit: name('customer_audit'),
   };
 }
 

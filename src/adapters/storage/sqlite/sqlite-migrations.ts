@@ -120,8 +120,65 @@ const INITIAL: SqliteMigration = {
   },
 };
 
+/*
+ * Version 2 is PostgreSQL's stored reservation function; SQLite reserves inside its write
+ * transaction and needs nothing, so its version 2 is empty: the same number means the same
+ * schema step in both adapters.
+ */
+const PLACEHOLDER_2: SqliteMigration = {
+  version: 2,
+  name: 'postgres-only',
+  statements: () => [],
+};
+
+/*
+ * The customer store. Postings are (key, record_id) in a WITHOUT ROWID table, so a key's ids are
+ * one range of the primary key, read in id order; counts per key are kept beside them, so
+ * `getPostings` answers a key held by 100,000 profiles without counting them.
+ */
+const CUSTOMERS: SqliteMigration = {
+  version: 3,
+  name: 'customers',
+  statements: (t) => {
+    const index = (table: string, suffix: string): string => `"${table.slice(1, -1)}_${suffix}"`;
+    return [
+      `CREATE TABLE ${t.customerProfiles} (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL
+      )`,
+      `CREATE TABLE ${t.customerGoldens} (
+        id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      `CREATE TABLE ${t.customerGoldenSources} (
+        source_id TEXT PRIMARY KEY,
+        golden_id TEXT NOT NULL
+      ) WITHOUT ROWID`,
+      `CREATE INDEX ${index(t.customerGoldenSources, 'golden')} ON ${t.customerGoldenSources} (golden_id)`,
+      `CREATE TABLE ${t.customerPostings} (
+        key TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        PRIMARY KEY (key, record_id)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE ${t.customerPostingCounts} (
+        key TEXT PRIMARY KEY,
+        total INTEGER NOT NULL CHECK (total > 0)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE ${t.customerAudit} (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        golden_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        data TEXT NOT NULL
+      )`,
+      `CREATE INDEX ${index(t.customerAudit, 'golden')} ON ${t.customerAudit} (golden_id, seq)`,
+    ];
+  },
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second

@@ -2,6 +2,7 @@
 import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
+import { createSqliteCustomers } from './sqlite-customers.js';
 import { checkPrefix, createSqliteContext, type SqliteDatabaseLike } from './sqlite-driver.js';
 import { createSqliteIdempotency } from './sqlite-idempotency.js';
 import { createSqliteInventory } from './sqlite-inventory.js';
@@ -122,6 +123,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorag
     inventory: Object.freeze(createSqliteInventory(context)),
     tasks: Object.freeze(createSqliteTasks(context)),
     quarantine: Object.freeze(createSqliteQuarantine(context)),
+    customers: Object.freeze(createSqliteCustomers(context)),
     commit: (unit: UnitOfWork): Promise<void> => commitSqlite(context, unit),
     async migrate(): Promise<void> {
       await migrateSqlite(context);
