@@ -1,4 +1,5 @@
 // The storage port: everything the core needs from a database, behind one interface per concern.
+import type { CustomerStore } from '../customers/customer-store.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
 import type { InventoryStore } from './inventory-port.js';
@@ -63,6 +64,8 @@ export interface StoragePort {
   readonly inventory: InventoryStore;
   readonly tasks: TaskStore;
   readonly quarantine: QuarantineStore;
+  /** Customer profiles, golden profiles, blocking postings and the merge audit (the customers module's store). */
+  readonly customers: CustomerStore;
   /**
    * Commits a unit of work atomically. Writes to the same order within one unit are checked in
    * sequence; moving an order onto another order's (channel, channelOrderId) is `DUPLICATE_KEY`.

@@ -2,6 +2,7 @@
 import { OrdoError } from '../../../errors/ordo-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { commitUnit } from './memory-commit.js';
+import { createMemoryCustomers } from './memory-customers.js';
 import { createMemoryIdempotency } from './memory-idempotency.js';
 import { createMemoryInventory } from './memory-inventory.js';
 import { createMemoryOrderReader } from './memory-orders.js';
@@ -73,6 +74,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     inventory: Object.freeze(createMemoryInventory(state)),
     tasks: Object.freeze(createMemoryTasks(state)),
     quarantine: Object.freeze(createMemoryQuarantine(state)),
+    customers: Object.freeze(createMemoryCustomers(state)),
     async commit(unit: UnitOfWork): Promise<void> {
       state.enter('commit');
       commitUnit(state, unit);
