@@ -1,4 +1,5 @@
 // The storage port: everything the core needs from a database, behind one interface per concern.
+import type { Instant } from '../clock/instant.js';
 import type { CustomerStore } from '../customers/customer-store.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
@@ -89,4 +90,12 @@ export interface OrderReader {
   history(orderId: string): Promise<HistoryEntry<string>[]>;
   /** Orders in a status, oldest `updatedAt` first; for ops jobs and metrics. */
   listByStatus(status: string, options?: { readonly limit?: number }): Promise<Order<string>[]>;
+  /**
+   * The orders of one customer (`order.customerRef`), newest `createdAt` first (ties: greater id
+   * first), each with its full history as {@link OrderReader.get} returns it; `[]` for an unknown
+   * customer. For approval facts (order count, returns, usual addresses) and customer service.
+   * - `since`: only orders created at or after this instant (inclusive).
+   * - `limit`: at most this many orders; default 100, capped at 1,000 (a larger value reads 1,000).
+   */
+  listByCustomer(customerRef: string, options?: { readonly since?: Instant; readonly limit?: number }): Promise<Order<string>[]>;
 }

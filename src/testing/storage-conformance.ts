@@ -72,13 +72,22 @@ function uid(prefix: string): string {
 }
 
 /** A new order (version 1, one history entry) with random ids. */
-function newOrder(fields: { readonly status?: string; readonly channel?: string; readonly channelOrderId?: string; readonly createdAt?: Instant } = {}): Order<string> {
+function newOrder(
+  fields: {
+    readonly id?: string;
+    readonly status?: string;
+    readonly channel?: string;
+    readonly channelOrderId?: string;
+    readonly customerRef?: string;
+    readonly createdAt?: Instant;
+  } = {},
+): Order<string> {
   return createOrder<string>(
     {
-      id: uid('ord'),
+      id: fields.id ?? uid('ord'),
       channel: fields.channel ?? 'tmall',
       channelOrderId: fields.channelOrderId ?? uid('T'),
-      customerRef: 'buyer-1',
+      customerRef: fields.customerRef ?? 'buyer-1',
       currency: 'CNY',
       lines: [{ sku: 'TEA-1', quantity: 2, unitPrice: { amount: 1990, currency: 'CNY' } }],
     },
@@ -208,6 +217,7 @@ export function storageConformance(
         await storage.close();
         const calls: [string, () => Promise<unknown>][] = [
           ['orders.get', () => storage.orders.get('x')],
+          ['orders.listByCustomer', () => storage.orders.listByCustomer('x')],
           ['commit', () => storage.commit({ orders: [create(newOrder())] })],
           ['outbox.list', () => storage.outbox.list()],
           ['idempotency.get', () => storage.idempotency.get('x')],
@@ -360,6 +370,62 @@ export function storageConformance(
         const moved = advance(early, uid('elsewhere'), at(40));
         await storage.commit({ orders: [moved.write] });
         assert.deepEqual((await storage.orders.listByStatus(status)).map((o) => o.id), [middle.id, late.id]);
+      });
+
+      test('orders.listByCustomer returns that customer\'s orders only, newest createdAt first, each as orders.get returns it', async ({ storage }) => {
+        const customer = uid('cus');
+        const early = newOrder({ customerRef: customer, createdAt: at(10) });
+        const late = newOrder({ customerRef: customer, createdAt: at(30) });
+        const middle = newOrder({ customerRef: customer, createdAt: at(20) });
+        const stranger = newOrder({ customerRef: uid('cus'), createdAt: at(25) });
+        // Several orders in one unit, and one alone: SQL adapters may write the two differently.
+        await storage.commit({ orders: [create(late), create(stranger), create(early)] });
+        await storage.commit({ orders: [create(middle)] });
+        const shipped = advance(early, 'shipped', at(40));
+        await storage.commit({ orders: [shipped.write] });
+        const listed = await storage.orders.listByCustomer(customer);
+        assert.deepEqual(listed.map((o) => o.id), [late.id, middle.id, early.id], 'newest createdAt first; an update does not reorder');
+        assert.deepEqual(listed, [late, middle, shipped.order], 'the stored orders with their full history, as orders.get returns them');
+        assert.deepEqual(await storage.orders.get(early.id), listed[2]);
+        assert.deepEqual(await storage.orders.listByCustomer(uid('cus')), [], 'an unknown customer has no orders');
+      });
+
+      test('orders.listByCustomer: since is inclusive on createdAt, limit keeps the newest, ties on createdAt go to the greater id', async ({ storage }) => {
+        const customer = uid('cus');
+        const base = uid('ord');
+        const orders = [
+          newOrder({ id: `${base}-a`, customerRef: customer, createdAt: at(20) }),
+          newOrder({ id: `${base}-b`, customerRef: customer, createdAt: at(20) }),
+          newOrder({ id: `${base}-c`, customerRef: customer, createdAt: at(10) }),
+          newOrder({ id: `${base}-d`, customerRef: customer, createdAt: at(30) }),
+          newOrder({ id: `${base}-e`, customerRef: customer, createdAt: at(19) }),
+        ];
+        await storage.commit({ orders: orders.map(create) });
+        const ids = async (options: { readonly since?: Instant; readonly limit?: number }): Promise<string[]> =>
+          (await storage.orders.listByCustomer(customer, options)).map((o) => o.id.slice(base.length + 1));
+        assert.deepEqual(await ids({}), ['d', 'b', 'a', 'e', 'c']);
+        assert.deepEqual(await ids({ since: at(20) }), ['d', 'b', 'a'], 'an order created exactly at `since` is included');
+        assert.deepEqual(await ids({ since: at(31) }), []);
+        assert.deepEqual(await ids({ limit: 2 }), ['d', 'b']);
+        assert.deepEqual(await ids({ since: at(19), limit: 10 }), ['d', 'b', 'a', 'e']);
+        assert.deepEqual(await ids({ limit: 0 }), []);
+      });
+
+      test('orders.listByCustomer follows a change of customerRef, and returns 100 orders by default and 1,000 at most', async ({ storage }) => {
+        const customer = uid('cus');
+        const orders = Array.from({ length: 1_001 }, (_, i) => newOrder({ customerRef: customer, createdAt: at(i) }));
+        await storage.commit({ orders: orders.map(create) });
+        const newestFirst = orders.map((o) => o.id).reverse();
+        assert.deepEqual((await storage.orders.listByCustomer(customer)).map((o) => o.id), newestFirst.slice(0, 100), 'default limit 100');
+        assert.deepEqual((await storage.orders.listByCustomer(customer, { limit: 5_000 })).map((o) => o.id), newestFirst.slice(0, 1_000), 'at most 1,000');
+        // A merge of customer profiles may move an order to another customer: the listing follows.
+        const other = uid('cus');
+        const newest = orders[1_000] as Order<string>;
+        const moved = advance({ ...newest, customerRef: other }, 'paid', at(2_000));
+        const fresh = newOrder({ customerRef: other, createdAt: at(1_500) });
+        await storage.commit({ orders: [moved.write, create(fresh)] });
+        assert.deepEqual((await storage.orders.listByCustomer(other)).map((o) => o.id), [fresh.id, newest.id]);
+        assert.deepEqual((await storage.orders.listByCustomer(customer, { limit: 1 })).map((o) => o.id), [newestFirst[1]]);
       });
 
       test('mutating an order returned by orders.get does not change the stored order', async ({ storage }) => {

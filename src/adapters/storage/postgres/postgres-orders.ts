@@ -1,10 +1,12 @@
 // Orders on PostgreSQL: the unit-of-work commit (one statement per unit) and the reader.
+import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { isOrdoError } from '../../../errors/ordo-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { OutboxMessage } from '../../../ports/outbox-port.js';
 import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
+import { customerOrdersLimit } from '../shared/customer-orders.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
 interface OrderRow {
@@ -61,10 +63,10 @@ async function commitOneOrder(
   const head =
     expectedVersion === null
       ? `w AS (
-           INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data)
-           VALUES ($1, $2, $3, $4, $5, $6, $7::json) ON CONFLICT DO NOTHING RETURNING id)`
+           INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, customer_ref, created_at, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $14, $15, $7::json) ON CONFLICT DO NOTHING RETURNING id)`
       : `w AS (
-           UPDATE ${t.orders} SET channel = $2, channel_order_id = $3, status = $4, version = $5, updated_at = $6, data = $7::json
+           UPDATE ${t.orders} SET channel = $2, channel_order_id = $3, status = $4, version = $5, updated_at = $6, customer_ref = $14, created_at = $15, data = $7::json
            WHERE id = $1 AND version = $8 RETURNING id)`;
   // History, events and records travel as one JSON document each: cheaper to build than array literals.
   const text = `WITH ${head},
@@ -101,6 +103,8 @@ async function commitOneOrder(
       idempotency.length === 0 ? '[]' : JSON.stringify(idempotency),
       write.newHistory.map((entry) => entry.version),
       write.newHistory.map((entry) => entry.eventId),
+      order.customerRef,
+      order.createdAt,
     ],
     expectedVersion === null ? 'commit_insert' : 'commit_update',
   );
@@ -154,6 +158,18 @@ export function createPostgresOrderReader(context: PgContext): OrderReader {
         status,
         limitParam(options.limit),
       ]);
+      return (result.rows as OrderRow[]).map(assemble);
+    },
+
+    async listByCustomer(customerRef: string, options: { readonly since?: Instant; readonly limit?: number } = {}): Promise<Order<string>[]> {
+      const limit = customerOrdersLimit(options.limit);
+      // Every instant sorts after '', so no `since` is the whole range: one statement, one index scan backwards.
+      const result = await context.query(
+        'orders.listByCustomer',
+        `${withHistory} WHERE o.customer_ref = $1 AND o.created_at >= $2 ORDER BY o.created_at DESC, o.id COLLATE "C" DESC LIMIT $3`,
+        [customerRef, options.since ?? '', limit],
+        'orders_list_by_customer',
+      );
       return (result.rows as OrderRow[]).map(assemble);
     },
   };

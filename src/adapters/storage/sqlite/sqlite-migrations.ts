@@ -177,8 +177,23 @@ const CUSTOMERS: SqliteMigration = {
   },
 };
 
+/*
+ * orders.listByCustomer: the customer and the creation time as columns the commit fills (an index
+ * on json_extract would parse every order's JSON on every write), backfilled from `data` here.
+ */
+const ORDERS_BY_CUSTOMER: SqliteMigration = {
+  version: 4,
+  name: 'orders-by-customer',
+  statements: (t) => [
+    `ALTER TABLE ${t.orders} ADD COLUMN customer_ref TEXT`,
+    `ALTER TABLE ${t.orders} ADD COLUMN created_at TEXT`,
+    `UPDATE ${t.orders} SET customer_ref = json_extract(data, '$.customerRef'), created_at = json_extract(data, '$.createdAt')`,
+    `CREATE INDEX "${t.orders.slice(1, -1)}_customer" ON ${t.orders} (customer_ref, created_at, id)`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second

@@ -1,7 +1,9 @@
 // Orders on SQLite: the unit-of-work commit in one write transaction, and the reader.
+import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { OrderReader, UnitOfWork } from '../../../ports/storage-port.js';
+import { customerOrdersLimit } from '../shared/customer-orders.js';
 import { limitValue, type SqliteContext } from './sqlite-driver.js';
 
 interface OrderRow {
@@ -28,8 +30,8 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
     for (const { order, data, expectedVersion, history } of writes) {
       if (expectedVersion === null) {
         const inserted = session.run(
-          `INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, data) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          order.id, order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, data,
+          `INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, customer_ref, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+          order.id, order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, order.customerRef, order.createdAt, data,
         );
         if (inserted === 0) {
           const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
@@ -39,8 +41,8 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
         }
       } else {
         const updated = session.run(
-          `UPDATE ${t.orders} SET channel = ?, channel_order_id = ?, status = ?, version = ?, updated_at = ?, data = ? WHERE id = ? AND version = ?`,
-          order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, data, order.id, expectedVersion,
+          `UPDATE ${t.orders} SET channel = ?, channel_order_id = ?, status = ?, version = ?, updated_at = ?, customer_ref = ?, created_at = ?, data = ? WHERE id = ? AND version = ?`,
+          order.channel, order.channelOrderId, order.status, order.version, order.updatedAt, order.customerRef, order.createdAt, data, order.id, expectedVersion,
         );
         if (updated === 0) {
           const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
@@ -92,6 +94,19 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
       return context.read('orders.listByStatus', (session) =>
         session
           .all<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE status = ? ORDER BY updated_at, id LIMIT ?`, status, limitValue(options.limit))
+          .map((row) => ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) }) as Order<string>),
+      );
+    },
+
+    async listByCustomer(customerRef: string, options: { readonly since?: Instant; readonly limit?: number } = {}): Promise<Order<string>[]> {
+      const limit = customerOrdersLimit(options.limit);
+      // Every instant sorts after '', so no `since` is the whole range; one statement, one index.
+      return context.read('orders.listByCustomer', (session) =>
+        session
+          .all<OrderRow>(
+            `SELECT id, data FROM ${t.orders} WHERE customer_ref = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+            customerRef, options.since ?? '', limit,
+          )
           .map((row) => ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) }) as Order<string>),
       );
     },
