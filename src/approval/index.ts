@@ -75,6 +75,8 @@ export type {
   DistanceFactProviderConfig,
   AccountAgeFactProviderConfig,
 } from './fact-providers.js';
+export { createStorageFactProviders } from './storage-fact-providers.js';
+export type { StorageFactProvidersOptions, StorageFactSource } from './storage-fact-providers.js';
 export { simulate } from './simulate.js';
 export type {
   SimulationCase,
