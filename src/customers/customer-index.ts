@@ -73,9 +73,18 @@ export function createCustomerIndex<R, P>(matcher: CustomerMatcher<R, P>, option
   // Most keys are held by one record: a bare string until a second record shares it saves memory.
   const postings = new Map<string, Posting>();
 
+  // Values that count for frequency but do not block (payment real names): counts only.
+  const counts = new Map<string, number>();
   const count = (key: string): number => {
     const p = postings.get(key);
-    return p === undefined ? 0 : typeof p === 'string' ? 1 : p.length;
+    return p === undefined ? (counts.get(key) ?? 0) : typeof p === 'string' ? 1 : p.length;
+  };
+  const tally = (record: P, delta: 1 | -1): void => {
+    for (const key of matcher.frequencyKeys(record)) {
+      const next = (counts.get(key) ?? 0) + delta;
+      if (next > 0) counts.set(key, next);
+      else counts.delete(key);
+    }
   };
   const context: MatchContext = {
     frequency: (field, key) => count(`${field}:${key}`),
@@ -107,6 +116,8 @@ export function createCustomerIndex<R, P>(matcher: CustomerMatcher<R, P>, option
     const keys = keysOf.get(id);
     if (keys === undefined) return false;
     for (const key of keys) unpost(key, id);
+    const record = records.get(id);
+    if (record !== undefined) tally(record, -1);
     keysOf.delete(id);
     records.delete(id);
     return true;
@@ -115,9 +126,9 @@ export function createCustomerIndex<R, P>(matcher: CustomerMatcher<R, P>, option
   function addPrepared(record: P): P {
     const id = matcher.id(record);
     remove(id);
-    // Frequency counts also cover fields that are not blocked (real names): count their keys too.
     const keys = matcher.blockingKeys(record);
     for (const key of keys) post(key, id);
+    tally(record, 1);
     records.set(id, record);
     keysOf.set(id, keys);
     return record;

@@ -136,8 +136,14 @@ export function dedupe<R, P>(matcher: CustomerMatcher<R, P>, records: readonly P
   const maxClusterSize = options.maxClusterSize ?? 50;
   const n = records.length;
   const postings = blockingPostings(matcher, records);
+  // Values that count for frequency but do not block (payment real names) are counted apart.
+  const counts = new Map<string, number>();
+  for (const record of records) for (const key of matcher.frequencyKeys(record)) counts.set(key, (counts.get(key) ?? 0) + 1);
   const context: MatchContext = {
-    frequency: (field, key) => postings.byKey.get(`${field}:${key}`)?.length ?? 1,
+    frequency: (field, key) => {
+      const k = `${field}:${key}`;
+      return postings.byKey.get(k)?.length ?? counts.get(k) ?? 1;
+    },
     total: n,
   };
   const leftOf: number[] = [];

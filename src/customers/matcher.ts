@@ -199,6 +199,12 @@ export interface CustomerMatcher<R, P> {
   blockingKeys(record: P): string[];
   /** Identity values of a record (`field:key`), for cluster conflict checks. */
   identityKeys(record: P): string[];
+  /**
+   * Values (`field:key`) of frequency-adjusted fields that are not blocking fields (payment real
+   * names). Indexes count them beside the blocking keys, so a common value loses weight even
+   * when it does not block.
+   */
+  frequencyKeys(record: P): string[];
   /** A copy of this matcher with other settings. */
   with(overrides: Partial<Omit<CustomerMatcherConfig<R, P>, 'prepare' | 'id' | 'fields'>>): CustomerMatcher<R, P>;
 }
@@ -429,6 +435,17 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
     return false;
   }
 
+  /** `field:key` of every value of the fields chosen. */
+  function fieldKeys(record: P, chosen: (field: MatchField<P, unknown>) => boolean): string[] {
+    const keys: string[] = [];
+    fields.forEach((field, i) => {
+      if (!chosen(field)) return;
+      const key = keyOf[i] as (v: unknown) => string;
+      for (const v of field.values(record)) keys.push(`${field.name}:${key(v)}`);
+    });
+    return keys;
+  }
+
   const levelNames: readonly ComparisonLevel[] = COMPARISON_LEVELS;
   const matcher: CustomerMatcher<R, P> = {
     mode,
@@ -474,15 +491,8 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       for (const rule of config.blocking ?? []) for (const k of rule.keys(record)) keys.push(`${rule.name}:${k}`);
       return keys.length < 2 ? keys : [...new Set(keys)];
     },
-    identityKeys(record) {
-      const keys: string[] = [];
-      fields.forEach((field, i) => {
-        if (field.identity !== true) return;
-        const key = keyOf[i] as (v: unknown) => string;
-        for (const v of field.values(record)) keys.push(`${field.name}:${key(v)}`);
-      });
-      return keys;
-    },
+    identityKeys: (record) => fieldKeys(record, (field) => field.identity === true),
+    frequencyKeys: (record) => fieldKeys(record, (field) => field.frequencyAdjusted === true && field.block !== true),
     with: (overrides) => createCustomerMatcher({ ...config, ...overrides }),
   };
   return Object.freeze(matcher);

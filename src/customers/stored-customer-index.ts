@@ -34,17 +34,19 @@ export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, 
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1) {
     throw new ValidationError('stored customer index options', [{ code: 'out_of_range', path: ['maxBlockSize'], message: 'Expected a positive integer' }]);
   }
+  /** Blocking keys, then the keys counted only for frequency (payment real names). */
+  const postedKeys = (prepared: P): string[] => [...matcher.blockingKeys(prepared), ...matcher.frequencyKeys(prepared)];
   async function remove(id: string): Promise<boolean> {
     const existing = await store.getProfile(id);
     if (existing === null) return false;
-    await store.removePostings(id, matcher.blockingKeys(matcher.prepare(existing)));
+    await store.removePostings(id, postedKeys(matcher.prepare(existing)));
     return store.deleteProfile(id);
   }
   return Object.freeze({
     async add(customer: Customer) {
       await remove(customer.id);
       await store.putProfile(customer);
-      await store.addPostings(customer.id, matcher.blockingKeys(matcher.prepare(customer)));
+      await store.addPostings(customer.id, postedKeys(matcher.prepare(customer)));
     },
     remove,
     async match(customer: Customer, matchOptions: IndexMatchOptions = {}) {
@@ -63,6 +65,7 @@ export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, 
         }
         for (const id of postings.ids) if (id !== customer.id) ids.add(id);
       }
+      for (const key of matcher.frequencyKeys(prepared)) totals.set(key, (await store.getPostings(key, 0)).total);
       const context: MatchContext = { frequency: (field, key) => totals.get(`${field}:${key}`) ?? 1 };
       const candidates: MatchResult[] = [];
       for (const other of await store.getProfiles([...ids])) {

@@ -16,6 +16,18 @@ import { customerSchema, type CustomerInput } from '../../src/model/index.js';
 const matcher = createCustomerMatcher(chineseRetailPreset());
 const addr = { country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路100号' };
 
+
+const PHONES = ['13812345678', '15987654321', '18611112222', '13700003333', '15055554444', '18966667777', '13588889999', '17700001234', '18912340000', '19900005555', '13066660000'];
+const STREETS = ['中山路1号', '人民路22号', '解放路35号', '建设路48号', '和平路51号', '新华路66号', '胜利路72号', '学院路89号', '青年路90号', '长江路101号', '黄河路112号'];
+/** A buyer paying with a real-name-verified account; only the real name (and the city) is shared between i's. */
+const payer = (i: number, realName: string): CustomerInput => ({
+  id: `${realName}-${i}`,
+  names: [realName],
+  phones: [PHONES[i] ?? ''],
+  addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: STREETS[i] ?? '' }],
+  paymentAccounts: [{ provider: 'alipay', accountId: `2088000000${String(100 + i)}`, realName }],
+});
+
 describe('createCustomerIndex', () => {
   it('finds a new customer among many in a handful of comparisons, best first, explained', () => {
     const { customers } = generateSyntheticCustomers({ records: 2000, seed: 5 });
@@ -35,6 +47,19 @@ describe('createCustomerIndex', () => {
     expect(index.match({ id: 'q1', names: ['欧阳娜娜'], phones: ['13910001111'] }).candidates.map((c) => c.rightId)).toEqual(['typo-in-head']);
     expect(index.match({ id: 'q2', names: ['欧阳娜娜'], phones: ['13711118999'] }).candidates.map((c) => c.rightId)).toEqual(['typo-in-tail']);
     expect(index.match({ id: 'q3', names: ['李秀英'], phones: ['13910001111'] }).candidates).toEqual([]);
+  });
+  it('discounts a payment real name held by many records, although real names do not block', () => {
+    const index = createCustomerIndex(matcher);
+    for (let i = 0; i < 8; i += 1) index.add(payer(i, '王伟'));
+    expect(index.postingCount('realName:王伟')).toBe(8);
+    const common = index.match(payer(8, '王伟'));
+    expect(common.comparisons).toBe(8);
+    expect(common.candidates).toEqual([]);
+    index.add(payer(9, '欧阳娜娜'));
+    const rare = index.match(payer(10, '欧阳娜娜'));
+    expect(rare.candidates.map((c) => c.rightId)).toEqual(['欧阳娜娜-9']);
+    expect(index.remove('王伟-1')).toBe(true);
+    expect(index.postingCount('realName:王伟')).toBe(7);
   });
   it('remove(id) takes a record out of every posting; add with the same id replaces it', () => {
     const index = createCustomerIndex(matcher);
@@ -84,6 +109,17 @@ describe('createStoredCustomerIndex', () => {
     expect(await index.remove('a')).toBe(false);
     expect((await index.match(full({ id: 'q', phones: ['13700000000'] }))).candidates).toEqual([]);
   });
+  it('counts payment real names in the store, so a common one loses its weight', async () => {
+    const store = createMemoryCustomerStore();
+    const index = createStoredCustomerIndex(matcher, store);
+    for (let i = 0; i < 8; i += 1) await index.add(customerSchema.parse(payer(i, '王伟')));
+    expect((await store.getPostings('realName:王伟', 0)).total).toBe(8);
+    expect((await index.match(customerSchema.parse(payer(8, '王伟')))).candidates).toEqual([]);
+    await index.add(customerSchema.parse(payer(9, '欧阳娜娜')));
+    expect((await index.match(customerSchema.parse(payer(10, '欧阳娜娜')))).candidates.map((c) => c.rightId)).toEqual(['欧阳娜娜-9']);
+    expect(await index.remove('王伟-3')).toBe(true);
+    expect((await store.getPostings('realName:王伟', 0)).total).toBe(7);
+  });
 });
 
 describe('dedupe', () => {
@@ -99,6 +135,11 @@ describe('dedupe', () => {
     expect(blocking.pairsCompleteness).toBeGreaterThan(0.95);
     expect(blocking.reductionRatio).toBeGreaterThan(0.999);
     expect(blocking.candidatePairs).toBe(result.stats.candidatePairs);
+  });
+  it('does not cluster strangers who share a common payment real name in one city', () => {
+    const records = [...Array.from({ length: 8 }, (_, i) => payer(i, '王伟')), payer(9, '欧阳娜娜'), payer(10, '欧阳娜娜')].map((c) => matcher.prepare(c));
+    const clusters = dedupe(matcher, records).clusters.filter((c) => c.length > 1);
+    expect(clusters).toEqual([['欧阳娜娜-9', '欧阳娜娜-10']]);
   });
   it('does not let a shared family phone glue a household into one profile', () => {
     const records: CustomerInput[] = [
