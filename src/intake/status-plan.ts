@@ -1,6 +1,6 @@
 // Which state-machine events bring a stored order to the status its channel reports; pure.
 import type { CancelEvent, PayEvent, RequestReturnEvent } from '../orders/order-events.js';
-import type { OrderStatus } from '../orders/order-statuses.js';
+import { BEFORE_SHIPMENT_STATUSES, type OrderStatus } from '../orders/order-statuses.js';
 
 /** The events a channel may drive: the buyer pays, cancels or asks for a return. Everything else is Ordo's own flow. */
 export type ChannelDrivenEvent = PayEvent | CancelEvent | RequestReturnEvent;
@@ -42,7 +42,6 @@ const RANK: Partial<Record<OrderStatus, number>> = {
   returned: 11,
   refunded: 12,
 };
-const CANCELLABLE: readonly OrderStatus[] = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'];
 const CLOSED: readonly OrderStatus[] = ['cancelled', 'rejected', 'refunded'];
 
 /**
@@ -71,7 +70,7 @@ export function planStatusEvents(current: OrderStatus, reported: OrderStatus, ev
   };
 
   if (reported === 'cancelled') {
-    if (CANCELLABLE.includes(current)) return { events: [{ id: `${eventIdPrefix}:cancel`, type: 'cancel', reason: 'cancelled in channel' }], notes: [] };
+    if ((BEFORE_SHIPMENT_STATUSES as readonly OrderStatus[]).includes(current)) return { events: [{ id: `${eventIdPrefix}:cancel`, type: 'cancel', reason: 'cancelled in channel' }], notes: [] };
     if (CLOSED.includes(current)) return { events: [], notes: [] };
     return { events: [], notes: [conflict] };
   }

@@ -18,7 +18,7 @@ import type {
 } from './order-events.js';
 import { DEFAULT_ORDER_GUARDS, type DEFAULT_ORDER_GUARD_NAMES } from './order-guards.js';
 import type { OrderEventSpec, OrderPatch, OrderStatusSpec, OrderTransitionSpec, TransitionChange } from './order-machine-types.js';
-import { ORDER_STATUS_DEFINITIONS, type OrderStatus } from './order-statuses.js';
+import { BEFORE_SHIPMENT_STATUSES, ORDER_STATUS_DEFINITIONS, type OrderStatus } from './order-statuses.js';
 import type { Order, OrderLine, Shipment } from './order.js';
 
 type Guard = (typeof DEFAULT_ORDER_GUARD_NAMES)[number];
@@ -182,9 +182,6 @@ function changeAddressEffects(change: TransitionChange): readonly OrderEffect[] 
   return [effect];
 }
 
-/** The statuses before anything ships: where `cancel` and `change_address` apply. */
-const BEFORE_SHIPMENT = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'] as const satisfies readonly OrderStatus[];
-
 /**
  * The same transition as a self-loop on each status, rather than one transition whose `to`
  * lists them all: the diagram then draws `paid --> paid`, not an edge to every other status.
@@ -237,7 +234,7 @@ const events: Readonly<Record<OrderEventType, EventSpec>> = {
   complete: { description: 'The after-sales window closed.', transitions: [{ from: 'delivered', to: 'completed' }] },
   cancel: {
     description: 'Cancelled before anything shipped; reservations are released.',
-    transitions: [{ from: BEFORE_SHIPMENT, to: 'cancelled', guards: ['nothing_shipped'], effects: cancelEffects }],
+    transitions: [{ from: BEFORE_SHIPMENT_STATUSES, to: 'cancelled', guards: ['nothing_shipped'], effects: cancelEffects }],
   },
   request_return: {
     description: 'The buyer asked to return shipped items.',
@@ -278,7 +275,7 @@ const events: Readonly<Record<OrderEventType, EventSpec>> = {
   },
   change_address: {
     description: 'The buyer changed the shipping address before shipment; the status stays the same.',
-    transitions: selfTransitions(BEFORE_SHIPMENT, { guards: ['nothing_shipped', 'address_valid'], apply: applyChangeAddress, effects: changeAddressEffects }),
+    transitions: selfTransitions(BEFORE_SHIPMENT_STATUSES, { guards: ['nothing_shipped', 'address_valid'], apply: applyChangeAddress, effects: changeAddressEffects }),
   },
 };
 

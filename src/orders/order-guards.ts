@@ -175,9 +175,7 @@ const SHIPPED_ADDRESS = 'Units have already shipped; the shipping address can on
 const nothingShipped: OrderGuardSpec = {
   description: 'No unit has shipped yet.',
   check(order, event) {
-    let shipped = order.shipments.length > 0;
-    for (const line of order.lines) if (line.shippedQuantity > 0) shipped = true;
-    if (!shipped) return true;
+    if (order.shipments.length === 0 && order.lines.every((line) => line.shippedQuantity === 0)) return true;
     return event.type === 'change_address' ? SHIPPED_ADDRESS : SHIPPED;
   },
 };

@@ -24,6 +24,9 @@ export const ORDER_STATUSES = [
 /** A canonical order status. */
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** The statuses before anything ships: where `cancel` and `change_address` apply. */
+export const BEFORE_SHIPMENT_STATUSES = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'packed'] as const satisfies readonly OrderStatus[];
+
 /** What a status means, written for the people who map their own codes to it. */
 export interface StatusDefinition {
   /** One sentence: what is true of an order in this status. */
