@@ -68,21 +68,24 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
 /** Creates the order reader. */
 export function createSqliteOrderReader(context: SqliteContext): OrderReader {
   const t = context.tables;
-  const historyOf = (all: <T>(sql: string, ...params: string[]) => T[], orderId: string): HistoryEntry<string>[] =>
+  type All = <T>(sql: string, ...params: string[]) => T[];
+  const historyOf = (all: All, orderId: string): HistoryEntry<string>[] =>
     all<{ entry: string }>(`SELECT entry FROM ${t.history} WHERE order_id = ? ORDER BY seq`, orderId).map((row) => JSON.parse(row.entry) as HistoryEntry<string>);
+  /** The stored order joined with its history. */
+  const assemble = (all: All, row: OrderRow): Order<string> => ({ ...JSON.parse(row.data), history: historyOf(all, row.id) }) as Order<string>;
 
   return {
     get(id: string): Promise<Order<string> | null> {
       return context.read('orders.get', (session) => {
         const row = session.get<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE id = ?`, id);
-        return row === undefined ? null : ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) } as Order<string>);
+        return row === undefined ? null : assemble(session.all, row);
       });
     },
 
     findByChannelRef(channel: string, channelOrderId: string): Promise<Order<string> | null> {
       return context.read('orders.findByChannelRef', (session) => {
         const row = session.get<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE channel = ? AND channel_order_id = ?`, channel, channelOrderId);
-        return row === undefined ? null : ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) } as Order<string>);
+        return row === undefined ? null : assemble(session.all, row);
       });
     },
 
@@ -94,7 +97,7 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
       return context.read('orders.listByStatus', (session) =>
         session
           .all<OrderRow>(`SELECT id, data FROM ${t.orders} WHERE status = ? ORDER BY updated_at, id LIMIT ?`, status, limitValue(options.limit))
-          .map((row) => ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) }) as Order<string>),
+          .map((row) => assemble(session.all, row)),
       );
     },
 
@@ -107,7 +110,7 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
             `SELECT id, data FROM ${t.orders} WHERE customer_ref = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?`,
             customerRef, options.since ?? '', limit,
           )
-          .map((row) => ({ ...JSON.parse(row.data), history: historyOf(session.all, row.id) }) as Order<string>),
+          .map((row) => assemble(session.all, row)),
       );
     },
   };
