@@ -3,44 +3,15 @@ import type { Instant } from '../../../clock/instant.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { Task, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { TASK_COLUMNS, toTask as taskFromRow, type TaskRow as SharedTaskRow } from '../shared/task-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
-interface TaskRow {
-  seq: string;
-  id: string;
-  queue: string;
-  key: string;
-  payload: JsonValue;
-  due_at: Instant;
-  status: Task['status'];
-  attempts: number;
-  first_failed_at: Instant | null;
-  last_error: string | null;
-  lease_owner: string | null;
-  lease_until: Instant | null;
-  created_at: Instant;
-  updated_at: Instant;
-}
+/** A row with its insertion order, for ties of due instants. */
+type TaskRow = SharedTaskRow<JsonValue> & { seq: string };
 
-const COLUMNS = 'seq, id, queue, key, payload, due_at, status, attempts, first_failed_at, last_error, lease_owner, lease_until, created_at, updated_at';
+const COLUMNS = `seq, ${TASK_COLUMNS}`;
 
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    queue: row.queue,
-    key: row.key,
-    payload: row.payload,
-    dueAt: row.due_at,
-    status: row.status,
-    attempts: row.attempts,
-    ...(row.first_failed_at === null ? {} : { firstFailedAt: row.first_failed_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
-    ...(row.lease_until === null ? {} : { leaseUntil: row.lease_until }),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+const toTask = (row: TaskRow): Task => taskFromRow(row, row.payload);
 
 /** Earliest due first, creation order next. */
 function byDue(a: TaskRow, b: TaskRow): number {

@@ -3,43 +3,12 @@ import type { Instant } from '../../../clock/instant.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { Task, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { TASK_COLUMNS, toTask as taskFromRow, type TaskRow as SharedTaskRow } from '../shared/task-rows.js';
 import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
 
-interface TaskRow {
-  id: string;
-  queue: string;
-  key: string;
-  payload: string;
-  due_at: Instant;
-  status: Task['status'];
-  attempts: number;
-  first_failed_at: Instant | null;
-  last_error: string | null;
-  lease_owner: string | null;
-  lease_until: Instant | null;
-  created_at: Instant;
-  updated_at: Instant;
-}
+type TaskRow = SharedTaskRow<string>;
 
-const COLUMNS = 'id, queue, key, payload, due_at, status, attempts, first_failed_at, last_error, lease_owner, lease_until, created_at, updated_at';
-
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    queue: row.queue,
-    key: row.key,
-    payload: JSON.parse(row.payload) as JsonValue,
-    dueAt: row.due_at,
-    status: row.status,
-    attempts: row.attempts,
-    ...(row.first_failed_at === null ? {} : { firstFailedAt: row.first_failed_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    ...(row.lease_owner === null ? {} : { leaseOwner: row.lease_owner }),
-    ...(row.lease_until === null ? {} : { leaseUntil: row.lease_until }),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+const toTask = (row: TaskRow): Task => taskFromRow(row, JSON.parse(row.payload) as JsonValue);
 
 /** Creates the task store. */
 export function createSqliteTasks(context: SqliteContext): TaskStore {
@@ -52,7 +21,7 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
     enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
       const payload = JSON.stringify(input.payload);
       return context.write('tasks.enqueue', (session) => {
-        const unfinished = session.get<TaskRow>(`SELECT ${COLUMNS} FROM ${t.tasks} WHERE queue = ? AND key = ? AND status IN ('pending', 'leased')`, input.queue, input.key);
+        const unfinished = session.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE queue = ? AND key = ? AND status IN ('pending', 'leased')`, input.queue, input.key);
         if (unfinished !== undefined) return { task: toTask(unfinished), created: false };
         if (session.get(`SELECT 1 FROM ${t.tasks} WHERE id = ?`, id) !== undefined) {
           throw new StorageError('DUPLICATE_KEY', { operation: 'tasks.enqueue', message: `task id "${id}" already exists`, hint: 'give every task a new id' });
@@ -61,7 +30,7 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
           `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
           id, input.queue, input.key, payload, input.dueAt, at, at,
         );
-        return { task: toTask(session.get<TaskRow>(`SELECT ${COLUMNS} FROM ${t.tasks} WHERE id = ?`, id) as TaskRow), created: true };
+        return { task: toTask(session.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE id = ?`, id) as TaskRow), created: true };
       });
     },
 
@@ -70,7 +39,7 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
       if (limit === 0) return Promise.resolve([]);
       return context.write('tasks.claim', (session) => {
         const due = session.all<TaskRow>(
-          `SELECT ${COLUMNS} FROM ${t.tasks}
+          `SELECT ${TASK_COLUMNS} FROM ${t.tasks}
            WHERE queue = ? AND ((status = 'pending' AND due_at <= ?) OR (status = 'leased' AND lease_until <= ?))
            ORDER BY due_at, seq LIMIT ?`,
           options.queue, options.now, options.now, limit,
@@ -114,7 +83,7 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
 
     get(id: string): Promise<Task | null> {
       return context.read('tasks.get', (session) => {
-        const row = session.get<TaskRow>(`SELECT ${COLUMNS} FROM ${t.tasks} WHERE id = ?`, id);
+        const row = session.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE id = ?`, id);
         return row === undefined ? null : toTask(row);
       });
     },
@@ -123,7 +92,7 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
       return context.read('tasks.list', (session) =>
         session
           .all<TaskRow>(
-            `SELECT ${COLUMNS} FROM ${t.tasks} WHERE (? IS NULL OR queue = ?) AND (? IS NULL OR status = ?) ORDER BY due_at, seq LIMIT ?`,
+            `SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE (? IS NULL OR queue = ?) AND (? IS NULL OR status = ?) ORDER BY due_at, seq LIMIT ?`,
             options.queue ?? null, options.queue ?? null, options.status ?? null, options.status ?? null, limitValue(options.limit),
           )
           .map(toTask),
