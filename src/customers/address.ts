@@ -95,12 +95,15 @@ function lookupFor(gazetteer: Gazetteer): Lookup {
 
 interface Found {
   readonly entries: Entry[];
+  /** Per entry, where it was read: entries read from the same characters share a span. */
+  readonly spans: number[];
   readonly rest: string;
 }
 
 /** Finds division names anywhere in the text (so reordered addresses work) and returns the rest. */
-function scan(text: string, lookup: Lookup): Found {
+function scan(text: string, lookup: Lookup, spans: { next: number }): Found {
   const entries: Entry[] = [];
+  const entrySpans: number[] = [];
   let rest = '';
   let i = 0;
   while (i < text.length) {
@@ -127,13 +130,18 @@ function scan(text: string, lookup: Lookup): Found {
       const overlap = lookup.byHead.get(text.slice(i + length - 1, i + length + 1))?.find((e) => e.kind === 'district' && e.city === cityName && text.startsWith(e.text, i + length - 1));
       if (overlap !== undefined) length -= 1;
     }
-    // Homonyms (鼓楼区 in Nanjing and in Fuzhou) are all kept; resolve() picks by context.
+    // Homonyms (鼓楼区 in Nanjing and in Fuzhou; 长沙 the city and 长沙 the county) are all kept; resolve() picks by context.
+    const span = spans.next;
+    spans.next += 1;
     for (const entry of candidates ?? []) {
-      if (entry.text.length === matched.text.length && text.startsWith(entry.text, i)) entries.push(entry);
+      if (entry.text.length === matched.text.length && text.startsWith(entry.text, i)) {
+        entries.push(entry);
+        entrySpans.push(span);
+      }
     }
     i += length;
   }
-  return { entries, rest };
+  return { entries, spans: entrySpans, rest };
 }
 
 interface Resolved {
@@ -142,10 +150,9 @@ interface Resolved {
   district: string | undefined;
 }
 
-function resolve(entries: readonly Entry[]): Resolved {
+function resolve(entries: readonly Entry[], spans: readonly number[]): Resolved {
   const provinces = entries.filter((e) => e.kind === 'province');
   const cities = entries.filter((e) => e.kind === 'city');
-  const districts = entries.filter((e) => e.kind === 'district');
   let province = provinces[0]?.province;
   let city = provinces.find((e) => e.city !== undefined)?.city;
   const cityEntry = cities.find((e) => province === undefined || e.province === province);
@@ -153,6 +160,12 @@ function resolve(entries: readonly Entry[]): Resolved {
     city ??= cityEntry.city;
     province ??= cityEntry.province;
   }
+  // 湖南长沙芙蓉区: the 长沙 read as the city is not also 长沙县.
+  const citySpans = new Set<number | undefined>();
+  entries.forEach((e, i) => {
+    if (e.kind === 'city' && e.city === city) citySpans.add(spans[i]);
+  });
+  const districts = entries.filter((e, i) => e.kind === 'district' && !citySpans.has(spans[i]));
   // District names repeat across cities (鼓楼区, 朝阳区): prefer one inside the known city or province.
   const districtEntry =
     districts.find((e) => city !== undefined && e.city === city) ??
@@ -185,9 +198,10 @@ export function normaliseAddress(input: Address | string, options: AddressOption
   const fields = [parts.province, parts.city, parts.district].map((f) => (f === undefined ? '' : clean(f)));
   const street = clean(parts.street);
   if (street.length === 0 && fields.every((f) => f.length === 0)) return fail('EMPTY_ADDRESS', 'Address is empty');
-  const fromFields = fields.map((f) => scan(f, lookup));
-  const fromStreet = scan(street, lookup);
-  const resolved = resolve([...fromFields.flatMap((f) => f.entries), ...fromStreet.entries]);
+  const spans = { next: 0 };
+  const fromFields = fields.map((f) => scan(f, lookup, spans));
+  const fromStreet = scan(street, lookup, spans);
+  const resolved = resolve([...fromFields.flatMap((f) => f.entries), ...fromStreet.entries], [...fromFields.flatMap((f) => f.spans), ...fromStreet.spans]);
   // Unrecognised divisions stay as written so that foreign or missing gazetteer entries still compare.
   const province = resolved.province ?? (fields[0] === '' ? undefined : fields[0]);
   const city = resolved.city ?? (fields[1] === '' ? undefined : fields[1]);

@@ -168,6 +168,12 @@ describe('normaliseAddress', () => {
     expect(normaliseAddress('福州鼓楼区中山路1号')).toMatchObject({ ok: true, value: { city: '福州市', district: '鼓楼区' } });
     expect(normaliseAddress('鼓楼区中山路1号')).toMatchObject({ ok: true, value: { city: undefined, district: '鼓楼区' } });
   });
+  it('does not read the city 长沙 as also the county 长沙县', () => {
+    expect(normaliseAddress({ country: 'CN', province: '湖南', city: '长沙', district: '芙蓉区', street: '光明路394号' })).toMatchObject({ ok: true, value: { city: '长沙市', district: '芙蓉区' } });
+    expect(normaliseAddress('滨江大道173号19栋，天心区，长沙')).toMatchObject({ ok: true, value: { city: '长沙市', district: '天心区', streetKey: '滨江大道173' } });
+    expect(normaliseAddress('湖南长沙五一大道1号')).toMatchObject({ ok: true, value: { city: '长沙市', district: undefined } });
+    expect(normaliseAddress('湖南省长沙县星沙大道1号')).toMatchObject({ ok: true, value: { city: '长沙市', district: '长沙县' } });
+  });
   it('keeps unknown divisions as written and refuses an empty address', () => {
     expect(normaliseAddress({ country: 'US', province: 'CA', city: 'San Jose', street: '1 Main St' })).toMatchObject({ ok: true, value: { province: 'CA', city: 'SanJose' } });
     expect(normaliseAddress({ country: 'CN', street: ' ' })).toMatchObject({ ok: false, reason: 'EMPTY_ADDRESS' });
