@@ -4,6 +4,7 @@ import { maskAddress, maskEmail, maskIdNumber, maskName, maskPhone } from '../er
 import type { NormalisedAddress } from './address.js';
 import { matchField, type BlockingRule, type CustomerMatcherConfig, type EvidenceRule, type MatchField } from './matcher.js';
 import { normaliseCustomer, type NormaliseCustomerOptions, type NormalisedCustomer } from './normalise-customer.js';
+import { soundString, soundsAlike } from './pinyin.js';
 import { jaroWinkler, levenshteinSimilarity } from './similarity.js';
 
 /**
@@ -25,17 +26,31 @@ export const CHINESE_RETAIL_EVIDENCE: readonly EvidenceRule[] = Object.freeze([
   { name: 'same device + name', fields: ['deviceId', 'name'], probability: 0.8 },
 ]);
 
+/** Similarity of two Chinese names that share the surname and nothing else: a family trait, not a person's. */
+const ONLY_SURNAME_SIMILARITY = 0.25;
+const sharesSound = (x: string, y: string): boolean => {
+  for (const cx of x) for (const cy of y) if (soundsAlike(cx, cy)) return true;
+  return false;
+};
 const isCjkKey = (s: string): boolean => s.length > 0 && s.charCodeAt(0) >= 0x2e80;
 
 /**
- * Name similarity: edit similarity for Chinese names (one edit in a three-character name is
- * 0.67, in a two-character name 0.5, since 王伟 and 王芳 are usually two people); Jaro-Winkler
- * rescaled so 0.9 maps to 0.6 for Latin names; NaN across scripts (no transliteration).
+ * Name similarity. Chinese names: 1 when they can sound the same character by character (王伟
+ * and 王玮: the wrong candidate of a pinyin IME); 0.25 when only the surname agrees (王伟 and
+ * 王芳 share a family, not a person); otherwise edit similarity by characters or by sounds,
+ * whichever is higher (one edit in a three-character name is 0.67; 彭宇珍 and 彭珍寓 are one
+ * transposition apart by sound). Latin names: Jaro-Winkler rescaled so 0.9 maps to 0.6. NaN
+ * across scripts (no transliteration).
+ * @example nameSimilarity('王伟', '王玮') // 1
  */
 export function nameSimilarity(a: string, b: string): number {
   const cjk = isCjkKey(a);
   if (cjk !== isCjkKey(b)) return Number.NaN;
-  if (cjk) return levenshteinSimilarity(a, b);
+  if (cjk) {
+    if (soundsAlike(a, b)) return 1;
+    if (a[0] === b[0] && a.length > 1 && b.length > 1 && !sharesSound(a.slice(1), b.slice(1))) return ONLY_SURNAME_SIMILARITY;
+    return Math.max(levenshteinSimilarity(a, b), levenshteinSimilarity(soundString(a), soundString(b)));
+  }
   return Math.max(0, (jaroWinkler(a, b) - 0.75) / 0.25);
 }
 
@@ -44,12 +59,26 @@ export function phoneSimilarity(a: string, b: string): number {
   return a.length === b.length ? levenshteinSimilarity(a, b) : 0;
 }
 
+/**
+ * ID number similarity of two unequal IDs: 0, except when one of them was upgraded from a
+ * 15-digit legacy number and they differ in one digit, which may be a typo no check character
+ * caught: NaN, no evidence either way.
+ */
+export function idNumberSimilarity(a: NormalisedCustomer, b: NormalisedCustomer): number {
+  if (a.idNumberChecked && b.idNumberChecked) return 0;
+  const x = a.idNumber ?? '';
+  const y = b.idNumber ?? '';
+  let differences = 0;
+  for (let i = 0; i < 17; i += 1) if (x[i] !== y[i]) differences += 1;
+  return differences <= 1 ? Number.NaN : 0;
+}
+
 const DOOR_NUMBER = /\d+$/;
 
 /**
  * Address similarity: 0 when cities or districts are both known and differ; otherwise the edit
- * similarity of the road names, halved when door numbers differ (1, equivalent, when only the
- * district is missing on one side).
+ * similarity of the road names, by characters or by sounds (文三路 typed as 文山路), halved
+ * when door numbers differ (1, equivalent, when only the district is missing on one side).
  */
 export function addressSimilarity(a: NormalisedAddress, b: NormalisedAddress): number {
   if (a.city !== undefined && b.city !== undefined && a.city !== b.city) return 0;
@@ -57,20 +86,31 @@ export function addressSimilarity(a: NormalisedAddress, b: NormalisedAddress): n
   if (a.streetKey.length === 0 || b.streetKey.length === 0) return Number.NaN;
   const na = DOOR_NUMBER.exec(a.streetKey)?.[0] ?? '';
   const nb = DOOR_NUMBER.exec(b.streetKey)?.[0] ?? '';
-  const road = levenshteinSimilarity(a.streetKey.slice(0, a.streetKey.length - na.length), b.streetKey.slice(0, b.streetKey.length - nb.length));
+  const ra = a.streetKey.slice(0, a.streetKey.length - na.length);
+  const rb = b.streetKey.slice(0, b.streetKey.length - nb.length);
+  const road = Math.max(levenshteinSimilarity(ra, rb), levenshteinSimilarity(soundString(ra), soundString(rb)));
   return na === nb ? road : road * 0.5;
 }
 
 const maskAddressValue = (a: NormalisedAddress): string => maskAddress(`${a.province ?? ''}${a.city ?? ''}${a.district ?? ''}${a.street}`);
-const one = (v: string | undefined): readonly string[] => (v === undefined ? [] : [v]);
 
 /** The preset's fields over {@link NormalisedCustomer}. */
 export const CHINESE_RETAIL_FIELDS: readonly MatchField<NormalisedCustomer, unknown>[] = Object.freeze([
   matchField<NormalisedCustomer, string>({ name: 'phone', values: (c) => c.phones, similarity: phoneSimilarity, closeAt: 0.9, mask: maskPhone, block: true, frequencyAdjusted: true }),
-  matchField<NormalisedCustomer, string>({ name: 'idNumber', values: (c) => one(c.idNumber), mask: maskIdNumber, block: true, identity: true, disagreement: 3 }),
-  matchField<NormalisedCustomer, string>({ name: 'name', values: (c) => c.names, similarity: nameSimilarity, closeAt: 0.6, mask: maskName, disagreement: 2 }),
+  // The record itself is the value, so the comparison knows whether an ID carries its own check character.
+  matchField<NormalisedCustomer, NormalisedCustomer>({
+    name: 'idNumber',
+    values: (c) => (c.idNumber === undefined ? [] : [c]),
+    key: (c) => c.idNumber ?? '',
+    similarity: idNumberSimilarity,
+    mask: (c) => maskIdNumber(c.idNumber ?? ''),
+    block: true,
+    identity: (c) => c.idNumberChecked,
+    disagreement: 3,
+  }),
+  matchField<NormalisedCustomer, string>({ name: 'name', values: (c) => c.names, similarity: nameSimilarity, closeAt: 0.6, mask: maskName, disagreement: 3 }),
   matchField<NormalisedCustomer, NormalisedAddress>({ name: 'address', values: (c) => c.addresses, key: (a) => a.key, similarity: addressSimilarity, closeAt: 0.75, mask: maskAddressValue }),
-  matchField<NormalisedCustomer, string>({ name: 'realName', values: (c) => c.realNames, mask: maskName, frequencyAdjusted: true }),
+  matchField<NormalisedCustomer, string>({ name: 'realName', values: (c) => c.realNames, mask: maskName, frequencyAdjusted: true, frequencyValues: (c) => [...c.names, ...c.realNames] }),
   matchField<NormalisedCustomer, string>({ name: 'deviceId', values: (c) => c.deviceIds, mask: (v) => `${v.slice(0, 4)}****`, block: true, frequencyAdjusted: true }),
   matchField<NormalisedCustomer, string>({ name: 'email', values: (c) => c.emails, mask: maskEmail, block: true, frequencyAdjusted: true }),
   matchField<NormalisedCustomer, string>({ name: 'paymentAccount', values: (c) => c.paymentAccounts, mask: (v) => `${v.slice(0, v.indexOf(':') + 1)}****`, block: true, frequencyAdjusted: true }),

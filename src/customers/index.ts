@@ -23,6 +23,7 @@ export { toHalfWidth } from './text.js';
 export { normaliseCustomer } from './normalise-customer.js';
 export type { NormalisedCustomer, NormaliseCustomerOptions, RejectedEvidence } from './normalise-customer.js';
 export { jaroWinkler, levenshteinSimilarity, editDistance } from './similarity.js';
+export { pinyinReadings, soundsAlike, soundString } from './pinyin.js';
 export { createCustomerMatcher, matchField, COMPARISON_LEVELS, MATCH_MODES } from './matcher.js';
 export type {
   CustomerMatcher,
@@ -44,6 +45,7 @@ export {
   nameSimilarity,
   addressSimilarity,
   phoneSimilarity,
+  idNumberSimilarity,
   CHINESE_RETAIL_EVIDENCE,
   CHINESE_RETAIL_FIELDS,
   CHINESE_RETAIL_BLOCKING,

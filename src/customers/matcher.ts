@@ -40,10 +40,12 @@ export interface MatchField<P, V = string> {
   readonly mask?: (value: V) => string;
   /**
    * True when two different values mean two different people (a national ID): clustering never
-   * links records whose identity values differ.
+   * links records whose identity values differ. A predicate makes only some values identify (a
+   * legacy ID without a check character may hide a typo): a pair is in conflict when both of
+   * its differing values identify.
    * @default false
    */
-  readonly identity?: boolean;
+  readonly identity?: boolean | ((value: V) => boolean);
   /**
    * Evidence mode: strength (in nats) taken away when the field is `different`, graded by
    * `1 - similarity / closeAt` so a near miss weighs less than a wholly different value.
@@ -61,6 +63,12 @@ export interface MatchField<P, V = string> {
    * @default false
    */
   readonly frequencyAdjusted?: boolean;
+  /**
+   * The values a record counts towards this field's frequencies, when they are more than its
+   * own: a payment account's real name is a name, as common as the same name typed at checkout.
+   * @default the field's values
+   */
+  readonly frequencyValues?: (record: P) => readonly V[];
 }
 
 /**
@@ -276,6 +284,14 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
   const fieldIndex = new Map(fields.map((f, i) => [f.name, i]));
   const keyOf = fields.map((f) => f.key ?? ((v: unknown) => String(v)));
   const closeAt = fields.map((f) => f.closeAt ?? 1);
+  const identifies = fields.map((f): ((v: unknown) => boolean) => {
+    const identity = f.identity;
+    return typeof identity === 'function' ? identity : () => identity === true;
+  });
+  const isIdentityField = fields.map((f) => f.identity !== undefined && f.identity !== false);
+  /** After compareField(i): the best pair differs and both of its values identify. */
+  const identityDiffers = (i: number): boolean =>
+    (levelScratch[i] === LEVEL_DIFFERENT || levelScratch[i] === LEVEL_CLOSE) && (identifies[i] as (v: unknown) => boolean)(leftScratch[i]) && (identifies[i] as (v: unknown) => boolean)(rightScratch[i]);
   const rules = (config.evidence ?? []).map((rule) => ({
     name: rule.name,
     probability: rule.probability,
@@ -418,9 +434,9 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
 
   function conflict(a: P, b: P): boolean {
     for (let i = 0; i < fields.length; i += 1) {
-      if (fields[i]?.identity !== true) continue;
+      if (isIdentityField[i] !== true) continue;
       compareField(i, a, b);
-      if (levelScratch[i] === LEVEL_DIFFERENT || levelScratch[i] === LEVEL_CLOSE) return true;
+      if (identityDiffers(i)) return true;
     }
     return false;
   }
@@ -428,20 +444,20 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
   function disagrees(a: P, b: P): boolean {
     for (let i = 0; i < fields.length; i += 1) {
       const field = fields[i];
-      if (field === undefined || (field.identity !== true && (field.disagreement ?? 0) <= 0)) continue;
+      if (field === undefined || (isIdentityField[i] !== true && (field.disagreement ?? 0) <= 0)) continue;
       compareField(i, a, b);
-      if (levelScratch[i] === LEVEL_DIFFERENT || (field.identity === true && levelScratch[i] === LEVEL_CLOSE)) return true;
+      if (identityDiffers(i) || ((field.disagreement ?? 0) > 0 && levelScratch[i] === LEVEL_DIFFERENT)) return true;
     }
     return false;
   }
 
-  /** `field:key` of every value of the fields chosen. */
-  function fieldKeys(record: P, chosen: (field: MatchField<P, unknown>) => boolean): string[] {
+  /** `field:key` of every value of the fields chosen (of the values kept, when a filter is given). */
+  function fieldKeys(record: P, chosen: (field: MatchField<P, unknown>, i: number) => boolean, keep?: (v: unknown, i: number) => boolean): string[] {
     const keys: string[] = [];
     fields.forEach((field, i) => {
-      if (!chosen(field)) return;
+      if (!chosen(field, i)) return;
       const key = keyOf[i] as (v: unknown) => string;
-      for (const v of field.values(record)) keys.push(`${field.name}:${key(v)}`);
+      for (const v of field.values(record)) if (keep === undefined || keep(v, i)) keys.push(`${field.name}:${key(v)}`);
     });
     return keys;
   }
@@ -491,8 +507,16 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       for (const rule of config.blocking ?? []) for (const k of rule.keys(record)) keys.push(`${rule.name}:${k}`);
       return keys.length < 2 ? keys : [...new Set(keys)];
     },
-    identityKeys: (record) => fieldKeys(record, (field) => field.identity === true),
-    frequencyKeys: (record) => fieldKeys(record, (field) => field.frequencyAdjusted === true && field.block !== true),
+    identityKeys: (record) => fieldKeys(record, (_, i) => isIdentityField[i] === true, (v, i) => (identifies[i] as (v: unknown) => boolean)(v)),
+    frequencyKeys(record) {
+      const keys: string[] = [];
+      fields.forEach((field, i) => {
+        if (field.frequencyAdjusted !== true || field.block === true) return;
+        const key = keyOf[i] as (v: unknown) => string;
+        for (const v of (field.frequencyValues ?? field.values)(record)) keys.push(`${field.name}:${key(v)}`);
+      });
+      return keys.length < 2 ? keys : [...new Set(keys)];
+    },
     with: (overrides) => createCustomerMatcher({ ...config, ...overrides }),
   };
   return Object.freeze(matcher);

@@ -22,6 +22,12 @@ export interface NormalisedCustomer {
   readonly phones: readonly string[];
   /** A valid 18-character resident ID, or undefined (absent or invalid). */
   readonly idNumber: string | undefined;
+  /**
+   * False when the ID was upgraded from a 15-digit legacy number: it has no check character of
+   * its own, so one mistyped digit passes unnoticed and a differing ID is not proof of another
+   * person.
+   */
+  readonly idNumberChecked: boolean;
   readonly emails: readonly string[];
   readonly addresses: readonly NormalisedAddress[];
   /** Verified real names of payment accounts, as name keys. */
@@ -63,10 +69,13 @@ export function normaliseCustomer(customer: Customer | CustomerInput, options: N
     else rejected.push({ field: 'phones', reason: r.reason });
   }
   let idNumber: string | undefined;
+  let idNumberChecked = false;
   if (customer.idNumber !== undefined) {
     const r = normaliseChineseIdNumber(customer.idNumber, options.idNumber);
-    if (r.ok) idNumber = r.value.value;
-    else rejected.push({ field: 'idNumber', reason: r.reason });
+    if (r.ok) {
+      idNumber = r.value.value;
+      idNumberChecked = !r.value.upgradedFrom15;
+    } else rejected.push({ field: 'idNumber', reason: r.reason });
   }
   const emails: string[] = [];
   for (const raw of customer.emails ?? []) {
@@ -106,6 +115,7 @@ export function normaliseCustomer(customer: Customer | CustomerInput, options: N
     names: unique(names),
     phones: unique(phones),
     idNumber,
+    idNumberChecked,
     emails: unique(emails),
     addresses,
     realNames: unique(realNames),

@@ -2,6 +2,7 @@
 import type { Customer } from '../model/customer.js';
 import { CN_GAZETTEER } from './data/cn-gazetteer.js';
 import { gb11643CheckCharacter } from './id-number.js';
+import { pinyinReadings } from './pinyin.js';
 
 /** Options of {@link generateSyntheticCustomers}. */
 export interface SyntheticCustomerOptions {
@@ -18,6 +19,12 @@ export interface SyntheticCustomerOptions {
    * @default 0.2
    */
   readonly householdRate?: number;
+  /**
+   * Share of name typos that are a wrong homophone picked from a pinyin IME's candidates (伟 for
+   * 玮); the others are a character that sounds different, substituted or inserted.
+   * @default 0.8
+   */
+  readonly homophoneTypoShare?: number;
 }
 
 /** Generated records and the truth: which person each record belongs to. */
@@ -49,6 +56,26 @@ const ROADS = ['文三路', '中山路', '人民路', '解放路', '建设路', 
 const SOURCES = ['tmall', 'jd', 'douyin', 'pdd', 'wechat', 'pos', 'crm'];
 const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '156', '157', '158', '159', '176', '177', '178', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '198', '199'];
 const ID_REGIONS = ['110101', '110105', '110108', '120101', '130102', '310101', '310104', '310115', '320102', '320506', '330102', '330106', '330108', '330205', '330302', '340104', '350102', '350203', '360102', '370102', '370202', '410105', '420106', '430104', '440104', '440106', '440305', '440306', '450103', '500103', '510104', '510107', '520102', '530102', '610113', '620102', '640104', '650102'];
+
+/** GB 2312 level 1: the 3,755 most common characters, the first page of an IME's candidates. */
+function commonCharacters(): string {
+  const gb2312 = new TextDecoder('gbk');
+  let chars = '';
+  for (let hi = 0xb0; hi <= 0xd7; hi += 1) for (let lo = 0xa1; lo <= (hi === 0xd7 ? 0xf9 : 0xfe); lo += 1) chars += gb2312.decode(new Uint8Array([hi, lo]));
+  return chars;
+}
+
+let homophoneTable: Map<string, string[]> | undefined;
+/** Common characters that share a toneless reading with `char`: the wrong candidates a pinyin IME offers. */
+function homophonesOf(char: string): readonly string[] {
+  if (homophoneTable === undefined) {
+    const byReading = new Map<string, string[]>();
+    for (const c of commonCharacters()) for (const r of pinyinReadings(c)) (byReading.get(r) ?? byReading.set(r, []).get(r))?.push(c);
+    homophoneTable = byReading;
+  }
+  const table = homophoneTable;
+  return [...new Set(pinyinReadings(char).flatMap((r) => table.get(r) ?? []))].filter((c) => c !== char);
+}
 
 interface Place {
   readonly province: string;
@@ -87,6 +114,7 @@ interface Person {
 export function generateSyntheticCustomers(options: SyntheticCustomerOptions): SyntheticCustomers {
   const random = mulberry32(options.seed ?? 1);
   const householdRate = options.householdRate ?? 0.2;
+  const homophoneTypoShare = options.homophoneTypoShare ?? 0.8;
   const int = (n: number): number => Math.floor(random() * n);
   const pick = <T>(list: readonly T[]): T => list[int(list.length)] as T;
   const chance = (p: number): boolean => random() < p;
@@ -149,7 +177,14 @@ export function generateSyntheticCustomers(options: SyntheticCustomerOptions): S
   const formatName = (person: Person): string => {
     let given = person.given;
     const roll = random();
-    if (roll < 0.05) given = given.length > 1 ? given.slice(0, int(given.length)) + givenChar() + given.slice(int(given.length) + 1) : givenChar();
+    if (roll < 0.05) {
+      // A wrong IME candidate: mostly a homophone; sometimes a character that sounds different.
+      const at = int(given.length);
+      const was = given[at] ?? '';
+      const homophones = homophonesOf(was);
+      if (homophones.length > 0 && chance(homophoneTypoShare)) given = given.slice(0, at) + pick(homophones) + given.slice(at + 1);
+      else given = given.slice(0, at) + givenChar() + given.slice(chance(0.5) ? at + 1 : at);
+    }
     else if (roll < 0.07 && given.length === 2) given = (given[1] ?? '') + (given[0] ?? '');
     else if (roll < 0.09 && given.length === 2) given = given[int(2)] ?? given;
     const name = person.surname + given;
@@ -167,7 +202,11 @@ export function generateSyntheticCustomers(options: SyntheticCustomerOptions): S
   const formatAddress = (person: Person): Customer['addresses'][number] => {
     const { place } = person;
     let road = person.road;
-    if (chance(0.03)) road = road.slice(0, -2) + (GIVEN[int(GIVEN.length)] ?? '') + road.slice(-1);
+    if (chance(0.03)) {
+      // The character before 路: a wrong IME candidate, as in names.
+      const homophones = homophonesOf(road.slice(-2, -1));
+      road = road.slice(0, -2) + (homophones.length > 0 && chance(homophoneTypoShare) ? pick(homophones) : givenChar()) + road.slice(-1);
+    }
     const street = `${road}${person.door}号${chance(0.6) ? person.room : ''}`;
     const province = chance(0.5) ? place.province : place.provinceShort;
     const city = place.municipality ? province : chance(0.5) ? place.city : place.city.replace(/市$/, '');

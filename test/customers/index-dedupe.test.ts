@@ -61,6 +61,13 @@ describe('createCustomerIndex', () => {
     expect(index.remove('王伟-1')).toBe(true);
     expect(index.postingCount('realName:王伟')).toBe(7);
   });
+  it('counts a payment real name as common when many buyers carry it as their name', () => {
+    const index = createCustomerIndex(matcher);
+    for (let i = 0; i < 8; i += 1) index.add({ id: `name-${i}`, names: ['王伟'], phones: [PHONES[i] ?? ''] });
+    index.add(payer(9, '王伟'));
+    expect(index.postingCount('realName:王伟')).toBe(9);
+    expect(index.match(payer(10, '王伟')).candidates).toEqual([]);
+  });
   it('remove(id) takes a record out of every posting; add with the same id replaces it', () => {
     const index = createCustomerIndex(matcher);
     index.add({ id: 'a', phones: ['13812345678'] });

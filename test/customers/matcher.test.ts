@@ -61,8 +61,34 @@ describe('createCustomerMatcher with the Chinese retail preset', () => {
     expect(r.isMatch).toBe(false);
     expect(r.fields.find((f) => f.field === 'name')?.contribution).toBeLessThan(0);
   });
+  it('reads a wrong homophone from a pinyin IME as the same name, and a different given name as another person', () => {
+    const typo = compare({ id: 'a', names: ['王小明'], phones: ['13812345678'] }, { id: 'b', names: ['王晓明'], phones: ['13812345678'] });
+    expect(typo.fields.find((f) => f.field === 'name')).toMatchObject({ level: 'exact', similarity: 1 });
+    expect(typo.evidence.map((e) => e.rule)).toContain('same phone + name');
+    // A household: one family phone, one surname, another given name.
+    const sister = compare({ id: 'a', names: ['王伟'], phones: ['13812345678'] }, { id: 'b', names: ['王芳'], phones: ['13812345678'] });
+    expect(sister.fields.find((f) => f.field === 'name')?.level).toBe('different');
+    expect(sister.isMatch).toBe(false);
+  });
+  it('reads a legacy 15-digit ID one digit off as a possible typo, not as another person', () => {
+    const checked = '11010519491231002X';
+    // The same person's legacy number with one mistyped digit: no check character catches it.
+    const legacyTypo = '110105491231012';
+    const r = compare({ id: 'a', names: ['王小明'], phones: ['13812345678'], idNumber: checked }, { id: 'b', names: ['王小明'], phones: ['13812345678'], idNumber: legacyTypo });
+    expect(r.conflict).toBe(false);
+    expect(r.fields.find((f) => f.field === 'idNumber')?.level).toBe('missing');
+    expect(r.isMatch).toBe(true);
+    // A legacy number that differs in many digits is strong counter-evidence, still no veto.
+    const other = compare({ id: 'a', names: ['王小明'], idNumber: checked }, { id: 'b', names: ['王小明'], idNumber: '330106800101001' });
+    expect(other.conflict).toBe(false);
+    expect(other.fields.find((f) => f.field === 'idNumber')).toMatchObject({ level: 'different' });
+    expect(other.fields.find((f) => f.field === 'idNumber')?.contribution).toBeLessThan(0);
+    // Only checked numbers veto a merge in clustering.
+    expect(matcher.identityKeys(matcher.prepare({ id: 'c', idNumber: legacyTypo }))).toEqual([]);
+    expect(matcher.identityKeys(matcher.prepare({ id: 'd', idNumber: checked }))).toEqual([`idNumber:${checked}`]);
+  });
   it('explains every field: masked values, level and contribution adding up to the score', () => {
-    const r = compare({ ...base, idNumber: '11010519491231002X' }, { ...base, id: 'b', names: ['王晓明'], idNumber: '110105491231002' });
+    const r = compare({ ...base, idNumber: '11010519491231002X' }, { ...base, id: 'b', names: ['王小敏'], idNumber: '110105491231002' });
     const byField = Object.fromEntries(r.fields.map((f) => [f.field, f]));
     expect(byField.phone).toMatchObject({ level: 'exact', left: '+86138****5678' });
     expect(byField.idNumber).toMatchObject({ level: 'exact', left: '11**************2X' });
