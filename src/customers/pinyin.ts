@@ -52,6 +52,7 @@ export function soundString(text: string): string {
     const syllable = pinyinReadings(char)[0] ?? char;
     let code = syllableCodes.get(syllable);
     if (code === undefined) {
+      // A one-letter syllable (a, e, o) or a character that reads as itself stays a character.
       code = syllable.length === 1 || syllableCodes.size >= PRIVATE_USE_SIZE ? char : String.fromCharCode(PRIVATE_USE + syllableCodes.size);
       syllableCodes.set(syllable, code);
     }

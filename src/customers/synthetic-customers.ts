@@ -184,8 +184,7 @@ export function generateSyntheticCustomers(options: SyntheticCustomerOptions): S
       const homophones = homophonesOf(was);
       if (homophones.length > 0 && chance(homophoneTypoShare)) given = given.slice(0, at) + pick(homophones) + given.slice(at + 1);
       else given = given.slice(0, at) + givenChar() + given.slice(chance(0.5) ? at + 1 : at);
-    }
-    else if (roll < 0.07 && given.length === 2) given = (given[1] ?? '') + (given[0] ?? '');
+    } else if (roll < 0.07 && given.length === 2) given = (given[1] ?? '') + (given[0] ?? '');
     else if (roll < 0.09 && given.length === 2) given = given[int(2)] ?? given;
     const name = person.surname + given;
     return chance(0.05) ? `${person.surname} ${given}` : name;
