@@ -1,4 +1,5 @@
 // compilePolicy: validates a policy document against the fact catalogue and compiles its rules to functions.
+import safeRegex from 'safe-regex2';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { isCurrencyCode, type Money } from '../money/money.js';
 import {
@@ -113,10 +114,11 @@ function literalProblem(type: FactType, operator: ConditionOperator, value: unkn
       if (typeof value !== 'string') return 'Expected a regular expression source string for "matches"';
       try {
         new RegExp(value, 'u');
-        return null;
       } catch {
         return 'Expected a valid regular expression (Unicode mode) for "matches"';
       }
+      // A nested quantifier ((a+)+) can backtrack for minutes on one crafted value, stalling every decision.
+      return safeRegex(value) ? null : 'Expected a regular expression without nested quantifiers for "matches" (it could backtrack catastrophically)';
     }
     default:
       return scalar(value) ? null : `Expected ${what} to compare fact of type ${type} with "${operator}"`;

@@ -106,6 +106,8 @@ describe('compilePolicy: facts and types', () => {
     ['customer.creditScore', 'in', []],
     ['customer.tier', 'in', ['gold', 1]],
     ['customer.tier', 'matches', '(unclosed'],
+    ['customer.tier', 'matches', '^(a+)+$'],
+    ['customer.tier', 'matches', '(\\w+\\s?)*@'],
     ['customer.tags', 'contains', 3],
     ['customer.tier', 'exists', 'yes'],
   ])('rejects %s %s %j as a value of the wrong type', (fact, operator, value) => {
