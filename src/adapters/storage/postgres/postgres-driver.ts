@@ -2,6 +2,7 @@
 import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import { wrapPostgresError, type PostgresErrorContext } from './postgres-errors.js';
+import { isSqlIdentifier, storageTables, type StorageTables } from '../shared/table-names.js';
 
 /** What a query returns (a subset of pg's `QueryResult`). */
 export interface PgResultLike {
@@ -75,35 +76,18 @@ export async function createPgPool(settings: PgPoolSettings): Promise<PgPoolLike
   return pool;
 }
 
-/** Table names of one storage, already quoted and schema-qualified. */
-export interface PgTables {
+/** Table names of one storage, already quoted and schema-qualified, and its stored functions. */
+export interface PgTables extends StorageTables {
   readonly schema: string;
-  readonly migrations: string;
-  readonly orders: string;
-  readonly history: string;
-  readonly outbox: string;
-  readonly idempotency: string;
-  readonly stock: string;
-  readonly reservations: string;
-  readonly tasks: string;
-  readonly quarantine: string;
-  readonly customerProfiles: string;
-  readonly customerGoldens: string;
-  readonly customerGoldenSources: string;
-  readonly customerPostings: string;
-  readonly customerPostingCounts: string;
-  readonly customerAudit: string;
   /** The stored commit function. */
   readonly commitFunction: string;
   /** The stored reservation function. */
   readonly reserveFunction: string;
 }
 
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-
 /** Validates a schema name or table prefix eagerly: they are spliced into SQL. */
 export function checkIdentifier(option: string, value: string, allowEmpty: boolean): void {
-  if (typeof value !== 'string' || (value === '' ? !allowEmpty : !IDENTIFIER.test(value) || value.length > 40)) {
+  if (value === '' ? !allowEmpty : !isSqlIdentifier(value)) {
     throw new OrdoError(
       'INVALID_OPTIONS',
       `createPostgresStorage option ${option} must be ${allowEmpty ? 'empty or ' : ''}lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
@@ -115,22 +99,8 @@ export function checkIdentifier(option: string, value: string, allowEmpty: boole
 export function pgTables(schema: string, prefix: string): PgTables {
   const name = (table: string): string => `"${schema}"."${prefix}${table}"`;
   return {
+    ...storageTables(name),
     schema: `"${schema}"`,
-    migrations: name('migrations'),
-    orders: name('orders'),
-    history: name('order_history'),
-    outbox: name('outbox'),
-    idempotency: name('idempotency'),
-    stock: name('stock'),
-    reservations: name('reservations'),
-    tasks: name('tasks'),
-    quarantine: name('quarantine'),
-    customerProfiles: name('customer_profiles'),
-    customerGoldens: name('customer_goldens'),
-    customerGoldenSources: name('customer_golden_sources'),
-    customerPostings: name('customer_postings'),
-    customerPostingCounts: name('customer_posting_counts'),
-    customerAudit: name('customer_audit'),
     commitFunction: name('commit_unit'),
     reserveFunction: name('reserve_stock'),
   };

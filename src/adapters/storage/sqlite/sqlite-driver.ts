@@ -2,6 +2,7 @@
 import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import { wrapSqliteError } from './sqlite-errors.js';
+import { isSqlIdentifier, storageTables, type StorageTables } from '../shared/table-names.js';
 
 /** A value SQLite binds: better-sqlite3 refuses booleans and undefined. */
 export type SqliteValue = string | number | bigint | null;
@@ -23,29 +24,11 @@ export interface SqliteDatabaseLike {
 }
 
 /** Table names of one storage, already quoted. */
-export interface SqliteTables {
-  readonly migrations: string;
-  readonly orders: string;
-  readonly history: string;
-  readonly outbox: string;
-  readonly idempotency: string;
-  readonly stock: string;
-  readonly reservations: string;
-  readonly tasks: string;
-  readonly quarantine: string;
-  readonly customerProfiles: string;
-  readonly customerGoldens: string;
-  readonly customerGoldenSources: string;
-  readonly customerPostings: string;
-  readonly customerPostingCounts: string;
-  readonly customerAudit: string;
-}
-
-const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+export type SqliteTables = StorageTables;
 
 /** Validates the table prefix eagerly: it is spliced into SQL. */
 export function checkPrefix(value: string): void {
-  if (typeof value !== 'string' || (value !== '' && (!IDENTIFIER.test(value) || value.length > 40))) {
+  if (value !== '' && !isSqlIdentifier(value)) {
     throw new OrdoError(
       'INVALID_OPTIONS',
       `createSqliteStorage option tablePrefix must be empty or lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
@@ -55,24 +38,7 @@ export function checkPrefix(value: string): void {
 
 /** The quoted names of every table with `prefix`. */
 export function sqliteTables(prefix: string): SqliteTables {
-  const name = (table: string): string => `"${prefix}${table}"`;
-  return {
-    migrations: name('migrations'),
-    orders: name('orders'),
-    history: name('order_history'),
-    outbox: name('outbox'),
-    idempotency: name('idempotency'),
-    stock: name('stock'),
-    reservations: name('reservations'),
-    tasks: name('tasks'),
-    quarantine: name('quarantine'),
-    customerProfiles: name('customer_profiles'),
-    customerGoldens: name('customer_goldens'),
-    customerGoldenSources: name('customer_golden_sources'),
-    customerPostings: name('customer_postings'),
-    customerPostingCounts: name('customer_posting_counts'),
-    customerAudit: name('customer_audit'),
-  };
+  return storageTables((table) => `"${prefix}${table}"`);
 }
 
 /** A synchronous view of the database for one operation. */
