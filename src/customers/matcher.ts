@@ -290,8 +290,10 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
   });
   const isIdentityField = fields.map((f) => f.identity !== undefined && f.identity !== false);
   /** After compareField(i): the best pair differs and both of its values identify. */
-  const identityDiffers = (i: number): boolean =>
-    (levelScratch[i] === LEVEL_DIFFERENT || levelScratch[i] === LEVEL_CLOSE) && (identifies[i] as (v: unknown) => boolean)(leftScratch[i]) && (identifies[i] as (v: unknown) => boolean)(rightScratch[i]);
+  const identityDiffers = (i: number): boolean => {
+    const identify = identifies[i] as (v: unknown) => boolean;
+    return (levelScratch[i] === LEVEL_DIFFERENT || levelScratch[i] === LEVEL_CLOSE) && identify(leftScratch[i]) && identify(rightScratch[i]);
+  };
   const rules = (config.evidence ?? []).map((rule) => ({
     name: rule.name,
     probability: rule.probability,
@@ -451,15 +453,17 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
     return false;
   }
 
-  /** `field:key` of every value of the fields chosen (of the values kept, when a filter is given). */
-  function fieldKeys(record: P, chosen: (field: MatchField<P, unknown>, i: number) => boolean, keep?: (v: unknown, i: number) => boolean): string[] {
+  /** `field:key` of the values each field gives (none when `valuesOf` returns undefined), without repeats. */
+  function fieldKeys(record: P, valuesOf: (field: MatchField<P, unknown>, i: number) => ((record: P) => readonly unknown[]) | undefined, extra: readonly string[] = []): string[] {
     const keys: string[] = [];
     fields.forEach((field, i) => {
-      if (!chosen(field, i)) return;
+      const values = valuesOf(field, i);
+      if (values === undefined) return;
       const key = keyOf[i] as (v: unknown) => string;
-      for (const v of field.values(record)) if (keep === undefined || keep(v, i)) keys.push(`${field.name}:${key(v)}`);
+      for (const v of values(record)) keys.push(`${field.name}:${key(v)}`);
     });
-    return keys;
+    keys.push(...extra);
+    return keys.length < 2 ? keys : [...new Set(keys)];
   }
 
   const levelNames: readonly ComparisonLevel[] = COMPARISON_LEVELS;
@@ -497,26 +501,14 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
       for (let i = 0; i < fields.length; i += 1) compareField(i, a, b);
       return Array.from(levelScratch, (l) => levelNames[l] ?? 'missing');
     },
-    blockingKeys(record) {
-      const keys: string[] = [];
-      fields.forEach((field, i) => {
-        if (field.block !== true) return;
-        const key = keyOf[i] as (v: unknown) => string;
-        for (const v of field.values(record)) keys.push(`${field.name}:${key(v)}`);
-      });
-      for (const rule of config.blocking ?? []) for (const k of rule.keys(record)) keys.push(`${rule.name}:${k}`);
-      return keys.length < 2 ? keys : [...new Set(keys)];
-    },
-    identityKeys: (record) => fieldKeys(record, (_, i) => isIdentityField[i] === true, (v, i) => (identifies[i] as (v: unknown) => boolean)(v)),
-    frequencyKeys(record) {
-      const keys: string[] = [];
-      fields.forEach((field, i) => {
-        if (field.frequencyAdjusted !== true || field.block === true) return;
-        const key = keyOf[i] as (v: unknown) => string;
-        for (const v of (field.frequencyValues ?? field.values)(record)) keys.push(`${field.name}:${key(v)}`);
-      });
-      return keys.length < 2 ? keys : [...new Set(keys)];
-    },
+    blockingKeys: (record) =>
+      fieldKeys(
+        record,
+        (field) => (field.block === true ? field.values : undefined),
+        (config.blocking ?? []).flatMap((rule) => rule.keys(record).map((k) => `${rule.name}:${k}`)),
+      ),
+    identityKeys: (record) => fieldKeys(record, (field, i) => (isIdentityField[i] === true ? (r) => field.values(r).filter(identifies[i] as (v: unknown) => boolean) : undefined)),
+    frequencyKeys: (record) => fieldKeys(record, (field) => (field.frequencyAdjusted === true && field.block !== true ? (field.frequencyValues ?? field.values) : undefined)),
     with: (overrides) => createCustomerMatcher({ ...config, ...overrides }),
   };
   return Object.freeze(matcher);
