@@ -57,24 +57,28 @@ const SOURCES = ['tmall', 'jd', 'douyin', 'pdd', 'wechat', 'pos', 'crm'];
 const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '156', '157', '158', '159', '176', '177', '178', '180', '181', '182', '183', '185', '186', '187', '188', '189', '191', '198', '199'];
 const ID_REGIONS = ['110101', '110105', '110108', '120101', '130102', '310101', '310104', '310115', '320102', '320506', '330102', '330106', '330108', '330205', '330302', '340104', '350102', '350203', '360102', '370102', '370202', '410105', '420106', '430104', '440104', '440106', '440305', '440306', '450103', '500103', '510104', '510107', '520102', '530102', '610113', '620102', '640104', '650102'];
 
-/** GB 2312 level 1: the 3,755 most common characters, the first page of an IME's candidates. */
+/** GB 2312 level 1 (rows 0xB0-0xD7): the 3,755 most common characters, the first page of an IME's candidates. */
 function commonCharacters(): string {
-  const gb2312 = new TextDecoder('gbk');
-  let chars = '';
-  for (let hi = 0xb0; hi <= 0xd7; hi += 1) for (let lo = 0xa1; lo <= (hi === 0xd7 ? 0xf9 : 0xfe); lo += 1) chars += gb2312.decode(new Uint8Array([hi, lo]));
-  return chars;
+  const bytes: number[] = [];
+  for (let hi = 0xb0; hi <= 0xd7; hi += 1) for (let lo = 0xa1; lo <= (hi === 0xd7 ? 0xf9 : 0xfe); lo += 1) bytes.push(hi, lo);
+  return new TextDecoder('gbk').decode(new Uint8Array(bytes));
 }
 
-let homophoneTable: Map<string, string[]> | undefined;
+let commonByReading: Map<string, string[]> | undefined;
+const homophoneCache = new Map<string, readonly string[]>();
 /** Common characters that share a toneless reading with `char`: the wrong candidates a pinyin IME offers. */
 function homophonesOf(char: string): readonly string[] {
-  if (homophoneTable === undefined) {
-    const byReading = new Map<string, string[]>();
-    for (const c of commonCharacters()) for (const r of pinyinReadings(c)) (byReading.get(r) ?? byReading.set(r, []).get(r))?.push(c);
-    homophoneTable = byReading;
+  let homophones = homophoneCache.get(char);
+  if (homophones === undefined) {
+    if (commonByReading === undefined) {
+      commonByReading = new Map();
+      for (const c of commonCharacters()) for (const r of pinyinReadings(c)) (commonByReading.get(r) ?? commonByReading.set(r, []).get(r))?.push(c);
+    }
+    const byReading = commonByReading;
+    homophones = [...new Set(pinyinReadings(char).flatMap((r) => byReading.get(r) ?? []))].filter((c) => c !== char);
+    homophoneCache.set(char, homophones);
   }
-  const table = homophoneTable;
-  return [...new Set(pinyinReadings(char).flatMap((r) => table.get(r) ?? []))].filter((c) => c !== char);
+  return homophones;
 }
 
 interface Place {
