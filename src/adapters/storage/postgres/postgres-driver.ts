@@ -26,6 +26,12 @@ export interface PgQueryableLike {
 export interface PgClientLike extends PgQueryableLike {
   /** Returns the client; pass an error to make the pool discard it. */
   release(error?: Error | boolean): void;
+  /**
+   * pg emits `'error'` on a checked-out client whose connection dies (a terminated backend, a
+   * failover); pg-pool removes its own listener on checkout, so the adapter listens while it holds it.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  off?(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** A connection pool (a subset of pg's `Pool`). */
@@ -46,6 +52,7 @@ export interface PgPoolSettings {
 interface PgModuleLike {
   readonly Pool: new (config: Record<string, unknown>) => PgPoolLike & {
     on(event: 'error', listener: (error: Error) => void): unknown;
+    on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void): unknown;
   };
 }
 
@@ -71,8 +78,11 @@ export async function createPgPool(settings: PgPoolSettings): Promise<PgPoolLike
     query_timeout: settings.statementTimeoutMs + settings.connectTimeoutMs,
     application_name: settings.applicationName,
   });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A client losing its connection must not crash the process, idle or checked out: pg-pool
+  // listens only to idle clients, and pg emits 'error' on a checked-out client whose backend is
+  // terminated between two queries. The query in flight, if any, rejects on its own.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -181,20 +191,29 @@ export function createPgContext(config: {
         throw wrap(operation, error);
       }
       let broken: Error | undefined;
+      // Without a listener a connection lost while checked out is an unhandled 'error' event that
+      // ends the process; the query in flight rejects on its own, so the error is only recorded.
+      const onError = (error: Error): void => {
+        broken = error;
+      };
+      client.on?.('error', onError);
       try {
         await client.query({ text: 'BEGIN' });
         const result = await work((text, values, name) => client.query(toConfig(text, values, name)));
         await client.query({ text: 'COMMIT' });
         return result;
       } catch (error) {
-        try {
-          await client.query({ text: 'ROLLBACK' });
-        } catch (rollbackError) {
-          // A client that cannot roll back is not returned to the pool for reuse.
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        if (broken === undefined) {
+          try {
+            await client.query({ text: 'ROLLBACK' });
+          } catch (rollbackError) {
+            // A client that cannot roll back is not returned to the pool for reuse.
+            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          }
         }
         throw wrap(operation, error);
       } finally {
+        client.off?.('error', onError);
         client.release(broken ?? false);
       }
     },

@@ -43,6 +43,12 @@ interface PostgresStorageCommonOptions {
    * @default 10
    */
   readonly maxConnections?: number;
+  /**
+   * `application_name` of the pool the adapter makes, as `pg_stat_activity` shows it: lets an
+   * operator tell Ordo's connections (and each service's) apart.
+   * @default 'ordo'
+   */
+  readonly applicationName?: string;
 }
 
 /** Options of {@link createPostgresStorage}: a connection string, or a `pg` pool of yours. */
@@ -122,6 +128,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const connectTimeoutMs = checkPositive('connectTimeoutMs', options.connectTimeoutMs, 5_000);
   const statementTimeoutMs = checkPositive('statementTimeoutMs', options.statementTimeoutMs, 30_000);
   const maxConnections = checkPositive('maxConnections', options.maxConnections, 10);
+  const applicationName = options.applicationName ?? 'ordo';
+  if (typeof applicationName !== 'string' || applicationName === '' || applicationName.length > 63) {
+    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option applicationName must be a non-empty string of at most 63 characters');
+  }
 
   const errorContext: PostgresErrorContext =
     options.connectionString !== undefined
@@ -133,7 +143,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     prefix: tablePrefix,
     pool:
       connectionString !== undefined
-        ? () => createPgPool({ connectionString, max: maxConnections, connectTimeoutMs, statementTimeoutMs, applicationName: 'ordo' })
+        ? () => createPgPool({ connectionString, max: maxConnections, connectTimeoutMs, statementTimeoutMs, applicationName })
         : (options.pool as PgPoolLike),
     ownsPool: connectionString !== undefined,
     errorContext,
