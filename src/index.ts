@@ -31,6 +31,10 @@ export {
   maskAddress,
   maskEmail,
   maskPersonalData,
+  describeInput,
+  quoteCode,
+  maskDriverText,
+  maskDriverError,
 } from './errors/index.js';
 export type {
   OrdoErrorCode,
@@ -155,6 +159,8 @@ export {
   createOrderInputSchema,
   ORDER_EVENT_TYPES,
   createOrderMachine,
+  checkOrderEvent,
+  ORDER_EVENT_LIMITS,
   DEFAULT_ORDER_LIFECYCLE,
   DEFAULT_ORDER_GUARD_NAMES,
   DEFAULT_ORDER_GUARDS,
@@ -211,6 +217,8 @@ export type {
   TransitionContext,
   TransitionChange,
   TransitionResult,
+  OrderEventError,
+  OrderEventCheck,
   ApplyResult,
   NextEvent,
   EventInfo,

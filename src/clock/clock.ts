@@ -8,6 +8,7 @@ import {
   type DurationInput,
   type Instant,
 } from './instant.js';
+import { describeInput } from '../errors/mask.js';
 import { parseOffsetDateTime } from './instant-schema.js';
 
 /**
@@ -40,9 +41,9 @@ function toMillis(input: Instant | string | number, what: string): number {
   const millis = parseOffsetDateTime(input.trim());
   if (millis !== null) return instantToMillis(instantFromMillis(millis));
   if (/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]*)?$/.test(input.trim())) {
-    throw new TimeError('INVALID_INSTANT', `${what} "${input}" has no offset: give "Z" or "+08:00", or convert a wall time with toInstant(local, zone)`);
+    throw new TimeError('INVALID_INSTANT', `${what} ${describeInput(input)} has no offset: give "Z" or "+08:00", or convert a wall time with toInstant(local, zone)`);
   }
-  throw new TimeError('INVALID_INSTANT', `${what} "${input}" is not an ISO-8601 instant`);
+  throw new TimeError('INVALID_INSTANT', `${what} ${describeInput(input)} is not an ISO-8601 instant`);
 }
 
 /** The real time of this process, from `Date.now()`. */

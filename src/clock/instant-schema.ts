@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, type Instant } from './instant.js';
+import { describeInput } from '../errors/mask.js';
 import { DISAMBIGUATIONS, resolveZone, toInstant, wallTimeAsUtcMillis, type Disambiguation } from './local-date-time.js';
 
 /** Options for {@link instantSchema}. */
@@ -93,13 +94,13 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
     if (options.zone === undefined) {
       throw new TimeError(
         'INVALID_INSTANT',
-        `"${text}" has no offset, so it is not an instant: send "Z" or "+08:00", or declare the zone it is written in`,
-        { details: { value: text } },
+        `${describeInput(text)} has no offset, so it is not an instant: send "Z" or "+08:00", or declare the zone it is written in`,
+        { details: { shape: describeInput(text) } },
       );
     }
     return toInstant(text, options.zone, options.disambiguation === undefined ? {} : { disambiguation: options.disambiguation });
   }
-  throw new TimeError('INVALID_INSTANT', `"${text}" is not an ISO-8601 instant`, { details: { value: text } });
+  throw new TimeError('INVALID_INSTANT', `${describeInput(text)} is not an ISO-8601 instant`, { details: { shape: describeInput(text) } });
 }
 
 /**

@@ -77,3 +77,48 @@ export function maskPersonalData(value: string, kind: PersonalDataKind): string 
       return '*'.repeat(Math.min([...value].length, 8));
   }
 }
+
+const CODE_LIKE = /^[A-Za-z0-9_.:-]{1,40}$/;
+const SQL_NAME = /^[a-z_][a-z0-9_$.]{0,62}$/;
+
+/**
+ * The shape of an input value, safe for a message whatever field it came from: digits become
+ * `9`, Latin letters `a` or `A`, other letters `*`; punctuation and spaces stay; at most 40
+ * characters, with the full length said when longer. `"19,90"` reads `"99,99"`, so the decimal
+ * comma shows; `"13912345678"` reads `"99999999999"`, so nobody reads the phone.
+ * @example describeInput('2026-13-01 25:00') // '"9999-99-99 99:99"'
+ */
+export function describeInput(value: unknown): string {
+  if (typeof value !== 'string') return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  const chars = [...value];
+  const shape = chars
+    .slice(0, 40)
+    .map((c) => (c >= '0' && c <= '9' ? '9' : c >= 'a' && c <= 'z' ? 'a' : c >= 'A' && c <= 'Z' ? 'A' : /\p{L}|\p{N}/u.test(c) ? '*' : c))
+    .join('');
+  return chars.length > 40 ? `"${shape}…" (${chars.length} characters)` : `"${shape}"`;
+}
+
+/**
+ * A code from input (a channel status code, a channel id) quoted as sent when it looks like a
+ * code (letters, digits, `_ . : -`, at most 40 characters, at most 6 digits), else by its shape
+ * ({@link describeInput}): a phone or a name typed into a code field is never quoted.
+ */
+export function quoteCode(value: unknown): string {
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1_000_000) return `"${value}"`;
+  if (typeof value === 'string' && CODE_LIKE.test(value) && (value.match(/\d/g)?.length ?? 0) <= 6) return `"${value}"`;
+  return describeInput(typeof value === 'number' ? String(value) : value);
+}
+
+/**
+ * A database's own error text with the values it quotes replaced by their shapes: `"…"`, `'…'`
+ * (unless it is a lower-case SQL name, as tables and constraints are) and the `(…)=(…)` of a
+ * key detail. What remains names tables, columns and constraints.
+ * @example maskDriverText('Key (phone)=(13912345678) already exists.') // 'Key (phone)=("99999999999") already exists.'
+ */
+export function maskDriverText(text: string): string {
+  return text
+    .replace(/\)=\((.*?)\)(?=[ .,;]|$)/g, (_, inner: string) => `)=(${describeInput(inner)})`)
+    // Double quotes hold identifiers (a table, a constraint) more often than values: keep those.
+    .replace(/"([^"]*)"/g, (_, inner: string) => (SQL_NAME.test(inner) && (inner.match(/\d/g)?.length ?? 0) <= 6 ? `"${inner}"` : describeInput(inner)))
+    .replace(/'([^']*)'/g, (_, inner: string) => describeInput(inner));
+}

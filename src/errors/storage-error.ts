@@ -1,4 +1,5 @@
 // Anything a storage adapter's driver threw, wrapped once at the port with a code and a hint.
+import { maskDriverText } from './mask.js';
 import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
 
 /** The storage error codes. */
@@ -34,4 +35,26 @@ export class StorageError extends OrdoError<StorageErrorCode> {
 /** True for a {@link StorageError}, also across realms. */
 export function isStorageError(value: unknown): value is StorageError {
   return value instanceof StorageError || (value as { name?: unknown } | null)?.name === 'StorageError';
+}
+
+const DRIVER_FIELDS = ['code', 'severity', 'schema', 'table', 'column', 'constraint', 'dataType', 'routine', 'errno', 'syscall'] as const;
+
+/**
+ * A driver error fit to keep as a {@link StorageError}'s `cause`: the same class of facts (code,
+ * table, constraint, the stack) with the values the database quoted in its message and detail
+ * (a duplicate key's value, a row that broke a constraint) replaced by their shapes.
+ */
+export function maskDriverError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return typeof error === 'string' ? maskDriverText(error) : error;
+  const source = error as Record<string, unknown>;
+  const masked = new Error(typeof source['message'] === 'string' ? maskDriverText(source['message']) : 'driver error');
+  masked.name = typeof source['name'] === 'string' ? source['name'] : 'Error';
+  if (typeof source['stack'] === 'string') masked.stack = `${masked.name}: ${masked.message}\n${source['stack'].split('\n').slice(1).join('\n')}`;
+  const target = masked as unknown as Record<string, unknown>;
+  for (const field of DRIVER_FIELDS) if (source[field] !== undefined) target[field] = source[field];
+  for (const field of ['detail', 'hint', 'where'] as const) {
+    if (typeof source[field] === 'string') target[field] = maskDriverText(source[field]);
+  }
+  if (Array.isArray(source['errors'])) target['errors'] = source['errors'].map(maskDriverError);
+  return masked;
 }

@@ -3,7 +3,8 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../clock/clock.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { OrdoError } from '../errors/ordo-error.js';
-import type { TransitionError } from '../errors/transition-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { OrderEventError } from '../orders/order-machine-types.js';
 import { effectsToOutbox } from '../orders/order-effects.js';
 import type { OrderEffect } from '../orders/order-effects.js';
 import type { OrderEventBase } from '../orders/order-events.js';
@@ -47,7 +48,7 @@ export type ApplyOrderEventResult<S extends string> =
       /** How many times the commit lost a race and was re-applied on a fresh read. */
       readonly conflicts: number;
     }
-  | { readonly ok: false; readonly error: TransitionError; readonly conflicts: number };
+  | { readonly ok: false; readonly error: OrderEventError; readonly conflicts: number };
 
 /**
  * Applies one event to a stored order: reads it, runs the pure transition, and commits the new
@@ -64,6 +65,9 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   event: E,
   options: ApplyOrderEventOptions = {},
 ): Promise<ApplyOrderEventResult<S> | null> {
+  if (typeof orderId !== 'string' || orderId === '') {
+    throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
+  }
   const retries = options.retries ?? 5;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new OrdoError('INVALID_OPTIONS', `retries must be a non-negative integer, got ${String(retries)}`);

@@ -3,6 +3,7 @@ import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
+import { IdempotencyError } from '../errors/idempotency-error.js';
 import { createUuidSource, type IdSource } from '../ids/id-source.js';
 import type { CreateOrderInput } from '../orders/create-order.js';
 import type { DefaultOrderEvent, OrderEventBase } from '../orders/order-events.js';
@@ -72,8 +73,11 @@ export interface OrderHub<S extends string = OrderStatus, E extends OrderEventBa
   readonly relay: OutboxRelay;
   /**
    * Validates and stores a new order with its first history entry and an `order.created`
-   * event. Idempotent by (channel, channelOrderId): a redelivered order returns the stored one.
-   * @throws ValidationError for bad input, with every issue's path.
+   * event. Idempotent by (channel, channelOrderId): the same input sent again returns the
+   * stored order with `created: false`.
+   * @throws ValidationError for bad input, with every issue's path; IdempotencyError
+   * `IDEMPOTENCY_MISMATCH` when the channel order was created before from other content (other
+   * lines, amounts or buyer): a changed order is an event, not a second create.
    */
   createOrder(input: CreateOrderInput, options?: { readonly actor?: string }): Promise<CreateOrderOutcome<S>>;
   /** Applies an event to a stored order; see {@link applyOrderEvent}. Null for an unknown order. */
@@ -126,18 +130,29 @@ export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<str
     machine,
     relay,
     async createOrder(input: CreateOrderInput, options: { readonly actor?: string } = {}) {
-      const existing = await storage.orders.findByChannelRef(input.channel, input.channelOrderId);
-      if (existing) return { order: existing, created: false };
+      // Validate (pure, throws ValidationError) before any read, so bad input never reaches storage.
       const order = machine.createOrder(input, options.actor === undefined ? { clock, ids } : { clock, ids, actor: options.actor });
+      const sameRequest = (stored: Order<string>): { order: Order<string>; created: false } => {
+        const storedPrint = stored.history[0]?.fingerprint;
+        const sentPrint = order.history[0]?.fingerprint;
+        if (storedPrint !== undefined && sentPrint !== undefined && storedPrint !== sentPrint) {
+          throw new IdempotencyError(`${order.channel}:${order.channelOrderId}`, {
+            details: { orderId: stored.id, reason: 'this channel order was created before with other content' },
+          });
+        }
+        return { order: stored, created: false };
+      };
+      const existing = await storage.orders.findByChannelRef(order.channel, order.channelOrderId);
+      if (existing) return sameRequest(existing);
       try {
         await insertOrder(storage, order);
         return { order, created: true };
       } catch (error) {
         // Another worker stored the same channel order between our read and our insert.
         if (!isConcurrencyError(error)) throw error;
-        const winner = await storage.orders.findByChannelRef(input.channel, input.channelOrderId);
+        const winner = await storage.orders.findByChannelRef(order.channel, order.channelOrderId);
         if (!winner) throw error;
-        return { order: winner, created: false };
+        return sameRequest(winner);
       }
     },
     apply: (orderId: string, event: OrderEventBase<string>, options: ApplyOrderEventOptions = {}) =>

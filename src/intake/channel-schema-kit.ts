@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { instantSchema } from '../clock/instant-schema.js';
 import { instantFromMillis, type Instant } from '../clock/instant.js';
 import { money, parseMoney, type Money } from '../money/money.js';
+import { quoteCode } from '../errors/mask.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
 
 /**
@@ -73,7 +74,7 @@ export function createChannelSchemaKit(channelId: string, zone: string, currency
         if (status !== undefined) return status;
         ctx.addIssue({
           code: 'custom',
-          message: `Unknown ${channelId} status code "${key.slice(0, 40)}": add it to the channel's status dictionary (no default is assumed)`,
+          message: `Unknown ${channelId} status code ${quoteCode(key)}: add it to the channel's status dictionary (no default is assumed)`,
           params: { code: 'unknown_status' },
         });
         return z.NEVER;

@@ -9,6 +9,7 @@ import { insertOrder } from '../hub/insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
 import type { Address } from '../model/address.js';
 import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
+import { quoteCode } from '../errors/mask.js';
 import { createOrderMachine } from '../orders/order-machine.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
@@ -168,7 +169,7 @@ function prepare(item: IngestPayload, deps: Deps): Prepared {
   const channel = deps.channels.get(channelId);
   if (channel === undefined) {
     const known = [...deps.channels.keys()].join(', ');
-    return { ok: false, channel: channelId, mask, issues: [{ code: 'unknown_channel', path: ['channel'], message: `Unknown channel "${channelId.slice(0, 40)}" (known: ${known})` }] };
+    return { ok: false, channel: channelId, mask, issues: [{ code: 'unknown_channel', path: ['channel'], message: `Unknown channel ${quoteCode(record.channel)} (known: ${known})` }] };
   }
   const normalized = channel.normalize(record.payload);
   if (!normalized.ok) return { ok: false, channel: channelId, mask, issues: maskIssues(normalized.issues, mask) };

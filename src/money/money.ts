@@ -1,4 +1,5 @@
 // Money as integer minor units plus an ISO 4217 currency; arithmetic that refuses to mix currencies.
+import { describeInput } from '../errors/mask.js';
 import { MoneyError } from '../errors/money-error.js';
 
 /** An amount of money: `amount` in integer minor units (fen, cents), never a float. */
@@ -147,7 +148,7 @@ export function parseMoney(text: string, currency: string): Money {
   const digits = currencyMinorDigits(currency);
   const match = /^\s*([+-])?(\d+)(?:\.(\d+))?\s*$/.exec(text);
   if (!match) {
-    throw new MoneyError('INVALID_MONEY', `Not a decimal amount: "${text}" (expected e.g. "19.90")`);
+    throw new MoneyError('INVALID_MONEY', `Not a decimal amount: ${describeInput(text)} (expected e.g. "19.90")`);
   }
   const [, sign, units = '0', fraction = ''] = match;
   if (fraction.length > digits) {

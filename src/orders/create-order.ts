@@ -7,6 +7,7 @@ import type { IdSource } from '../ids/id-source.js';
 import { addMoney, money, multiplyMoney, subtractMoney, sumMoney, type Money } from '../money/money.js';
 import { currencyCodeSchema, nonNegativeMoneySchema } from '../money/money-schema.js';
 import { addressSchema } from '../model/address.js';
+import { fingerprintData } from './data-fingerprint.js';
 import type { HistoryEntry, Order } from './order.js';
 import type { OrderStatus } from './order-statuses.js';
 
@@ -70,7 +71,59 @@ export interface CreateOrderContext<S extends string = OrderStatus> {
    * @default `${orderId}:created`
    */
   readonly eventId?: string;
+  /**
+   * Bounds on the input, each refused with a `too_big` or `too_deep` issue at its path.
+   * @default ORDER_INPUT_LIMITS
+   */
+  readonly limits?: Partial<OrderInputLimits>;
 }
+
+/**
+ * Checks the input's size before the schema reads it and fingerprints what was sent (without
+ * `id`, which a caller may leave to an id source): one linear walk.
+ */
+function inspectInput(input: unknown, limits: OrderInputLimits): { fingerprint: string } | { issues: ValidationIssue[] } {
+  try {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return { issues: [{ code: 'invalid_type', path: [], message: 'Expected an order input object' }] };
+    }
+    const { id: _id, ...rest } = input as Record<string, unknown>;
+    const lines = rest['lines'];
+    if (Array.isArray(lines) && lines.length > limits.lines) {
+      return { issues: [{ code: 'too_big', path: ['lines'], message: `An order has at most ${limits.lines} lines (limits.lines)` }] };
+    }
+    const print = fingerprintData(rest, limits);
+    return print.ok ? { fingerprint: print.fingerprint } : { issues: [...print.issues] };
+  } catch {
+    return { issues: [{ code: 'unreadable', path: [], message: 'The input could not be read (a getter or proxy threw)' }] };
+  }
+}
+
+function resolveLimits(limits: Partial<OrderInputLimits> | undefined): OrderInputLimits {
+  if (limits === undefined) return ORDER_INPUT_LIMITS;
+  const resolved = { ...ORDER_INPUT_LIMITS, ...limits };
+  for (const [key, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || value <= 0 || !Object.hasOwn(ORDER_INPUT_LIMITS, key)) {
+      throw new ValidationError('createOrder context', [{ code: 'invalid_option', path: ['limits', key], message: 'Expected a known limit with a positive integer value' }]);
+    }
+  }
+  return resolved;
+}
+
+/** Bounds on one order's input; a real marketplace order stays far inside them. */
+export interface OrderInputLimits {
+  /** Lines in one order. */
+  readonly lines: number;
+  /** Characters of any one string (an address part, a SKU, an attribute). */
+  readonly stringLength: number;
+  /** Nesting of objects and arrays in the input. */
+  readonly depth: number;
+  /** Keys and array items in the whole input. */
+  readonly nodes: number;
+}
+
+/** The default {@link OrderInputLimits}. */
+export const ORDER_INPUT_LIMITS: OrderInputLimits = Object.freeze({ lines: 1_000, stringLength: 2_000, depth: 8, nodes: 50_000 });
 
 type MoneyAt = readonly [path: readonly (string | number)[], value: Money | undefined];
 
@@ -99,6 +152,11 @@ function currencyIssues(currency: string, entries: readonly MoneyAt[]): Validati
  *   { clock, ids });
  */
 export function createOrder<S extends string = OrderStatus>(input: CreateOrderInput, context: CreateOrderContext<S>): Order<S> {
+  if (typeof context !== 'object' || context === null || typeof (context as { clock?: { now?: unknown } }).clock?.now !== 'function') {
+    throw new ValidationError('createOrder context', [{ code: 'invalid_type', path: ['clock'], message: 'createOrder needs a context with a clock: createOrder(input, { clock, ids })' }]);
+  }
+  const inspected = inspectInput(input, resolveLimits(context.limits));
+  if ('issues' in inspected) throw new ValidationError('order input', inspected.issues);
   const parsed = createOrderInputSchema.safeParse(input);
   if (!parsed.success) throw ValidationError.fromZod('order input', parsed.error);
   const data = parsed.data;
@@ -112,10 +170,10 @@ export function createOrder<S extends string = OrderStatus>(input: CreateOrderIn
     [['total'], data.total],
   ]);
   const lineIds = data.lines.map((line, i) => line.lineId ?? `L${i + 1}`);
+  const seen = new Set<string>();
   lineIds.forEach((lineId, i) => {
-    if (lineIds.indexOf(lineId) !== i) {
-      issues.push({ code: 'duplicate_line_id', path: ['lines', i, 'lineId'], message: `Line id "${lineId}" is used twice` });
-    }
+    if (seen.has(lineId)) issues.push({ code: 'duplicate_line_id', path: ['lines', i, 'lineId'], message: 'This line id is used by an earlier line' });
+    seen.add(lineId);
   });
   if (data.id === undefined && context.ids === undefined) {
     issues.push({ code: 'missing_id', path: ['id'], message: 'Give an order id or pass an id source as context.ids' });
@@ -157,6 +215,7 @@ export function createOrder<S extends string = OrderStatus>(input: CreateOrderIn
     actor: context.actor ?? 'system',
     at: now,
     version: 1,
+    fingerprint: inspected.fingerprint,
   };
   const statusEnteredAt: Partial<Record<S, typeof now>> = {};
   statusEnteredAt[status] = now;

@@ -40,6 +40,8 @@ export type {
   ResolveExceptionEvent,
   ChangeAddressEvent,
 } from './order-events.js';
+export { checkOrderEvent, ORDER_EVENT_LIMITS } from './order-event-check.js';
+export type { OrderEventCheck } from './order-event-check.js';
 export { createOrderMachine } from './order-machine.js';
 export { DEFAULT_ORDER_LIFECYCLE } from './default-order-lifecycle.js';
 export { DEFAULT_ORDER_GUARD_NAMES, DEFAULT_ORDER_GUARDS } from './order-guards.js';
@@ -60,6 +62,7 @@ export type {
   TransitionContext,
   TransitionChange,
   TransitionResult,
+  OrderEventError,
   ApplyResult,
   NextEvent,
   EventInfo,

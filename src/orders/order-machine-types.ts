@@ -1,7 +1,9 @@
 // The shapes of an order machine: its definition, its transition context and results, its API.
 import type { Clock } from '../clock/clock.js';
 import type { Instant } from '../clock/instant.js';
+import type { IdempotencyError } from '../errors/idempotency-error.js';
 import type { TransitionError } from '../errors/transition-error.js';
+import type { ValidationError } from '../errors/validation-error.js';
 import type { CreateOrderContext, CreateOrderInput } from './create-order.js';
 import type { OrderEffect } from './order-effects.js';
 import type { AnyOrderEvent, CustomOrderEvent, DefaultOrderEvent, OrderEventBase, OrderEventType } from './order-events.js';
@@ -158,6 +160,9 @@ export interface OrderMachineDefinition<
   readonly hooks?: OrderMachineHooks;
 }
 
+/** Why an event was not applied: refused by the lifecycle, not valid data, or a reused id. */
+export type OrderEventError = TransitionError | ValidationError | IdempotencyError;
+
 /** The result of one event: the new order and its effects, or why it was refused. */
 export type TransitionResult<S extends string = OrderStatus> =
   | {
@@ -171,7 +176,15 @@ export type TransitionResult<S extends string = OrderStatus> =
       /** The event id was already in the history: nothing changed. */
       readonly duplicate: boolean;
     }
-  | { readonly ok: false; readonly error: TransitionError };
+  | {
+      readonly ok: false;
+      /**
+       * `ILLEGAL_TRANSITION` or `GUARD_REJECTED` ({@link TransitionError}); `VALIDATION_FAILED`
+       * for an event that is not valid data (no id, a non-string id, a function in the payload);
+       * `IDEMPOTENCY_MISMATCH` for an id already applied with another type or payload.
+       */
+      readonly error: OrderEventError;
+    };
 
 /** The result of folding several events. */
 export type ApplyResult<S extends string = OrderStatus> =
@@ -187,7 +200,7 @@ export type ApplyResult<S extends string = OrderStatus> =
     }
   | {
       readonly ok: false;
-      readonly error: TransitionError;
+      readonly error: OrderEventError;
       /** Position of the refused event; nothing of the batch should be committed. */
       readonly index: number;
     };

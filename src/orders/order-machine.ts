@@ -1,9 +1,12 @@
 // createOrderMachine: validates a lifecycle definition once, then applies events as a pure, fast lookup.
 import type { Instant } from '../clock/instant.js';
 import { DefinitionError, type DefinitionProblem } from '../errors/definition-error.js';
+import { IdempotencyError } from '../errors/idempotency-error.js';
 import { TransitionError } from '../errors/transition-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { createOrder } from './create-order.js';
 import { DEFAULT_ORDER_LIFECYCLE } from './default-order-lifecycle.js';
+import { checkOrderEvent } from './order-event-check.js';
 import type { OrderEffect } from './order-effects.js';
 import type { AnyOrderEvent, DefaultOrderEvent, OrderEventBase } from './order-events.js';
 import type {
@@ -353,11 +356,22 @@ function buildMachine(
   for (const type of table.keys()) dryRunEvents.set(type, Object.freeze({ id: '(dry-run)', type }));
 
   function transition(order: Order<string>, event: OrderEventBase<string>, context: TransitionContext): TransitionResult<string> {
+    const checked = checkOrderEvent(event);
+    if (!checked.ok) return { ok: false, error: new ValidationError('order event', checked.issues) };
+    const fingerprint = checked.fingerprint;
     const history = order.history;
     for (let i = history.length - 1; i >= 0; i--) {
-      if ((history[i] as HistoryEntry<string>).eventId === event.id) {
-        return { ok: true, order, effects: NO_EFFECTS, entry: null, duplicate: true };
-      }
+      const applied = history[i] as HistoryEntry<string>;
+      if (applied.eventId !== event.id) continue;
+      // A redelivery is the same event; the same id with another type or payload is a new request.
+      const same = applied.fingerprint === undefined ? applied.type === event.type : applied.fingerprint === fingerprint;
+      if (same) return { ok: true, order, effects: NO_EFFECTS, entry: null, duplicate: true };
+      return {
+        ok: false,
+        error: new IdempotencyError(event.id, {
+          details: { orderId: order.id, appliedType: applied.type, sentType: event.type, appliedVersion: applied.version },
+        }),
+      };
     }
     const from = order.status;
     const candidates = table.get(event.type)?.get(from);
@@ -405,8 +419,8 @@ function buildMachine(
     const actor = event.actor ?? context.actor ?? 'system';
     const entry: HistoryEntry<string> =
       event.reason === undefined
-        ? { eventId: event.id, type: event.type, from, to, actor, at, version }
-        : { eventId: event.id, type: event.type, from, to, actor, reason: event.reason, at, version };
+        ? { eventId: event.id, type: event.type, from, to, actor, at, version, fingerprint }
+        : { eventId: event.id, type: event.type, from, to, actor, reason: event.reason, at, version, fingerprint };
     const newHistory = history.slice();
     newHistory.push(entry);
     next.status = to;

@@ -83,6 +83,11 @@ export const historyEntrySchema = z
     at: storedInstantSchema,
     /** The order's version after this entry. */
     version: z.number().int().positive(),
+    /**
+     * A fingerprint of the event as it was sent: the same id sent again with another type or
+     * payload is `IDEMPOTENCY_MISMATCH`, not a duplicate. Absent on entries written before 0.2.
+     */
+    fingerprint: z.string().min(1).optional(),
   })
   .strict();
 

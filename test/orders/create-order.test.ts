@@ -44,7 +44,7 @@ describe('createOrder', () => {
     expect(order.createdAt).toBe('2026-06-18T02:00:00.000Z');
     expect(order.lines.map((l) => l.lineId)).toEqual(['L1', 'L2']);
     expect(order.history).toEqual([
-      { eventId: `${order.id}:created`, type: 'create', from: 'pending_payment', to: 'pending_payment', actor: 'system', at: order.createdAt, version: 1 },
+      { eventId: `${order.id}:created`, type: 'create', from: 'pending_payment', to: 'pending_payment', actor: 'system', at: order.createdAt, version: 1, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) },
     ]);
     expect(orderSchema.safeParse(order).success).toBe(true);
   });
@@ -88,5 +88,45 @@ describe('createOrder', () => {
   it('refuses unknown fields (a typo must not be silently dropped)', () => {
     const error = validationError(() => createOrder({ ...input(), shiping: cny(1) } as CreateOrderInput, { clock, ids }));
     expect(error.issues[0]?.code).toBe('unrecognized_keys');
+  });
+
+  it('fingerprints what was sent: equal for the same input in any key order and any id, different for other lines', () => {
+    const print = (value: CreateOrderInput) => createOrder(value, { clock, ids }).history[0]?.fingerprint;
+    const reordered = Object.fromEntries(Object.entries(input()).reverse()) as CreateOrderInput;
+    expect(print(reordered)).toBe(print(input()));
+    expect(print({ ...input(), id: 'ord-x' })).toBe(print(input()));
+    expect(print(input({ lines: [{ sku: 'TEA-001', quantity: 3, unitPrice: cny(1990) }] }))).not.toBe(print(input()));
+  });
+
+  it('refuses bad arguments with a ValidationError, never a TypeError', () => {
+    for (const bad of [null, undefined, 42, 'order', []]) {
+      expect(validationError(() => createOrder(bad as never, { clock, ids })).issues[0]?.path).toEqual([]);
+    }
+    expect(validationError(() => createOrder(input(), undefined as never)).issues[0]?.path).toEqual(['clock']);
+    const getter = Object.defineProperty({ ...input() }, 'lines', { enumerable: true, get: () => { throw new Error('boom'); } });
+    expect(validationError(() => createOrder(getter, { clock, ids })).issues[0]?.code).toBe('unreadable');
+  });
+
+  it('limits lines, string length and nesting, with the limit named at its path, configurable', () => {
+    const line = (i: number) => ({ sku: `S${i}`, quantity: 1, unitPrice: cny(1) });
+    const many = Array.from({ length: 1_001 }, (_, i) => line(i));
+    expect(validationError(() => createOrder(input({ lines: many }), { clock, ids })).issues[0]).toMatchObject({ code: 'too_big', path: ['lines'] });
+    expect(createOrder(input({ lines: many }), { clock, ids, limits: { lines: 2_000 } }).lines).toHaveLength(1_001);
+    const longStreet = { country: 'CN', street: '路'.repeat(2_001) };
+    expect(validationError(() => createOrder(input({ shippingAddress: longStreet }), { clock, ids })).issues[0]).toMatchObject({ code: 'too_big', path: ['shippingAddress', 'street'] });
+    expect(validationError(() => createOrder(input(), { clock, ids, limits: { lines: 0 } })).issues[0]?.path).toEqual(['limits', 'lines']);
+  });
+
+  it('checks duplicate line ids in linear time: 100,000 distinct lines pass, a repeat is found at its index', () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => ({ lineId: `L${i}`, sku: 'S', quantity: 1, unitPrice: cny(1) }));
+    const big = { clock, ids, limits: { lines: 200_000, nodes: 2_000_000 } };
+    expect(createOrder(input({ lines }), big).lines).toHaveLength(100_000);
+    const repeated = [...lines, { lineId: 'L5', sku: 'S', quantity: 1, unitPrice: cny(1) }];
+    expect(validationError(() => createOrder(input({ lines: repeated }), big)).issues[0]).toMatchObject({ code: 'duplicate_line_id', path: ['lines', 100_000, 'lineId'] });
+  });
+
+  it('refuses a NUL character, which no database stores, at its path', () => {
+    const error = validationError(() => createOrder(input({ customerRef: 'buyer\u00009' }), { clock, ids }));
+    expect(error.issues[0]).toMatchObject({ code: 'invalid_string', path: ['customerRef'] });
   });
 });

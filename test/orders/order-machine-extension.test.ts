@@ -1,6 +1,6 @@
 // Extending the lifecycle: custom statuses, events, guards and hooks, and definitions refused with every problem.
 import { describe, expect, it } from 'vitest';
-import { isDefinitionError, type DefinitionError } from '../../src/errors/index.js';
+import { isDefinitionError, type DefinitionError, type TransitionError } from '../../src/errors/index.js';
 import { DEFAULT_ORDER_LIFECYCLE, createOrderMachine, type Order, type OrderTransitionSpec } from '../../src/orders/index.js';
 import { context, newOrder, orderAt } from './fixtures.js';
 
@@ -51,7 +51,7 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
   it('runs the custom guard with its reason', () => {
     const result = customs.transition(orderAt('packed'), { id: 'd', type: 'declare_customs' }, context);
     expect(result.ok).toBe(false);
-    expect(!result.ok && [result.error.code, result.error.guard, result.error.reason]).toEqual([
+    expect(!result.ok && [result.error.code, (result.error as TransitionError).guard, (result.error as TransitionError).reason]).toEqual([
       'GUARD_REJECTED',
       'customs_declaration_attached',
       'No customs declaration is attached to the order',
@@ -109,7 +109,7 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
   it('replaces a default guard by name', () => {
     const strict = createOrderMachine({ guards: { nothing_shipped: () => 'Cancellation is closed for this shop' } });
     const result = strict.transition(orderAt('paid'), { id: 'c', type: 'cancel' }, context);
-    expect(!result.ok && result.error.reason).toBe('Cancellation is closed for this shop');
+    expect(!result.ok && (result.error as TransitionError).reason).toBe('Cancellation is closed for this shop');
   });
 
   it('a guarded transition before an unguarded one on the same (event, status) is tried first', () => {

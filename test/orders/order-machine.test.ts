@@ -1,7 +1,7 @@
 // The default order lifecycle: every transition, every guard, history, idempotency, effects, dry runs, diagram.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock/index.js';
-import { isTransitionError } from '../../src/errors/index.js';
+import { isIdempotencyError, isTransitionError, isValidationError, type TransitionError } from '../../src/errors/index.js';
 import {
   DEFAULT_ORDER_LIFECYCLE,
   ORDER_EVENT_TYPES,
@@ -22,8 +22,9 @@ function ok(result: TransitionResult): Extract<TransitionResult, { ok: true }> {
   return result;
 }
 
-function refused(result: TransitionResult) {
+function refused(result: TransitionResult): TransitionError {
   if (result.ok) throw new Error(`expected a refusal, got ${result.order.status}`);
+  if (!isTransitionError(result.error)) throw new Error(`expected a TransitionError, got ${result.error.code}`);
   return result.error;
 }
 
@@ -148,6 +149,7 @@ describe('history, version and times', () => {
       reason: 'address mismatch',
       at: '2026-03-01T08:05:00.000Z',
       version: paid.version + 1,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(result.order.history.at(-1)).toBe(result.entry);
     expect(result.order.updatedAt).toBe('2026-03-01T08:05:00.000Z');
@@ -441,6 +443,7 @@ describe('change_address', () => {
       reason: 'buyer moved',
       at: '2026-03-01T08:00:00.000Z',
       version: order.version + 1,
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(result.order.lines).toBe(order.lines);
     expect(result.order.statusEnteredAt).toBe(order.statusEnteredAt);
@@ -517,9 +520,71 @@ describe('change_address', () => {
     const first = ok(machine.transition(orderAt('paid'), { id: 'a', type: 'change_address', address }, context));
     address.street = 'changed afterwards';
     expect(first.order.shippingAddress?.street).toBe('江南大道 1 号');
-    const again = ok(machine.transition(first.order, { id: 'a', type: 'change_address', address: newAddress }, context));
+    const again = ok(machine.transition(first.order, { id: 'a', type: 'change_address', address: { street: '江南大道 1 号', country: 'CN' } }, context));
     expect(again.duplicate).toBe(true);
     expect(again.order).toBe(first.order);
+    // The same id with another address is another request, not a redelivery.
+    const other = machine.transition(first.order, { id: 'a', type: 'change_address', address: newAddress }, context);
+    expect(!other.ok && other.error.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+});
+
+describe('events checked at the boundary', () => {
+  const paid = orderAt('paid');
+  const failure = (event: unknown) => {
+    const result = machine.transition(paid, event as DefaultOrderEvent, context);
+    if (result.ok) throw new Error('expected a refusal');
+    return result.error;
+  };
+
+  it.each([
+    ['no id', { type: 'approve' }, ['id']],
+    ['a numeric id', { id: 7, type: 'approve' }, ['id']],
+    ['a blank id', { id: '  ', type: 'approve' }, ['id']],
+    ['no type', { id: 'e' }, ['type']],
+    ['a type that is not an identifier', { id: 'e', type: '13912345678' }, ['type']],
+    ['a numeric reason', { id: 'e', type: 'hold', reason: 5 }, ['reason']],
+    ['a function in the payload', { id: 'e', type: 'approve', note: () => 1 }, ['note']],
+    ['a class instance in the payload', { id: 'e', type: 'approve', when: new Map() }, ['when']],
+    ['an infinite number', { id: 'e', type: 'approve', score: Number.POSITIVE_INFINITY }, ['score']],
+  ])('refuses an event with %s as VALIDATION_FAILED at its path, writing nothing', (_, event, path) => {
+    const error = failure(event);
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(isValidationError(error) && error.issues.map((issue) => issue.path)).toContainEqual(path);
+  });
+
+  it('refuses null, arrays, strings, a throwing getter, a throwing proxy and deep nesting without throwing', () => {
+    const getter = Object.defineProperty({ id: 'e', type: 'approve' }, 'boom', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 10_000; i++) deep = { deep };
+    for (const event of [null, undefined, [], 'approve', 42, getter, proxy, { id: 'e', type: 'approve', deep }]) {
+      expect(failure(event).code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('the message never quotes a value from the event', () => {
+    const error = failure({ id: 13912345678, type: 'hold', reason: { phone: '13912345678' } });
+    expect(error.message).not.toContain('13912345678');
+  });
+
+  it('a cancel sent with the id of an applied pay is IDEMPOTENCY_MISMATCH, not a silent duplicate', () => {
+    const pending = orderAt('pending_payment');
+    const paidOrder = ok(machine.transition(pending, { id: 'evt-1', type: 'pay' }, context)).order;
+    const cancel = machine.transition(paidOrder, { id: 'evt-1', type: 'cancel', reason: 'buyer' }, context);
+    expect(!cancel.ok && cancel.error.code).toBe('IDEMPOTENCY_MISMATCH');
+    expect(!cancel.ok && isIdempotencyError(cancel.error) && cancel.error.key).toBe('evt-1');
+    // Key order does not make another request.
+    const reordered = ok(machine.transition(paidOrder, { type: 'pay', id: 'evt-1' }, context));
+    expect(reordered.duplicate).toBe(true);
+  });
+
+  it('history written before fingerprints compares by type: same type is a duplicate, another type a mismatch', () => {
+    const paidOrder = ok(machine.transition(orderAt('pending_payment'), { id: 'evt-1', type: 'pay' }, context)).order;
+    const legacy = { ...paidOrder, history: paidOrder.history.map(({ fingerprint: _, ...entry }) => entry) };
+    expect(ok(machine.transition(legacy, { id: 'evt-1', type: 'pay', amount: { amount: 1, currency: 'CNY' } }, context)).duplicate).toBe(true);
+    const cancel = machine.transition(legacy, { id: 'evt-1', type: 'cancel', reason: 'x' }, context);
+    expect(!cancel.ok && cancel.error.code).toBe('IDEMPOTENCY_MISMATCH');
   });
 });
 

@@ -1,6 +1,7 @@
 // Wraps whatever pg threw into one StorageError with a stable code, the driver error as `cause`, and a hint.
 import { isOrdoError } from '../../../errors/ordo-error.js';
-import { StorageError, type StorageErrorCode } from '../../../errors/storage-error.js';
+import { maskDriverText } from '../../../errors/mask.js';
+import { maskDriverError, StorageError, type StorageErrorCode } from '../../../errors/storage-error.js';
 
 /** Where the storage connects, for hints (never the password). */
 export interface PostgresErrorContext {
@@ -33,9 +34,12 @@ function fieldsOf(error: unknown): { code: string | undefined; message: string }
  */
 export function wrapPostgresError(error: unknown, operation: string, context: PostgresErrorContext): unknown {
   if (isOrdoError(error)) return error;
-  const { code, message } = fieldsOf(error);
+  const { code, message: raw } = fieldsOf(error);
+  // The database quotes values (a duplicate key, a bad input): never let them into a message. The
+  // adapter's own stored functions raise ORDxx errors whose detail is Ordo's JSON: kept whole.
+  const message = maskDriverText(raw);
   const make = (storageCode: StorageErrorCode, text: string, hint?: string): StorageError =>
-    new StorageError(storageCode, hint === undefined ? { operation, message: text } : { operation, message: text, hint }, { cause: error, details: { driverCode: code } });
+    new StorageError(storageCode, hint === undefined ? { operation, message: text } : { operation, message: text, hint }, { cause: code?.startsWith('ORD') === true ? error : maskDriverError(error), details: { driverCode: code } });
 
   if (code === '23505') {
     return make('DUPLICATE_KEY', `a unique key already exists (${message})`, 'use a new id or key; read the existing record for a repeat');
@@ -51,7 +55,7 @@ export function wrapPostgresError(error: unknown, operation: string, context: Po
       'raise statementTimeoutMs or look for lock waits',
     );
   }
-  if ((code !== undefined && TIMEOUT_CODES.has(code)) || TIMEOUT_MESSAGES.some((pattern) => pattern.test(message))) {
+  if ((code !== undefined && TIMEOUT_CODES.has(code)) || TIMEOUT_MESSAGES.some((pattern) => pattern.test(raw))) {
     return make(
       'STORAGE_TIMEOUT',
       `no answer from PostgreSQL at ${context.target} within ${context.connectTimeoutMs ?? 'the configured'} ms (${message})`,

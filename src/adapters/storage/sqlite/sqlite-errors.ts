@@ -1,6 +1,7 @@
 // Wraps whatever better-sqlite3 threw into one StorageError with a stable code, the driver error as `cause`, and a hint.
 import { isOrdoError } from '../../../errors/ordo-error.js';
-import { StorageError, type StorageErrorCode } from '../../../errors/storage-error.js';
+import { maskDriverText } from '../../../errors/mask.js';
+import { maskDriverError, StorageError, type StorageErrorCode } from '../../../errors/storage-error.js';
 
 /**
  * Maps a better-sqlite3 error to a {@link StorageError}. Ordo's own errors pass through
@@ -9,9 +10,9 @@ import { StorageError, type StorageErrorCode } from '../../../errors/storage-err
 export function wrapSqliteError(error: unknown, operation: string, busyTimeoutMs: number): unknown {
   if (isOrdoError(error)) return error;
   const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = maskDriverText(error instanceof Error ? error.message : String(error));
   const make = (storageCode: StorageErrorCode, text: string, hint?: string): StorageError =>
-    new StorageError(storageCode, hint === undefined ? { operation, message: text } : { operation, message: text, hint }, { cause: error, details: { driverCode: code } });
+    new StorageError(storageCode, hint === undefined ? { operation, message: text } : { operation, message: text, hint }, { cause: maskDriverError(error), details: { driverCode: code } });
 
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
     return make('DUPLICATE_KEY', `a unique key already exists (${message})`, 'use a new id or key; read the existing record for a repeat');

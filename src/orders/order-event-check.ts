@@ -1,0 +1,64 @@
+// An event is checked at the boundary before any transition: its shape, its size, and a fingerprint
+// of what was sent, so a reused event id with another payload is told apart from a redelivery.
+import type { ValidationIssue } from '../errors/validation-error.js';
+import { fingerprintData } from './data-fingerprint.js';
+
+/** Limits on one event; nothing a real channel or warehouse sends comes near them. */
+export const ORDER_EVENT_LIMITS = Object.freeze({
+  /** Characters of `id`. */
+  idLength: 200,
+  /** Characters of `type`. */
+  typeLength: 64,
+  /** Characters of any one string in the event (`reason`, `actor`, payload strings). */
+  stringLength: 10_000,
+  /** Nesting of objects and arrays below the event itself. */
+  depth: 16,
+  /** Keys and array items in the whole event. */
+  nodes: 10_000,
+});
+
+const TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+
+/** The outcome of {@link checkOrderEvent}: a fingerprint, or every issue found. */
+export type OrderEventCheck = { readonly ok: true; readonly fingerprint: string } | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+
+/**
+ * Checks that `event` is plain data an order can record: an object with a non-blank string `id`,
+ * an identifier-like `type`, optional string `actor` and `reason`, and a payload of JSON values
+ * within {@link ORDER_EVENT_LIMITS}. Returns a fingerprint of the whole event (keys sorted, so
+ * key order does not matter): the same id with a different fingerprint is another request.
+ * Never throws, whatever it is given (getters that throw and proxies included); messages never
+ * quote a value.
+ */
+export function checkOrderEvent(event: unknown): OrderEventCheck {
+  const issues: ValidationIssue[] = [];
+  try {
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      return { ok: false, issues: [{ code: 'invalid_type', path: [], message: 'An event must be an object with id and type' }] };
+    }
+    const record = event as Record<string, unknown>;
+    const id = record['id'];
+    if (typeof id !== 'string' || id.trim() === '') {
+      issues.push({ code: 'invalid_type', path: ['id'], message: 'Expected a non-blank string id (events are idempotent by id)' });
+    } else if (id.length > ORDER_EVENT_LIMITS.idLength) {
+      issues.push({ code: 'too_big', path: ['id'], message: `An event id has at most ${ORDER_EVENT_LIMITS.idLength} characters` });
+    }
+    const type = record['type'];
+    if (typeof type !== 'string' || !TYPE_PATTERN.test(type)) {
+      issues.push({ code: 'invalid_type', path: ['type'], message: 'Expected an event type: letters, digits, _ . : - starting with a letter' });
+    } else if (type.length > ORDER_EVENT_LIMITS.typeLength) {
+      issues.push({ code: 'too_big', path: ['type'], message: `An event type has at most ${ORDER_EVENT_LIMITS.typeLength} characters` });
+    }
+    for (const key of ['actor', 'reason'] as const) {
+      const value = record[key];
+      if (value !== undefined && typeof value !== 'string') issues.push({ code: 'invalid_type', path: [key], message: `Expected ${key} to be a string` });
+    }
+    const print = fingerprintData(record, ORDER_EVENT_LIMITS);
+    if (!print.ok) issues.push(...print.issues);
+    if (issues.length > 0) return { ok: false, issues };
+    return { ok: true, fingerprint: (print as { fingerprint: string }).fingerprint };
+  } catch {
+    // A getter or a proxy trap threw: the event cannot be read as data.
+    return { ok: false, issues: [...issues, { code: 'unreadable', path: [], message: 'The event could not be read (a getter or proxy threw)' }] };
+  }
+}
