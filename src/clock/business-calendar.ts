@@ -1,5 +1,6 @@
 // Business calendars for SLAs: working hours per weekday, holidays and adjusted working days in one zone.
 import { z } from 'zod';
+import { describeInput } from '../errors/mask.js';
 import { TimeError, isTimeError } from '../errors/time-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { durationToMillis, instantFromMillis, instantToMillis, isInstant, type DurationInput, type Instant } from './instant.js';
@@ -217,7 +218,7 @@ function deepFreeze<T>(value: T): T {
 function epochDayOf(date: string): number {
   const millis = DATE.test(date) ? wallTimeAsUtcMillis(`${date}T00:00`) : null;
   if (millis === null) {
-    throw new TimeError('INVALID_LOCAL_DATE_TIME', `"${date}" is not a date: expected YYYY-MM-DD, a real calendar date`, { details: { value: date } });
+    throw new TimeError('INVALID_LOCAL_DATE_TIME', `${describeInput(date)} is not a date: expected YYYY-MM-DD, a real calendar date`, { details: { shape: describeInput(date) } });
   }
   return Math.round(millis / DAY);
 }
@@ -395,7 +396,7 @@ export function createBusinessCalendar(config: BusinessCalendarConfig): Business
       const from = millisOf(at, 'addBusinessTime');
       let remaining = durationToMillis(duration);
       if (remaining < 0) {
-        throw new TimeError('INVALID_DURATION', `addBusinessTime needs a duration of zero or more, got ${JSON.stringify(duration)}`);
+        throw new TimeError('INVALID_DURATION', `addBusinessTime needs a duration of zero or more, got ${describeInput(typeof duration === 'string' ? duration : JSON.stringify(duration) ?? typeof duration)}`);
       }
       if (remaining === 0) return at;
       for (const [start, end] of spansFrom(from)) {

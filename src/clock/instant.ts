@@ -1,5 +1,6 @@
 // Exact instants: canonical UTC ISO-8601 strings, branded so a wall time can never pass for one.
 import { Duration } from 'luxon';
+import { describeInput } from '../errors/mask.js';
 import { TimeError } from '../errors/time-error.js';
 
 declare const instantBrand: unique symbol;
@@ -103,16 +104,30 @@ export function durationToMillis(duration: DurationInput): number {
       ? /\d/.test(duration) ? Duration.fromISO(duration) : Duration.invalid('no components')
       : safeFromObject(duration);
   if (!parsed.isValid) {
-    throw new TimeError('INVALID_DURATION', `Not a duration: ${JSON.stringify(duration)} (expected e.g. "PT15M" or { minutes: 15 })`);
+    throw new TimeError('INVALID_DURATION', `Not a duration: ${describeDuration(duration)} (expected e.g. "PT15M" or { minutes: 15 })`);
   }
   if (parsed.years !== 0 || parsed.quarters !== 0 || parsed.months !== 0) {
-    throw new TimeError('INVALID_DURATION', `Durations with months or years have no fixed length: ${JSON.stringify(duration)}`);
+    throw new TimeError('INVALID_DURATION', `Durations with months or years have no fixed length: ${describeDuration(duration)}`);
   }
   const millis = parsed.as('milliseconds');
   if (!Number.isInteger(millis)) {
-    throw new TimeError('INVALID_DURATION', `Duration ${JSON.stringify(duration)} is not a whole number of milliseconds`);
+    throw new TimeError('INVALID_DURATION', `Duration ${describeDuration(duration)} is not a whole number of milliseconds`);
   }
   return millis;
+}
+
+/** A duration as a message may show it: ISO text by its shape, an object by its keys and numbers. */
+function describeDuration(duration: unknown): string {
+  if (typeof duration === 'number') return String(duration);
+  if (typeof duration === 'object' && duration !== null && !Array.isArray(duration)) {
+    const parts = Object.entries(duration).map(([key, value]) => `${quoteKey(key)}: ${typeof value === 'number' ? value : describeInput(value)}`);
+    return `{ ${parts.join(', ')} }`;
+  }
+  return describeInput(duration);
+}
+
+function quoteKey(key: string): string {
+  return /^[A-Za-z]{1,20}$/.test(key) ? key : describeInput(key);
 }
 
 const CALENDAR_UNITS = new Set(['years', 'year', 'quarters', 'quarter', 'months', 'month']);
@@ -122,7 +137,7 @@ function safeFromObject(duration: Exclude<DurationInput, number | string>): Dura
   const allowed = new Set(['weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds']);
   for (const [key, value] of Object.entries(duration)) {
     if (CALENDAR_UNITS.has(key)) {
-      throw new TimeError('INVALID_DURATION', `Durations with months or years have no fixed length: ${JSON.stringify(duration)}`);
+      throw new TimeError('INVALID_DURATION', `Durations with months or years have no fixed length: ${describeDuration(duration)}`);
     }
     if (!allowed.has(key) || typeof value !== 'number' || !Number.isFinite(value)) {
       return Duration.invalid(`unsupported unit ${key}`);

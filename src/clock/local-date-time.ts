@@ -1,5 +1,6 @@
 // Wall times (no offset) and their only way to an instant: an explicit IANA zone and a DST policy.
 import { DateTime, IANAZone } from 'luxon';
+import { describeInput } from '../errors/mask.js';
 import { TimeError } from '../errors/time-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, instantToMillis, type Instant } from './instant.js';
@@ -102,8 +103,8 @@ export function localDateTime(text: string): LocalDateTime {
   if (!fields) {
     throw new TimeError(
       'INVALID_LOCAL_DATE_TIME',
-      `"${text}" is not a wall time: expected YYYY-MM-DDTHH:mm[:ss] without an offset, and a real calendar date`,
-      { details: { value: text } },
+      `${describeInput(text)} is not a wall time: expected YYYY-MM-DDTHH:mm[:ss] without an offset, and a real calendar date`,
+      { details: { shape: describeInput(text) } },
     );
   }
   return formatFields(fields) as LocalDateTime;

@@ -126,14 +126,23 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
     schema,
     toOrder,
     normalize(payload: unknown): NormalizeResult {
-      const parsed = schema.safeParse(payload);
+      let parsed: ReturnType<typeof schema.safeParse>;
+      try {
+        // safeParse reports bad data as issues but lets a throwing getter or proxy trap through.
+        parsed = schema.safeParse(payload);
+      } catch {
+        return { ok: false, issues: [{ code: 'unreadable', path: [], message: 'The payload could not be read (a getter or proxy threw)' }] };
+      }
       if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
       try {
         const mapped = toOrder(parsed.data, context);
         return { ok: true, input: { ...mapped.input, channel: config.id }, status: mapped.status };
       } catch (error) {
         if (isValidationError(error)) return { ok: false, issues: error.issues };
-        const message = isOrdoError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+        // Ordo's messages never quote values; a foreign error's text may, so only its name is kept.
+        const message = isOrdoError(error)
+          ? `${error.code}: ${error.message}`
+          : `the channel's toOrder threw ${error instanceof Error ? error.name : typeof error} (its text is not quoted: it may hold payload values)`;
         return { ok: false, issues: [{ code: 'mapping_failed', path: [], message }] };
       }
     },

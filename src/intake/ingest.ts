@@ -14,10 +14,11 @@ import { createOrderMachine } from '../orders/order-machine.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
 import type { Order } from '../orders/order.js';
+import type { OrderInputLimits } from '../orders/create-order.js';
 import type { JsonValue } from '../ports/json.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { IntakeChannel } from './channel.js';
-import { fingerprint, stableStringify, toJsonValue } from './intake-json.js';
+import { depthOf, fingerprint, fromQuarantinePayload, PAYLOAD_LIMITS, stableStringify, toQuarantinePayload, type PayloadLimits } from './intake-json.js';
 import { createPayloadMasker } from './personal-data.js';
 import { planStatusEvents, type StatusNoteCode } from './status-plan.js';
 
@@ -84,7 +85,16 @@ export interface IngestContext {
    * @default 1
    */
   readonly concurrency?: number;
+  /**
+   * Bounds on a raw payload (JSON bytes, nesting) and on the order it maps to (lines, string
+   * length); a payload past one is quarantined with a `too_big` or `too_deep` issue.
+   * @default { ...PAYLOAD_LIMITS, ...ORDER_INPUT_LIMITS }
+   */
+  readonly limits?: Partial<IngestLimits>;
 }
+
+/** Bounds on what {@link ingest} accepts: the raw payload's and the mapped order's. */
+export type IngestLimits = PayloadLimits & { readonly order: Partial<OrderInputLimits> };
 
 /** The outcome of one payload. */
 export interface IngestItemResult {
@@ -123,6 +133,8 @@ export interface ReplayOptions {
 }
 
 interface Deps {
+  readonly limits: PayloadLimits;
+  readonly orderLimits: Partial<OrderInputLimits>;
   readonly storage: StoragePort;
   readonly clock: Clock;
   readonly machine: OrderMachine<OrderStatus, DefaultOrderEvent>;
@@ -152,20 +164,56 @@ function resolveDeps(context: IngestContext): Deps {
     else if (channels.has(channel.id)) problems.push(`channel "${channel.id}" is listed twice`);
     else channels.set(channel.id, channel);
   }
+  const limits = { ...PAYLOAD_LIMITS, ...context.limits };
+  for (const key of ['payloadBytes', 'depth'] as const) {
+    if (!Number.isSafeInteger(limits[key]) || limits[key] <= 0) problems.push(`limits.${key} must be a positive integer`);
+  }
   if (problems.length > 0) throw new OrdoError('INVALID_OPTIONS', `Invalid ingest context: ${problems.join('; ')}`);
   defaultMachine ??= createOrderMachine();
-  return { storage: context.storage, clock: context.clock, machine: context.machine ?? defaultMachine, channels, ids: context.ids };
+  return {
+    storage: context.storage,
+    clock: context.clock,
+    machine: context.machine ?? defaultMachine,
+    channels,
+    ids: context.ids,
+    limits: { payloadBytes: limits.payloadBytes, depth: limits.depth },
+    orderLimits: context.limits?.order ?? {},
+  };
 }
 
 function maskIssues(issues: readonly ValidationIssue[], mask: (text: string) => string): ValidationIssue[] {
   return issues.map((issue) => ({ code: issue.code, path: [...issue.path], message: mask(issue.message) }));
 }
 
+/** A payload past a limit, before any schema reads it; undefined when within them. */
+function limitIssue(payload: unknown, limits: PayloadLimits): ValidationIssue | undefined {
+  if (depthOf(payload, limits.depth) > limits.depth) {
+    return { code: 'too_deep', path: [], message: `The payload nests deeper than ${limits.depth} levels (limits.depth)` };
+  }
+  const text = JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '';
+  // A UTF-8 byte is at most one UTF-16 unit, so the count of units bounds the check cheaply first.
+  if (text.length > limits.payloadBytes / 3 && Buffer.byteLength(text, 'utf8') > limits.payloadBytes) {
+    return { code: 'too_big', path: [], message: `The payload is larger than ${limits.payloadBytes} bytes as JSON (limits.payloadBytes)` };
+  }
+  return undefined;
+}
+
 /** The pure phase: channel lookup, schema, mapping and the candidate order. Never throws. */
 function prepare(item: IngestPayload, deps: Deps): Prepared {
   const record = (typeof item === 'object' && item !== null ? item : {}) as Partial<IngestPayload>;
   const channelId = typeof record.channel === 'string' ? record.channel : String(record.channel);
+  try {
+    return prepareReadable(record, channelId, deps);
+  } catch {
+    // A getter or proxy trap that throws anywhere in the payload: quarantined, never thrown.
+    return { ok: false, channel: channelId, mask: (text) => text, issues: [{ code: 'unreadable', path: ['payload'], message: 'The payload could not be read (a getter or proxy threw)' }] };
+  }
+}
+
+function prepareReadable(record: Partial<IngestPayload>, channelId: string, deps: Deps): Prepared {
   const mask = createPayloadMasker(record.payload);
+  const tooMuch = limitIssue(record.payload, deps.limits);
+  if (tooMuch !== undefined) return { ok: false, channel: channelId, mask, issues: [tooMuch] };
   const channel = deps.channels.get(channelId);
   if (channel === undefined) {
     const known = [...deps.channels.keys()].join(', ');
@@ -178,7 +226,7 @@ function prepare(item: IngestPayload, deps: Deps): Prepared {
     const id = deps.ids ? deps.ids() : `${channel.id}:${input.channelOrderId}`;
     const order = deps.machine.createOrder(
       { ...input, id },
-      { clock: deps.clock, actor: `channel:${channel.id}`, eventId: `${channel.id}:${input.channelOrderId}:created` },
+      { clock: deps.clock, actor: `channel:${channel.id}`, eventId: `${channel.id}:${input.channelOrderId}:created`, limits: deps.orderLimits },
     );
     return { ok: true, channel: channelId, order, status: normalized.status, mask };
   } catch (error) {
@@ -305,13 +353,21 @@ async function store(prepared: Extract<Prepared, { ok: true }>, index: number, d
 
 function failure(base: { index: number; channel: string; channelOrderId?: string }, error: unknown, mask: (text: string) => string, issues?: readonly ValidationIssue[]): IngestItemResult {
   const code = isOrdoError(error) ? error.code : 'UNKNOWN';
-  const message = error instanceof Error ? error.message : String(error);
+  // Ordo's messages never quote values; another error's text may, so it is named, not quoted.
+  const message = isOrdoError(error)
+    ? error.message
+    : `${error instanceof Error ? error.name : typeof error}${error instanceof Error && error.stack ? ` ${error.stack.split('\n')[1]?.trim() ?? ''}` : ''}`;
   return { ...base, outcome: 'failed', errorCode: code, reason: mask(`${code}: ${message}`), ...(issues ? { issues } : {}) };
 }
 
 async function quarantine(item: IngestPayload, prepared: Extract<Prepared, { ok: false }>, index: number, deps: Deps): Promise<IngestItemResult> {
   const base = { index, channel: prepared.channel, ...(prepared.channelOrderId === undefined ? {} : { channelOrderId: prepared.channelOrderId }) };
-  const payload = toJsonValue((item as Partial<IngestPayload> | null)?.payload);
+  let payload: JsonValue;
+  try {
+    payload = toQuarantinePayload((item as Partial<IngestPayload> | null)?.payload, deps.limits.depth);
+  } catch {
+    payload = { unreadable: true };
+  }
   const id = `intake:${prepared.channel.slice(0, 40)}:${fingerprint(payload)}`;
   const receivedAt = isInstant((item as Partial<IngestPayload> | null)?.receivedAt) ? (item.receivedAt as Instant) : deps.clock.now();
   try {
@@ -398,10 +454,10 @@ export async function replayQuarantined(id: string, context: IngestContext, opti
     return { index: 0, channel, outcome: 'refused', quarantineId: id, reason: `quarantine record ${id} is ${record.status}, not open` };
   }
   const fixed = Object.hasOwn(options, 'payload');
-  const item: IngestPayload = { channel, payload: fixed ? options.payload : record.payload, receivedAt: record.receivedAt };
+  const item: IngestPayload = { channel, payload: fixed ? options.payload : fromQuarantinePayload(record.payload), receivedAt: record.receivedAt };
   const prepared = prepare(item, deps);
   const now = deps.clock.now();
-  if (fixed) await deps.storage.quarantine.fix(id, toJsonValue(options.payload), prepared.ok ? [] : prepared.issues, now);
+  if (fixed) await deps.storage.quarantine.fix(id, toQuarantinePayload(options.payload, deps.limits.depth), prepared.ok ? [] : prepared.issues, now);
   if (!prepared.ok) {
     const reason = prepared.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { index: 0, channel, outcome: 'quarantined', quarantineId: id, issues: prepared.issues, reason };

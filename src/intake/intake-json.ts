@@ -15,6 +15,67 @@ export function toJsonValue(payload: unknown): JsonValue {
   }
 }
 
+/** The key of a payload kept as its JSON text (see {@link toQuarantinePayload}). */
+export const PAYLOAD_TEXT_KEY = 'ordo:payloadText';
+
+/** Bounds on one raw payload, checked before its channel's schema reads it. */
+export interface PayloadLimits {
+  /** UTF-8 bytes of the payload as JSON. */
+  readonly payloadBytes: number;
+  /** Nesting of objects and arrays. */
+  readonly depth: number;
+}
+
+/** The default {@link PayloadLimits}: far above any marketplace order (a large Tmall order is ~20 KB, 6 levels). */
+export const PAYLOAD_LIMITS: PayloadLimits = Object.freeze({ payloadBytes: 1_048_576, depth: 32 });
+
+/** @internal The nesting depth of a value, counted without recursion and stopping past `stopAt`. */
+export function depthOf(value: unknown, stopAt: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > stopAt) return deepest;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/**
+ * @internal The payload as every storage can keep it: JSON as received, or, when it nests
+ * deeper than `maxDepth` or holds a NUL character (PostgreSQL's jsonb refuses one), its JSON
+ * text under {@link PAYLOAD_TEXT_KEY}, so nothing is lost and a replay reads it back whole.
+ */
+export function toQuarantinePayload(payload: unknown, maxDepth: number): JsonValue {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+  } catch {
+    return toJsonValue(payload);
+  }
+  if (text === undefined) return null;
+  let deep: boolean;
+  try {
+    deep = depthOf(payload, maxDepth) > maxDepth;
+  } catch {
+    deep = true;
+  }
+  if (deep || text.includes('\\u0000')) return { [PAYLOAD_TEXT_KEY]: text };
+  return JSON.parse(text) as JsonValue;
+}
+
+/** @internal The payload a quarantine record holds, as it was received. */
+export function fromQuarantinePayload(stored: JsonValue): unknown {
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    const keys = Object.keys(stored);
+    const text = (stored as Record<string, JsonValue>)[PAYLOAD_TEXT_KEY];
+    if (keys.length === 1 && typeof text === 'string') return JSON.parse(text) as unknown;
+  }
+  return stored;
+}
+
 /** @internal JSON with sorted keys, so equal payloads hash alike whatever their key order. */
 export function stableStringify(value: JsonValue): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -156,14 +156,14 @@ export function parseMoney(text: string, currency: string): Money {
     if (significant.length > 0) {
       throw new MoneyError(
         'INVALID_MONEY',
-        `"${text}" has ${fraction.length} decimals but ${currency} has ${digits}: refusing to round money`,
+        `${describeInput(text)} has ${fraction.length} decimals but ${currency} has ${digits}: refusing to round money`,
       );
     }
   }
   const minor = BigInt(units) * 10n ** BigInt(digits) + BigInt((fraction.slice(0, digits) || '0').padEnd(digits, '0') || '0');
   const signed = sign === '-' ? -minor : minor;
   if (signed > BigInt(Number.MAX_SAFE_INTEGER) || signed < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new MoneyError('INVALID_MONEY', `"${text}" ${currency} is too large to represent exactly`);
+    throw new MoneyError('INVALID_MONEY', `${describeInput(text)} ${currency} is too large to represent exactly`);
   }
   return Object.freeze({ amount: Number(signed), currency });
 }

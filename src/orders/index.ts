@@ -11,8 +11,8 @@ export {
   storedInstantSchema,
 } from './order.js';
 export type { Order, OrderLine, OrderTotals, OrderPayment, Shipment, HistoryEntry } from './order.js';
-export { createOrder, createOrderInputSchema } from './create-order.js';
-export type { CreateOrderInput, CreateOrderContext } from './create-order.js';
+export { createOrder, createOrderInputSchema, ORDER_INPUT_LIMITS } from './create-order.js';
+export type { CreateOrderInput, CreateOrderContext, OrderInputLimits } from './create-order.js';
 export { ORDER_EVENT_TYPES } from './order-events.js';
 export type {
   OrderEventType,

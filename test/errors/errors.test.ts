@@ -1,3 +1,4 @@
+import { describeInput, maskDriverText, quoteCode } from '../../src/errors/index.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -84,5 +85,31 @@ describe('masking personal data', () => {
     expect(maskName('Li Lei')).toBe('L* ***');
     expect(maskAddress('浙江省杭州市西湖区文三路100号')).toBe('浙江省杭************');
     expect(maskEmail('li.lei@example.com')).toBe('l*****@example.com');
+  });
+});
+
+describe('input quoted by shape, never by value', () => {
+  it('describeInput keeps punctuation and length, never a digit or a letter', () => {
+    expect(describeInput('19,90')).toBe('"99,99"');
+    expect(describeInput('13912345678')).toBe('"99999999999"');
+    expect(describeInput('王小明 Wang')).toBe('"*** Aaaa"');
+    expect(describeInput('路'.repeat(50))).toBe(`"${'*'.repeat(40)}…" (50 characters)`);
+    expect(describeInput(null)).toBe('null');
+    expect(describeInput(12)).toBe('a number');
+  });
+
+  it('quoteCode quotes codes as sent and anything else by its shape', () => {
+    expect(quoteCode('WAIT_SELLER_SEND_GOODS')).toBe('"WAIT_SELLER_SEND_GOODS"');
+    expect(quoteCode(3)).toBe('"3"');
+    expect(quoteCode('13912345678')).toBe('"99999999999"');
+    expect(quoteCode(13912345678)).toBe('"99999999999"');
+    expect(quoteCode('王小明')).toBe('"***"');
+  });
+
+  it('maskDriverText keeps SQL names and masks quoted values and key details', () => {
+    expect(maskDriverText('duplicate key value violates unique constraint "orders_pkey"')).toBe('duplicate key value violates unique constraint "orders_pkey"');
+    expect(maskDriverText('Key (phone)=(13912345678) already exists.')).toBe('Key (phone)=("99999999999") already exists.');
+    expect(maskDriverText('invalid input syntax for type integer: "13912345678"')).toBe('invalid input syntax for type integer: "99999999999"');
+    expect(maskDriverText("value 'Wang Lei' is bad")).toBe('value "Aaaa Aaa" is bad');
   });
 });

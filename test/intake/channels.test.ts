@@ -151,9 +151,20 @@ describe('defineChannel', () => {
     }
   });
 
-  it('turns a throwing mapper into a mapping_failed issue', () => {
-    const broken = shop({ toOrder: () => { throw new Error('boom'); } });
+  it('turns a throwing mapper into a mapping_failed issue without quoting its text (it may hold payload values)', () => {
+    const broken = shop({ toOrder: () => { throw new TypeError('bad phone 13912345678'); } });
     const result = broken.normalize({ no: '1', at: '2026-01-15 09:00:00', state: 'PAID' });
-    expect(result).toEqual({ ok: false, issues: [{ code: 'mapping_failed', path: [], message: 'boom' }] });
+    expect(result).toEqual({ ok: false, issues: [{ code: 'mapping_failed', path: [], message: expect.stringContaining('TypeError') }] });
+    expect(JSON.stringify(result)).not.toContain('13912345678');
+  });
+
+  it('never throws for a payload whose getter or proxy trap throws', () => {
+    const getter = Object.defineProperty({ no: '1', state: 'PAID' }, 'at', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const proxy = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); }, getOwnPropertyDescriptor: () => { throw new Error('trap'); } });
+    for (const payload of [getter, proxy]) {
+      const result = shop().normalize(payload);
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.issues[0]?.code).toBe('unreadable');
+    }
   });
 });

@@ -231,7 +231,28 @@ describe('ingest', () => {
     const text = `${report.items[0]?.reason} ${JSON.stringify(report.items[0]?.issues)}`;
     expect(report.items[0]?.outcome).toBe('quarantined');
     for (const secret of ['王小明', '13812345678', '文三路 478']) expect(text).not.toContain(secret);
-    expect(text).toContain('138****5678');
+    expect(text).toContain('mapping_failed');
+  });
+
+  it('never quotes personal data found in a field that is not personal: status, money, time, channel', async () => {
+    const paid = fixture('tmall');
+    const phone = '13912345678';
+    const address = '浙江省杭州市西湖区文三路 478 号华星时代广场 A 座 1201 室，请放门口的快递柜，谢谢，电话联系';
+    const payloads = [
+      { channel: 'tmall', payload: { ...paid, status: phone } },
+      { channel: 'tmall', payload: { ...paid, payment: `${phone}.123` } },
+      { channel: 'tmall', payload: { ...paid, created: phone } },
+      { channel: 'tmall', payload: { ...paid, created: address } },
+      { channel: 'tmall', payload: { ...paid, status: address } },
+      { channel: phone, payload: paid },
+    ];
+    const report = await ingest(payloads, context());
+    for (const item of report.items) {
+      expect(item.outcome).toBe('quarantined');
+      const text = `${item.reason} ${JSON.stringify(item.issues)}`;
+      expect(text).not.toContain(phone);
+      expect(text).not.toContain(address.slice(0, 12));
+    }
   });
 
   it('a storage failure on one payload is failed with its code; the batch goes on', async () => {

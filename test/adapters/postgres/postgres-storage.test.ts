@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage, POSTGRES_MIGRATIONS, type PostgresStorage } from '../../../src/adapters/postgres.js';
 import type { Instant } from '../../../src/clock/index.js';
-import { isOrdoError, isStorageError } from '../../../src/errors/index.js';
+import { isOrdoError, isStorageError, type StorageError } from '../../../src/errors/index.js';
 import type { OutboxMessage } from '../../../src/ports/index.js';
 import { runWorker } from '../../reliability/spawn-worker.js';
 import { postgresTarget, randomName, testSchema } from '../../support/postgres.js';
@@ -196,5 +196,22 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBe(40);
     await Promise.all(workers.map((w) => w.close()));
+  });
+
+  it('a driver error quoting a value (a duplicate key) reaches message, toJSON and cause only masked', async () => {
+    const storage = open(randomName('mask_'));
+    await storage.migrate();
+    const phone = '13912345678';
+    const message = { id: `msg-${phone}`, topic: 't', key: 'k', payload: { phone }, createdAt: T0 };
+    await storage.commit({ outbox: [message] });
+    const error = await storage.commit({ outbox: [message] }).catch((e: unknown) => e);
+    expect(isStorageError(error) && error.code).toBe('DUPLICATE_KEY');
+    const cause = (error as { cause?: { detail?: string; message?: string; code?: string } }).cause;
+    expect(cause?.code).toBe('23505');
+    expect(cause?.detail).toMatch(/^Key \(id\)=\(/);
+    for (const text of [(error as Error).message, JSON.stringify((error as StorageError).toJSON()), cause?.detail, cause?.message, (error as Error).stack]) {
+      expect(text).not.toContain(phone);
+    }
+    await storage.close();
   });
 });
