@@ -1,7 +1,8 @@
 // Pure helpers that compute derived approval facts from plain data: distances, rates, ages, ratios.
 import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantToMillis, type DurationInput, type Instant } from '../clock/instant.js';
-import type { GeoPoint } from '../model/address.js';
+import { normaliseAddress } from '../customers/address.js';
+import type { Address, GeoPoint } from '../model/address.js';
 import type { Money } from '../money/money.js';
 import type { Order } from '../orders/order.js';
 
@@ -30,6 +31,44 @@ export function distanceFromUsualKm(destination: GeoPoint | null | undefined, us
   let nearest = Infinity;
   for (const point of usual) nearest = Math.min(nearest, haversineKm(destination, point));
   return nearest;
+}
+
+/** The province (and city) an address resolves to, by canonical name; undefined parts unresolved. */
+export interface DestinationRegion {
+  readonly country: string;
+  readonly province: string | undefined;
+  readonly city: string | undefined;
+}
+
+/**
+ * The region of an address, with province and city names made canonical by the address
+ * normaliser (`浙江` and `浙江省` are one province), so no coordinates are needed. Undefined
+ * for a missing address.
+ */
+export function destinationRegion(address: Address | null | undefined): DestinationRegion | undefined {
+  if (address === null || address === undefined) return undefined;
+  const normalised = normaliseAddress(address);
+  if (!normalised.ok) return { country: address.country, province: undefined, city: undefined };
+  const { country, province, city } = normalised.value;
+  // A city the gazetteer does not know is kept as written: compare it without its 市 suffix.
+  return { country, province, city: city?.replace(/市$/, '') };
+}
+
+/**
+ * Whether `destination` lies outside every usual region at this level: `true` when the customer
+ * never received a parcel in its province (or city), including a customer with no usual region
+ * at all; `false` when one did; `null` when the destination's own province (or city) is
+ * unknown, so there is nothing to compare.
+ * @example shipsToNewRegion(destinationRegion(order.shippingAddress), usual, 'province')
+ */
+export function shipsToNewRegion(destination: DestinationRegion | undefined, usual: readonly DestinationRegion[], level: 'province' | 'city'): boolean | null {
+  if (destination === undefined || destination.province === undefined) return null;
+  if (level === 'city' && destination.city === undefined) return null;
+  for (const region of usual) {
+    if (region.country !== destination.country || region.province !== destination.province) continue;
+    if (level === 'province' || region.city === destination.city) return false;
+  }
+  return true;
 }
 
 /** One earlier order, reduced to what the derived facts need. */
@@ -123,6 +162,8 @@ export interface DeriveFactsInput {
   readonly window?: DurationInput;
   /** Where the customer usually receives parcels. */
   readonly usualLocations?: readonly GeoPoint[];
+  /** The addresses the customer received parcels at, for the province and city facts. */
+  readonly usualAddresses?: readonly Address[];
   /** When the customer's account was created. */
   readonly accountCreatedAt?: Instant;
 }
@@ -135,6 +176,8 @@ export interface DerivedFacts {
   readonly distanceFromUsualKm?: number | null;
   readonly averageOrderAmount?: Money | null;
   readonly amountVsAverage?: number | null;
+  readonly shipsToNewProvince?: boolean | null;
+  readonly shipsToNewCity?: boolean | null;
 }
 
 /**
@@ -155,5 +198,14 @@ export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
       input.usualLocations === undefined ? null : distanceFromUsualKm(order.shippingAddress?.geo, input.usualLocations),
     averageOrderAmount: average,
     amountVsAverage: amountVsAverage(order.totals.total, average),
+    ...regionFacts(order, input.usualAddresses),
   };
+}
+
+/** `derived.shipsToNewProvince` and `derived.shipsToNewCity`; null without usual addresses to compare. */
+export function regionFacts(order: Order<string>, usualAddresses: readonly Address[] | null | undefined): { shipsToNewProvince: boolean | null; shipsToNewCity: boolean | null } {
+  if (usualAddresses === null || usualAddresses === undefined) return { shipsToNewProvince: null, shipsToNewCity: null };
+  const destination = destinationRegion(order.shippingAddress);
+  const usual = usualAddresses.map((address) => destinationRegion(address) as DestinationRegion);
+  return { shipsToNewProvince: shipsToNewRegion(destination, usual, 'province'), shipsToNewCity: shipsToNewRegion(destination, usual, 'city') };
 }

@@ -35,6 +35,14 @@ export const ORDER_FACTS: FactCatalogue = Object.freeze({
   },
   'derived.averageOrderAmount': { type: 'money', description: "The customer's average order total in the window." },
   'derived.amountVsAverage': { type: 'number', description: "This order's total divided by the customer's average." },
+  'derived.shipsToNewProvince': {
+    type: 'boolean',
+    description: 'The shipping province is one the customer never received a parcel in (true for a first order); needs no coordinates.',
+  },
+  'derived.shipsToNewCity': {
+    type: 'boolean',
+    description: 'The shipping city is one the customer never received a parcel in (true for a first order); needs no coordinates.',
+  },
 } satisfies Record<string, FactDefinition>);
 
 /**

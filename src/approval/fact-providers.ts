@@ -2,7 +2,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { DurationInput, Instant } from '../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import type { GeoPoint } from '../model/address.js';
+import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { Facts } from './condition-compiler.js';
 import {
@@ -11,6 +11,7 @@ import {
   averageOrderAmount,
   distanceFromUsualKm,
   historyInWindow,
+  regionFacts,
   returnRate,
   type OrderHistoryItem,
 } from './derived-facts.js';
@@ -164,6 +165,30 @@ export function createDistanceFactProvider<C extends FactProviderContext = FactP
     async provide(order: Order<string>, context: C) {
       const usual = await config.load(order, context);
       return { 'derived.distanceFromUsualKm': usual === null ? null : distanceFromUsualKm(order.shippingAddress?.geo, usual) };
+    },
+  });
+}
+
+/** Config of {@link createDestinationFactProvider}. */
+export interface DestinationFactProviderConfig<C extends FactProviderContext = FactProviderContext> {
+  /** Loads the addresses the customer received parcels at. */
+  readonly load: FactLoader<readonly Address[], C>;
+}
+
+/**
+ * Provides `derived.shipsToNewProvince` and `derived.shipsToNewCity` from the region names the
+ * address normaliser resolves: what a policy can use where no address carries coordinates.
+ */
+export function createDestinationFactProvider<C extends FactProviderContext = FactProviderContext>(
+  config: DestinationFactProviderConfig<C>,
+): FactProvider<C> {
+  requireFunction(config?.load, 'createDestinationFactProvider', 'load');
+  return Object.freeze({
+    name: 'destination',
+    provides: Object.freeze(['derived.shipsToNewProvince', 'derived.shipsToNewCity']),
+    async provide(order: Order<string>, context: C) {
+      const facts = regionFacts(order, await config.load(order, context));
+      return { 'derived.shipsToNewProvince': facts.shipsToNewProvince, 'derived.shipsToNewCity': facts.shipsToNewCity };
     },
   });
 }

@@ -52,5 +52,7 @@ export function buildFacts(order: Order<string>, customer?: CustomerFacts | null
     'derived.distanceFromUsualKm': derived?.distanceFromUsualKm ?? undefined,
     'derived.averageOrderAmount': derived?.averageOrderAmount ?? undefined,
     'derived.amountVsAverage': derived?.amountVsAverage ?? undefined,
+    'derived.shipsToNewProvince': derived?.shipsToNewProvince ?? undefined,
+    'derived.shipsToNewCity': derived?.shipsToNewCity ?? undefined,
   };
 }

@@ -50,6 +50,9 @@ export type { CustomerFacts } from './facts.js';
 export {
   haversineKm,
   distanceFromUsualKm,
+  destinationRegion,
+  shipsToNewRegion,
+  regionFacts,
   toOrderHistoryItem,
   historyInWindow,
   returnRate,
@@ -58,12 +61,13 @@ export {
   accountAgeDays,
   deriveFacts,
 } from './derived-facts.js';
-export type { OrderHistoryItem, DeriveFactsInput, DerivedFacts } from './derived-facts.js';
+export type { OrderHistoryItem, DeriveFactsInput, DerivedFacts, DestinationRegion } from './derived-facts.js';
 export {
   collectFacts,
   createCustomerFactProvider,
   createOrderHistoryFactProvider,
   createDistanceFactProvider,
+  createDestinationFactProvider,
   createAccountAgeFactProvider,
 } from './fact-providers.js';
 export type {
@@ -73,6 +77,7 @@ export type {
   CustomerFactProviderConfig,
   OrderHistoryFactProviderConfig,
   DistanceFactProviderConfig,
+  DestinationFactProviderConfig,
   AccountAgeFactProviderConfig,
 } from './fact-providers.js';
 export { createStorageFactProviders } from './storage-fact-providers.js';

@@ -98,7 +98,7 @@ export const SEED_POLICY = {
     },
     {
       id: 'far-from-usual-address',
-      description: 'Shipping more than 500 km from every usual address is reviewed; an unknown distance is held too (fail closed).',
+      description: 'Shipping more than 500 km from every usual address is reviewed. Without coordinates the distance is unknown and the province rule below decides.',
       priority: 70,
       when: {
         fact: 'derived.distanceFromUsualKm',
@@ -110,6 +110,32 @@ export const SEED_POLICY = {
         reasons: ['FAR_FROM_USUAL_ADDRESS'],
         severity: 'medium',
         riskScore: 60,
+      },
+      onMissingFact: 'skip-rule',
+    },
+    {
+      id: 'new-destination-province',
+      description: 'Where no distance is known: shipping to a province the customer never received a parcel in (a first order included) is reviewed; an address whose province cannot be read is held too (fail closed).',
+      priority: 69,
+      when: {
+        all: [
+          {
+            fact: 'derived.distanceFromUsualKm',
+            operator: 'exists',
+            value: false,
+          },
+          {
+            fact: 'derived.shipsToNewProvince',
+            operator: 'eq',
+            value: true,
+          },
+        ],
+      },
+      then: {
+        decision: 'hold',
+        reasons: ['NEW_DESTINATION_PROVINCE'],
+        severity: 'medium',
+        riskScore: 55,
       },
     },
     {

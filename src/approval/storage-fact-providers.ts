@@ -2,12 +2,13 @@
 import type { DurationInput, Instant } from '../clock/instant.js';
 import { durationToMillis } from '../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import type { GeoPoint } from '../model/address.js';
+import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { OrderReader } from '../ports/storage-port.js';
 import { toOrderHistoryItem, type OrderHistoryItem } from './derived-facts.js';
 import {
   createAccountAgeFactProvider,
+  createDestinationFactProvider,
   createDistanceFactProvider,
   createOrderHistoryFactProvider,
   type FactLoader,
@@ -71,6 +72,9 @@ export interface StorageFactProvidersOptions<C extends FactProviderContext = Fac
  * - `distance` ({@link createDistanceFactProvider}): `derived.distanceFromUsualKm`, from the `geo`
  *   points of earlier orders that shipped at least one unit (a parcel went there). No such point,
  *   or no `geo` on this order, is a missing fact.
+ * - `destination` ({@link createDestinationFactProvider}): `derived.shipsToNewProvince` and
+ *   `derived.shipsToNewCity`, from the provinces and cities of the same earlier orders' addresses
+ *   (no coordinates needed); a first order ships to a new province.
  * - `account-age` ({@link createAccountAgeFactProvider}): `derived.accountAgeDays`, from
  *   `accountCreatedAt` or the earliest stored order.
  *
@@ -155,6 +159,15 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
     return points;
   };
 
+  const usualAddresses: FactLoader<readonly Address[], C> = async (order, context) => {
+    const addresses: Address[] = [];
+    for (const earlier of await earlierOrders(order, context)) {
+      const address = earlier.shippingAddress;
+      if (address !== undefined && earlier.lines.some((line) => line.shippedQuantity > 0)) addresses.push(address);
+    }
+    return addresses;
+  };
+
   const firstOrderAt: FactLoader<Instant, C> = async (order, context) => {
     let earliest: Instant | null = null;
     for (const earlier of await earlierOrders(order, context)) {
@@ -166,6 +179,7 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
   return [
     createOrderHistoryFactProvider<C>({ load: history, window }),
     createDistanceFactProvider<C>({ load: usualLocations }),
+    createDestinationFactProvider<C>({ load: usualAddresses }),
     createAccountAgeFactProvider<C>({ load: options.accountCreatedAt ?? firstOrderAt }),
   ];
 }

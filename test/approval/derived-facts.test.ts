@@ -10,6 +10,7 @@ import {
   distanceFromUsualKm,
   haversineKm,
   historyInWindow,
+  regionFacts,
   returnRate,
   toOrderHistoryItem,
   type OrderHistoryItem,
@@ -107,6 +108,7 @@ describe('deriveFacts and buildFacts', () => {
       clock,
       history: [item('now', '2026-06-17T00:00:00Z', 1), item('a', '2026-06-10T00:00:00Z', 10_000, 2, 1), item('b', '2026-06-01T00:00:00Z', 20_000, 2, 0)],
       usualLocations: [SHANGHAI, HANGZHOU],
+      usualAddresses: [{ country: 'CN', province: '上海', street: '南京西路 1 号' }],
       accountCreatedAt: instant('2026-05-19T00:00:00Z'),
     });
     expect(derived).toEqual({
@@ -116,6 +118,8 @@ describe('deriveFacts and buildFacts', () => {
       distanceFromUsualKm: haversineKm(BEIJING, SHANGHAI),
       averageOrderAmount: cny(15_000),
       amountVsAverage: 4,
+      shipsToNewProvince: true,
+      shipsToNewCity: null,
     });
   });
 
@@ -127,7 +131,22 @@ describe('deriveFacts and buildFacts', () => {
       distanceFromUsualKm: null,
       averageOrderAmount: null,
       amountVsAverage: null,
+      shipsToNewProvince: null,
+      shipsToNewCity: null,
     });
+  });
+
+  it('reads provinces and cities by canonical name, no coordinates needed', () => {
+    const order = (address: Record<string, string>) => ({ ...makeOrder(), shippingAddress: { country: 'CN', street: '文三路 100 号', ...address } });
+    const usual = [{ country: 'CN', province: '浙江', city: '杭州', street: '文一路 1 号' }];
+    expect(regionFacts(order({ province: '浙江省', city: '杭州市' }), usual)).toEqual({ shipsToNewProvince: false, shipsToNewCity: false });
+    expect(regionFacts(order({ province: '浙江省', city: '宁波市' }), usual)).toEqual({ shipsToNewProvince: false, shipsToNewCity: true });
+    expect(regionFacts(order({ province: '江苏省', city: '苏州市' }), usual)).toEqual({ shipsToNewProvince: true, shipsToNewCity: true });
+    // A free-text address resolves too; a first order ships to a new province.
+    expect(regionFacts({ ...makeOrder(), shippingAddress: { country: 'CN', street: '浙江省杭州市西湖区文三路 100 号' } }, [])).toEqual({ shipsToNewProvince: true, shipsToNewCity: true });
+    // A province nobody can read is unknown, not new.
+    expect(regionFacts(order({}), usual).shipsToNewProvince).toBeNull();
+    expect(regionFacts({ ...makeOrder(), shippingAddress: undefined } as never, usual)).toEqual({ shipsToNewProvince: null, shipsToNewCity: null });
   });
 
   it('buildFacts gives every catalogue fact a key, unknown ones undefined', () => {
@@ -160,6 +179,8 @@ describe('deriveFacts and buildFacts', () => {
       distanceFromUsualKm: 1,
       averageOrderAmount: cny(1),
       amountVsAverage: 1,
+      shipsToNewProvince: false,
+      shipsToNewCity: true,
     });
     for (const [name, value] of Object.entries(facts)) {
       const type = ORDER_FACTS[name]?.type;

@@ -30,7 +30,7 @@ describe('seed policy', () => {
 
   it('compiles without warnings, about ten rules, collect-all, fail closed', () => {
     expect(policy.warnings).toEqual([]);
-    expect(policy.ruleIds).toHaveLength(10);
+    expect(policy.ruleIds).toHaveLength(11);
     expect(policy).toMatchObject({ hitPolicy: 'collect-all', onMissingFact: 'hold' });
   });
 
@@ -66,11 +66,16 @@ describe('seed policy', () => {
     expect(decision.explanation?.fired).toEqual(['large-amount', 'far-from-usual-address', 'good-credit-normal-pattern']);
   });
 
-  it('fails closed on an unknown distance, but treats unknown returns and block status as none', () => {
-    expect(decide(policy, { ...normal, 'derived.distanceFromUsualKm': undefined })).toMatchObject({
-      outcome: 'hold',
-      missingFact: 'derived.distanceFromUsualKm',
-    });
+  it('without a distance, decides by province: a usual one approves, a new one holds, an unreadable one fails closed', () => {
+    const noDistance = { ...normal, 'derived.distanceFromUsualKm': undefined };
+    expect(decide(policy, { ...noDistance, 'derived.shipsToNewProvince': false }).outcome).toBe('approve');
+    expect(decide(policy, { ...noDistance, 'derived.shipsToNewProvince': true })).toMatchObject({ outcome: 'hold', reasons: ['NEW_DESTINATION_PROVINCE'] });
+    expect(decide(policy, noDistance)).toMatchObject({ outcome: 'hold', missingFact: 'derived.shipsToNewProvince' });
+    // A known distance decides alone: a short hop over a province border is no reason to hold.
+    expect(decide(policy, { ...normal, 'derived.distanceFromUsualKm': 80, 'derived.shipsToNewProvince': true }).outcome).toBe('approve');
+  });
+
+  it('treats unknown returns and block status as none', () => {
     expect(decide(policy, { ...normal, 'derived.returnRate': undefined, 'customer.isBlocked': undefined }).outcome).toBe('approve');
     expect(decide(policy, { ...normal, 'customer.creditScore': undefined })).toMatchObject({ outcome: 'hold', missingFact: 'customer.creditScore' });
   });

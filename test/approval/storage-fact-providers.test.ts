@@ -186,14 +186,14 @@ for (const subject of subjects) {
       expect(facts['derived.distanceFromUsualKm']).toBeUndefined();
       expect(decision.outcome).toBe('hold');
       expect(decision.reasons).toEqual(['MISSING_FACT']);
-      expect(['derived.distanceFromUsualKm', 'derived.accountAgeDays']).toContain(decision.missingFact);
+      expect(['derived.shipsToNewProvince', 'derived.accountAgeDays']).toContain(decision.missingFact);
       expect(decision.explanation?.fired).toContain('good-credit-normal-pattern');
 
-      // An account creation date from elsewhere fills the age; the distance stays unknown, so still hold.
+      // An account creation date from elsewhere fills the age; the address names no province, so still hold.
       const withAge = createStorageFactProviders(storage, { accountCreatedAt: async () => daysAgo(400) });
       const known = await collectFacts(order, [...withAge, customers(table)], { clock });
       expect(known['derived.accountAgeDays']).toBe(400);
-      expect(evaluate(policy, known)).toMatchObject({ outcome: 'hold', missingFact: 'derived.distanceFromUsualKm' });
+      expect(evaluate(policy, known)).toMatchObject({ outcome: 'hold', missingFact: 'derived.shipsToNewProvince' });
     });
 
     it('sees only orders created by the context clock: a dry run in the past ignores later orders', async () => {
@@ -221,7 +221,7 @@ describe('createStorageFactProviders', () => {
     const calls: unknown[][] = [];
     const counting = { orders: { listByCustomer: (...args: Parameters<StoragePort['orders']['listByCustomer']>) => (calls.push(args), storage.orders.listByCustomer(...args)) } };
     const providers = createStorageFactProviders(counting, { historyLimit: 50, window: { days: 30 } });
-    expect(providers.map((p) => p.name)).toEqual(['order-history', 'distance', 'account-age']);
+    expect(providers.map((p) => p.name)).toEqual(['order-history', 'distance', 'destination', 'account-age']);
     const order = await seed(storage, { id: 'o-1', customer: 'cus-1', at: NOW, amount: 1_000 });
     await collectFacts(order, providers, { clock });
     expect(calls).toEqual([['cus-1', { limit: 50 }]]);
