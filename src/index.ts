@@ -409,6 +409,7 @@ export {
   ADDRESS_FAILURE_REASONS,
   jaroWinkler,
   levenshteinSimilarity,
+  differencePattern,
   editDistance,
   createCustomerMatcher,
   matchField,

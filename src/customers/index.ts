@@ -22,7 +22,7 @@ export type { NormaliseResult } from './normalise-result.js';
 export { toHalfWidth } from './text.js';
 export { normaliseCustomer } from './normalise-customer.js';
 export type { NormalisedCustomer, NormaliseCustomerOptions, RejectedEvidence } from './normalise-customer.js';
-export { jaroWinkler, levenshteinSimilarity, editDistance } from './similarity.js';
+export { jaroWinkler, levenshteinSimilarity, editDistance, differencePattern } from './similarity.js';
 export { pinyinReadings, soundsAlike, soundString } from './pinyin.js';
 export { createCustomerMatcher, matchField, COMPARISON_LEVELS, MATCH_MODES } from './matcher.js';
 export type {

@@ -1,5 +1,6 @@
 // The configurable, explainable matcher: per-field comparison levels combined by evidence or Fellegi-Sunter.
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { differencePattern } from './similarity.js';
 
 /** How two records compare on one field, best pair of values first. `missing`: one side has no value. */
 export const COMPARISON_LEVELS = ['exact', 'close', 'different', 'missing'] as const;
@@ -157,6 +158,12 @@ export interface FieldComparison {
   /** The compared values, masked. */
   readonly left: string | undefined;
   readonly right: string | undefined;
+  /**
+   * Where the two values' comparison keys differ, without the values: `=` same character, `x`
+   * substituted, `-` only left, `+` only right (`=x` for 王伟 and 王玮, both masked `王*`).
+   * Undefined when a side is missing.
+   */
+  readonly pattern: string | undefined;
   /** Contribution to the score: nats in evidence mode, bits (log2 m/u) in Fellegi-Sunter mode. */
   readonly contribution: number;
   /** True when the shared value is held by many records and lost weight. */
@@ -488,6 +495,10 @@ export function createCustomerMatcher<R, P>(config: CustomerMatcherConfig<R, P>)
           similarity: simScratch[i] ?? 0,
           left: leftScratch[i] === undefined ? undefined : mask(leftScratch[i]),
           right: rightScratch[i] === undefined ? undefined : mask(rightScratch[i]),
+          pattern:
+            leftScratch[i] === undefined || rightScratch[i] === undefined
+              ? undefined
+              : differencePattern((keyOf[i] as (v: unknown) => string)(leftScratch[i]), (keyOf[i] as (v: unknown) => string)(rightScratch[i])),
           contribution: shares[i] ?? 0,
           common: common[i] ?? false,
         };

@@ -3,7 +3,11 @@ import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
 import { ConcurrencyError } from '../errors/concurrency-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import type { Address } from '../model/address.js';
 import type { Customer } from '../model/customer.js';
+import { normaliseAddress } from './address.js';
+import { normaliseDeviceId, normaliseEmail, normaliseName } from './name.js';
+import { normalisePhone } from './phone.js';
 import type { CustomerStore, GoldenProfile, MergeAuditRecord } from './customer-store.js';
 import type { MatchResult } from './matcher.js';
 
@@ -77,6 +81,34 @@ const defaultRecency = (profile: Customer): Instant | undefined => {
 const stableKey = (value: unknown): string => JSON.stringify(value);
 
 /**
+ * Keys under which two spellings of one value are one value in a golden profile:
+ * `13812345678` and `+86 138-1234-5678` are one phone, an address with and without its
+ * province one address. A value no normaliser reads keeps its written form as its key.
+ */
+const SAME_VALUE: { readonly [F in 'names' | 'phones' | 'emails' | 'addresses' | 'deviceIds']: (value: never) => string } = {
+  names: (value: string) => {
+    const name = normaliseName(value);
+    return name.ok ? `name:${name.value.key}` : stableKey(value);
+  },
+  phones: (value: string) => {
+    const phone = normalisePhone(value);
+    return phone.ok ? `phone:${phone.value.e164}` : stableKey(value);
+  },
+  emails: (value: string) => {
+    const email = normaliseEmail(value);
+    return email.ok ? `email:${email.value}` : stableKey(value);
+  },
+  addresses: (value: Address) => {
+    const address = normaliseAddress(value);
+    return address.ok ? `address:${address.value.key}|${address.value.detail}` : stableKey(value);
+  },
+  deviceIds: (value: string) => {
+    const device = normaliseDeviceId(value);
+    return device.ok ? `device:${device.value}` : stableKey(value);
+  },
+};
+
+/**
  * Creates the merge service over a {@link CustomerStore}.
  * @example
  * const merges = createMergeService({ store, clock, newId: () => ulid() });
@@ -119,15 +151,22 @@ export function createMergeService(config: MergeServiceConfig): MergeService {
     const first = candidates[0];
     return { value: first === undefined ? undefined : get(first), from: first?.id };
   }
+  /** Every value of a list field once (by its normalised key), the best-ranked spelling kept. */
   function union<T>(profiles: readonly Customer[], field: SurvivorField, get: (p: Customer) => readonly T[]): T[] {
     const rule = ruleOf(field);
+    const keyOf = (Object.hasOwn(SAME_VALUE, field) ? SAME_VALUE[field as keyof typeof SAME_VALUE] : stableKey) as (value: T) => string;
     const counts = new Map<string, number>();
-    for (const p of profiles) for (const v of get(p)) counts.set(stableKey(v), (counts.get(stableKey(v)) ?? 0) + 1);
+    for (const p of profiles) {
+      for (const v of get(p)) {
+        const k = keyOf(v);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    }
     const seen = new Set<string>();
     const out: { v: T; k: string; order: number }[] = [];
     for (const p of ordered(profiles, rule)) {
       for (const v of get(p)) {
-        const k = stableKey(v);
+        const k = keyOf(v);
         if (seen.has(k)) continue;
         seen.add(k);
         out.push({ v, k, order: out.length });

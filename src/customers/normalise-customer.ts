@@ -1,4 +1,5 @@
 // A customer's evidence, normalised once: what the matcher, the blocking keys and the index read.
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Customer, CustomerInput } from '../model/customer.js';
 import { normaliseAddress, type AddressOptions, type NormalisedAddress } from './address.js';
 import { normaliseChineseIdNumber, type IdNumberOptions } from './id-number.js';
@@ -50,11 +51,61 @@ function unique<T>(values: T[]): T[] {
   return values.length < 2 ? values : [...new Set(values)];
 }
 
+const STRING_LISTS = ['names', 'phones', 'emails', 'deviceIds'] as const;
+
+/**
+ * The shape problems of a customer record: a string where a list belongs (read character by
+ * character it would be ten one-digit phones), a missing id, a payment account without its
+ * provider. Checked by hand, not by the schema: this runs once per record on million-record
+ * dedupes. Value problems (an unparsable phone) are not shape problems: they go to `rejected`.
+ */
+function shapeIssues(customer: unknown): ValidationIssue[] {
+  if (typeof customer !== 'object' || customer === null || Array.isArray(customer)) {
+    return [{ code: 'invalid_type', path: [], message: 'Expected a customer record object' }];
+  }
+  const record = customer as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+  if (typeof record['id'] !== 'string' || record['id'] === '') issues.push({ code: 'invalid_type', path: ['id'], message: 'Expected a non-empty string id' });
+  for (const field of STRING_LISTS) {
+    const list = record[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) issues.push({ code: 'invalid_type', path: [field], message: 'Expected an array of strings' });
+    else list.forEach((value, i) => typeof value !== 'string' && issues.push({ code: 'invalid_type', path: [field, i], message: 'Expected a string' }));
+  }
+  for (const field of ['idNumber', 'source'] as const) {
+    if (record[field] !== undefined && typeof record[field] !== 'string') issues.push({ code: 'invalid_type', path: [field], message: 'Expected a string' });
+  }
+  const addresses = record['addresses'];
+  if (addresses !== undefined) {
+    if (!Array.isArray(addresses)) issues.push({ code: 'invalid_type', path: ['addresses'], message: 'Expected an array of addresses' });
+    else addresses.forEach((value, i) => typeof value !== 'string' && (typeof value !== 'object' || value === null) && issues.push({ code: 'invalid_type', path: ['addresses', i], message: 'Expected an address object or text' }));
+  }
+  const accounts = record['paymentAccounts'];
+  if (accounts !== undefined) {
+    if (!Array.isArray(accounts)) issues.push({ code: 'invalid_type', path: ['paymentAccounts'], message: 'Expected an array of payment accounts' });
+    else {
+      accounts.forEach((value, i) => {
+        const account = value as Record<string, unknown> | null;
+        if (typeof account !== 'object' || account === null) issues.push({ code: 'invalid_type', path: ['paymentAccounts', i], message: 'Expected { provider, accountId, realName? }' });
+        else {
+          for (const key of ['provider', 'accountId'] as const) if (typeof account[key] !== 'string') issues.push({ code: 'invalid_type', path: ['paymentAccounts', i, key], message: 'Expected a string' });
+          if (account['realName'] !== undefined && typeof account['realName'] !== 'string') issues.push({ code: 'invalid_type', path: ['paymentAccounts', i, 'realName'], message: 'Expected a string' });
+        }
+      });
+    }
+  }
+  return issues;
+}
+
 /**
  * Normalises every piece of evidence of a customer. Invalid values are set aside in `rejected`.
+ * @throws ValidationError when the record is not shaped like a customer (a string where a list
+ * belongs, no id), with the path of each problem.
  * @example normaliseCustomer({ id: 'c1', phones: ['138 1234 5678'] }).phones // ['+8613812345678']
  */
 export function normaliseCustomer(customer: Customer | CustomerInput, options: NormaliseCustomerOptions = {}): NormalisedCustomer {
+  const issues = shapeIssues(customer);
+  if (issues.length > 0) throw new ValidationError('customer record', issues);
   const rejected: RejectedEvidence[] = [];
   const names: string[] = [];
   for (const raw of customer.names ?? []) {

@@ -65,3 +65,47 @@ export function jaroWinkler(a: string, b: string): number {
   while (prefix < 4 && prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix += 1;
   return jaro + prefix * 0.1 * (1 - jaro);
 }
+
+/** The longest comparison key {@link differencePattern} aligns; longer keys are cut. */
+const PATTERN_MAX = 64;
+
+/**
+ * Where two strings differ, without either string: one mark per aligned character of a
+ * minimal edit script, `=` the same, `x` substituted, `-` only on the left, `+` only on the
+ * right. `王伟` and `王玮` give `=x`; `+8613812345678` and `+8613812345687` give
+ * `============xx`. Lets an auditor see why one pair is exact and another not when both mask
+ * alike. Keys longer than 64 characters are compared on their first 64.
+ * @example differencePattern('王伟', '王玮') // '=x'
+ */
+export function differencePattern(a: string, b: string): string {
+  const x = [...a].slice(0, PATTERN_MAX);
+  const y = [...b].slice(0, PATTERN_MAX);
+  const width = y.length + 1;
+  const cost = new Uint16Array((x.length + 1) * width);
+  for (let i = 0; i <= x.length; i += 1) cost[i * width] = i;
+  for (let j = 0; j <= y.length; j += 1) cost[j] = j;
+  for (let i = 1; i <= x.length; i += 1) {
+    for (let j = 1; j <= y.length; j += 1) {
+      const same = x[i - 1] === y[j - 1] ? 0 : 1;
+      cost[i * width + j] = Math.min((cost[(i - 1) * width + j - 1] ?? 0) + same, (cost[(i - 1) * width + j] ?? 0) + 1, (cost[i * width + j - 1] ?? 0) + 1);
+    }
+  }
+  const marks: string[] = [];
+  let i = x.length;
+  let j = y.length;
+  while (i > 0 || j > 0) {
+    const here = cost[i * width + j] ?? 0;
+    if (i > 0 && j > 0 && here === (cost[(i - 1) * width + j - 1] ?? 0) + (x[i - 1] === y[j - 1] ? 0 : 1)) {
+      marks.push(x[i - 1] === y[j - 1] ? '=' : 'x');
+      i -= 1;
+      j -= 1;
+    } else if (i > 0 && here === (cost[(i - 1) * width + j] ?? 0) + 1) {
+      marks.push('-');
+      i -= 1;
+    } else {
+      marks.push('+');
+      j -= 1;
+    }
+  }
+  return marks.reverse().join('');
+}

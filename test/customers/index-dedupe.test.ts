@@ -20,13 +20,15 @@ const addr = { country: 'CN', province: '浙江省', city: '杭州市', district
 const PHONES = ['13812345678', '15987654321', '18611112222', '13700003333', '15055554444', '18966667777', '13588889999', '17700001234', '18912340000', '19900005555', '13066660000'];
 const STREETS = ['中山路1号', '人民路22号', '解放路35号', '建设路48号', '和平路51号', '新华路66号', '胜利路72号', '学院路89号', '青年路90号', '长江路101号', '黄河路112号'];
 /** A buyer paying with a real-name-verified account; only the real name (and the city) is shared between i's. */
-const payer = (i: number, realName: string): CustomerInput => ({
+const payer = (i: number, realName: string, street = STREETS[i] ?? ''): CustomerInput => ({
   id: `${realName}-${i}`,
   names: [realName],
   phones: [PHONES[i] ?? ''],
-  addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: STREETS[i] ?? '' }],
+  addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street }],
   paymentAccounts: [{ provider: 'alipay', accountId: `2088000000${String(100 + i)}`, realName }],
 });
+/** A second profile of payer 9: another phone and account, the same name, real name and address. */
+const samePayerAs9 = (realName: string): CustomerInput => payer(10, realName, STREETS[9] ?? '');
 
 describe('createCustomerIndex', () => {
   it('finds a new customer among many in a handful of comparisons, best first, explained', () => {
@@ -56,8 +58,11 @@ describe('createCustomerIndex', () => {
     expect(common.comparisons).toBe(8);
     expect(common.candidates).toEqual([]);
     index.add(payer(9, '欧阳娜娜'));
-    const rare = index.match(payer(10, '欧阳娜娜'));
+    // A real name alone never merges, rare or not; with the same name and address it adds up.
+    expect(index.match(payer(10, '欧阳娜娜')).candidates).toEqual([]);
+    const rare = index.match(samePayerAs9('欧阳娜娜'));
     expect(rare.candidates.map((c) => c.rightId)).toEqual(['欧阳娜娜-9']);
+    expect(rare.candidates[0]?.evidence.map((e) => e.rule)).toContain('same payment real name');
     expect(index.remove('王伟-1')).toBe(true);
     expect(index.postingCount('realName:王伟')).toBe(7);
   });
@@ -123,7 +128,7 @@ describe('createStoredCustomerIndex', () => {
     expect((await store.getPostings('realName:王伟', 0)).total).toBe(8);
     expect((await index.match(customerSchema.parse(payer(8, '王伟')))).candidates).toEqual([]);
     await index.add(customerSchema.parse(payer(9, '欧阳娜娜')));
-    expect((await index.match(customerSchema.parse(payer(10, '欧阳娜娜')))).candidates.map((c) => c.rightId)).toEqual(['欧阳娜娜-9']);
+    expect((await index.match(customerSchema.parse(samePayerAs9('欧阳娜娜')))).candidates.map((c) => c.rightId)).toEqual(['欧阳娜娜-9']);
     expect(await index.remove('王伟-3')).toBe(true);
     expect((await store.getPostings('realName:王伟', 0)).total).toBe(7);
   });
@@ -143,8 +148,8 @@ describe('dedupe', () => {
     expect(blocking.reductionRatio).toBeGreaterThan(0.999);
     expect(blocking.candidatePairs).toBe(result.stats.candidatePairs);
   });
-  it('does not cluster strangers who share a common payment real name in one city', () => {
-    const records = [...Array.from({ length: 8 }, (_, i) => payer(i, '王伟')), payer(9, '欧阳娜娜'), payer(10, '欧阳娜娜')].map((c) => matcher.prepare(c));
+  it('does not cluster strangers who share a payment real name in one city, common or rare', () => {
+    const records = [...Array.from({ length: 8 }, (_, i) => payer(i, '王伟')), payer(9, '欧阳娜娜'), samePayerAs9('欧阳娜娜'), payer(11, '欧阳娜娜')].map((c) => matcher.prepare(c));
     const clusters = dedupe(matcher, records).clusters.filter((c) => c.length > 1);
     expect(clusters).toEqual([['欧阳娜娜-9', '欧阳娜娜-10']]);
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chineseRetailPreset,
   createCustomerMatcher,
+  differencePattern,
   estimateFellegiSunter,
   generateSyntheticCustomers,
   matchField,
@@ -30,6 +31,44 @@ describe('createCustomerMatcher with the Chinese retail preset', () => {
     expect(compare({ id: 'a', deviceIds: ['dev-1'] }, { id: 'b', deviceIds: ['dev-1'] }).isMatch).toBe(false);
     const r = compare({ ...base, phones: [] }, { ...base, id: 'b', phones: [], addresses: [{ country: 'CN', street: '浙江杭州西湖区文三路100号2栋301室' }] });
     expect(r.score).toBeCloseTo(0.7, 10);
+  });
+  it('never merges on a payment real name alone: strangers paying as one common name in one district stay apart', () => {
+    const pay = (accountId: string) => [{ provider: 'alipay', accountId, realName: '王伟' }];
+    const a: CustomerInput = { id: 'a', names: ['王伟'], phones: ['13812345678'], deviceIds: ['dev-a'], paymentAccounts: pay('2088-1'), addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路100号' }] };
+    const b: CustomerInput = { id: 'b', names: ['王伟'], phones: ['13998765432'], deviceIds: ['dev-b'], paymentAccounts: pay('2088-2'), addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '天目山路8号' }] };
+    const strangers = compare(a, b);
+    expect(strangers.evidence.map((e) => e.rule)).toEqual(['same payment real name']);
+    expect(strangers.isMatch).toBe(false);
+    expect(compare({ id: 'a', paymentAccounts: pay('1') }, { id: 'b', paymentAccounts: pay('2') }).isMatch).toBe(false);
+    // It still adds to other evidence: the same real name with the same address and name is one person.
+    expect(compare(a, { ...b, addresses: a.addresses }).isMatch).toBe(true);
+  });
+  it('explains where masked values differ without showing them: 王伟 and 王玮 both mask to 王*, their pattern says =x', () => {
+    const r = compare({ ...base, names: ['王伟'] }, { ...base, id: 'b', names: ['王玮'] });
+    const name = r.fields.find((f) => f.field === 'name');
+    expect([name?.left, name?.right]).toEqual(['王*', '王*']);
+    expect(name?.pattern).toBe('=x');
+    expect(r.fields.find((f) => f.field === 'phone')?.pattern).toBe('='.repeat('+8613812345678'.length));
+    const typo = compare(base, { ...base, id: 'b', phones: ['13812345687'] });
+    expect(typo.fields.find((f) => f.field === 'phone')?.pattern).toBe('============xx');
+    expect(compare(base, { id: 'b' }).fields.find((f) => f.field === 'phone')?.pattern).toBeUndefined();
+    expect(differencePattern('abc', 'abxc')).toBe('==+=');
+    expect(differencePattern('abcd', 'abd')).toBe('==-=');
+  });
+  it('prepare refuses a record that is not shaped like a customer, with paths, instead of reading a string as a list', () => {
+    const problem = (record: unknown) => {
+      try {
+        matcher.prepare(record as CustomerInput);
+      } catch (error) {
+        if (isValidationError(error)) return error.issues.map((issue) => issue.path.join('.'));
+        throw error;
+      }
+      throw new Error('expected a ValidationError');
+    };
+    expect(problem({ id: 'a', phones: '13812345678' })).toEqual(['phones']);
+    expect(problem({ phones: ['13812345678'] })).toEqual(['id']);
+    expect(problem({ id: 'a', names: [42], paymentAccounts: [{ provider: 'alipay' }] })).toEqual(['names.0', 'paymentAccounts.0.accountId']);
+    expect(problem(null)).toEqual(['']);
   });
   it('treats a different valid ID number as a conflict and an invalid one as missing evidence', () => {
     const invalid = compare({ ...base, idNumber: '11010519491231002X' }, { ...base, id: 'b', idNumber: '110105194912310021' });

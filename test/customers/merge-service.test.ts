@@ -31,6 +31,29 @@ describe('createMergeService', () => {
     expect(golden.profile.idNumber).toBe('11010519491231002X');
     expect((await store.findGoldenBySource('c1'))?.id).toBe(golden.id);
   });
+  it('keeps one spelling of each value: phones, names, emails and addresses compared normalised', () => {
+    const { service } = setup();
+    const a = customer('a', {
+      phones: ['+86 138-1234-5678'],
+      names: ['王小明'],
+      emails: ['Li.Lei@Example.com'],
+      addresses: [{ country: 'CN', province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 478 号' }],
+      attributes: { updatedAt: '2026-02-01T00:00:00.000Z' },
+    });
+    const b = customer('b', {
+      phones: ['13812345678', '8613812345678'],
+      names: ['王小明 ', '王 小明'],
+      emails: ['li.lei@example.com'],
+      addresses: [{ country: 'CN', province: '浙江', city: '杭州', district: '西湖区', street: '文三路478号' }],
+      attributes: { updatedAt: '2026-01-01T00:00:00.000Z' },
+    });
+    const { profile } = service.survive('g', [b, a]);
+    // The most recent profile's spelling survives, once.
+    expect(profile.phones).toEqual(['+86 138-1234-5678']);
+    expect(profile.names).toEqual(['王小明']);
+    expect(profile.emails).toEqual(['Li.Lei@Example.com']);
+    expect(profile.addresses).toHaveLength(1);
+  });
   it('applies per-field rules: most frequent, source priority', async () => {
     const { service } = setup({ survivorship: { names: 'most-frequent', source: 'source-priority' }, sourcePriority: ['crm', 'tmall'] });
     const { profile } = service.survive('g', [tmall, jd, crm]);
