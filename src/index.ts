@@ -127,6 +127,7 @@ export type {
   LocalDateTime,
   Disambiguation,
   ToInstantOptions,
+  TimeZone,
   InstantSchemaOptions,
   Deadline,
   DeadlineOptions,

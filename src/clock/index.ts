@@ -24,7 +24,7 @@ export {
   resolveZone,
   zoneOffsetMinutes,
 } from './local-date-time.js';
-export type { LocalDateTime, Disambiguation, ToInstantOptions } from './local-date-time.js';
+export type { LocalDateTime, Disambiguation, ToInstantOptions, TimeZone } from './local-date-time.js';
 export { instantSchema, parseInstant } from './instant-schema.js';
 export type { InstantSchemaOptions } from './instant-schema.js';
 export {

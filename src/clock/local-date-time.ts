@@ -110,6 +110,19 @@ export function localDateTime(text: string): LocalDateTime {
   return formatFields(fields) as LocalDateTime;
 }
 
+/**
+ * A resolved IANA time zone: its name and its offset rules. Ordo's own type, so the published
+ * declarations need no luxon types.
+ */
+export interface TimeZone {
+  /** The IANA name, e.g. `Asia/Shanghai`. */
+  readonly name: string;
+  /** Always true: an unknown zone throws instead of resolving. */
+  readonly isValid: boolean;
+  /** Offset from UTC in minutes at an epoch-millisecond instant (fractional for historical local mean time). */
+  offset(epochMillis: number): number;
+}
+
 const zoneCache = new Map<string, IANAZone>();
 
 /**
@@ -117,10 +130,18 @@ const zoneCache = new Map<string, IANAZone>();
  * @throws TimeError `UNKNOWN_TIME_ZONE` for anything else, including abbreviations like `EST` or `CST`,
  * which name no rules and caused more than one outage.
  */
-export function resolveZone(zone: string): IANAZone {
+export function resolveZone(zone: string): TimeZone {
+  return luxonZone(zone);
+}
+
+/** {@link resolveZone} as luxon's own zone, for this module's DateTime work. */
+function luxonZone(zone: string): IANAZone {
   const cached = zoneCache.get(zone);
   if (cached) return cached;
   // Abbreviations are ambiguous (CST is China, Cuba or US Central); only region names carry rules.
+  if (typeof zone !== 'string') {
+    throw new TimeError('UNKNOWN_TIME_ZONE', `A time zone must be an IANA zone name such as "Asia/Shanghai", got ${zone === null ? 'null' : typeof zone}`);
+  }
   const looksLikeRegion = zone === 'UTC' || zone === 'Etc/UTC' || zone.includes('/');
   if (!looksLikeRegion || !IANAZone.isValidZone(zone)) {
     throw new TimeError(
@@ -148,7 +169,7 @@ const DAY = 86_400_000;
  * Offset in whole milliseconds. Luxon returns fractional minutes for historical local mean time
  * (Asia/Kolkata used +05:21:10 until 1906), and float products would make non-integer instants.
  */
-function offsetMillis(zone: IANAZone, at: number): number {
+function offsetMillis(zone: TimeZone, at: number): number {
   return Math.round(zone.offset(at) * 60_000);
 }
 
@@ -216,7 +237,7 @@ export function toInstant(local: LocalDateTime | string, zone: string, options: 
 
 /** The wall time an instant shows in a zone, e.g. `2025-12-31T19:00:00` in America/New_York. */
 export function toLocalDateTime(at: Instant, zone: string): LocalDateTime {
-  const dt = DateTime.fromMillis(instantToMillis(at), { zone: resolveZone(zone) });
+  const dt = DateTime.fromMillis(instantToMillis(at), { zone: luxonZone(zone) });
   return localDateTime(dt.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSS").replace(/\.000$/, ''));
 }
 
@@ -225,6 +246,6 @@ export function toLocalDateTime(at: Instant, zone: string): LocalDateTime {
  * `2025-12-31T19:00:00-05:00 [America/New_York]`: unambiguous for people and machines.
  */
 export function formatInZone(at: Instant, zone: string): string {
-  const dt = DateTime.fromMillis(instantToMillis(at), { zone: resolveZone(zone) });
+  const dt = DateTime.fromMillis(instantToMillis(at), { zone: luxonZone(zone) });
   return `${dt.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ")} [${zone}]`;
 }
