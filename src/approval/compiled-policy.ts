@@ -1,4 +1,5 @@
 // The compiled policy: public metadata plus the functions evaluation runs, kept private.
+import { ValidationError } from '../errors/validation-error.js';
 import type { CompiledNode, Scratch } from './condition-compiler.js';
 import type { FactCatalogue } from './fact-catalogue.js';
 import type { ApprovalOutcome, ApprovalPolicy, HitPolicy, MissingFactPolicy, PolicyOutcome, Severity } from './policy-schema.js';
@@ -157,6 +158,9 @@ export class CompiledPolicy {
 
 /** @internal The runtime behind a compiled policy. */
 export function policyEngine(policy: CompiledPolicy): PolicyEngine {
+  if (!(policy instanceof CompiledPolicy)) {
+    throw new ValidationError('policy', [{ code: 'invalid_type', path: [], message: 'Expected a compiled policy: pass the policy document through compilePolicy() first' }]);
+  }
   return engineOf(policy);
 }
 

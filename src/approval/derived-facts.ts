@@ -1,4 +1,5 @@
 // Pure helpers that compute derived approval facts from plain data: distances, rates, ages, ratios.
+import { expectString, expectArray, expectObject } from '../errors/validation-error.js';
 import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantToMillis, type DurationInput, type Instant } from '../clock/instant.js';
 import { normaliseAddress } from '../customers/address.js';
@@ -15,6 +16,8 @@ const DAY_MS = 86_400_000;
  * @example haversineKm({ lat: 31.23, lng: 121.47 }, { lat: 39.90, lng: 116.41 }) // ~1067
  */
 export function haversineKm(a: GeoPoint, b: GeoPoint): number {
+  expectObject('haversineKm a', a, 'a point { lat, lng }');
+  expectObject('haversineKm b', b, 'a point { lat, lng }');
   const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad;
   const dLng = (b.lng - a.lng) * rad;
@@ -27,6 +30,7 @@ export function haversineKm(a: GeoPoint, b: GeoPoint): number {
  * when either side is unknown (a missing fact, so the policy's missing-fact rule applies).
  */
 export function distanceFromUsualKm(destination: GeoPoint | null | undefined, usual: readonly GeoPoint[]): number | null {
+  expectArray('distanceFromUsualKm usual', usual, 'an array of geo points');
   if (destination === null || destination === undefined || usual.length === 0) return null;
   let nearest = Infinity;
   for (const point of usual) nearest = Math.min(nearest, haversineKm(destination, point));
@@ -46,6 +50,7 @@ export interface DestinationRegion {
  * for a missing address.
  */
 export function destinationRegion(address: Address | null | undefined): DestinationRegion | undefined {
+  if (address !== null && address !== undefined) expectObject('destinationRegion address', address, 'an address');
   if (address === null || address === undefined) return undefined;
   const normalised = normaliseAddress(address);
   if (!normalised.ok) return { country: address.country, province: undefined, city: undefined };
@@ -62,6 +67,8 @@ export function destinationRegion(address: Address | null | undefined): Destinat
  * @example shipsToNewRegion(destinationRegion(order.shippingAddress), usual, 'province')
  */
 export function shipsToNewRegion(destination: DestinationRegion | undefined, usual: readonly DestinationRegion[], level: 'province' | 'city'): boolean | null {
+  if (destination !== undefined) expectObject('shipsToNewRegion destination', destination, 'a region from destinationRegion()');
+  expectArray('shipsToNewRegion usual', usual);
   if (destination === undefined || destination.province === undefined) return null;
   if (level === 'city' && destination.city === undefined) return null;
   for (const region of usual) {
@@ -84,6 +91,8 @@ export interface OrderHistoryItem {
 
 /** Reduces a stored order to a {@link OrderHistoryItem}. */
 export function toOrderHistoryItem(order: Order<string>): OrderHistoryItem {
+  expectObject('toOrderHistoryItem order', order, 'an order');
+  expectArray('toOrderHistoryItem order.lines', order.lines, 'an order with lines');
   let shippedUnits = 0;
   let returnedUnits = 0;
   for (const line of order.lines) {
@@ -108,6 +117,7 @@ export function historyInWindow(history: readonly OrderHistoryItem[], now: Insta
 
 /** Units returned / units shipped, 0-1; `null` when nothing shipped (no basis for a rate). */
 export function returnRate(history: readonly OrderHistoryItem[]): number | null {
+  expectArray('returnRate history', history);
   let shipped = 0;
   let returned = 0;
   for (const item of history) {
@@ -122,6 +132,8 @@ export function returnRate(history: readonly OrderHistoryItem[]): number | null 
  * currencies are left out (they cannot be averaged without a rate). `null` when none remain.
  */
 export function averageOrderAmount(history: readonly OrderHistoryItem[], currency: string): Money | null {
+  expectArray('averageOrderAmount history', history);
+  expectString('averageOrderAmount currency', currency);
   let sum = 0;
   let count = 0;
   for (const item of history) {
@@ -144,6 +156,8 @@ export function amountVsAverage(amount: Money, average: Money | null | undefined
 
 /** Whole days from `createdAt` to the clock's now (0 for an account created "in the future"). */
 export function accountAgeDays(createdAt: Instant, clock: Clock): number {
+  expectString('accountAgeDays createdAt', createdAt);
+  expectObject('accountAgeDays clock', clock, 'a Clock');
   return Math.max(0, Math.floor((clock.millis() - instantToMillis(createdAt)) / DAY_MS));
 }
 
@@ -185,6 +199,8 @@ export interface DerivedFacts {
  * @example deriveFacts({ order, clock, history, usualLocations, accountCreatedAt })
  */
 export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
+  expectObject('deriveFacts input', input, '{ order, clock, ... }');
+  expectObject('deriveFacts order', input.order, 'an order');
   const { order, clock } = input;
   const window = input.window ?? { days: 90 };
   const history = input.history?.filter((item) => item.orderId !== order.id);
@@ -204,6 +220,8 @@ export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
 
 /** `derived.shipsToNewProvince` and `derived.shipsToNewCity`; null without usual addresses to compare. */
 export function regionFacts(order: Order<string>, usualAddresses: readonly Address[] | null | undefined): { shipsToNewProvince: boolean | null; shipsToNewCity: boolean | null } {
+  expectObject('regionFacts order', order, 'an order');
+  if (usualAddresses !== null && usualAddresses !== undefined) expectArray('regionFacts usualAddresses', usualAddresses);
   if (usualAddresses === null || usualAddresses === undefined) return { shipsToNewProvince: null, shipsToNewCity: null };
   const destination = destinationRegion(order.shippingAddress);
   const usual = usualAddresses.map((address) => destinationRegion(address) as DestinationRegion);

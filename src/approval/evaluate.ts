@@ -1,4 +1,6 @@
 // evaluate and decide: run a compiled policy over facts, with or without the explanation.
+import { hasErrorCode } from '../errors/ordo-error.js';
+import { expectObject } from '../errors/validation-error.js';
 import { FALSE, TRUE, UNKNOWN, isMissingValue, type CompiledNode, type Facts, type Scratch, type Truth } from './condition-compiler.js';
 import {
   policyEngine,
@@ -184,20 +186,47 @@ function runExplained(policy: CompiledPolicy, engine: PolicyEngine, facts: Facts
  * const decision = evaluate(policy, facts);
  * decision.outcome; // 'hold'
  * decision.explanation?.rules.filter((r) => r.status === 'fired');
- * @throws MoneyError `CURRENCY_MISMATCH` when a money fact is compared with an amount in
- * another currency; ValidationError `VALIDATION_FAILED` when a fact has the wrong type.
+ * A money fact in another currency than a rule's amount (a USD order under a CNY policy) cannot
+ * be compared: the order is held, fail closed, with the reason `CURRENCY_NOT_COMPARABLE` and
+ * the rule that could not compare it.
+ * @throws ValidationError `VALIDATION_FAILED` when a fact has the wrong type.
  */
 export function evaluate(policy: CompiledPolicy, facts: Facts, options?: EvaluateOptions): ApprovalDecision {
+  expectObject('evaluate facts', facts, 'facts: an object of fact name to value');
   const engine = policyEngine(policy);
-  if (options?.explain === false) return run(engine, facts);
-  return runExplained(policy, engine, facts);
+  try {
+    if (options?.explain === false) return run(engine, facts);
+    return runExplained(policy, engine, facts);
+  } catch (error) {
+    return notComparable(policy, error);
+  }
+}
+
+/** The hold a currency mismatch becomes; anything else is rethrown. */
+function notComparable(policy: CompiledPolicy, error: unknown): ApprovalDecision {
+  if (!hasErrorCode(error, 'CURRENCY_MISMATCH')) throw error;
+  const ruleId = typeof error.details['ruleId'] === 'string' ? error.details['ruleId'] : null;
+  return Object.freeze({
+    outcome: 'hold',
+    reasons: Object.freeze(['CURRENCY_NOT_COMPARABLE']),
+    severity: 'medium',
+    ruleId,
+    policyId: policy.id,
+    policyVersion: policy.version,
+  });
 }
 
 /**
  * The decision without an explanation: the fast path for pipelines. Same outcome as
  * {@link evaluate}; the returned object is shared and frozen unless a fact was missing.
- * @throws MoneyError `CURRENCY_MISMATCH`; ValidationError for a fact of the wrong type.
+ * A money fact in another currency is held as `CURRENCY_NOT_COMPARABLE`, as {@link evaluate} does.
+ * @throws ValidationError for a fact of the wrong type.
  */
 export function decide(policy: CompiledPolicy, facts: Facts): ApprovalDecision {
-  return run(policyEngine(policy), facts);
+  expectObject('decide facts', facts, 'facts: an object of fact name to value');
+  try {
+    return run(policyEngine(policy), facts);
+  } catch (error) {
+    return notComparable(policy, error);
+  }
 }

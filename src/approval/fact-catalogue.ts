@@ -1,5 +1,5 @@
 // The facts a policy may name, with their types: the canonical order facts and a way to extend them.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, ValidationError } from '../errors/validation-error.js';
 import { FACT_TYPES, type FactDefinition, type FactType } from './policy-schema.js';
 
 /** Fact name to definition. Names are dotted paths such as `order.total`. */
@@ -51,6 +51,8 @@ export const ORDER_FACTS: FactCatalogue = Object.freeze({
  * @throws ValidationError `VALIDATION_FAILED` for a bad name or type.
  */
 export function extendFactCatalogue(base: FactCatalogue, extra: Readonly<Record<string, FactDefinition>>): FactCatalogue {
+  expectObject('extendFactCatalogue base', base, 'a fact catalogue');
+  expectObject('extendFactCatalogue extra', extra, 'fact definitions by name');
   const issues = [];
   for (const [name, definition] of Object.entries(extra)) {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name)) {

@@ -1,7 +1,7 @@
 // Fact providers: the asynchronous edge that gathers facts (e.g. from storage) before the synchronous evaluation.
 import type { Clock } from '../clock/clock.js';
 import type { DurationInput, Instant } from '../clock/instant.js';
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectArray, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { Facts } from './condition-compiler.js';
@@ -48,6 +48,9 @@ export async function collectFacts<C extends FactProviderContext>(
   providers: readonly FactProvider<C>[],
   context: C,
 ): Promise<Facts> {
+  expectObject('collectFacts order', order, 'an order');
+  expectArray('collectFacts providers', providers, 'an array of fact providers');
+  if (typeof context?.clock?.now !== 'function') expectObject('collectFacts context', undefined, 'a context with a clock: { clock }');
   const claimed = new Map<string, string>();
   const issues: ValidationIssue[] = [];
   providers.forEach((provider, i) => {

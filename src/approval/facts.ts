@@ -1,4 +1,5 @@
 // buildFacts: turns an order, what is known of its customer and the derived facts into the flat fact record.
+import { expectArray, expectObject } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import type { Facts } from './condition-compiler.js';
 import type { DerivedFacts } from './derived-facts.js';
@@ -23,6 +24,8 @@ export interface CustomerFacts {
  * @example evaluate(policy, buildFacts(order, { creditScore: 720, tier: 'gold' }, deriveFacts({ order, clock })))
  */
 export function buildFacts(order: Order<string>, customer?: CustomerFacts | null, derived?: DerivedFacts | null): Facts {
+  expectObject('buildFacts order', order, 'an order');
+  expectArray('buildFacts order.lines', (order as { lines?: unknown }).lines, 'an order with lines');
   let itemCount = 0;
   const categories: string[] = [];
   for (const line of order.lines) {

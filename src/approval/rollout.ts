@@ -1,5 +1,5 @@
 // Gradual rollout: a candidate policy decides for a stable, hash-chosen share of orders.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectString, ValidationError } from '../errors/validation-error.js';
 import { CompiledPolicy, type ApprovalDecision } from './compiled-policy.js';
 import type { Facts } from './condition-compiler.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
@@ -18,6 +18,7 @@ export type RolloutArm = (typeof ROLLOUT_ARMS)[number];
  * @example fnv1a32('a') // 0xe40c292c
  */
 export function fnv1a32(text: string): number {
+  expectString('fnv1a32 text', text);
   let hash = 0x811c9dc5;
   const feed = (byte: number): void => {
     hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
@@ -46,6 +47,8 @@ export function fnv1a32(text: string): number {
 
 /** The bucket (0-9999) of an order id; a salt gives another, independent assignment. */
 export function rolloutBucket(orderId: string, salt = ''): number {
+  expectString('rolloutBucket orderId', orderId);
+  expectString('rolloutBucket salt', salt);
   return fnv1a32(salt === '' ? orderId : `${salt}:${orderId}`) % ROLLOUT_BUCKETS;
 }
 

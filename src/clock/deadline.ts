@@ -1,7 +1,7 @@
 // Deadlines and time windows written as wall times in an IANA zone, compared only as instants.
 import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { isInstant, millisBetween, type Instant } from './instant.js';
 import {
   DISAMBIGUATIONS,
@@ -106,6 +106,7 @@ function assertNow(now: Instant, what: string): void {
  * @throws ValidationError for an unknown `disambiguation`.
  */
 export function createDeadline(local: LocalDateTime | string, zone: string, options: DeadlineOptions = {}): Deadline {
+  expectObject('createDeadline options', options);
   const issue = checkDisambiguation(options.disambiguation, ['disambiguation']);
   if (issue) throw new ValidationError('deadline options', [issue]);
   const canonical = localDateTime(local);
@@ -138,6 +139,7 @@ export function timeUntilDeadline(deadline: Deadline, now: Instant): number {
  * check it by eye: `2026-01-01T00:00:00-05:00 [America/New_York] = 2026-01-01T05:00:00.000Z`.
  */
 export function describeDeadline(deadline: Deadline): string {
+  expectObject('describeDeadline deadline', deadline, 'a Deadline from createDeadline()');
   return `${formatInZone(deadline.instant, deadline.zone)} = ${deadline.instant}`;
 }
 
@@ -228,6 +230,7 @@ export function windowState(window: TimeWindow, now: Instant): WindowState {
  * `[2025-12-26T00:00:00-05:00 [America/New_York], 2026-01-01T00:00:00-05:00 [America/New_York]) = [2025-12-26T05:00:00.000Z, 2026-01-01T05:00:00.000Z)`.
  */
 export function describeTimeWindow(window: TimeWindow): string {
+  expectObject('describeTimeWindow window', window, 'a TimeWindow from createTimeWindow()');
   return (
     `[${formatInZone(window.startInstant, window.zone)}, ${formatInZone(window.endInstant, window.zone)})` +
     ` = [${window.startInstant}, ${window.endInstant})`

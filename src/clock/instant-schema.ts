@@ -1,7 +1,7 @@
 // zod schemas for time at boundaries: instants must state their offset, unless a zone is supplied.
 import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, type Instant } from './instant.js';
 import { describeInput } from '../errors/mask.js';
 import { DISAMBIGUATIONS, resolveZone, toInstant, wallTimeAsUtcMillis, type Disambiguation } from './local-date-time.js';
@@ -112,6 +112,7 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
  * instantSchema({ zone: 'Asia/Shanghai' }).parse('2026-06-18 10:00:00') // '2026-06-18T02:00:00.000Z'
  */
 export function instantSchema(options: InstantSchemaOptions = {}): z.ZodType<Instant, string | number> {
+  expectObject('instantSchema options', options);
   // A misspelt zone should fail where the schema is built, not on the first offset-less payload.
   validateOptions(options);
   return z.union([z.string(), z.number()]).transform((value, ctx): Instant => {

@@ -1,4 +1,5 @@
 // Addresses: province, city and district recognised with abbreviations; building and room set aside.
+import { expectObject } from '../errors/validation-error.js';
 import type { Address } from '../model/address.js';
 import { CN_GAZETTEER, type Gazetteer } from './data/cn-gazetteer.js';
 import { fail, ok, type NormaliseResult } from './normalise-result.js';
@@ -193,6 +194,8 @@ function clean(text: string): string {
  * @example normaliseAddress('浙江杭州西湖区文三路100号3栋2单元501室') // key '浙江省|杭州市|西湖区|文三路100'
  */
 export function normaliseAddress(input: Address | string, options: AddressOptions = {}): NormaliseResult<NormalisedAddress, AddressFailureReason> {
+  if (typeof input !== 'string') expectObject('normaliseAddress input', input, 'an address object or text');
+  expectObject('normaliseAddress options', options);
   const lookup = lookupFor(options.gazetteer ?? CN_GAZETTEER);
   const parts = typeof input === 'string' ? { country: options.defaultCountry ?? 'CN', province: undefined, city: undefined, district: undefined, street: input } : input;
   const fields = [parts.province, parts.city, parts.district].map((f) => (f === undefined ? '' : clean(f)));

@@ -1,7 +1,7 @@
 // Behaviour tags from order history: frequency, average order value, return rate, recency.
 import type { Instant } from '../clock/instant.js';
 import { instantToMillis } from '../clock/instant.js';
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectObject, expectArray, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Money } from '../money/money.js';
 
 /** The order facts tags need; an Ordo `Order` fits (see {@link orderFactsFromOrder}). */
@@ -103,6 +103,8 @@ const DAY = 86_400_000;
  * @example computeBehaviourTags(orders.map(orderFactsFromOrder), { now: clock.now() })
  */
 export function orderFactsFromOrder(order: { placedAt: Instant; status: string; totals: { total: Money }; lines: readonly { quantity: number; returnedQuantity: number }[] }): OrderFacts {
+  expectObject('orderFactsFromOrder order', order, 'an order');
+  expectArray('orderFactsFromOrder order.lines', order.lines, 'an order with lines');
   let quantity = 0;
   let returnedQuantity = 0;
   for (const line of order.lines) {
@@ -117,6 +119,8 @@ export function orderFactsFromOrder(order: { placedAt: Instant; status: string; 
  * @throws ValidationError for bad thresholds or orders in several currencies.
  */
 export function computeBehaviourTags(orders: readonly OrderFacts[], options: BehaviourTagOptions): BehaviourProfile {
+  expectArray('computeBehaviourTags orders', orders);
+  expectObject('computeBehaviourTags options', options, '{ now, windowDays?, ... }');
   const o = {
     windowDays: options.windowDays ?? 365,
     highValueAverage: options.highValueAverage ?? 50_000,

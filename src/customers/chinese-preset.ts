@@ -1,4 +1,5 @@
 // The Chinese retail preset: fields, comparators, the seed's evidence weights and blocking keys.
+import { expectObject, expectString } from '../errors/validation-error.js';
 import type { Customer, CustomerInput } from '../model/customer.js';
 import { maskAddress, maskEmail, maskIdNumber, maskName, maskPhone } from '../errors/mask.js';
 import type { NormalisedAddress } from './address.js';
@@ -46,6 +47,8 @@ const isCjkKey = (s: string): boolean => s.length > 0 && s.charCodeAt(0) >= 0x2e
  * @example nameSimilarity('王伟', '王玮') // 1
  */
 export function nameSimilarity(a: string, b: string): number {
+  expectString('nameSimilarity a', a);
+  expectString('nameSimilarity b', b);
   const cjk = isCjkKey(a);
   if (cjk !== isCjkKey(b)) return Number.NaN;
   if (cjk) {
@@ -58,6 +61,8 @@ export function nameSimilarity(a: string, b: string): number {
 
 /** Phone similarity: one mistyped or swapped digit in a number of the same length is close. */
 export function phoneSimilarity(a: string, b: string): number {
+  expectString('phoneSimilarity a', a);
+  expectString('phoneSimilarity b', b);
   return a.length === b.length ? levenshteinSimilarity(a, b) : 0;
 }
 
@@ -67,6 +72,8 @@ export function phoneSimilarity(a: string, b: string): number {
  * caught: NaN, no evidence either way.
  */
 export function idNumberSimilarity(a: NormalisedCustomer, b: NormalisedCustomer): number {
+  expectObject('idNumberSimilarity a', a, 'a normalised customer');
+  expectObject('idNumberSimilarity b', b, 'a normalised customer');
   if (a.idNumberChecked && b.idNumberChecked) return 0;
   const x = a.idNumber ?? '';
   const y = b.idNumber ?? '';
@@ -83,6 +90,8 @@ const DOOR_NUMBER = /\d+$/;
  * when door numbers differ (1, equivalent, when only the district is missing on one side).
  */
 export function addressSimilarity(a: NormalisedAddress, b: NormalisedAddress): number {
+  if (typeof a?.streetKey !== 'string') expectObject('addressSimilarity a', undefined, 'a normalised address');
+  if (typeof b?.streetKey !== 'string') expectObject('addressSimilarity b', undefined, 'a normalised address');
   if (a.city !== undefined && b.city !== undefined && a.city !== b.city) return 0;
   if (a.district !== undefined && b.district !== undefined && a.district !== b.district) return 0;
   if (a.streetKey.length === 0 || b.streetKey.length === 0) return Number.NaN;
@@ -163,6 +172,7 @@ export interface ChineseRetailPresetOptions {
  * @example const matcher = createCustomerMatcher(chineseRetailPreset());
  */
 export function chineseRetailPreset(options: ChineseRetailPresetOptions = {}): CustomerMatcherConfig<Customer | CustomerInput, NormalisedCustomer> {
+  expectObject('chineseRetailPreset options', options);
   const normalise = options.normalise ?? {};
   return {
     prepare: (customer) => normaliseCustomer(customer, normalise),

@@ -1,5 +1,5 @@
 // The in-memory blocking index: add, remove and match one customer against many, in a handful of comparisons.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, ValidationError } from '../errors/validation-error.js';
 import type { CustomerMatcher, MatchContext, MatchResult } from './matcher.js';
 
 /** Options of {@link createCustomerIndex}. */
@@ -64,6 +64,8 @@ type Posting = string | string[];
  * index.match(newCustomer).candidates[0]?.score
  */
 export function createCustomerIndex<R, P>(matcher: CustomerMatcher<R, P>, options: CustomerIndexOptions = {}): CustomerIndex<R, P> {
+  expectObject('createCustomerIndex matcher', matcher, 'a matcher from createCustomerMatcher()');
+  expectObject('createCustomerIndex options', options);
   const maxBlockSize = options.maxBlockSize ?? 100;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1) {
     throw new ValidationError('customer index options', [{ code: 'out_of_range', path: ['maxBlockSize'], message: 'Expected a positive integer' }]);

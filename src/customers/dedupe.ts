@@ -1,5 +1,5 @@
 // Batch dedupe: blocking, pairwise scoring and clustering with a guard against chaining.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectArray, expectObject, ValidationError } from '../errors/validation-error.js';
 import type { CustomerMatcher, MatchContext } from './matcher.js';
 
 /** Options of {@link dedupe}. */
@@ -78,6 +78,9 @@ export function forEachCandidatePair<P>(
   maxBlockSize: number,
   visit: (i: number, j: number) => void,
 ): { readonly key: string; readonly size: number }[] {
+  expectObject('forEachCandidatePair matcher', matcher, 'a matcher with blockingKeys');
+  expectArray('forEachCandidatePair records', records);
+  if (typeof visit !== 'function') expectObject('forEachCandidatePair visit', undefined, 'a function (i, j) => void');
   const postings = blockingPostings(matcher, records);
   return forEachPairIn(postings.byKey, postings.keysOf, maxBlockSize, visit);
 }
@@ -129,6 +132,9 @@ function forEachPairIn(byKey: Map<string, number[]>, keysOf: string[][], maxBloc
  * @example dedupe(matcher, customers.map(matcher.prepare)).clusters.filter((c) => c.length > 1)
  */
 export function dedupe<R, P>(matcher: CustomerMatcher<R, P>, records: readonly P[], options: DedupeOptions = {}): DedupeResult {
+  expectArray('dedupe records', records);
+  expectObject('dedupe matcher', matcher, 'a matcher from createCustomerMatcher()');
+  expectObject('dedupe options', options);
   validateOptions(options);
   const threshold = options.threshold ?? matcher.threshold;
   const maxBlockSize = options.maxBlockSize ?? 100;

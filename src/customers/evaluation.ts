@@ -1,4 +1,5 @@
 // Accuracy measures on labelled data: pairwise precision, recall and F1, pairs completeness, reduction ratio.
+import { expectArray, expectObject } from '../errors/validation-error.js';
 import { forEachCandidatePair } from './dedupe.js';
 
 /** Pairwise accuracy of a clustering against the truth. */
@@ -19,6 +20,8 @@ const pairsIn = (size: number): number => (size * (size - 1)) / 2;
  * @example evaluateClusters(result.clusters, (id) => truth.get(id))
  */
 export function evaluateClusters(clusters: readonly (readonly string[])[], entityOf: (id: string) => string | undefined): ClusterAccuracy {
+  expectArray('evaluateClusters clusters', clusters);
+  if (typeof entityOf !== 'function') expectObject('evaluateClusters entityOf', undefined, 'a function (id) => entity');
   let predictedPairs = 0;
   let truePositives = 0;
   const entitySizes = new Map<string, number>();
@@ -62,6 +65,8 @@ export function evaluateBlocking<P>(
   entityOf: (record: P) => string | undefined,
   maxBlockSize = 100,
 ): BlockingQuality {
+  expectArray('evaluateBlocking records', records);
+  if (typeof entityOf !== 'function') expectObject('evaluateBlocking entityOf', undefined, 'a function (record) => entity');
   const entities = records.map((r, i) => entityOf(r) ?? `#${i}`);
   let candidatePairs = 0;
   let truePairsFound = 0;

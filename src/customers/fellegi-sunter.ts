@@ -1,5 +1,5 @@
 // Fellegi-Sunter parameters from unlabelled data: u from sampled random pairs, m and the prior by EM.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, expectArray, ValidationError } from '../errors/validation-error.js';
 import { forEachCandidatePair } from './dedupe.js';
 import type { ComparisonLevel, CustomerMatcher, FellegiSunterParameters, LevelProbabilities } from './matcher.js';
 import { mulberry32 } from './synthetic-customers.js';
@@ -61,6 +61,9 @@ function normalise(counts: number[]): LevelProbabilities {
  * const fs = matcher.with({ mode: 'fellegi-sunter', fellegiSunter: estimate });
  */
 export function estimateFellegiSunter<R, P>(matcher: CustomerMatcher<R, P>, records: readonly P[], options: EstimateOptions = {}): FellegiSunterEstimate {
+  expectObject('estimateFellegiSunter matcher', matcher, 'a matcher from createCustomerMatcher()');
+  expectArray('estimateFellegiSunter records', records);
+  expectObject('estimateFellegiSunter options', options);
   const n = records.length;
   if (n < 2) throw new ValidationError('Fellegi-Sunter estimation input', [{ code: 'too_small', path: ['records'], message: 'Expected at least two records' }]);
   const fieldNames = matcher.fieldNames;

@@ -1,4 +1,5 @@
 // Chinese resident ID numbers: GB 11643 (ISO 7064 MOD 11-2) check, birth date, region, 15-digit upgrade.
+import { expectString } from '../errors/validation-error.js';
 import { maskIdNumber } from '../errors/mask.js';
 import { CN_ID_REGION_PREFIXES } from './data/id-regions.js';
 import { fail, ok, type NormaliseResult } from './normalise-result.js';
@@ -51,6 +52,7 @@ const DEFAULT_REGIONS = new Set(CN_ID_REGION_PREFIXES);
  * @example gb11643CheckCharacter('11010519491231002') // 'X'
  */
 export function gb11643CheckCharacter(first17: string): string {
+  expectString('gb11643CheckCharacter first17', first17);
   let sum = 0;
   for (let i = 0; i < 17; i += 1) sum += (first17.charCodeAt(i) - 48) * (WEIGHTS[i] ?? 0);
   return CHECK_CHARACTERS[sum % 11] ?? '?';
@@ -69,6 +71,7 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
  * @example normaliseChineseIdNumber('11010519491231002x').ok // true
  */
 export function normaliseChineseIdNumber(input: string, options: IdNumberOptions = {}): NormaliseResult<NormalisedIdNumber, IdNumberFailureReason> {
+  expectString('normaliseChineseIdNumber input', input);
   const regions = options.regionPrefixes === undefined ? DEFAULT_REGIONS : new Set(options.regionPrefixes);
   const text = toHalfWidth(input).replace(/[\s-]/g, '').toUpperCase();
   if (text.length === 0) return fail('EMPTY_ID', 'ID number is empty');

@@ -1,5 +1,5 @@
 // The configurable, explainable matcher: per-field comparison levels combined by evidence or Fellegi-Sunter.
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectArray, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { differencePattern } from './similarity.js';
 
 /** How two records compare on one field, best pair of values first. `missing`: one side has no value. */
@@ -232,6 +232,8 @@ export function matchField<P, V>(field: MatchField<P, V>): MatchField<P, unknown
 const defaultMask = (value: unknown): string => '*'.repeat(Math.min(String(value).length, 8));
 
 function validate<R, P>(config: CustomerMatcherConfig<R, P>): void {
+  expectObject('customer matcher config', config, '{ prepare, id, fields, ... }');
+  expectArray('customer matcher config fields', config.fields, 'an array of fields');
   const issues: ValidationIssue[] = [];
   const names = new Set<string>();
   config.fields.forEach((field, i) => {

@@ -1,4 +1,5 @@
 // Personal names, emails, device ids and payment real names: the small normalisers.
+import { expectString } from '../errors/validation-error.js';
 import { maskEmail, maskName } from '../errors/mask.js';
 import { fail, ok, type NormaliseResult } from './normalise-result.js';
 import { hasCjk, toHalfWidth } from './text.js';
@@ -25,6 +26,7 @@ export interface NormalisedName {
  * @example normaliseName('ＬＩ  Lei').value.key // 'lei li'
  */
 export function normaliseName(input: string): NormaliseResult<NormalisedName, NameFailureReason> {
+  expectString('normaliseName input', input);
   const display = toHalfWidth(input);
   if (display.length === 0) return fail('EMPTY_NAME', 'Name is empty');
   if (hasCjk(display)) {
@@ -61,6 +63,7 @@ export interface EmailOptions {
  * @example normaliseEmail('Li.Lei+tmall@Example.COM').value // 'li.lei@example.com'
  */
 export function normaliseEmail(input: string, options: EmailOptions = {}): NormaliseResult<string, EmailFailureReason> {
+  expectString('normaliseEmail input', input);
   const text = toHalfWidth(input).replace(/\s/g, '').toLowerCase();
   if (text.length === 0) return fail('EMPTY_EMAIL', 'Email is empty');
   const at = text.lastIndexOf('@');
@@ -85,6 +88,7 @@ export type DeviceIdFailureReason = (typeof DEVICE_ID_FAILURE_REASONS)[number];
  * @example normaliseDeviceId('6D92078A-8246-4BA4-AE5B-76104861E7DC').value // '6d92078a82464ba4ae5b76104861e7dc'
  */
 export function normaliseDeviceId(input: string): NormaliseResult<string, DeviceIdFailureReason> {
+  expectString('normaliseDeviceId input', input);
   const text = toHalfWidth(input).replace(/[\s\-:]/g, '').toLowerCase();
   if (text.length === 0) return fail('EMPTY_DEVICE_ID', 'Device id is empty');
   if (/^0+$/.test(text) || /^(?:unknown|null|undefined|none|n\/a|na)$/.test(text) || /^(.)\1+$/.test(text)) {
@@ -98,5 +102,6 @@ export function normaliseDeviceId(input: string): NormaliseResult<string, Device
  * @example normaliseRealName('张 三').value.key // '张三'
  */
 export function normaliseRealName(input: string): NormaliseResult<NormalisedName, NameFailureReason> {
+  expectString('normaliseRealName input', input);
   return normaliseName(input);
 }

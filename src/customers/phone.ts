@@ -1,4 +1,5 @@
 // Phone numbers to E.164 with libphonenumber-js `max` metadata, mobile and landline told apart.
+import { expectString } from '../errors/validation-error.js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { maskPhone } from '../errors/mask.js';
 import { fail, ok, type NormaliseResult } from './normalise-result.js';
@@ -61,6 +62,7 @@ function kindOf(type: string | undefined): PhoneKind {
  * @example normalisePhone('０086 138-1234-5678') // { ok: true, value: { e164: '+8613812345678', country: 'CN', kind: 'mobile' } }
  */
 export function normalisePhone(input: string, options: PhoneOptions = {}): NormaliseResult<NormalisedPhone, PhoneFailureReason> {
+  expectString('normalisePhone input', input);
   const defaultCountry = (options.defaultCountry ?? 'CN') as CountryCode;
   const text = toHalfWidth(input);
   const compact = text.replace(/[\s\-().\u00b7/]/g, '');

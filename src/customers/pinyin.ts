@@ -1,4 +1,5 @@
 // How Chinese names sound: toneless pinyin readings (pinyin-pro), so an IME's wrong homophone is a typo, not another person.
+import { expectString } from '../errors/validation-error.js';
 import { pinyin } from 'pinyin-pro';
 
 const readingsCache = new Map<string, readonly string[]>();
@@ -9,6 +10,7 @@ const readingsCache = new Map<string, readonly string[]>();
  * @example pinyinReadings('曾') // ['zeng', 'ceng']
  */
 export function pinyinReadings(char: string): readonly string[] {
+  expectString('pinyinReadings char', char);
   let readings = readingsCache.get(char);
   if (readings === undefined) {
     const found = char.charCodeAt(0) >= 0x2e80 ? pinyin(char, { toneType: 'none', type: 'array', multiple: true, v: true }) : [];
@@ -31,6 +33,8 @@ const shareReading = (a: string, b: string): boolean => {
  * @example soundsAlike('王伟', '王芳') // false
  */
 export function soundsAlike(a: string, b: string): boolean {
+  expectString('soundsAlike a', a);
+  expectString('soundsAlike b', b);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i += 1) if (!shareReading(a[i] ?? '', b[i] ?? '')) return false;
   return true;
@@ -47,6 +51,7 @@ const PRIVATE_USE_SIZE = 0x1900;
  * characters.
  */
 export function soundString(text: string): string {
+  expectString('soundString text', text);
   let out = '';
   for (const char of text) {
     const syllable = pinyinReadings(char)[0] ?? char;

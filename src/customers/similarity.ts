@@ -1,4 +1,5 @@
 // String similarity for fuzzy comparison: Levenshtein (fastest-levenshtein) and Jaro-Winkler.
+import { expectString } from '../errors/validation-error.js';
 import { distance } from 'fastest-levenshtein';
 
 /**
@@ -6,6 +7,8 @@ import { distance } from 'fastest-levenshtein';
  * @example editDistance('abc', 'acb') // 1
  */
 export function editDistance(a: string, b: string): number {
+  expectString('editDistance a', a);
+  expectString('editDistance b', b);
   const d = distance(a, b);
   if (d !== 2 || a.length !== b.length) return d;
   let first = -1;
@@ -23,6 +26,8 @@ export function editDistance(a: string, b: string): number {
  * @example levenshteinSimilarity('王小明', '王晓明') // 0.666...
  */
 export function levenshteinSimilarity(a: string, b: string): number {
+  expectString('levenshteinSimilarity a', a);
+  expectString('levenshteinSimilarity b', b);
   if (a === b) return 1;
   const longer = Math.max(a.length, b.length);
   return longer === 0 ? 1 : 1 - editDistance(a, b) / longer;
@@ -33,6 +38,8 @@ export function levenshteinSimilarity(a: string, b: string): number {
  * @example jaroWinkler('martha', 'marhta') // 0.961...
  */
 export function jaroWinkler(a: string, b: string): number {
+  expectString('jaroWinkler a', a);
+  expectString('jaroWinkler b', b);
   if (a === b) return 1;
   if (a.length === 0 || b.length === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
@@ -78,6 +85,8 @@ const PATTERN_MAX = 64;
  * @example differencePattern('王伟', '王玮') // '=x'
  */
 export function differencePattern(a: string, b: string): string {
+  expectString('differencePattern a', a);
+  expectString('differencePattern b', b);
   const x = [...a].slice(0, PATTERN_MAX);
   const y = [...b].slice(0, PATTERN_MAX);
   const width = y.length + 1;

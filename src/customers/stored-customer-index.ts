@@ -1,5 +1,5 @@
 // The customer index over a CustomerStore: the same blocking and matching, with profiles and postings in storage.
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, ValidationError } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
 import type { IndexMatch, IndexMatchOptions } from './customer-index.js';
 import type { CustomerStore } from './customer-store.js';
@@ -30,6 +30,9 @@ export interface StoredCustomerIndex {
  * @example const index = createStoredCustomerIndex(matcher, createMemoryCustomerStore());
  */
 export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, P>, store: CustomerStore, options: StoredCustomerIndexOptions = {}): StoredCustomerIndex {
+  expectObject('createStoredCustomerIndex matcher', matcher, 'a matcher from createCustomerMatcher()');
+  expectObject('createStoredCustomerIndex store', store, 'a CustomerStore');
+  expectObject('createStoredCustomerIndex options', options);
   const maxBlockSize = options.maxBlockSize ?? 100;
   if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1) {
     throw new ValidationError('stored customer index options', [{ code: 'out_of_range', path: ['maxBlockSize'], message: 'Expected a positive integer' }]);

@@ -1,4 +1,5 @@
 // A seeded generator of realistic Chinese customer records with known duplicates, for tests and benchmarks.
+import { expectObject } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
 import { CN_GAZETTEER } from './data/cn-gazetteer.js';
 import { gb11643CheckCharacter } from './id-number.js';
@@ -116,6 +117,7 @@ interface Person {
  * @example const { customers, entityOf } = generateSyntheticCustomers({ records: 10_000, seed: 7 });
  */
 export function generateSyntheticCustomers(options: SyntheticCustomerOptions): SyntheticCustomers {
+  expectObject('generateSyntheticCustomers options', options, '{ records, seed?, ... }');
   const random = mulberry32(options.seed ?? 1);
   const householdRate = options.householdRate ?? 0.2;
   const homophoneTypoShare = options.homophoneTypoShare ?? 0.8;

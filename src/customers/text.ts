@@ -1,4 +1,5 @@
 // Text clean-up shared by the normalisers: full-width to half-width, whitespace, punctuation.
+import { expectString } from '../errors/validation-error.js';
 
 /**
  * Folds full-width letters, digits, spaces and punctuation to their half-width forms (NFKC),
@@ -6,6 +7,7 @@
  * @example toHalfWidth('１３８　１２３４') // '138 1234'
  */
 export function toHalfWidth(value: string): string {
+  expectString('toHalfWidth value', value);
   return value.normalize('NFKC').replace(/[\s\u3000]+/gu, ' ').trim();
 }
 

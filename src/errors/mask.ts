@@ -1,4 +1,5 @@
 // Masks personal data before it reaches an error message, a log line or audit text.
+import { expectString } from './validation-error.js';
 
 /** Kinds of personal data Ordo knows how to mask. */
 export type PersonalDataKind = 'phone' | 'idNumber' | 'name' | 'address' | 'email' | 'generic';
@@ -8,6 +9,7 @@ export type PersonalDataKind = 'phone' | 'idNumber' | 'name' | 'address' | 'emai
  * @example maskPhone('+8613812345678') // '+86138****5678'
  */
 export function maskPhone(value: string): string {
+  expectString('maskPhone value', value);
   const digits = [...value].filter((c) => c >= '0' && c <= '9').length;
   if (digits <= 4) return '*'.repeat(value.length);
   let seen = 0;
@@ -26,6 +28,7 @@ export function maskPhone(value: string): string {
  * @example maskIdNumber('11010519491231002X') // '11**************2X'
  */
 export function maskIdNumber(value: string): string {
+  expectString('maskIdNumber value', value);
   if (value.length <= 4) return '*'.repeat(value.length);
   return value.slice(0, 2) + '*'.repeat(value.length - 4) + value.slice(-2);
 }
@@ -35,6 +38,7 @@ export function maskIdNumber(value: string): string {
  * @example maskName('张三丰') // '张**'
  */
 export function maskName(value: string): string {
+  expectString('maskName value', value);
   const chars = [...value.trim()];
   if (chars.length === 0) return '';
   return chars[0] + chars.slice(1).map((c) => (c === ' ' ? ' ' : '*')).join('');
@@ -45,6 +49,7 @@ export function maskName(value: string): string {
  * @example maskAddress('浙江省杭州市西湖区文三路 100 号') // '浙江省杭*************'
  */
 export function maskAddress(value: string): string {
+  expectString('maskAddress value', value);
   const chars = [...value];
   if (chars.length <= 4) return '*'.repeat(chars.length);
   return chars.slice(0, 4).join('') + '*'.repeat(Math.min(chars.length - 4, 12));
@@ -55,6 +60,7 @@ export function maskAddress(value: string): string {
  * @example maskEmail('li.lei@example.com') // 'l*****@example.com'
  */
 export function maskEmail(value: string): string {
+  expectString('maskEmail value', value);
   const at = value.lastIndexOf('@');
   if (at <= 0) return maskIdNumber(value);
   return value[0] + '*'.repeat(Math.max(at - 1, 1)) + value.slice(at);
@@ -116,6 +122,7 @@ export function quoteCode(value: unknown): string {
  * @example maskDriverText('Key (phone)=(13912345678) already exists.') // 'Key (phone)=("99999999999") already exists.'
  */
 export function maskDriverText(text: string): string {
+  expectString('maskDriverText text', text);
   return text
     .replace(/\)=\((.*?)\)(?=[ .,;]|$)/g, (_, inner: string) => `)=(${describeInput(inner)})`)
     // Double quotes hold identifiers (a table, a constraint) more often than values: keep those.

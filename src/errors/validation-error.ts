@@ -36,6 +36,7 @@ export class ValidationError extends OrdoError<'VALIDATION_FAILED'> {
 
 /** Renders issues as `path: message; path: message`, capped so a huge batch stays readable. */
 export function summarizeIssues(issues: readonly ValidationIssue[], max = 5): string {
+  expectArray('summarizeIssues issues', issues);
   const shown = issues.slice(0, max).map((issue) => {
     const where = issue.path.length === 0 ? '(root)' : issue.path.join('.');
     return `${where}: ${issue.message}`;
@@ -53,4 +54,28 @@ export function isValidationError(value: unknown): value is ValidationError {
       (value as { name?: unknown }).name === 'ValidationError' &&
       Array.isArray((value as { issues?: unknown }).issues))
   );
+}
+
+/**
+ * @internal Throws a {@link ValidationError} unless `value` is a plain object (not null, not an
+ * array): public functions call it first, so a bad argument is never a `TypeError`.
+ */
+export function expectObject(subject: string, value: unknown, what = 'an object'): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ValidationError(subject, [{ code: 'invalid_type', path: [], message: `Expected ${what}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` }]);
+  }
+}
+
+/** @internal Throws a {@link ValidationError} unless `value` is a string. */
+export function expectString(subject: string, value: unknown): void {
+  if (typeof value !== 'string') {
+    throw new ValidationError(subject, [{ code: 'invalid_type', path: [], message: `Expected a string, got ${value === null ? 'null' : typeof value}` }]);
+  }
+}
+
+/** @internal Throws a {@link ValidationError} unless `value` is an array. */
+export function expectArray(subject: string, value: unknown, what = 'an array'): void {
+  if (!Array.isArray(value)) {
+    throw new ValidationError(subject, [{ code: 'invalid_type', path: [], message: `Expected ${what}, got ${value === null ? 'null' : typeof value}` }]);
+  }
 }

@@ -65,6 +65,9 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   event: E,
   options: ApplyOrderEventOptions = {},
 ): Promise<ApplyOrderEventResult<S> | null> {
+  if (typeof deps?.storage?.orders?.get !== 'function' || typeof deps.machine?.transition !== 'function' || typeof deps.clock?.now !== 'function') {
+    throw new ValidationError('applyOrderEvent deps', [{ code: 'invalid_type', path: [], message: 'Expected { storage, machine, clock }' }]);
+  }
   if (typeof orderId !== 'string' || orderId === '') {
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }

@@ -1,4 +1,5 @@
 // Stores a newly created order with its first history entry and an `order.created` outbox event.
+import { expectArray, expectObject } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { JsonValue } from '../ports/json.js';
@@ -9,6 +10,9 @@ import type { JsonValue } from '../ports/json.js';
  * @throws ConcurrencyError when the id or the (channel, channelOrderId) pair already exists.
  */
 export async function insertOrder(storage: StoragePort, order: Order<string>): Promise<void> {
+  if (typeof storage?.commit !== 'function') expectObject('insertOrder storage', undefined, 'a StoragePort');
+  expectObject('insertOrder order', order, 'an order');
+  expectArray('insertOrder order.history', order.history, 'an order with its history');
   await storage.commit({
     orders: [{ order, expectedVersion: null, newHistory: order.history }],
     outbox: [

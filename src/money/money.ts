@@ -51,7 +51,17 @@ export function zeroMoney(currency: string): Money {
   return money(0, currency);
 }
 
+/** Money as an argument: an object with an integer amount and a currency code, else `INVALID_MONEY`. */
+function assertMoney(operation: string, m: unknown): asserts m is Money {
+  const candidate = m as Partial<Money> | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.currency !== 'string' || !Number.isSafeInteger(candidate.amount)) {
+    throw new MoneyError('INVALID_MONEY', `Cannot ${operation}: expected money { amount: integer minor units, currency }, got ${m === null ? 'null' : typeof m}`);
+  }
+}
+
 function assertSameCurrency(operation: string, a: Money, b: Money): void {
+  assertMoney(operation, a);
+  assertMoney(operation, b);
   if (a.currency !== b.currency) {
     throw new MoneyError(
       'CURRENCY_MISMATCH',
@@ -82,6 +92,7 @@ export function subtractMoney(a: Money, b: Money): Money {
 
 /** `m * factor` for an integer factor (a quantity). */
 export function multiplyMoney(m: Money, factor: number): Money {
+  assertMoney('multiply', m);
   if (!Number.isSafeInteger(factor)) {
     throw new MoneyError('INVALID_MONEY', `Money can only be multiplied by an integer quantity, got ${String(factor)}`);
   }
@@ -90,8 +101,10 @@ export function multiplyMoney(m: Money, factor: number): Money {
 
 /** Sums amounts of one currency; an empty list sums to zero in `currency`. */
 export function sumMoney(items: readonly Money[], currency: string): Money {
+  if (!Array.isArray(items)) throw new MoneyError('INVALID_MONEY', 'Cannot sum: expected an array of money');
   let total = 0;
   for (const item of items) {
+    assertMoney('sum', item);
     if (item.currency !== currency) {
       assertSameCurrency('sum', { amount: total, currency }, item);
     }
@@ -108,6 +121,8 @@ export function compareMoney(a: Money, b: Money): -1 | 0 | 1 {
 
 /** True when both have the same currency and amount. */
 export function moneyEquals(a: Money, b: Money): boolean {
+  assertMoney('compare', a);
+  assertMoney('compare', b);
   return a.currency === b.currency && a.amount === b.amount;
 }
 
@@ -117,7 +132,8 @@ export function moneyEquals(a: Money, b: Money): boolean {
  * @example allocateMoney(money(100, 'CNY'), [1, 1, 1]) // 34, 33, 33 fen
  */
 export function allocateMoney(m: Money, weights: readonly number[]): Money[] {
-  if (weights.length === 0 || weights.some((w) => !Number.isSafeInteger(w) || w < 0)) {
+  assertMoney('allocate', m);
+  if (!Array.isArray(weights) || weights.length === 0 || weights.some((w) => !Number.isSafeInteger(w) || w < 0)) {
     throw new MoneyError('INVALID_MONEY', 'allocateMoney needs a non-empty list of non-negative integer weights');
   }
   const totalWeight = weights.reduce((sum, w) => sum + w, 0);
@@ -145,6 +161,7 @@ export function allocateMoney(m: Money, weights: readonly number[]): Money[] {
  * @throws MoneyError `INVALID_MONEY` for malformed text or more decimals than the currency has.
  */
 export function parseMoney(text: string, currency: string): Money {
+  if (typeof text !== 'string') throw new MoneyError('INVALID_MONEY', `Not a decimal amount: expected text such as "19.90", got ${text === null ? 'null' : typeof text}`);
   const digits = currencyMinorDigits(currency);
   const match = /^\s*([+-])?(\d+)(?:\.(\d+))?\s*$/.exec(text);
   if (!match) {
@@ -173,6 +190,7 @@ export function parseMoney(text: string, currency: string): Money {
  * Exact: built from integer division, never from a float.
  */
 export function formatMoneyAmount(m: Money): string {
+  assertMoney('format', m);
   const digits = currencyMinorDigits(m.currency);
   const negative = m.amount < 0;
   const abs = BigInt(Math.abs(m.amount));
@@ -184,5 +202,6 @@ export function formatMoneyAmount(m: Money): string {
 
 /** Formats money for people, e.g. `CNY 19.90`. */
 export function formatMoney(m: Money): string {
+  assertMoney('format', m);
   return `${m.currency} ${formatMoneyAmount(m)}`;
 }

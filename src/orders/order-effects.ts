@@ -1,4 +1,5 @@
 // Effects: what a transition asks the outside world to do, as data, and their outbox messages.
+import { expectArray, expectObject } from '../errors/validation-error.js';
 import type { Instant } from '../clock/instant.js';
 import type { IdSource } from '../ids/id-source.js';
 import type { Address } from '../model/address.js';
@@ -160,6 +161,8 @@ export function effectsToOutbox(
   order: Pick<Order<string>, 'id' | 'updatedAt'>,
   options: EffectsToOutboxOptions = {},
 ): OutboxMessage[] {
+  expectArray('effectsToOutbox effects', effects, 'an array of effects');
+  expectObject('effectsToOutbox order', order, 'the order the effects belong to');
   const prefix = options.topicPrefix ?? 'order.';
   const createdAt = options.createdAt ?? order.updatedAt;
   const perEvent = new Map<string, number>();

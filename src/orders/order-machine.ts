@@ -356,6 +356,12 @@ function buildMachine(
   for (const type of table.keys()) dryRunEvents.set(type, Object.freeze({ id: '(dry-run)', type }));
 
   function transition(order: Order<string>, event: OrderEventBase<string>, context: TransitionContext): TransitionResult<string> {
+    if (typeof order !== 'object' || order === null || !Array.isArray(order.history)) {
+      return { ok: false, error: new ValidationError('order', [{ code: 'invalid_type', path: [], message: 'Expected a stored order with its history' }]) };
+    }
+    if (typeof context?.clock?.now !== 'function') {
+      return { ok: false, error: new ValidationError('transition context', [{ code: 'invalid_type', path: ['clock'], message: 'Expected a context with a clock: transition(order, event, { clock })' }]) };
+    }
     const checked = checkOrderEvent(event);
     if (!checked.ok) return { ok: false, error: new ValidationError('order event', checked.issues) };
     const fingerprint = checked.fingerprint;

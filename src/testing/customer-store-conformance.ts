@@ -1,4 +1,5 @@
 // The CustomerStore conformance suite: one contract, run against every adapter (memory, SQLite, PostgreSQL).
+import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Instant } from '../clock/instant.js';
@@ -26,6 +27,7 @@ function audit(id: string, goldenId: string): MergeAuditRecord {
  * @example customerStoreConformance({ describe, it }, async () => createMemoryCustomerStore());
  */
 export function customerStoreConformance(api: ConformanceTestApi, makeStore: () => Promise<CustomerStore> | CustomerStore): void {
+  if (typeof api?.describe !== 'function' || typeof api.it !== 'function') expectObject('customerStoreConformance api', undefined, 'your runner\'s { describe, it }');
   const { describe, it } = api;
   describe('CustomerStore conformance', () => {
     it('getProfile(id) returns null for a missing profile', async () => {

@@ -1,4 +1,5 @@
 // The storage port's conformance suite: every adapter, memory and real, must pass it unchanged.
+import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createFixedClock, createManualClock } from '../clock/clock.js';
@@ -179,6 +180,7 @@ export function storageConformance(
   makeStorage: () => Promise<StoragePort> | StoragePort,
   options: StorageConformanceOptions = {},
 ): void {
+  if (typeof api?.describe !== 'function' || typeof api.it !== 'function') expectObject('storageConformance api', undefined, 'your runner\'s { describe, it }');
   const { describe, it } = api;
 
   const test = (name: string, body: (context: Context) => Promise<void>): void => {

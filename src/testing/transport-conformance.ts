@@ -1,4 +1,5 @@
 // The transport port's conformance suite: every adapter, memory and real brokers, must pass it unchanged.
+import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { isTransportError } from '../errors/transport-error.js';
@@ -83,6 +84,7 @@ export function transportConformance(
   makeTransport: () => Promise<TransportPort> | TransportPort,
   options: TransportConformanceOptions = {},
 ): void {
+  if (typeof api?.describe !== 'function' || typeof api.it !== 'function') expectObject('transportConformance api', undefined, 'your runner\'s { describe, it }');
   const { describe, it } = api;
   const timeoutMs = options.timeoutMs ?? 10_000;
 

@@ -32,7 +32,7 @@ describe('simulate', () => {
     { id: 'mid', facts: { 'order.total': cny(7_000), 'order.paymentMethod': 'card' } },
     { id: 'large', facts: { 'order.total': cny(20_000), 'order.paymentMethod': 'card' } },
     { id: 'cod', facts: { 'order.total': cny(1_000), 'order.paymentMethod': 'cod' } },
-    { id: 'usd', facts: { 'order.total': { amount: 1, currency: 'USD' }, 'order.paymentMethod': 'card' } },
+    { id: 'bad-type', facts: { 'order.total': 'a lot' as never, 'order.paymentMethod': 'card' } },
   ];
 
   it('reports what each policy decides, where they differ, approval rates and flags per rule', () => {
