@@ -1,6 +1,6 @@
 // Intake benchmark: payloads/s through validation, normalisation and idempotent insert, on memory, SQLite and PostgreSQL.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,6 +10,7 @@ import { createSqliteStorage } from '../src/adapters/sqlite.js';
 import { createFixedClock } from '../src/clock/index.js';
 import { BUILT_IN_CHANNELS, ingest, type IngestPayload, type IngestReport } from '../src/intake/index.js';
 import type { StoragePort } from '../src/ports/index.js';
+import { channelFixture, type FixtureChannel } from '../src/testing/index.js';
 
 const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Payloads per adapter (memory gets twice as many: it is fast enough). */
@@ -20,8 +21,7 @@ const BATCH = Number(process.env['INTAKE_BENCH_BATCH'] ?? 200);
 const PG_CONCURRENCY = Number(process.env['INTAKE_BENCH_PG_CONCURRENCY'] ?? 8);
 
 const clock = createFixedClock('2026-06-18T03:00:00Z');
-const fixture = (channel: string): Record<string, unknown> =>
-  (JSON.parse(readFileSync(new URL(`../test/intake/fixtures/${channel}.json`, import.meta.url), 'utf8')) as Record<string, Record<string, unknown>>)['paid'] as Record<string, unknown>;
+const fixture = (channel: string): Record<string, unknown> => channelFixture(channel as FixtureChannel, 'paid');
 
 /** Six channels in turn, each payload a distinct 'paid' order (so each is an insert plus a pay event). */
 function payloads(count: number, offset: number): IngestPayload[] {

@@ -1,5 +1,5 @@
 // Gradual rollout: a candidate policy decides for a stable, hash-chosen share of orders.
-import { expectString, ValidationError } from '../errors/validation-error.js';
+import { expectKnownKeys, expectString, ValidationError } from '../errors/validation-error.js';
 import { CompiledPolicy, type ApprovalDecision } from './compiled-policy.js';
 import type { Facts } from './condition-compiler.js';
 import { evaluate, type EvaluateOptions } from './evaluate.js';
@@ -96,6 +96,7 @@ export interface Rollout {
  * @throws ValidationError `VALIDATION_FAILED` for a share outside 0-1 or policies not compiled.
  */
 export function createRollout(config: RolloutConfig): Rollout {
+  expectKnownKeys('createRollout config', config, ['stable', 'candidate', 'share', 'salt']);
   const issues = [];
   if (!(config?.stable instanceof CompiledPolicy)) issues.push({ code: 'invalid_type', path: ['stable'], message: 'Expected a policy from compilePolicy' });
   if (!(config?.candidate instanceof CompiledPolicy)) issues.push({ code: 'invalid_type', path: ['candidate'], message: 'Expected a policy from compilePolicy' });

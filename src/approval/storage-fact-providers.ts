@@ -1,7 +1,7 @@
 // Fact providers over the storage port: order history, usual addresses and account age, read from the customer's stored orders.
 import type { DurationInput, Instant } from '../clock/instant.js';
 import { durationToMillis } from '../clock/instant.js';
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectKnownKeys, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { OrderReader } from '../ports/storage-port.js';
@@ -104,6 +104,7 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('createStorageFactProviders options', [{ code: 'invalid_type', path: [], message: 'Expected an options object' }]);
   }
+  expectKnownKeys('createStorageFactProviders options', options, ['window', 'historyLimit', 'accountCreatedAt', 'returnStatuses']);
   const limit = options.historyLimit ?? 200;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
     issues.push({ code: 'invalid_value', path: ['historyLimit'], message: `Expected an integer from 1 to ${MAX_HISTORY_LIMIT}` });

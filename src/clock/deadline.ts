@@ -1,7 +1,7 @@
 // Deadlines and time windows written as wall times in an IANA zone, compared only as instants.
 import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
-import { expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectKnownKeys, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { isInstant, millisBetween, type Instant } from './instant.js';
 import {
   DISAMBIGUATIONS,
@@ -106,6 +106,7 @@ function assertNow(now: Instant, what: string): void {
  * @throws ValidationError for an unknown `disambiguation`.
  */
 export function createDeadline(local: LocalDateTime | string, zone: string, options: DeadlineOptions = {}): Deadline {
+  expectKnownKeys('createDeadline options', options, ['disambiguation']);
   expectObject('createDeadline options', options);
   const issue = checkDisambiguation(options.disambiguation, ['disambiguation']);
   if (issue) throw new ValidationError('deadline options', [issue]);
@@ -197,6 +198,7 @@ function buildWindow(definition: TimeWindowDefinition): { window: TimeWindow } |
  * (`start`, `end`, `zone`, `disambiguation`), including `end` not after `start`.
  */
 export function createTimeWindow(definition: TimeWindowDefinition): TimeWindow {
+  expectKnownKeys('createTimeWindow definition', definition, ['start', 'end', 'zone', 'disambiguation']);
   if (typeof definition !== 'object' || definition === null) {
     throw new ValidationError('time window', [{ code: 'invalid_type', path: [], message: 'Expected { start, end, zone }' }]);
   }

@@ -1,7 +1,7 @@
 // zod schemas for time at boundaries: instants must state their offset, unless a zone is supplied.
 import { z } from 'zod';
 import { TimeError } from '../errors/time-error.js';
-import { expectObject, ValidationError } from '../errors/validation-error.js';
+import { expectKnownKeys, expectObject, ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, type Instant } from './instant.js';
 import { describeInput } from '../errors/mask.js';
 import { DISAMBIGUATIONS, resolveZone, toInstant, wallTimeAsUtcMillis, type Disambiguation } from './local-date-time.js';
@@ -113,6 +113,7 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
  */
 export function instantSchema(options: InstantSchemaOptions = {}): z.ZodType<Instant, string | number> {
   expectObject('instantSchema options', options);
+  expectKnownKeys('instantSchema options', options, ['zone', 'disambiguation', 'allowEpochMillis']);
   // A misspelt zone should fail where the schema is built, not on the first offset-less payload.
   validateOptions(options);
   return z.union([z.string(), z.number()]).transform((value, ctx): Instant => {

@@ -2,7 +2,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { describeInput } from '../errors/mask.js';
 import { TimeError } from '../errors/time-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { expectKnownKeys, ValidationError } from '../errors/validation-error.js';
 import { instantFromMillis, instantToMillis, type Instant } from './instant.js';
 
 declare const localBrand: unique symbol;
@@ -183,6 +183,7 @@ function offsetMillis(zone: TimeZone, at: number): number {
  * @throws ValidationError for an unknown `disambiguation`.
  */
 export function toInstant(local: LocalDateTime | string, zone: string, options: ToInstantOptions = {}): Instant {
+  expectKnownKeys('toInstant options', options, ['disambiguation']);
   const fields = parseLocalFields(local);
   if (!fields) localDateTime(local); // throws the descriptive error
   const f = fields as LocalFields;

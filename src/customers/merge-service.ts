@@ -2,7 +2,7 @@
 import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
 import { ConcurrencyError } from '../errors/concurrency-error.js';
-import { expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectKnownKeys, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Address } from '../model/address.js';
 import type { Customer } from '../model/customer.js';
 import { normaliseAddress } from './address.js';
@@ -116,6 +116,7 @@ const SAME_VALUE: { readonly [F in 'names' | 'phones' | 'emails' | 'addresses' |
  */
 export function createMergeService(config: MergeServiceConfig): MergeService {
   expectObject('merge service config', config, '{ store, clock, newId }');
+  expectKnownKeys('merge service config', config, ['store', 'clock', 'newId', 'survivorship', 'sourcePriority', 'recency']);
   const issues: ValidationIssue[] = [];
   for (const [field, rule] of Object.entries(config.survivorship ?? {})) {
     if (!(SURVIVOR_FIELDS as readonly string[]).includes(field)) issues.push({ code: 'unknown_field', path: ['survivorship', field], message: `Expected one of ${SURVIVOR_FIELDS.join(', ')}` });

@@ -79,3 +79,26 @@ export function expectArray(subject: string, value: unknown, what = 'an array'):
     throw new ValidationError(subject, [{ code: 'invalid_type', path: [], message: `Expected ${what}, got ${value === null ? 'null' : typeof value}` }]);
   }
 }
+
+/**
+ * @internal Throws a {@link ValidationError} naming every key of an options object that the
+ * function does not know: a misspelt or misplaced option (`tablePrefix` passed where it is not
+ * read) must fail loudly, not be silently ignored. Nothing happens for a non-object.
+ */
+export function expectKnownKeys(subject: string, value: unknown, known: readonly string[]): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      subject,
+      unknown.map((key) => ({ code: 'unrecognized_keys', path: [key], message: `Unknown option; expected one of ${known.join(', ')}` })),
+    );
+  }
+}
+
+/** @internal Throws a {@link ValidationError} when a function that takes one options object got more arguments. */
+export function expectNoMoreArguments(subject: string, extra: readonly unknown[]): void {
+  if (extra.length > 0) {
+    throw new ValidationError(subject, [{ code: 'too_many_arguments', path: [1], message: 'Takes one options object: put every option inside it' }]);
+  }
+}

@@ -3,7 +3,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../clock/clock.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { OrdoError } from '../errors/ordo-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { expectObject, expectKnownKeys, ValidationError } from '../errors/validation-error.js';
 import type { OrderEventError } from '../orders/order-machine-types.js';
 import { effectsToOutbox } from '../orders/order-effects.js';
 import type { OrderEffect } from '../orders/order-effects.js';
@@ -71,6 +71,8 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   if (typeof orderId !== 'string' || orderId === '') {
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }
+  expectObject('applyOrderEvent options', options);
+  expectKnownKeys('applyOrderEvent options', options, ['retries', 'minBackoffMs', 'actor']);
   const retries = options.retries ?? 5;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new OrdoError('INVALID_OPTIONS', `retries must be a non-negative integer, got ${String(retries)}`);

@@ -1,5 +1,5 @@
 // The facade: wires the order machine, storage, transport, outbox relay and clock for the common pipeline.
-import { expectObject } from '../errors/validation-error.js';
+import { expectKnownKeys, expectObject } from '../errors/validation-error.js';
 import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -111,6 +111,7 @@ export function createOrderHub<S extends string = OrderStatus, E extends OrderEv
 ): OrderHub<S, E>;
 export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<string>> = {}): OrderHub<string, OrderEventBase<string>> {
   expectObject('createOrderHub config', config, 'a config object (or nothing, for embedded defaults)');
+  expectKnownKeys('createOrderHub config', config, ['storage', 'transport', 'clock', 'machine', 'ids', 'relayOwner', 'conflictRetries']);
   const storage = config.storage ?? createMemoryStorage();
   const transport = config.transport ?? createMemoryTransport();
   const clock = config.clock ?? systemClock;

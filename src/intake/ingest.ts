@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
-import { isValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { applyOrderEvent } from '../hub/apply-order-event.js';
 import { insertOrder } from '../hub/insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
@@ -152,6 +152,8 @@ let defaultMachine: OrderMachine<OrderStatus, DefaultOrderEvent> | undefined;
 function resolveDeps(context: IngestContext): Deps {
   const problems: string[] = [];
   if (typeof context !== 'object' || context === null) throw new OrdoError('INVALID_OPTIONS', 'ingest needs a context { storage, clock, channels }');
+  expectKnownKeys('ingest context', context, ['storage', 'clock', 'channels', 'machine', 'ids', 'concurrency', 'limits']);
+  expectKnownKeys('ingest context limits', context.limits, ['payloadBytes', 'depth', 'order']);
   if (typeof context.storage?.commit !== 'function') problems.push('storage must be a StoragePort');
   if (typeof context.clock?.now !== 'function') problems.push('clock must be a Clock');
   if (!Array.isArray(context.channels) || context.channels.length === 0) problems.push('channels must be a non-empty array of defineChannel() results');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { instantSchema } from '../clock/instant-schema.js';
-import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { expectKnownKeys, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { IdSource } from '../ids/id-source.js';
 import { addMoney, money, multiplyMoney, subtractMoney, sumMoney, type Money } from '../money/money.js';
 import { currencyCodeSchema, nonNegativeMoneySchema } from '../money/money-schema.js';
@@ -155,6 +155,7 @@ export function createOrder<S extends string = OrderStatus>(input: CreateOrderIn
   if (typeof context !== 'object' || context === null || typeof (context as { clock?: { now?: unknown } }).clock?.now !== 'function') {
     throw new ValidationError('createOrder context', [{ code: 'invalid_type', path: ['clock'], message: 'createOrder needs a context with a clock: createOrder(input, { clock, ids })' }]);
   }
+  expectKnownKeys('createOrder context', context, ['clock', 'ids', 'initialStatus', 'actor', 'eventId', 'limits']);
   const inspected = inspectInput(input, resolveLimits(context.limits));
   if ('issues' in inspected) throw new ValidationError('order input', inspected.issues);
   const parsed = createOrderInputSchema.safeParse(input);

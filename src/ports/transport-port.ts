@@ -60,7 +60,7 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
-/** The transport port. Adapters: memory (eventemitter3), webhook, RabbitMQ. */
+/** The transport port. Adapter so far: memory (eventemitter3), in `ordo/adapters/memory`. */
 export interface TransportPort {
   /** Publishes a message; resolves when the transport has accepted it. */
   publish(message: TransportMessage): Promise<void>;

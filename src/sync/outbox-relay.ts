@@ -1,4 +1,5 @@
 // The outbox relay: delivers committed outbox events to a transport at least once, in order per key.
+import { expectKnownKeys, expectObject } from '../errors/validation-error.js';
 import type { Clock } from '../clock/clock.js';
 import { instantFromMillis } from '../clock/instant.js';
 import { OrdoError } from '../errors/ordo-error.js';
@@ -128,6 +129,8 @@ function describeError(error: unknown): string {
  * await relay.stop();
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  expectObject('createOutboxRelay options', options, '{ storage, transport, clock, owner, ... }');
+  expectKnownKeys('createOutboxRelay options', options, ['storage', 'transport', 'clock', 'owner', 'batchSize', 'leaseMs', 'retryDelay', 'maxAttempts', 'pollIntervalMs', 'sleep', 'onError']);
   if (typeof options !== 'object' || options === null) throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay needs options');
   if (typeof options.storage?.outbox?.claim !== 'function') {
     throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option storage must be a storage port (with an outbox)');

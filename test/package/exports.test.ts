@@ -54,6 +54,13 @@ describe.runIf(built)('the built package', () => {
     });
   }
 
+  it('ordo/testing ships the channel fixtures, for ESM and CommonJS alike', () => {
+    const esm = node(['--input-type=module', '-e', "const t = await import('ordo/testing'); console.log(t.FIXTURE_CHANNELS.map((c) => c + ':' + Object.keys(t.channelFixtures(c)).length).join(' '))"]);
+    expect(esm).toMatch(/^tmall:\d+ jd:\d+ douyin:\d+ pinduoduo:\d+ wechat-mini:\d+ pos:\d+$/);
+    const cjs = node(['-e', "const t = require('ordo/testing'); console.log(t.channelFixture('tmall').tid)"]);
+    expect(cjs).toMatch(/^\d+$/);
+  });
+
   it('keeps database and broker drivers out of the core import graph', () => {
     const drivers = ['pg', 'better-sqlite3', 'amqplib'];
     const seen = new Set<string>();

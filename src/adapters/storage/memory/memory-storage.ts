@@ -1,4 +1,5 @@
 // createMemoryStorage: the whole storage port in Maps, for tests, demos and single-process use.
+import { expectKnownKeys } from '../../../errors/validation-error.js';
 import { OrdoError } from '../../../errors/ordo-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { commitUnit } from './memory-commit.js';
@@ -62,6 +63,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
   if (typeof options !== 'object' || options === null) {
     throw new OrdoError('INVALID_OPTIONS', `createMemoryStorage options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
+  expectKnownKeys('createMemoryStorage options', options, ['failWith']);
   if (options.failWith !== undefined && typeof options.failWith !== 'function') {
     throw new OrdoError('INVALID_OPTIONS', `createMemoryStorage option failWith must be a function, got ${typeof options.failWith}`);
   }

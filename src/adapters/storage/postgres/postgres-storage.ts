@@ -1,4 +1,5 @@
 // createPostgresStorage: the storage port on PostgreSQL for several processes and machines.
+import { expectKnownKeys, expectNoMoreArguments } from '../../../errors/validation-error.js';
 import { OrdoError } from '../../../errors/ordo-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { createPostgresCustomers } from './postgres-customers.js';
@@ -106,10 +107,12 @@ function describeTarget(connectionString: string): string {
  * const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL!, schema: 'ordo' });
  * await storage.migrate();
  */
-export function createPostgresStorage(options: PostgresStorageOptions): PostgresStorage {
+export function createPostgresStorage(options: PostgresStorageOptions, ...unexpected: never[]): PostgresStorage {
   if (typeof options !== 'object' || options === null) {
     throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage needs options: { connectionString } or { pool }');
   }
+  expectNoMoreArguments('createPostgresStorage arguments', unexpected);
+  expectKnownKeys('createPostgresStorage options', options, ['connectionString', 'pool', 'schema', 'tablePrefix', 'connectTimeoutMs', 'statementTimeoutMs', 'maxConnections', 'applicationName']);
   const hasString = options.connectionString !== undefined;
   const hasPool = options.pool !== undefined;
   if (hasString === hasPool) {

@@ -1,4 +1,5 @@
 // createSqliteStorage: the storage port on one SQLite file (better-sqlite3, WAL mode) for a shop on one machine.
+import { expectKnownKeys, expectNoMoreArguments } from '../../../errors/validation-error.js';
 import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
@@ -86,10 +87,12 @@ async function openFile(file: string): Promise<SqliteDatabaseLike> {
  * const storage = createSqliteStorage({ file: './ordo.sqlite' });
  * await storage.migrate();
  */
-export function createSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+export function createSqliteStorage(options: SqliteStorageOptions, ...unexpected: never[]): SqliteStorage {
   if (typeof options !== 'object' || options === null) {
     throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage needs options: { file } or { database }');
   }
+  expectNoMoreArguments('createSqliteStorage arguments', unexpected);
+  expectKnownKeys('createSqliteStorage options', options, ['file', 'database', 'tablePrefix', 'busyTimeoutMs']);
   const hasFile = options.file !== undefined;
   const hasDatabase = options.database !== undefined;
   if (hasFile === hasDatabase) throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage needs exactly one of file or database');

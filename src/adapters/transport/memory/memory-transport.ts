@@ -1,4 +1,5 @@
 // createMemoryTransport: an in-process broker on eventemitter3 with groups, acks and dead letters.
+import { expectKnownKeys, expectObject } from '../../../errors/validation-error.js';
 import { EventEmitter } from 'eventemitter3';
 import { OrdoError } from '../../../errors/ordo-error.js';
 import { TransportError } from '../../../errors/transport-error.js';
@@ -101,6 +102,8 @@ function requireText(value: unknown, what: string): void {
  * await transport.idle();
  */
 export function createMemoryTransport(options: MemoryTransportOptions = {}): MemoryTransport {
+  expectObject('createMemoryTransport options', options);
+  expectKnownKeys('createMemoryTransport options', options, ['maxAttempts']);
   if (typeof options !== 'object' || options === null) throw invalid('createMemoryTransport options must be an object');
   requirePositiveInteger(options.maxAttempts, 'createMemoryTransport option maxAttempts');
   const defaultMaxAttempts = options.maxAttempts ?? 5;
