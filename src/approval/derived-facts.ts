@@ -3,6 +3,7 @@ import { expectString, expectArray, expectObject } from '../errors/validation-er
 import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantToMillis, type DurationInput, type Instant } from '../clock/instant.js';
 import { normaliseAddress } from '../customers/address.js';
+import { cityCentroid } from '../customers/city-centroid.js';
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Money } from '../money/money.js';
 import type { Order } from '../orders/order.js';
@@ -23,6 +24,15 @@ export function haversineKm(a: GeoPoint, b: GeoPoint): number {
   const dLng = (b.lng - a.lng) * rad;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/**
+ * Where an address is, for distances: its own `geo` point, else the centroid of its Chinese
+ * prefecture ({@link cityCentroid}), else `undefined`.
+ */
+export function addressPoint(address: Address | null | undefined): GeoPoint | undefined {
+  if (address === null || address === undefined) return undefined;
+  return address.geo ?? cityCentroid(address);
 }
 
 /**
@@ -211,7 +221,7 @@ export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
     orderCountInWindow: recent === undefined ? null : recent.length,
     returnRate: recent === undefined ? null : returnRate(recent),
     distanceFromUsualKm:
-      input.usualLocations === undefined ? null : distanceFromUsualKm(order.shippingAddress?.geo, input.usualLocations),
+      input.usualLocations === undefined ? null : distanceFromUsualKm(addressPoint(order.shippingAddress), input.usualLocations),
     averageOrderAmount: average,
     amountVsAverage: amountVsAverage(order.totals.total, average),
     ...regionFacts(order, input.usualAddresses),

@@ -7,6 +7,7 @@ import type { Order } from '../orders/order.js';
 import type { Facts } from './condition-compiler.js';
 import {
   accountAgeDays,
+  addressPoint,
   amountVsAverage,
   averageOrderAmount,
   distanceFromUsualKm,
@@ -157,7 +158,7 @@ export interface DistanceFactProviderConfig<C extends FactProviderContext = Fact
   readonly load: FactLoader<readonly GeoPoint[], C>;
 }
 
-/** Provides `derived.distanceFromUsualKm` from the shipping address's `geo` point. */
+/** Provides `derived.distanceFromUsualKm` from the shipping address's `geo` point, else its prefecture's centroid. */
 export function createDistanceFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: DistanceFactProviderConfig<C>,
 ): FactProvider<C> {
@@ -167,7 +168,7 @@ export function createDistanceFactProvider<C extends FactProviderContext = FactP
     provides: Object.freeze(['derived.distanceFromUsualKm']),
     async provide(order: Order<string>, context: C) {
       const usual = await config.load(order, context);
-      return { 'derived.distanceFromUsualKm': usual === null ? null : distanceFromUsualKm(order.shippingAddress?.geo, usual) };
+      return { 'derived.distanceFromUsualKm': usual === null ? null : distanceFromUsualKm(addressPoint(order.shippingAddress), usual) };
     },
   });
 }

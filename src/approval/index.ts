@@ -51,6 +51,7 @@ export {
   haversineKm,
   distanceFromUsualKm,
   destinationRegion,
+  addressPoint,
   shipsToNewRegion,
   regionFacts,
   toOrderHistoryItem,

@@ -5,7 +5,7 @@ import { expectKnownKeys, ValidationError, type ValidationIssue } from '../error
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { OrderReader } from '../ports/storage-port.js';
-import { toOrderHistoryItem, type OrderHistoryItem } from './derived-facts.js';
+import { addressPoint, toOrderHistoryItem, type OrderHistoryItem } from './derived-facts.js';
 import {
   createAccountAgeFactProvider,
   createDestinationFactProvider,
@@ -70,8 +70,8 @@ export interface StorageFactProvidersOptions<C extends FactProviderContext = Fac
  *   `derived.returnRate`, `derived.averageOrderAmount`, `derived.amountVsAverage`. Every earlier
  *   order counts, whatever its status; returns as `returnStatuses` describes.
  * - `distance` ({@link createDistanceFactProvider}): `derived.distanceFromUsualKm`, from the `geo`
- *   points of earlier orders that shipped at least one unit (a parcel went there). No such point,
- *   or no `geo` on this order, is a missing fact.
+ *   points (else the prefecture centroids, {@link cityCentroid}) of earlier orders that shipped at
+ *   least one unit (a parcel went there). No such point, or none for this order, is a missing fact.
  * - `destination` ({@link createDestinationFactProvider}): `derived.shipsToNewProvince` and
  *   `derived.shipsToNewCity`, from the provinces and cities of the same earlier orders' addresses
  *   (no coordinates needed); a first order ships to a new province.
@@ -154,7 +154,7 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
   const usualLocations: FactLoader<readonly GeoPoint[], C> = async (order, context) => {
     const points: GeoPoint[] = [];
     for (const earlier of await earlierOrders(order, context)) {
-      const geo = earlier.shippingAddress?.geo;
+      const geo = addressPoint(earlier.shippingAddress);
       if (geo !== undefined && earlier.lines.some((line) => line.shippedQuantity > 0)) points.push(geo);
     }
     return points;

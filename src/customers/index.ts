@@ -14,6 +14,9 @@ export {
 } from './name.js';
 export type { NormalisedName, NameFailureReason, EmailOptions, EmailFailureReason, DeviceIdFailureReason } from './name.js';
 export { normaliseAddress, ADDRESS_FAILURE_REASONS } from './address.js';
+export { cityCentroid } from './city-centroid.js';
+export { CN_PREFECTURE_CENTROIDS } from './data/cn-prefecture-centroids.js';
+export type { PrefectureCentroid } from './data/cn-prefecture-centroids.js';
 export type { NormalisedAddress, AddressOptions, AddressFailureReason } from './address.js';
 export { CN_GAZETTEER } from './data/cn-gazetteer.js';
 export type { Gazetteer, GazetteerProvince, GazetteerCity } from './data/cn-gazetteer.js';

@@ -1,5 +1,6 @@
-// Out of the box, through ingest and the storage fact providers: no channel sends coordinates, yet a
-// returning customer's order to a usual city is approved and a first order to a new province is held.
+// Out of the box, through ingest and the storage fact providers: no channel sends coordinates, yet
+// distances come from prefecture centroids, a returning customer's order to a usual city is
+// approved, a far one is held, and a first order (no usual place to measure from) is held by province.
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { collectFacts, compilePolicy, createCustomerFactProvider, createStorageFactProviders, evaluate, SEED_POLICY } from '../../src/approval/index.js';
@@ -53,20 +54,29 @@ describe('the seed policy without coordinates, from ingested orders', () => {
       return { facts, decision: evaluate(policy, facts) };
     };
 
-    // The loyal customer's fourth order, to the usual city: approved, no coordinates anywhere.
+    // The loyal customer's fourth order, to the usual city: approved; the distance is measured
+    // between prefecture centroids, since no payload carries coordinates.
     const usual = await decideOn('3862104598820000', 'loyal');
-    expect(usual.facts['derived.distanceFromUsualKm']).toBeUndefined();
+    expect(usual.facts['derived.distanceFromUsualKm']).toBe(0);
     expect(usual.facts['derived.shipsToNewProvince']).toBe(false);
     expect(usual.facts['derived.shipsToNewCity']).toBe(false);
     expect(usual.decision).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'] });
 
-    // The same customer to a province never shipped to: held, saying why.
-    const far = await decideOn('3862104598820001', 'loyal', { receiver_state: '新疆维吾尔自治区', receiver_city: '乌鲁木齐市', receiver_district: '天山区' });
-    expect(far.facts['derived.shipsToNewProvince']).toBe(true);
-    expect(far.decision).toMatchObject({ outcome: 'hold', reasons: ['NEW_DESTINATION_PROVINCE'] });
+    // Across a province border but close by (Hangzhou to Suzhou): the distance decides, approved.
+    const near = await decideOn('3862104598820002', 'loyal', { receiver_state: '江苏省', receiver_city: '苏州市', receiver_district: '姑苏区' });
+    expect(near.facts['derived.shipsToNewProvince']).toBe(true);
+    expect(near.facts['derived.distanceFromUsualKm']).toBeLessThan(250);
+    expect(near.decision.outcome).toBe('approve');
 
-    // A first order of another buyer: every province is new to it, so it is held with that reason.
+    // The same customer 2,900 km away: held, saying why.
+    const far = await decideOn('3862104598820001', 'loyal', { receiver_state: '新疆维吾尔自治区', receiver_city: '乌鲁木齐市', receiver_district: '天山区' });
+    expect(far.facts['derived.distanceFromUsualKm']).toBeGreaterThan(2_500);
+    expect(far.decision).toMatchObject({ outcome: 'hold', reasons: ['FAR_FROM_USUAL_ADDRESS'] });
+
+    // A first order of another buyer: no usual place to measure from, and every province is new
+    // to it, so it is held with that reason.
     const first = await decideOn('3862104598830000', 'stranger');
+    expect(first.facts['derived.distanceFromUsualKm']).toBeUndefined();
     expect(first.facts['derived.shipsToNewProvince']).toBe(true);
     expect(first.decision).toMatchObject({ outcome: 'hold', reasons: ['NEW_DESTINATION_PROVINCE'] });
   });

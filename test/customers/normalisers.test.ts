@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CN_PREFECTURE_CENTROIDS,
+  cityCentroid,
   gb11643CheckCharacter,
   normaliseAddress,
   normaliseChineseIdNumber,
@@ -191,5 +193,33 @@ describe('normaliseAddress', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('cityCentroid', () => {
+  it('places an address by its prefecture when it has no coordinates: structured, short or free text', () => {
+    const hangzhou = cityCentroid({ country: 'CN', province: '浙江省', city: '杭州市', street: '文三路 478 号' });
+    expect(hangzhou).toEqual({ lat: 29.96, lng: 119.49 });
+    expect(cityCentroid({ country: 'CN', province: '浙江', city: '杭州', street: '文三路 478 号' })).toEqual(hangzhou);
+    expect(cityCentroid({ country: 'CN', street: '浙江省杭州市西湖区文三路 478 号' })).toEqual(hangzhou);
+    // A municipality needs no city; a city outside the gazetteer's subset still resolves by its written name.
+    expect(cityCentroid({ country: 'CN', province: '北京市', street: '长安街 1 号' })).toEqual({ lat: 40.19, lng: 116.42 });
+    expect(cityCentroid({ country: 'CN', province: '浙江省', city: '衢州市', street: '1 号' })?.lat).toBeCloseTo(28.9, 0);
+  });
+  it('knows nothing outside China or without a readable province and city', () => {
+    expect(cityCentroid({ country: 'US', province: 'NY', city: 'New York', street: '5th Avenue 1' })).toBeUndefined();
+    expect(cityCentroid({ country: 'CN', street: '某某路 1 号' })).toBeUndefined();
+    expect(cityCentroid({ country: 'CN', province: '浙江省', city: '不存在市', street: '1 号' })).toBeUndefined();
+  });
+  it('ships a centroid for every province-level division, each inside China', () => {
+    const provinces = new Set(CN_PREFECTURE_CENTROIDS.map(([province]) => province));
+    expect(provinces.size).toBe(34);
+    for (const [, , lat, lng] of CN_PREFECTURE_CENTROIDS) {
+      // Sansha's outline reaches the Spratly Islands: its centroid lies near 10°N.
+      expect(lat).toBeGreaterThan(3);
+      expect(lat).toBeLessThan(54);
+      expect(lng).toBeGreaterThan(73);
+      expect(lng).toBeLessThan(135);
+    }
   });
 });

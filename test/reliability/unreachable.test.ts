@@ -58,7 +58,7 @@ describe('PostgreSQL unreachable', () => {
     expect(error.message).toContain('127.0.0.1:1');
     expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
     await storage.close();
-  }, 5_000);
+  }, 30_000);
 
   it('a server that never answers is STORAGE_TIMEOUT after connectTimeoutMs, not a hang', async () => {
     const storage = createPostgresStorage({ connectionString: `postgres://postgres@127.0.0.1:${blackhole.port}/test`, connectTimeoutMs: 300 });
@@ -66,14 +66,14 @@ describe('PostgreSQL unreachable', () => {
     expect(error.code).toBe('STORAGE_TIMEOUT');
     expect(error.message).toContain('300 ms');
     await storage.close();
-  }, 5_000);
+  }, 30_000);
 
   it('a server that hangs up is STORAGE_UNAVAILABLE', async () => {
     const storage = createPostgresStorage({ connectionString: `postgres://postgres@127.0.0.1:${hangup.port}/test`, connectTimeoutMs: 1_000 });
     const error = await failure(storage.migrate());
     expect(error.code).toBe('STORAGE_UNAVAILABLE');
     await storage.close();
-  }, 5_000);
+  }, 30_000);
 
   it('a transaction on an unreachable server fails the same way (outbox claim, reservations)', async () => {
     const storage = createPostgresStorage({ connectionString: 'postgres://postgres@127.0.0.1:1/test' });
@@ -83,7 +83,7 @@ describe('PostgreSQL unreachable', () => {
       (await failure(storage.inventory.reserve([{ reservationId: 'r', orderId: 'o', lineId: 'L', warehouseId: 'w', sku: 's', quantity: 1 }], now))).code,
     ).toBe('STORAGE_UNAVAILABLE');
     await storage.close();
-  }, 5_000);
+  }, 30_000);
 });
 
 describe('SQLite unavailable', () => {
@@ -113,5 +113,5 @@ describe('SQLite unavailable', () => {
     // The lock gone, the same storage works again.
     expect((await storage.inventory.setStock('w', 's', 1, systemClock.now())).onHand).toBe(1);
     await storage.close();
-  }, 5_000);
+  }, 30_000);
 });
