@@ -403,6 +403,7 @@ export {
   normaliseCustomer,
   toHalfWidth,
   CN_GAZETTEER,
+  CN_GAZETTEER_SAMPLE,
   CN_ID_REGION_PREFIXES,
   PHONE_KINDS,
   PHONE_FAILURE_REASONS,

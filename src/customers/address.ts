@@ -31,7 +31,7 @@ export interface NormalisedAddress {
 export interface AddressOptions {
   /**
    * Where province, city and district names are looked up.
-   * @default CN_GAZETTEER (all provinces, a subset of cities and districts)
+   * @default CN_GAZETTEER (every GB/T 2260 province, city, district and county)
    */
   readonly gazetteer?: Gazetteer;
   /**

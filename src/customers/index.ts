@@ -18,7 +18,7 @@ export { cityCentroid } from './city-centroid.js';
 export { CN_PREFECTURE_CENTROIDS } from './data/cn-prefecture-centroids.js';
 export type { PrefectureCentroid } from './data/cn-prefecture-centroids.js';
 export type { NormalisedAddress, AddressOptions, AddressFailureReason } from './address.js';
-export { CN_GAZETTEER } from './data/cn-gazetteer.js';
+export { CN_GAZETTEER, CN_GAZETTEER_SAMPLE } from './data/cn-gazetteer.js';
 export type { Gazetteer, GazetteerProvince, GazetteerCity } from './data/cn-gazetteer.js';
 export { CN_ID_REGION_PREFIXES } from './data/id-regions.js';
 export type { NormaliseResult } from './normalise-result.js';

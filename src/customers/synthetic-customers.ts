@@ -1,7 +1,7 @@
 // A seeded generator of realistic Chinese customer records with known duplicates, for tests and benchmarks.
 import { expectObject } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
-import { CN_GAZETTEER } from './data/cn-gazetteer.js';
+import { CN_GAZETTEER_SAMPLE } from './data/cn-gazetteer.js';
 import { gb11643CheckCharacter } from './id-number.js';
 import { pinyinReadings } from './pinyin.js';
 
@@ -89,7 +89,7 @@ interface Place {
   readonly district: string;
   readonly municipality: boolean;
 }
-const PLACES: readonly Place[] = CN_GAZETTEER.provinces.flatMap((p) =>
+const PLACES: readonly Place[] = CN_GAZETTEER_SAMPLE.provinces.flatMap((p) =>
   p.cities.flatMap((c) => c.districts.map((d) => ({ province: p.name, provinceShort: p.short[0] ?? p.name, city: c.name, district: d, municipality: p.municipality === true }))),
 );
 
