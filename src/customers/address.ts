@@ -94,6 +94,13 @@ function lookupFor(gazetteer: Gazetteer): Lookup {
   return lookup;
 }
 
+/** A road suffix (路, 街, 道 ...) at `at` that does not begin a division's full name. */
+function followedByRoad(text: string, at: number, lookup: Lookup): boolean {
+  if (!ROAD_SUFFIX.test(text.slice(at))) return false;
+  const names = lookup.byHead.get(text.slice(at, at + 2));
+  return names === undefined || !names.some((entry) => /[省市区县州盟旗]$/.test(entry.text) && text.startsWith(entry.text, at));
+}
+
 interface Found {
   readonly entries: Entry[];
   /** Per entry, where it was read: entries read from the same characters share a span. */
@@ -112,8 +119,9 @@ function scan(text: string, lookup: Lookup, spans: { next: number }): Found {
     let matched: Entry | undefined;
     if (candidates !== undefined) {
       for (const entry of candidates) {
-        // 杭州路 in Qingdao is a road, not the city of Hangzhou.
-        if (text.startsWith(entry.text, i) && !ROAD_SUFFIX.test(text.slice(i + entry.text.length))) {
+        // 杭州路 in Qingdao is a road, not the city of Hangzhou; but 甘孜藏族自治州道孚县 is a
+        // prefecture followed by a county whose name starts like a road.
+        if (text.startsWith(entry.text, i) && !followedByRoad(text, i + entry.text.length, lookup)) {
           matched = entry;
           break;
         }

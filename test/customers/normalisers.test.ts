@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  CN_GAZETTEER,
   CN_PREFECTURE_CENTROIDS,
   cityCentroid,
   gb11643CheckCharacter,
@@ -221,5 +222,28 @@ describe('cityCentroid', () => {
       expect(lng).toBeGreaterThan(73);
       expect(lng).toBeLessThan(135);
     }
+  });
+});
+
+describe('the GB/T 2260 gazetteer', () => {
+  it('resolves city and district for every district it lists, written as one line of free text', () => {
+    let total = 0;
+    const missed: string[] = [];
+    for (const province of CN_GAZETTEER.provinces) {
+      for (const city of province.cities) {
+        for (const district of city.districts) {
+          total += 1;
+          const text = `${province.name}${city.name === province.name ? '' : city.name}${district}文化路1号`;
+          const r = normaliseAddress(text);
+          if (!r.ok || r.value.city !== city.name || r.value.district !== district) missed.push(text);
+        }
+      }
+    }
+    expect(total).toBeGreaterThan(2_800);
+    expect(missed).toEqual([]);
+  });
+  it('reads a city the hand-written sample never had', () => {
+    const r = normaliseAddress('甘肃天水秦州区民主西路 8 号');
+    expect(r.ok && [r.value.province, r.value.city, r.value.district]).toEqual(['甘肃省', '天水市', '秦州区']);
   });
 });
