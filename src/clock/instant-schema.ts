@@ -104,8 +104,10 @@ export function parseInstant(input: string | number, options: InstantSchemaOptio
 }
 
 /**
- * A zod schema that accepts boundary time input and outputs a canonical {@link Instant}.
- * Rejected values become a zod issue with `params.ordoCode` (e.g. `INVALID_INSTANT`).
+ * A zod schema that accepts boundary time input and outputs a canonical {@link Instant}, for
+ * your own zod schemas. Rejected values become a zod issue with `params.ordoCode` (e.g.
+ * `INVALID_INSTANT`). Its `.parse` is zod's and throws zod's `ZodError`, as every zod schema
+ * does: use `.safeParse`, or {@link parseInstant}, which throws Ordo's `TimeError`.
  * @throws ValidationError when the options themselves are wrong (unknown zone or policy).
  * @example
  * instantSchema().parse('2026-01-01T00:00:00-05:00') // '2026-01-01T05:00:00.000Z'

@@ -1,4 +1,5 @@
 // The default lifecycle's guards: cancel or readdress before shipment, ship what was allocated, refund what was paid.
+import { quoteCode } from '../errors/mask.js';
 import { addressSchema } from '../model/address.js';
 import { formatMoney, type Money } from '../money/money.js';
 import type { OrderGuardSpec } from './order-machine-types.js';
@@ -58,23 +59,22 @@ function lineQuantitiesProblem(
 ): string | undefined {
   if (!Array.isArray(lines) || lines.length === 0) return 'lines must list at least one { lineId, quantity }';
   const list = lines as readonly LineQuantity[];
+  // One pass sums per line (a line listed twice is summed), one lookup per distinct line: linear.
+  const byId = order.lines.length > 16 ? new Map(order.lines.map((line) => [line.lineId, line])) : undefined;
+  const requested = new Map<string, { line: OrderLine; quantity: number }>();
   for (let i = 0; i < list.length; i++) {
     const item = list[i] as LineQuantity;
     if (typeof item !== 'object' || item === null) return `lines[${i}] must be { lineId, quantity }`;
-    const line = findLine(order, item.lineId);
-    if (line === undefined) return `Unknown line "${String(item.lineId)}"`;
-    if (!isPositiveInteger(item.quantity)) return `Line ${item.lineId}: quantity must be a positive integer`;
-    let requested = 0;
-    let seenBefore = false;
-    for (let j = 0; j < list.length; j++) {
-      const other = list[j] as LineQuantity;
-      if (other.lineId !== item.lineId) continue;
-      if (j < i) seenBefore = true;
-      requested += other.quantity;
-    }
-    if (seenBefore) continue;
+    const seen = requested.get(item.lineId);
+    const line = seen?.line ?? (byId === undefined ? findLine(order, item.lineId) : byId.get(item.lineId));
+    if (line === undefined) return `Unknown line ${quoteCode(item.lineId)}`;
+    if (!isPositiveInteger(item.quantity)) return `Line ${line.lineId}: quantity must be a positive integer`;
+    if (seen === undefined) requested.set(line.lineId, { line, quantity: item.quantity });
+    else seen.quantity += item.quantity;
+  }
+  for (const [lineId, { line, quantity }] of requested) {
     const available = limit(line);
-    if (requested > available) return describe(item.lineId, requested, available);
+    if (quantity > available) return describe(lineId, quantity, available);
   }
   return undefined;
 }
@@ -114,22 +114,19 @@ const allocationExact: OrderGuardSpec = {
       return 'allocations must list at least one { lineId, warehouseId, quantity }';
     }
     const list = allocations as AllocateEvent['allocations'];
+    const known = new Set(order.lines.map((line) => line.lineId));
+    // Units per named line in one pass; lines the event does not name keep their allocation.
+    const units = new Map<string, number>();
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
       if (typeof item !== 'object' || item === null) return `allocations[${i}] must be { lineId, warehouseId, quantity }`;
-      if (findLine(order, item.lineId) === undefined) return `Unknown line "${String(item.lineId)}"`;
+      if (!known.has(item.lineId)) return `Unknown line ${quoteCode(item.lineId)}`;
       if (typeof item.warehouseId !== 'string' || item.warehouseId === '') return `allocations[${i}]: warehouseId is required`;
       if (!isPositiveInteger(item.quantity)) return `Line ${item.lineId}: quantity must be a positive integer`;
+      units.set(item.lineId, (units.get(item.lineId) ?? 0) + item.quantity);
     }
     for (const line of order.lines) {
-      let named = false;
-      let units = 0;
-      for (const item of list) {
-        if (item.lineId !== line.lineId) continue;
-        named = true;
-        units += item.quantity;
-      }
-      const allocated = named ? units : allocatedUnits(line);
+      const allocated = units.get(line.lineId) ?? allocatedUnits(line);
       if (allocated !== line.quantity) {
         return `Line ${line.lineId}: ${allocated} of ${line.quantity} units allocated; allocations must match the ordered quantity exactly`;
       }
@@ -145,7 +142,7 @@ const shipmentWithinAllocation: OrderGuardSpec = {
     const ship = event as unknown as ShipEvent;
     if (typeof ship.shipmentId !== 'string' || ship.shipmentId === '') return 'shipmentId is required';
     for (const shipment of order.shipments) {
-      if (shipment.shipmentId === ship.shipmentId) return `Shipment ${ship.shipmentId} was already recorded`;
+      if (shipment.shipmentId === ship.shipmentId) return `Shipment ${quoteCode(ship.shipmentId)} was already recorded`;
     }
     const problem = lineQuantitiesProblem(
       order,
@@ -159,7 +156,7 @@ const shipmentWithinAllocation: OrderGuardSpec = {
       for (const item of ship.lines) {
         const line = findLine(order, item.lineId) as OrderLine;
         if (!line.allocations.some((a) => a.warehouseId === ship.warehouseId)) {
-          return `Line ${item.lineId} has no allocation in warehouse ${ship.warehouseId}`;
+          return `Line ${item.lineId} has no allocation in warehouse ${quoteCode(ship.warehouseId)}`;
         }
       }
     }

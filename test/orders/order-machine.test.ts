@@ -307,12 +307,12 @@ describe('guards', () => {
   it('ship refuses a reused shipment id, an empty shipment and a warehouse without the allocation', () => {
     const partial = orderAt('partially_shipped');
     const reuse = { id: 's', type: 'ship', shipmentId: 'S0', lines: [{ lineId: 'L2', quantity: 1 }] } as const;
-    expect(refused(machine.transition(partial, reuse, context)).reason).toBe('Shipment S0 was already recorded');
+    expect(refused(machine.transition(partial, reuse, context)).reason).toBe('Shipment "S0" was already recorded');
     expect(refused(machine.transition(partial, { id: 's', type: 'ship', shipmentId: 'S9', lines: [] }, context)).reason).toBe(
       'lines must list at least one { lineId, quantity }',
     );
     const elsewhere = { id: 's', type: 'ship', shipmentId: 'S9', warehouseId: 'W2', lines: [{ lineId: 'L2', quantity: 1 }] } as const;
-    expect(refused(machine.transition(partial, elsewhere, context)).reason).toBe('Line L2 has no allocation in warehouse W2');
+    expect(refused(machine.transition(partial, elsewhere, context)).reason).toBe('Line L2 has no allocation in warehouse "W2"');
   });
 
   it.each([
