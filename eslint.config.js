@@ -8,6 +8,20 @@ const ambientTime = [
   { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name=/^(now|local)$/]", message: 'Read the time from an injected Clock; DateTime.now()/local() use the process clock and zone.' },
 ];
 
+// The import direction (README, "Architecture"): domain -> domain + ports; ports -> domain types;
+// application (src/app) -> domain + ports; adapters -> ports, errors and domain types; only the
+// entry points (src/index.ts, each module's index.ts, src/adapters/*.ts, src/testing, the hub
+// facade) import an adapter. Paths are matched on the import specifier.
+const DOMAIN = ['clock', 'orders', 'approval', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
+const group = (names) => names.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../${name}`, `../../${name}`, `../../../${name}`]);
+const ban = (names, message, extra = {}) => ({ group: group(names), message, ...extra });
+const IO_DRIVERS = { group: ['pg', 'better-sqlite3', 'amqplib', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'Domain modules do no I/O: read and write through a port from the application layer (src/app).' };
+const layer = (files, patterns) => ({
+  files,
+  ignores: ['src/*/index.ts'],
+  rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
   js.configs.recommended,
@@ -26,6 +40,19 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', ...ambientTime, { selector: 'ExportAllDeclaration', message: 'Export names explicitly; no export *.' }],
     },
   },
+  layer(
+    DOMAIN.map((name) => `src/${name}/**/*.ts`),
+    [ban(['app', 'adapters', 'hub', 'sync', 'testing'], 'Domain modules import only other domain modules and ports; the application layer (src/app) calls them, never the reverse.'), IO_DRIVERS],
+  ),
+  layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'sync', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
+  layer(['src/app/**/*.ts'], [ban(['adapters', 'hub', 'testing'], 'The application layer reaches storage and transports through ports, never an adapter.')]),
+  layer(
+    ['src/adapters/storage/**/*.ts', 'src/adapters/transport/**/*.ts'],
+    [
+      ban(['app', 'hub', 'sync', 'testing'], 'Adapters implement ports; they import no application code.'),
+      ban(DOMAIN.filter((name) => name !== 'errors'), 'Adapters use domain types only (import type), never domain logic.', { allowTypeImports: true }),
+    ],
+  ),
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

@@ -14,9 +14,9 @@ import type { OrderStatus } from '../orders/order-statuses.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { TransportPort } from '../ports/transport-port.js';
-import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../sync/outbox-relay.js';
-import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from './apply-order-event.js';
-import { insertOrder } from './insert-order.js';
+import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../app/outbox-relay.js';
+import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
+import { insertOrder } from '../app/insert-order.js';
 
 /** Configuration of {@link createOrderHub}; every part has an embedded default. */
 export interface OrderHubConfig<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent> {

@@ -1,6 +1,6 @@
 // The storage port: everything the core needs from a database, behind one interface per concern.
 import type { Instant } from '../clock/instant.js';
-import type { CustomerStore } from '../customers/customer-store.js';
+import type { CustomerStore } from './customer-store-port.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
 import type { InventoryStore } from './inventory-port.js';

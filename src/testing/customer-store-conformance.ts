@@ -3,7 +3,7 @@ import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Instant } from '../clock/instant.js';
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../customers/customer-store.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../ports/customer-store-port.js';
 import type { Customer } from '../model/customer.js';
 import type { ConformanceTestApi } from './conformance-api.js';
 

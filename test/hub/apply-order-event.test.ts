@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { createManualClock } from '../../src/clock/index.js';
 import { StorageError } from '../../src/errors/index.js';
-import { applyOrderEvent } from '../../src/hub/apply-order-event.js';
-import { insertOrder } from '../../src/hub/insert-order.js';
+import { applyOrderEvent } from '../../src/app/apply-order-event.js';
+import { insertOrder } from '../../src/app/insert-order.js';
 import { createOrderMachine, type DefaultOrderEvent, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
 

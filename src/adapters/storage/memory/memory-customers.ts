@@ -1,6 +1,6 @@
 // The memory storage's customer store: the customers module's in-memory store behind the storage's guard.
-import { createMemoryCustomerStore } from '../../../customers/memory-customer-store.js';
-import type { CustomerStore } from '../../../customers/customer-store.js';
+import { createMemoryCustomerStore } from './memory-customer-store.js';
+import type { CustomerStore } from '../../../ports/customer-store-port.js';
 import type { MemoryState } from './memory-state.js';
 
 /**

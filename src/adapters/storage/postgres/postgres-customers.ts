@@ -1,5 +1,5 @@
 // PostgreSQL customer store: profiles, golden profiles with their source mapping, blocking postings with counts, merge audit.
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../customers/customer-store.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { Customer } from '../../../model/customer.js';
 import type { PgContext } from './postgres-driver.js';

@@ -1,7 +1,7 @@
 // The storage port of the customers module: profiles, golden records, blocking postings, merge audit.
 import type { Instant } from '../clock/instant.js';
 import type { Customer } from '../model/customer.js';
-import type { MatchResult } from './matcher.js';
+import type { MatchResult } from '../customers/matcher.js';
 
 /** A merged person: one profile built from several source profiles, every source identity kept. */
 export interface GoldenProfile {

@@ -4,8 +4,8 @@ import { isInstant, type Instant } from '../clock/instant.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
 import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import { applyOrderEvent } from '../hub/apply-order-event.js';
-import { insertOrder } from '../hub/insert-order.js';
+import { applyOrderEvent } from './apply-order-event.js';
+import { insertOrder } from './insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
 import type { Address } from '../model/address.js';
 import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
@@ -17,10 +17,10 @@ import type { Order } from '../orders/order.js';
 import type { OrderInputLimits } from '../orders/create-order.js';
 import type { JsonValue } from '../ports/json.js';
 import type { StoragePort } from '../ports/storage-port.js';
-import type { IntakeChannel } from './channel.js';
-import { depthOf, fingerprint, fromQuarantinePayload, PAYLOAD_LIMITS, stableStringify, toQuarantinePayload, type PayloadLimits } from './intake-json.js';
-import { createPayloadMasker } from './personal-data.js';
-import { planStatusEvents, type StatusNoteCode } from './status-plan.js';
+import type { IntakeChannel } from '../intake/channel.js';
+import { depthOf, fingerprint, fromQuarantinePayload, PAYLOAD_LIMITS, stableStringify, toQuarantinePayload, type PayloadLimits } from '../intake/intake-json.js';
+import { createPayloadMasker } from '../intake/personal-data.js';
+import { planStatusEvents, type StatusNoteCode } from '../intake/status-plan.js';
 
 /** What happened to one payload. */
 export const INGEST_OUTCOMES = ['accepted', 'duplicate', 'updated', 'refused', 'quarantined', 'failed'] as const;

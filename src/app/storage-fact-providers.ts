@@ -5,7 +5,7 @@ import { expectKnownKeys, ValidationError, type ValidationIssue } from '../error
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { OrderReader } from '../ports/storage-port.js';
-import { addressPoint, toOrderHistoryItem, type OrderHistoryItem } from './derived-facts.js';
+import { addressPoint, toOrderHistoryItem, type OrderHistoryItem } from '../approval/derived-facts.js';
 import {
   createAccountAgeFactProvider,
   createDestinationFactProvider,
@@ -14,7 +14,7 @@ import {
   type FactLoader,
   type FactProvider,
   type FactProviderContext,
-} from './fact-providers.js';
+} from '../approval/fact-providers.js';
 
 /** The most orders the storage port returns per `listByCustomer` call. */
 const MAX_HISTORY_LIMIT = 1_000;

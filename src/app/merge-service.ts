@@ -5,11 +5,11 @@ import { ConcurrencyError } from '../errors/concurrency-error.js';
 import { expectKnownKeys, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Address } from '../model/address.js';
 import type { Customer } from '../model/customer.js';
-import { normaliseAddress } from './address.js';
-import { normaliseDeviceId, normaliseEmail, normaliseName } from './name.js';
-import { normalisePhone } from './phone.js';
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from './customer-store.js';
-import type { MatchResult } from './matcher.js';
+import { normaliseAddress } from '../customers/address.js';
+import { normaliseDeviceId, normaliseEmail, normaliseName } from '../customers/name.js';
+import { normalisePhone } from '../customers/phone.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../ports/customer-store-port.js';
+import type { MatchResult } from '../customers/matcher.js';
 
 /** How a field's surviving value is chosen among the merged profiles. */
 export const SURVIVORSHIP_RULES = ['most-recent', 'most-frequent', 'source-priority'] as const;

@@ -1,9 +1,9 @@
 // The customer index over a CustomerStore: the same blocking and matching, with profiles and postings in storage.
 import { expectObject, ValidationError } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
-import type { IndexMatch, IndexMatchOptions } from './customer-index.js';
-import type { CustomerStore } from './customer-store.js';
-import type { CustomerMatcher, MatchContext, MatchResult } from './matcher.js';
+import type { IndexMatch, IndexMatchOptions } from '../customers/customer-index.js';
+import type { CustomerStore } from '../ports/customer-store-port.js';
+import type { CustomerMatcher, MatchContext, MatchResult } from '../customers/matcher.js';
 
 /** Options of {@link createStoredCustomerIndex}. */
 export interface StoredCustomerIndexOptions {

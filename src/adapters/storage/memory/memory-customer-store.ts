@@ -1,7 +1,7 @@
 // The in-memory CustomerStore: Maps and copies, for tests, demos and single-process use.
-import { StorageError } from '../errors/storage-error.js';
-import type { Customer } from '../model/customer.js';
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from './customer-store.js';
+import { StorageError } from '../../../errors/storage-error.js';
+import type { Customer } from '../../../model/customer.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
