@@ -243,7 +243,7 @@ export type {
 } from './orders/index.js';
 
 // hub
-export { createOrderHub, applyOrderEvent, insertOrder } from './hub/index.js';
+export { createOrderHub, applyOrderEvent, insertOrder, insertOrFindOrder } from './hub/index.js';
 export type { OrderHub, OrderHubConfig, CreateOrderOutcome, ApplyOrderEventDeps, ApplyOrderEventOptions, ApplyOrderEventResult } from './hub/index.js';
 
 // ports

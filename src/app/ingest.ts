@@ -1,11 +1,10 @@
 // ingest: validates, normalises and idempotently stores channel payloads; bad ones go to quarantine.
 import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
-import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
 import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { applyOrderEvent } from './apply-order-event.js';
-import { insertOrder } from './insert-order.js';
+import { insertOrFindOrder } from './insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
 import type { Address } from '../model/address.js';
 import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
@@ -284,20 +283,7 @@ async function store(prepared: Extract<Prepared, { ok: true }>, index: number, d
   const { order: candidate, status, channel } = prepared;
   const channelOrderId = candidate.channelOrderId;
   const base = { index, channel, channelOrderId };
-  let stored = await deps.storage.orders.findByChannelRef(channel, channelOrderId);
-  let created = false;
-  if (stored === null) {
-    try {
-      await insertOrder(deps.storage, candidate);
-      created = true;
-    } catch (error) {
-      // Another worker stored the same channel order between our read and our insert.
-      if (!isConcurrencyError(error)) throw error;
-      stored = await deps.storage.orders.findByChannelRef(channel, channelOrderId);
-      if (stored === null) throw error;
-    }
-  }
-  const current = (created ? candidate : (stored as Order<string>)) as Order;
+  const { order: current, created } = await insertOrFindOrder(deps.storage, candidate);
   const eventIdPrefix = `${channel}:${channelOrderId}`;
   const notes: IngestNote[] = [];
   let readdress: ChangeAddressEvent | undefined;

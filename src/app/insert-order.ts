@@ -1,4 +1,5 @@
 // Stores a newly created order with its first history entry and an `order.created` outbox event.
+import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { expectArray, expectObject } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
@@ -26,4 +27,36 @@ export async function insertOrder(storage: StoragePort, order: Order<string>): P
       },
     ],
   });
+}
+
+/** The outcome of {@link insertOrFindOrder}. */
+export interface InsertOrFindResult<O extends Order<string> = Order<string>> {
+  /** The order now stored under the channel reference: the candidate, or the one found there. */
+  readonly order: O;
+  /** True when the candidate was inserted; false when the channel order was stored already. */
+  readonly created: boolean;
+}
+
+/**
+ * Stores a new order unless its (channel, channelOrderId) is stored already, and returns what is
+ * stored. The one place that handles the race of two workers creating one channel order: the
+ * loser of the insert reads the winner instead of failing.
+ * @throws ConcurrencyError when the insert lost to an order that cannot be read back (the same
+ * id under another channel reference); StorageError from the adapter.
+ */
+export async function insertOrFindOrder<O extends Order<string>>(storage: StoragePort, candidate: O): Promise<InsertOrFindResult<O>> {
+  if (typeof storage?.orders?.findByChannelRef !== 'function') expectObject('insertOrFindOrder storage', undefined, 'a StoragePort');
+  expectObject('insertOrFindOrder order', candidate, 'an order');
+  const existing = await storage.orders.findByChannelRef(candidate.channel, candidate.channelOrderId);
+  if (existing !== null) return { order: existing as O, created: false };
+  try {
+    await insertOrder(storage, candidate);
+    return { order: candidate, created: true };
+  } catch (error) {
+    // Another worker stored the same channel order between our read and our insert.
+    if (!isConcurrencyError(error)) throw error;
+    const winner = await storage.orders.findByChannelRef(candidate.channel, candidate.channelOrderId);
+    if (winner === null) throw error;
+    return { order: winner as O, created: false };
+  }
 }

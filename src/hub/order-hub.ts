@@ -3,7 +3,6 @@ import { expectKnownKeys, expectObject } from '../errors/validation-error.js';
 import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { systemClock, type Clock } from '../clock/clock.js';
-import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { IdempotencyError } from '../errors/idempotency-error.js';
 import { createUuidSource, type IdSource } from '../ids/id-source.js';
 import type { CreateOrderInput } from '../orders/create-order.js';
@@ -16,7 +15,7 @@ import type { StoragePort } from '../ports/storage-port.js';
 import type { TransportPort } from '../ports/transport-port.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../app/outbox-relay.js';
 import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
-import { insertOrder } from '../app/insert-order.js';
+import { insertOrFindOrder } from '../app/insert-order.js';
 
 /** Configuration of {@link createOrderHub}; every part has an embedded default. */
 export interface OrderHubConfig<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent> {
@@ -145,18 +144,8 @@ export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<str
         }
         return { order: stored, created: false };
       };
-      const existing = await storage.orders.findByChannelRef(order.channel, order.channelOrderId);
-      if (existing) return sameRequest(existing);
-      try {
-        await insertOrder(storage, order);
-        return { order, created: true };
-      } catch (error) {
-        // Another worker stored the same channel order between our read and our insert.
-        if (!isConcurrencyError(error)) throw error;
-        const winner = await storage.orders.findByChannelRef(order.channel, order.channelOrderId);
-        if (!winner) throw error;
-        return sameRequest(winner);
-      }
+      const stored = await insertOrFindOrder(storage, order);
+      return stored.created ? { order, created: true } : sameRequest(stored.order);
     },
     apply: (orderId: string, event: OrderEventBase<string>, options: ApplyOrderEventOptions = {}) =>
       applyOrderEvent(deps, orderId, event, { retries, ...options }),
