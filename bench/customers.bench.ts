@@ -6,10 +6,8 @@ import {
   createCustomerMatcher,
   dedupe,
   estimateFellegiSunter,
-  evaluateBlocking,
-  evaluateClusters,
-  generateSyntheticCustomers,
 } from '../src/customers/index.js';
+import { evaluateBlocking, evaluateClusters, generateSyntheticCustomers } from '../src/testing/index.js';
 
 const arg = process.argv.find((a) => a.startsWith('--scale='));
 const SCALE = Number(arg?.slice('--scale='.length) ?? process.env.ORDO_BENCH_SCALE ?? 100_000);

@@ -436,8 +436,6 @@ export {
   createStoredCustomerIndex,
   dedupe,
   forEachCandidatePair,
-  evaluateClusters,
-  evaluateBlocking,
   MERGE_AUDIT_ACTIONS,
   createMemoryCustomerStore,
   createMergeService,
@@ -446,7 +444,6 @@ export {
   computeBehaviourTags,
   orderFactsFromOrder,
   BEHAVIOUR_TAGS,
-  generateSyntheticCustomers,
   mulberry32,
 } from './customers/index.js';
 export type {
@@ -499,8 +496,6 @@ export type {
   DedupeResult,
   DedupeLink,
   DedupeStats,
-  ClusterAccuracy,
-  BlockingQuality,
   CustomerStore,
   GoldenProfile,
   MergeAuditRecord,
@@ -518,8 +513,6 @@ export type {
   BehaviourFigures,
   EarnedTag,
   BehaviourProfile,
-  SyntheticCustomerOptions,
-  SyntheticCustomers,
 } from './customers/index.js';
 
 // intake

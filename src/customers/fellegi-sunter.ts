@@ -2,7 +2,7 @@
 import { expectObject, expectArray, ValidationError } from '../errors/validation-error.js';
 import { forEachCandidatePair } from './dedupe.js';
 import type { ComparisonLevel, CustomerMatcher, FellegiSunterParameters, LevelProbabilities } from './matcher.js';
-import { mulberry32 } from './synthetic-customers.js';
+import { mulberry32 } from './seeded-random.js';
 
 /** Options of {@link estimateFellegiSunter}. */
 export interface EstimateOptions {

@@ -62,8 +62,6 @@ export { createStoredCustomerIndex } from '../app/stored-customer-index.js';
 export type { StoredCustomerIndex, StoredCustomerIndexOptions } from '../app/stored-customer-index.js';
 export { dedupe, forEachCandidatePair } from './dedupe.js';
 export type { DedupeOptions, DedupeResult, DedupeLink, DedupeStats } from './dedupe.js';
-export { evaluateClusters, evaluateBlocking } from './evaluation.js';
-export type { ClusterAccuracy, BlockingQuality } from './evaluation.js';
 export { MERGE_AUDIT_ACTIONS } from '../ports/customer-store-port.js';
 export type { CustomerStore, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from '../ports/customer-store-port.js';
 export { createMemoryCustomerStore } from '../adapters/storage/memory/memory-customer-store.js';
@@ -71,5 +69,4 @@ export { createMergeService, SURVIVORSHIP_RULES, SURVIVOR_FIELDS } from '../app/
 export type { MergeService, MergeServiceConfig, MergeRequest, UnmergeRequest, SurvivorshipRule, SurvivorField } from '../app/merge-service.js';
 export { computeBehaviourTags, orderFactsFromOrder, BEHAVIOUR_TAGS } from './behaviour-tags.js';
 export type { OrderFacts, BehaviourTag, BehaviourTagOptions, BehaviourFigures, EarnedTag, BehaviourProfile } from './behaviour-tags.js';
-export { generateSyntheticCustomers, mulberry32 } from './synthetic-customers.js';
-export type { SyntheticCustomerOptions, SyntheticCustomers } from './synthetic-customers.js';
+export { mulberry32 } from './seeded-random.js';

@@ -1,4 +1,5 @@
-// The `ordo/testing` entry point: conformance suites for anyone who writes a storage or transport adapter.
+// The `ordo/testing` entry point: conformance suites for adapter authors, channel fixtures, and
+// the synthetic customers and accuracy measures the customers tests and benchmarks use.
 export { storageConformance } from './storage-conformance.js';
 export type { StorageBackdoor, StorageConformanceOptions } from './storage-conformance.js';
 export type { ConformanceTestApi } from './conformance-api.js';
@@ -7,3 +8,8 @@ export type { TransportConformanceOptions, DeadLetterRecord } from './transport-
 export { customerStoreConformance } from './customer-store-conformance.js';
 export { FIXTURE_CHANNELS, channelFixtures, channelFixture } from './channel-fixtures.js';
 export type { FixtureChannel } from './channel-fixtures.js';
+export { generateSyntheticCustomers } from './synthetic-customers.js';
+export type { SyntheticCustomerOptions, SyntheticCustomers } from './synthetic-customers.js';
+export { evaluateClusters, evaluateBlocking } from './cluster-evaluation.js';
+export type { ClusterAccuracy, BlockingQuality } from './cluster-evaluation.js';
+export { mulberry32 } from '../customers/seeded-random.js';

@@ -7,10 +7,8 @@ import {
   createMemoryCustomerStore,
   createStoredCustomerIndex,
   dedupe,
-  evaluateBlocking,
-  evaluateClusters,
-  generateSyntheticCustomers,
 } from '../../src/customers/index.js';
+import { evaluateBlocking, evaluateClusters, generateSyntheticCustomers } from '../../src/testing/index.js';
 import { customerSchema, type CustomerInput } from '../../src/model/index.js';
 
 const matcher = createCustomerMatcher(chineseRetailPreset());

@@ -6,9 +6,9 @@ import {
   createCustomerMatcher,
   differencePattern,
   estimateFellegiSunter,
-  generateSyntheticCustomers,
   matchField,
 } from '../../src/customers/index.js';
+import { generateSyntheticCustomers } from '../../src/testing/index.js';
 import type { CustomerInput } from '../../src/model/index.js';
 import { isValidationError } from '../../src/errors/index.js';
 

@@ -1,7 +1,8 @@
 // How names sound: pinyin readings, homophones a pinyin IME produces, and the generator's IME typos.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateSyntheticCustomers, levenshteinSimilarity, pinyinReadings, soundString, soundsAlike } from '../../src/customers/index.js';
+import { levenshteinSimilarity, pinyinReadings, soundString, soundsAlike } from '../../src/customers/index.js';
+import { generateSyntheticCustomers } from '../../src/testing/index.js';
 
 const NAME_CHARS = [...'王李张刘陈伟玮薇芳方房明铭鸣小晓红宏洪长张曾增单珍真宇雨寓'];
 

@@ -1,9 +1,10 @@
 // A seeded generator of realistic Chinese customer records with known duplicates, for tests and benchmarks.
+import { mulberry32 } from '../customers/seeded-random.js';
 import { expectObject } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
-import { CN_GAZETTEER_SAMPLE } from './data/cn-gazetteer.js';
-import { gb11643CheckCharacter } from './id-number.js';
-import { pinyinReadings } from './pinyin.js';
+import { CN_GAZETTEER_SAMPLE } from '../customers/data/cn-gazetteer.js';
+import { gb11643CheckCharacter } from '../customers/id-number.js';
+import { pinyinReadings } from '../customers/pinyin.js';
 
 /** Options of {@link generateSyntheticCustomers}. */
 export interface SyntheticCustomerOptions {
@@ -36,20 +37,6 @@ export interface SyntheticCustomers {
   readonly people: number;
 }
 
-/**
- * mulberry32: a small, fast, seeded PRNG. Not for security; for reproducible test data only.
- * @example const random = mulberry32(42); random() // in [0, 1)
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鑫斌宇浩凯健俊帆帅旭宁龙林欣悦子涵梓轩一诺佳怡雨桐思远博文嘉怡晨阳若曦梦琪天佑皓然晓东建国志强海燕春梅秋菊冬雪国庆红霞丽娟雪梅小红小明晓明新华卫东振华淑珍凤英桂兰玉兰秀珍德明永强建华';

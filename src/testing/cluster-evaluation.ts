@@ -1,6 +1,6 @@
 // Accuracy measures on labelled data: pairwise precision, recall and F1, pairs completeness, reduction ratio.
 import { expectArray, expectObject } from '../errors/validation-error.js';
-import { forEachCandidatePair } from './dedupe.js';
+import { forEachCandidatePair } from '../customers/dedupe.js';
 
 /** Pairwise accuracy of a clustering against the truth. */
 export interface ClusterAccuracy {
