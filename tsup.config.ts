@@ -8,6 +8,12 @@ const entry = {
   'adapters/sqlite': 'src/adapters/sqlite.ts',
   'adapters/postgres': 'src/adapters/postgres.ts',
   testing: 'src/testing/index.ts',
+  clock: 'src/clock/index.ts',
+  orders: 'src/orders/index.ts',
+  intake: 'src/intake/index.ts',
+  approval: 'src/approval/index.ts',
+  customers: 'src/customers/index.ts',
+  sync: 'src/sync/index.ts',
 };
 
 export default defineConfig({

@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   intake: () => import('./intake.bench.js'),
   customers: () => import('./customers.bench.js'),
   storage: () => import('./storage.bench.js'),
+  import: () => import('./import.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -31,6 +31,43 @@ export type OrderEventCheck = { readonly ok: true; readonly fingerprint: string 
  * quote a value.
  */
 export function checkOrderEvent(event: unknown): OrderEventCheck {
+  // The fast path, on every transition: the common valid event costs a few typeof checks and
+  // one hashing walk. Anything else takes the slow path, which lists every problem.
+  try {
+    if (typeof event === 'object' && event !== null) {
+      const record = event as Record<string, unknown>;
+      const { id, type, actor, reason } = record;
+      if (
+        typeof id === 'string' &&
+        id.length <= ORDER_EVENT_LIMITS.idLength &&
+        !BLANK.test(id) &&
+        typeof type === 'string' &&
+        (KNOWN_TYPES.has(type) || rememberType(type)) &&
+        (actor === undefined || typeof actor === 'string') &&
+        (reason === undefined || typeof reason === 'string') &&
+        !Array.isArray(event)
+      ) {
+        const print = fingerprintData(record, ORDER_EVENT_LIMITS);
+        if (print.ok) return { ok: true, fingerprint: print.fingerprint };
+      }
+    }
+  } catch {
+    // Fall through: the slow path reports the unreadable event.
+  }
+  return slowCheck(event);
+}
+
+const BLANK = /^\s*$/;
+/** Types seen valid, so the pattern runs once per type, not once per event (bounded). */
+const KNOWN_TYPES = new Set<string>();
+
+function rememberType(type: string): boolean {
+  if (type.length > ORDER_EVENT_LIMITS.typeLength || !TYPE_PATTERN.test(type)) return false;
+  if (KNOWN_TYPES.size < 1_024) KNOWN_TYPES.add(type);
+  return true;
+}
+
+function slowCheck(event: unknown): OrderEventCheck {
   const issues: ValidationIssue[] = [];
   try {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {

@@ -17,6 +17,12 @@ const EXPECTED: Record<string, string> = {
   './adapters/sqlite': 'createSqliteStorage',
   './adapters/postgres': 'createPostgresStorage',
   './testing': 'storageConformance',
+  './clock': 'toInstant',
+  './orders': 'createOrderMachine',
+  './intake': 'ingest',
+  './approval': 'compilePolicy',
+  './customers': 'createCustomerMatcher',
+  './sync': 'createOutboxRelay',
 };
 
 const subpaths = Object.keys(pkg.exports).filter((p) => p !== './package.json');
