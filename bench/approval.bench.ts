@@ -99,7 +99,8 @@ function buildJsonRulesEngine(): Engine {
   };
   money('moneyGte', (a, b) => a >= b);
   money('moneyGt', (a, b) => a > b);
-  const op = { eq: 'equal', lt: 'lessThan', lte: 'lessThanInclusive', gt: 'greaterThan', gte: 'greaterThanInclusive', in: 'in' } as const;
+  engine.addOperator<unknown, boolean>('exists', (fact, wanted) => (fact !== undefined && fact !== null) === wanted);
+  const op = { eq: 'equal', lt: 'lessThan', lte: 'lessThanInclusive', gt: 'greaterThan', gte: 'greaterThanInclusive', in: 'in', exists: 'exists' } as const;
   type Cond = Record<string, unknown>;
   const translate = (c: Cond): Cond => {
     if ('all' in c) return { all: (c.all as Cond[]).map(translate) };

@@ -17,7 +17,7 @@ import type { OrderInputLimits } from '../orders/create-order.js';
 import type { JsonValue } from '../ports/json.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { IntakeChannel } from '../intake/channel.js';
-import { depthOf, fingerprint, fromQuarantinePayload, PAYLOAD_LIMITS, stableStringify, toQuarantinePayload, type PayloadLimits } from '../intake/intake-json.js';
+import { measure, fingerprint, fromQuarantinePayload, PAYLOAD_LIMITS, stableStringify, toQuarantinePayload, type PayloadLimits } from '../intake/intake-json.js';
 import { createPayloadMasker } from '../intake/personal-data.js';
 import { planStatusEvents, type StatusNoteCode } from '../intake/status-plan.js';
 
@@ -188,12 +188,14 @@ function maskIssues(issues: readonly ValidationIssue[], mask: (text: string) => 
 
 /** A payload past a limit, before any schema reads it; undefined when within them. */
 function limitIssue(payload: unknown, limits: PayloadLimits): ValidationIssue | undefined {
-  if (depthOf(payload, limits.depth) > limits.depth) {
+  const { depth, maxBytes } = measure(payload, limits.depth);
+  if (depth > limits.depth) {
     return { code: 'too_deep', path: [], message: `The payload nests deeper than ${limits.depth} levels (limits.depth)` };
   }
+  // The walk's bound settles the common case; only a payload near the limit is serialised to count exactly.
+  if (maxBytes <= limits.payloadBytes) return undefined;
   const text = JSON.stringify(payload, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? '';
-  // A UTF-8 byte is at most one UTF-16 unit, so the count of units bounds the check cheaply first.
-  if (text.length > limits.payloadBytes / 3 && Buffer.byteLength(text, 'utf8') > limits.payloadBytes) {
+  if (Buffer.byteLength(text, 'utf8') > limits.payloadBytes) {
     return { code: 'too_big', path: [], message: `The payload is larger than ${limits.payloadBytes} bytes as JSON (limits.payloadBytes)` };
   }
   return undefined;

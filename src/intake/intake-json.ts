@@ -29,18 +29,45 @@ export interface PayloadLimits {
 /** The default {@link PayloadLimits}: far above any marketplace order (a large Tmall order is ~20 KB, 6 levels). */
 export const PAYLOAD_LIMITS: PayloadLimits = Object.freeze({ payloadBytes: 1_048_576, depth: 32 });
 
-/** @internal The nesting depth of a value, counted without recursion and stopping past `stopAt`. */
-export function depthOf(value: unknown, stopAt: number): number {
+/**
+ * @internal The nesting depth of a value and an upper bound of its size as UTF-8 JSON, in one
+ * walk that stops as soon as the depth passes `stopAt` (so a hostile 100,000-level payload costs
+ * `stopAt` steps, and the recursion stays that shallow). The size bound counts every UTF-16 unit
+ * of keys and strings as 3 bytes plus 24 for each value's punctuation and numbers.
+ */
+export function measure(value: unknown, stopAt: number): { readonly depth: number; readonly maxBytes: number } {
   let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null) continue;
+  let bytes = 0;
+  const walk = (current: unknown, depth: number): void => {
+    if (typeof current === 'string') {
+      bytes += 3 * current.length + 2;
+      return;
+    }
+    bytes += 24;
+    if (typeof current !== 'object' || current === null) return;
     if (depth + 1 > deepest) deepest = depth + 1;
-    if (deepest > stopAt) return deepest;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return deepest;
+    if (deepest > stopAt) return;
+    if (Array.isArray(current)) {
+      for (const child of current) {
+        walk(child, depth + 1);
+        if (deepest > stopAt) return;
+      }
+      return;
+    }
+    for (const key in current) {
+      if (!Object.hasOwn(current, key)) continue;
+      bytes += 3 * key.length + 3;
+      walk((current as Record<string, unknown>)[key], depth + 1);
+      if (deepest > stopAt) return;
+    }
+  };
+  walk(value, 0);
+  return { depth: deepest, maxBytes: bytes };
+}
+
+/** @internal The nesting depth of a value, stopping past `stopAt`. */
+export function depthOf(value: unknown, stopAt: number): number {
+  return measure(value, stopAt).depth;
 }
 
 /**
