@@ -167,6 +167,7 @@ export {
   DEFAULT_ORDER_GUARD_NAMES,
   DEFAULT_ORDER_GUARDS,
   effectsToOutbox,
+  creationEffects,
 } from './orders/index.js';
 export type {
   OrderStatus,
@@ -232,6 +233,7 @@ export type {
   OrderEffect,
   DefaultOrderEffect,
   StatusChangedEffect,
+  CreatedEffect,
   PaymentRecordedEffect,
   ReleaseReservationsEffect,
   CommitReservationsEffect,

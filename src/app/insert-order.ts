@@ -3,11 +3,12 @@ import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { expectArray, expectObject } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
-import type { JsonValue } from '../ports/json.js';
+import { creationEffects, effectsToOutbox } from '../orders/order-effects.js';
 
 /**
- * Commits a new order (version 1), its creation history entry and an `order.created` outbox
- * message in one unit of work.
+ * Commits a new order (version 1), its creation history entry and its `created` effect as an
+ * `order.created` outbox message ({@link creationEffects} through {@link effectsToOutbox}, the
+ * path every transition's effects take) in one unit of work.
  * @throws ConcurrencyError when the id or the (channel, channelOrderId) pair already exists.
  */
 export async function insertOrder(storage: StoragePort, order: Order<string>): Promise<void> {
@@ -16,16 +17,7 @@ export async function insertOrder(storage: StoragePort, order: Order<string>): P
   expectArray('insertOrder order.history', order.history, 'an order with its history');
   await storage.commit({
     orders: [{ order, expectedVersion: null, newHistory: order.history }],
-    outbox: [
-      {
-        id: `${order.id}:created`,
-        topic: 'order.created',
-        key: order.id,
-        payload: order as unknown as JsonValue,
-        headers: { effect: 'created' },
-        createdAt: order.createdAt,
-      },
-    ],
+    outbox: effectsToOutbox(creationEffects(order), order, { createdAt: order.createdAt }),
   });
 }
 

@@ -71,11 +71,12 @@ export type {
   MachineEvent,
   MachineGuard,
 } from './order-machine-types.js';
-export { effectsToOutbox } from './order-effects.js';
+export { effectsToOutbox, creationEffects } from './order-effects.js';
 export type {
   OrderEffect,
   DefaultOrderEffect,
   StatusChangedEffect,
+  CreatedEffect,
   PaymentRecordedEffect,
   ReleaseReservationsEffect,
   CommitReservationsEffect,

@@ -38,6 +38,28 @@ export type StatusChangedEffect = {
   readonly version: number;
 };
 
+/** On creation: a new order exists, carried whole (what a WMS or ERP needs to pick it up). */
+export type CreatedEffect = {
+  readonly type: 'created';
+  readonly orderId: string;
+  /** The creation event's id (the first history entry's). */
+  readonly eventId: string;
+  readonly order: Order<string>;
+  readonly actor: string;
+  readonly at: Instant;
+};
+
+/**
+ * The effects of a new order, as a transition's: commit them with {@link effectsToOutbox} in
+ * the order's unit of work, so `order.created` leaves by the same path as every other event.
+ */
+export function creationEffects(order: Order<string>): readonly OrderEffect[] {
+  expectObject('creationEffects order', order, 'a new order');
+  expectArray('creationEffects order.history', order.history, 'an order with its history');
+  const first = order.history[0];
+  return [{ type: 'created', orderId: order.id, eventId: first?.eventId ?? `${order.id}:created`, order, actor: first?.actor ?? 'system', at: order.createdAt }];
+}
+
 /** On `pay`: a payment was recorded. */
 export type PaymentRecordedEffect = {
   readonly type: 'payment_recorded';
@@ -114,6 +136,7 @@ export type AddressChangedEffect = {
 
 /** The effects the default lifecycle emits. */
 export type DefaultOrderEffect =
+  | CreatedEffect
   | StatusChangedEffect
   | PaymentRecordedEffect
   | ReleaseReservationsEffect

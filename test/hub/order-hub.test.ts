@@ -64,6 +64,9 @@ describe('createOrderHub', () => {
     expect(result.delivered).toBeGreaterThanOrEqual(2);
     await transport.idle();
     expect(received.map((m) => m.topic).slice(0, 2)).toEqual(['order.created', 'order.status_changed']);
+    // order.created leaves as an effect, like every other event: the new order inside.
+    expect(received[0]?.payload).toMatchObject({ type: 'created', orderId: order.id, eventId: `${order.id}:created`, order: { id: order.id, version: 1 } });
+    expect(received[0]?.headers).toMatchObject({ effect: 'created', eventId: `${order.id}:created` });
     await hub.close();
   });
 
