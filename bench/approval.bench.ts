@@ -1,22 +1,14 @@
 // Approval benchmark: the seed policy compiled (fast and explained) vs json-rules-engine vs a hand-written function.
 import { Engine } from 'json-rules-engine';
 import { compilePolicy, decide, evaluate, SEED_POLICY, type Facts } from '../src/approval/index.js';
+import { mulberry32 } from '../src/testing/index.js';
 
 const ORDERS = 1_000;
 /** Time per variant; 2 cores, so the whole run stays well under two minutes. */
 const BUDGET_MS = Number(process.env.APPROVAL_BENCH_MS ?? 2_000);
 
-/** A seeded PRNG (mulberry32) so every run measures the same orders. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG so every run measures the same orders. */
+const prng = mulberry32;
 
 /** Orders with every fact present, so all three engines see exactly the same input. */
 function generateFacts(count: number): Facts[] {

@@ -1,43 +1,11 @@
 // The PostgreSQL outbox: leases with expiry, FOR UPDATE SKIP LOCKED between relays, per-key order.
 import type { Instant } from '../../../clock/instant.js';
-import type { JsonValue } from '../../../ports/json.js';
 import type { OutboxClaimOptions, OutboxStore, StoredOutboxMessage } from '../../../ports/outbox-port.js';
+import { jsonAsIs, toOutboxMessage, type OutboxRow as SharedOutboxRow } from '../shared/outbox-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
-interface OutboxRow {
-  sequence: string;
-  id: string;
-  topic: string;
-  key: string;
-  payload: JsonValue;
-  headers: Record<string, string> | null;
-  created_at: Instant;
-  status: StoredOutboxMessage['status'];
-  attempts: number;
-  delivered_at: Instant | null;
-  last_error: string | null;
-  available_at: Instant;
-  lease_owner: string | null;
-  lease_until: Instant | null;
-}
-
-/** The port's record from a row; absent optionals stay absent (exactOptionalPropertyTypes). */
-function toMessage(row: OutboxRow): StoredOutboxMessage {
-  return {
-    id: row.id,
-    topic: row.topic,
-    key: row.key,
-    payload: row.payload,
-    ...(row.headers === null ? {} : { headers: row.headers }),
-    createdAt: row.created_at,
-    sequence: Number(row.sequence),
-    status: row.status,
-    attempts: row.attempts,
-    ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    availableAt: row.available_at,
-  };
-}
+type OutboxRow = SharedOutboxRow<unknown, string> & { lease_owner: string | null; lease_until: Instant | null };
+const toMessage = (row: OutboxRow): StoredOutboxMessage => toOutboxMessage(row, jsonAsIs);
 
 /**
  * True when no live lease holds the row at `now`, the claimer's own included: handing a message

@@ -3,31 +3,12 @@ import type { Instant } from '../../../clock/instant.js';
 import type { ValidationIssue } from '../../../errors/validation-error.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow as SharedQuarantineRow } from '../shared/outbox-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
-interface QuarantineRow {
-  id: string;
-  source: string;
-  payload: JsonValue;
-  issues: ValidationIssue[];
-  received_at: Instant;
-  status: QuarantineRecord['status'];
-  updated_at: Instant;
-  revisions: number;
-}
-
-const COLUMNS = 'id, source, payload, issues, received_at, status, updated_at, revisions';
-
-const toRecord = (row: QuarantineRow): QuarantineRecord => ({
-  id: row.id,
-  source: row.source,
-  payload: row.payload,
-  issues: row.issues,
-  receivedAt: row.received_at,
-  status: row.status,
-  updatedAt: row.updated_at,
-  revisions: row.revisions,
-});
+type QuarantineRow = SharedQuarantineRow<unknown>;
+const COLUMNS = QUARANTINE_COLUMNS;
+const toRecord = (row: QuarantineRow): QuarantineRecord => toQuarantineRecord(row, jsonAsIs);
 
 /** Creates the quarantine store. */
 export function createPostgresQuarantine(context: PgContext): QuarantineStore {

@@ -1,42 +1,12 @@
 // The SQLite outbox: leases with expiry and per-key order; claims run under the database write lock.
 import type { Instant } from '../../../clock/instant.js';
-import type { JsonValue } from '../../../ports/json.js';
 import type { OutboxClaimOptions, OutboxStore, StoredOutboxMessage } from '../../../ports/outbox-port.js';
+import { OUTBOX_COLUMNS, parseJsonText, toOutboxMessage, type OutboxRow as SharedOutboxRow } from '../shared/outbox-rows.js';
 import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
 
-interface OutboxRow {
-  sequence: number;
-  id: string;
-  topic: string;
-  key: string;
-  payload: string;
-  headers: string | null;
-  created_at: Instant;
-  status: StoredOutboxMessage['status'];
-  attempts: number;
-  delivered_at: Instant | null;
-  last_error: string | null;
-  available_at: Instant;
-}
-
-const COLUMNS = 'sequence, id, topic, key, payload, headers, created_at, status, attempts, delivered_at, last_error, available_at';
-
-function toMessage(row: OutboxRow): StoredOutboxMessage {
-  return {
-    id: row.id,
-    topic: row.topic,
-    key: row.key,
-    payload: JSON.parse(row.payload) as JsonValue,
-    ...(row.headers === null ? {} : { headers: JSON.parse(row.headers) as Record<string, string> }),
-    createdAt: row.created_at,
-    sequence: row.sequence,
-    status: row.status,
-    attempts: row.attempts,
-    ...(row.delivered_at === null ? {} : { deliveredAt: row.delivered_at }),
-    ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    availableAt: row.available_at,
-  };
-}
+type OutboxRow = SharedOutboxRow<string, number>;
+const COLUMNS = OUTBOX_COLUMNS;
+const toMessage = (row: OutboxRow): StoredOutboxMessage => toOutboxMessage(row, parseJsonText);
 
 /** Creates the outbox store. */
 export function createSqliteOutbox(context: SqliteContext): OutboxStore {
