@@ -6,6 +6,7 @@ export type { ConformanceTestApi } from './conformance-api.js';
 export { transportConformance } from './transport-conformance.js';
 export type { TransportConformanceOptions, DeadLetterRecord } from './transport-conformance.js';
 export { customerStoreConformance } from './customer-store-conformance.js';
+export type { CustomerStoreBackdoor, CustomerStoreConformanceOptions } from './customer-store-conformance.js';
 export { FIXTURE_CHANNELS, channelFixtures, channelFixture } from './channel-fixtures.js';
 export type { FixtureChannel } from './channel-fixtures.js';
 export { generateSyntheticCustomers } from './synthetic-customers.js';

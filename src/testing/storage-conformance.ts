@@ -1,4 +1,6 @@
 // The storage port's conformance suite: every adapter, memory and real, must pass it unchanged.
+import { customerStoreConformance, type CustomerStoreBackdoor } from './customer-store-conformance.js';
+import type { CustomerStore } from '../ports/customer-store-port.js';
 import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +53,11 @@ export interface StorageConformanceOptions {
    * @default closes the storage unless the test already did
    */
   readonly destroy?: (storage: StoragePort) => Promise<void>;
+  /**
+   * A direct reader of `storage.customers`' tables, for the customer store part of the suite.
+   * @default the customer store's own reads
+   */
+  readonly customerBackdoor?: (storage: StoragePort) => CustomerStoreBackdoor | Promise<CustomerStoreBackdoor>;
 }
 
 /** Everything one test gets: its own fresh storage and fixture makers. */
@@ -200,6 +207,29 @@ export function storageConformance(
   };
 
   describe(`${options.name ?? 'storage'} conformance`, () => {
+    // storage.customers is part of the port: the customer store contract runs on it too, one
+    // fresh, migrated storage per test, cleaned up as the rest of the suite is.
+    const owners = new WeakMap<CustomerStore, StoragePort>();
+    const ownerOf = (store: CustomerStore): StoragePort => owners.get(store) as StoragePort;
+    customerStoreConformance(
+      api,
+      async () => {
+        const storage = await makeStorage();
+        await storage.migrate();
+        owners.set(storage.customers, storage);
+        return storage.customers;
+      },
+      {
+        name: 'storage.customers',
+        destroy: async (store) => {
+          const storage = ownerOf(store);
+          if (options.destroy !== undefined) await options.destroy(storage);
+          else await storage.close();
+        },
+        ...(options.customerBackdoor === undefined ? {} : { backdoor: (store: CustomerStore) => (options.customerBackdoor as NonNullable<typeof options.customerBackdoor>)(ownerOf(store)) }),
+      },
+    );
+
     describe('lifecycle', () => {
       test('capabilities name the adapter', async ({ storage }) => {
         assert.equal(typeof storage.capabilities.name, 'string');
@@ -226,6 +256,7 @@ export function storageConformance(
           ['inventory.getStock', () => storage.inventory.getStock('w', 's')],
           ['tasks.get', () => storage.tasks.get('x')],
           ['quarantine.get', () => storage.quarantine.get('x')],
+          ['customers.getProfile', () => storage.customers.getProfile('x')],
         ];
         for (const [what, call] of calls) {
           const error = await rejectsWithCode(call(), 'STORAGE_UNAVAILABLE', what);

@@ -2,7 +2,7 @@
 import { afterAll, describe, it } from 'vitest';
 import { createPostgresStorage, type PostgresStorage } from '../../../src/adapters/postgres.js';
 import type { StoragePort } from '../../../src/ports/index.js';
-import { storageConformance, type StorageBackdoor } from '../../../src/testing/index.js';
+import { storageConformance, type CustomerStoreBackdoor, type StorageBackdoor } from '../../../src/testing/index.js';
 import { dropPrefix, postgresTarget, testSchema, type TestSchema } from '../../support/postgres.js';
 
 const target = await postgresTarget();
@@ -39,6 +39,25 @@ function backdoor(schema: TestSchema, storage: StoragePort): StorageBackdoor {
   };
 }
 
+/** The customer tables, read with raw SQL. */
+function customerBackdoor(schema: TestSchema, storage: StoragePort): CustomerStoreBackdoor {
+  const { tablePrefix } = (storage as PostgresStorage).location;
+  const table = (name: string): string => `"${schema.name}"."${tablePrefix}${name}"`;
+  return {
+    async hasProfile(id) {
+      return (await schema.pool.query(`SELECT 1 FROM ${table('customer_profiles')} WHERE id = $1`, [id])).rows.length > 0;
+    },
+    async readGoldenVersion(id) {
+      const result = await schema.pool.query<{ version: number }>(`SELECT version FROM ${table('customer_goldens')} WHERE id = $1`, [id]);
+      return result.rows[0]?.version ?? null;
+    },
+    async countAudit(goldenId) {
+      const result = await schema.pool.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${table('customer_audit')} WHERE golden_id = $1`, [goldenId]);
+      return result.rows[0]?.n ?? 0;
+    },
+  };
+}
+
 if (target.url === undefined) {
   describe.skip(`postgres storage conformance (${target.skipReason})`, () => {
     it('is skipped', () => undefined);
@@ -55,6 +74,7 @@ if (target.url === undefined) {
     {
       name: 'postgres storage',
       backdoor: (storage) => backdoor(schema, storage),
+      customerBackdoor: (storage) => customerBackdoor(schema, storage),
       destroy: async (storage) => {
         await storage.close();
         await dropPrefix(schema.pool, schema.name, (storage as PostgresStorage).location.tablePrefix);

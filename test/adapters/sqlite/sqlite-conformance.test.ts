@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../../src/adapters/sqlite.js';
 import type { StoragePort } from '../../../src/ports/index.js';
-import { storageConformance, type StorageBackdoor } from '../../../src/testing/index.js';
+import { storageConformance, type CustomerStoreBackdoor, type StorageBackdoor } from '../../../src/testing/index.js';
 import { tempDir } from '../../support/sqlite.js';
 
 const dir = tempDir();
@@ -30,6 +30,16 @@ function rawReader(db: Database.Database, tablePrefix: string): StorageBackdoor 
   };
 }
 
+/** The customer tables, read raw on `db`. */
+function rawCustomerReader(db: Database.Database, tablePrefix: string): CustomerStoreBackdoor {
+  const table = (name: string): string => `"${tablePrefix}${name}"`;
+  return {
+    hasProfile: async (id) => db.prepare(`SELECT 1 FROM ${table('customer_profiles')} WHERE id = ?`).get(id) !== undefined,
+    readGoldenVersion: async (id) => (db.prepare(`SELECT version FROM ${table('customer_goldens')} WHERE id = ?`).get(id) as { version: number } | undefined)?.version ?? null,
+    countAudit: async (goldenId) => (db.prepare(`SELECT count(*) AS n FROM ${table('customer_audit')} WHERE golden_id = ?`).get(goldenId) as { n: number }).n,
+  };
+}
+
 /** Reads through a separate connection to the same file: only committed data is visible. */
 function backdoor(storage: StoragePort): StorageBackdoor {
   const db = new Database(files.get(storage) as string, { readonly: true });
@@ -48,6 +58,11 @@ storageConformance(
   {
     name: 'sqlite storage',
     backdoor,
+    customerBackdoor: (storage) => {
+      const db = new Database(files.get(storage) as string, { readonly: true });
+      readers.push(db);
+      return rawCustomerReader(db, (storage as SqliteStorage).location.tablePrefix);
+    },
     destroy: async (storage) => {
       await storage.close();
       for (const reader of readers.splice(0)) reader.close();
@@ -68,6 +83,7 @@ storageConformance(
   {
     name: 'sqlite storage (in-memory database)',
     backdoor: (storage) => rawReader(databases.get(storage) as Database.Database, 'mem_'),
+    customerBackdoor: (storage) => rawCustomerReader(databases.get(storage) as Database.Database, 'mem_'),
     destroy: async (storage) => {
       await storage.close();
       databases.get(storage)?.close();
