@@ -63,7 +63,8 @@ await run(tea, [
   { id: 'tea-pick', type: 'start_picking' },
   { id: 'tea-ship-1', type: 'ship', shipmentId: 'SF-1', lines: [{ lineId: 'L1', quantity: 2 }], carrier: 'SF', trackingNumber: 'SF1234567890' },
   { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }], carrier: 'SF', trackingNumber: 'SF1234567891' },
-  { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }] }, // a redelivered webhook: a no-op
+  { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }], carrier: 'SF', trackingNumber: 'SF1234567891' }, // a redelivered webhook: a no-op
+  { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-3', lines: [{ lineId: 'L2', quantity: 1 }] }, // the same id for another shipment: refused, never silently dropped
   { id: 'tea-deliver', type: 'deliver' },
   { id: 'tea-cancel', type: 'cancel' }, // too late: refused, nothing changes
 ]);

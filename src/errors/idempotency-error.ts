@@ -6,10 +6,15 @@ export class IdempotencyError extends OrdoError<'IDEMPOTENCY_MISMATCH'> {
   /** The key that was reused. */
   readonly key: string;
 
-  constructor(key: string, options: OrdoErrorOptions = {}) {
+  /**
+   * @param kind what the key is, for the message: `Idempotency key` (default), `Event id`,
+   * `Channel order`.
+   */
+  constructor(key: string, options: OrdoErrorOptions & { readonly kind?: string } = {}) {
+    const kind = options.kind ?? 'Idempotency key';
     super(
       'IDEMPOTENCY_MISMATCH',
-      `Idempotency key "${key}" was already used for a different payload; use a new key for a new request`,
+      `${kind} "${key}" was already used for a different payload; use a new ${kind === 'Idempotency key' ? 'key' : kind === 'Event id' ? 'event id' : 'id'} for a new request`,
       { ...options, details: { key, ...options.details } },
     );
     this.name = 'IdempotencyError';

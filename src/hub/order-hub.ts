@@ -139,6 +139,7 @@ export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<str
         const sentPrint = order.history[0]?.fingerprint;
         if (storedPrint !== undefined && sentPrint !== undefined && storedPrint !== sentPrint) {
           throw new IdempotencyError(`${order.channel}:${order.channelOrderId}`, {
+            kind: 'Channel order',
             details: { orderId: stored.id, reason: 'this channel order was created before with other content' },
           });
         }

@@ -375,6 +375,7 @@ function buildMachine(
       return {
         ok: false,
         error: new IdempotencyError(event.id, {
+          kind: 'Event id',
           details: { orderId: order.id, appliedType: applied.type, sentType: event.type, appliedVersion: applied.version },
         }),
       };
