@@ -13,6 +13,8 @@ import { isConcurrencyError } from '../src/errors/index.js';
 import { createOrderMachine, effectsToOutbox, type Order } from '../src/orders/index.js';
 import type { OutboxMessage, StoragePort } from '../src/ports/index.js';
 import { createOutboxRelay } from '../src/sync/index.js';
+import { BUILT_IN_CHANNELS, ingest } from '../src/intake/index.js';
+import { channelFixture } from '../src/testing/index.js';
 
 /** Time per transition measurement. */
 const BUDGET_MS = Number(process.env['STORAGE_BENCH_MS'] ?? 3_000);
@@ -235,6 +237,65 @@ async function benchTaskQueues(): Promise<void> {
 }
 
 /** Runs the storage benchmark and prints its figures. */
+/** What a pool sent: statements (each its own round trip) and transaction commits (WAL flushes). */
+interface Traffic {
+  statements: number;
+  flushes: number;
+}
+
+/** A pg pool that counts every statement its clients send, and the commits among them. */
+function countingPool(traffic: Traffic): pg.Pool {
+  const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+    let inTransaction = false;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0];
+      const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
+      traffic.statements += 1;
+      if (/^\s*BEGIN/i.test(text)) inTransaction = true;
+      else if (/^\s*(COMMIT|ROLLBACK)/i.test(text)) {
+        if (/^\s*COMMIT/i.test(text)) traffic.flushes += 1;
+        inTransaction = false;
+      } else if (!inTransaction && /\b(INSERT|UPDATE|DELETE)\b|commit_unit|reserve_stock/i.test(text)) traffic.flushes += 1;
+      return original(...args);
+    };
+  });
+  return pool;
+}
+
+/** Statements and commits per operation on PostgreSQL, averaged over `times` runs of each. */
+async function postgresTraffic(): Promise<void> {
+  const traffic: Traffic = { statements: 0, flushes: 0 };
+  const pool = countingPool(traffic);
+  const schema = `ordo_bench_${randomBytes(4).toString('hex')}`;
+  const storage = createPostgresStorage({ pool, schema });
+  const times = 50;
+  const measure = async (name: string, operation: (i: number) => Promise<unknown>): Promise<void> => {
+    traffic.statements = 0;
+    traffic.flushes = 0;
+    for (let i = 0; i < times; i += 1) await operation(i);
+    console.log(`    ${name.padEnd(46)} ${(traffic.statements / times).toFixed(1)} statements (round trips), ${(traffic.flushes / times).toFixed(1)} commits`);
+  };
+  try {
+    await storage.migrate();
+    await measure('new paid order, committed as one unit', (i) => storage.commit(paidOrder(`traffic-${i}`)));
+    await measure('persisted transition (read, commit)', (i) => transitionOnce(storage, `traffic-${i}`, `traffic-e${i}`));
+    const paid = channelFixture('tmall', 'paid');
+    await measure('intake: a new paid order (ingest)', (i) =>
+      ingest([{ channel: 'tmall', payload: { ...paid, tid: String(3_862_104_600_000_000 + i) } }], { storage, clock, channels: BUILT_IN_CHANNELS }),
+    );
+    await measure('intake: its redelivery (duplicate)', (i) =>
+      ingest([{ channel: 'tmall', payload: { ...paid, tid: String(3_862_104_600_000_000 + i) } }], { storage, clock, channels: BUILT_IN_CHANNELS }),
+    );
+  } finally {
+    await storage.close();
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
+}
+
 export async function run(): Promise<void> {
   const pgProblem = await postgresReachable();
   const subjects: Subject[] = [
@@ -293,7 +354,11 @@ export async function run(): Promise<void> {
       await cleanup();
     }
   }
-  if (pgProblem === undefined && ADAPTERS.includes('postgres')) await benchTaskQueues();
+  if (pgProblem === undefined && ADAPTERS.includes('postgres')) {
+    console.log('  postgres, traffic per operation (one at a time):');
+    await postgresTraffic();
+    await benchTaskQueues();
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();
