@@ -1,6 +1,7 @@
 // ingest: validates, normalises and idempotently stores channel payloads; bad ones go to quarantine.
 import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
 import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { applyOrderEvent } from './apply-order-event.js';
@@ -10,6 +11,7 @@ import type { Address } from '../model/address.js';
 import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
 import { quoteCode } from '../errors/mask.js';
 import { createOrderMachine } from '../orders/order-machine.js';
+import { creationEffects, effectsToOutbox } from '../orders/order-effects.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
 import type { Order } from '../orders/order.js';
@@ -280,12 +282,53 @@ function reasonOf(notes: readonly IngestNote[]): string | undefined {
   return notes.length === 0 ? undefined : notes.map((n) => `${n.code}: ${n.message}`).join('; ');
 }
 
+/**
+ * A new order and the events its reported status implies, decided purely and committed as one
+ * unit: the order with its whole history, the `created` effect and every event's effects in the
+ * outbox. Null when the channel order is stored already (another worker won, or it was there),
+ * or when the lifecycle refuses one of the events: the caller then takes the step-by-step path,
+ * which reads the stored order and notes refusals.
+ */
+async function insertNewOrder(candidate: Order, status: OrderStatus, channel: string, base: { index: number; channel: string; channelOrderId: string }, deps: Deps, mask: (text: string) => string): Promise<IngestItemResult | null> {
+  const eventIdPrefix = `${channel}:${candidate.channelOrderId}`;
+  const plan = planStatusEvents(candidate.status, status, eventIdPrefix);
+  const decided = deps.machine.apply(candidate, plan.events, { clock: deps.clock, actor: `channel:${channel}` });
+  if (!decided.ok) return null;
+  const order = decided.order;
+  try {
+    await deps.storage.commit({
+      orders: [{ order, expectedVersion: null, newHistory: order.history }],
+      outbox: [...effectsToOutbox(creationEffects(candidate), candidate, { createdAt: candidate.createdAt }), ...effectsToOutbox(decided.effects, order)],
+    });
+  } catch (error) {
+    // Another worker stored the same channel order first: the step-by-step path reads it.
+    if (isConcurrencyError(error)) return null;
+    throw error;
+  }
+  const notes: IngestNote[] = [...plan.notes];
+  const reason = reasonOf(notes);
+  const events = decided.entries.map((entry) => entry.type);
+  return {
+    ...base,
+    orderId: order.id,
+    outcome: 'accepted',
+    ...(events.length > 0 ? { events } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(reason === undefined ? {} : { reason: mask(reason) }),
+  };
+}
+
 /** The storage phase for a valid payload. Throws only what storage throws. */
 async function store(prepared: Extract<Prepared, { ok: true }>, index: number, deps: Deps): Promise<IngestItemResult> {
   const { order: candidate, status, channel } = prepared;
   const channelOrderId = candidate.channelOrderId;
   const base = { index, channel, channelOrderId };
-  const { order: current, created } = await insertOrFindOrder(deps.storage, candidate);
+  const existing = (await deps.storage.orders.findByChannelRef(channel, channelOrderId)) as Order | null;
+  if (existing === null) {
+    const inserted = await insertNewOrder(candidate, status, channel, base, deps, prepared.mask);
+    if (inserted !== null) return inserted;
+  }
+  const { order: current, created } = existing !== null ? { order: existing, created: false } : await insertOrFindOrder(deps.storage, candidate);
   const eventIdPrefix = `${channel}:${channelOrderId}`;
   const notes: IngestNote[] = [];
   let readdress: ChangeAddressEvent | undefined;

@@ -6,7 +6,7 @@ import { createManualClock } from '../../src/clock/index.js';
 import { applyOrderEvent } from '../../src/hub/index.js';
 import { BUILT_IN_CHANNELS, defineChannel, ingest, replayQuarantined, type IngestContext } from '../../src/intake/index.js';
 import { DEFAULT_ORDER_LIFECYCLE, createOrderMachine } from '../../src/orders/index.js';
-import type { StoragePort } from '../../src/ports/index.js';
+import type { StoragePort, UnitOfWork } from '../../src/ports/index.js';
 import { z } from 'zod';
 import { tempDir } from '../support/sqlite.js';
 import { fixture } from './load-fixtures.js';
@@ -28,6 +28,18 @@ describe('ingest', () => {
       ['pay', 'tmall:3862104598812345:pay', 'channel:tmall'],
     ]);
     expect(report.items[0]).toMatchObject({ index: 0, outcome: 'accepted', events: ['pay'], orderId: order?.id });
+  });
+
+  it('a new paid order is one unit: the order with its history, created and paid, and its events, in one commit', async () => {
+    const memory = createMemoryStorage();
+    const units: UnitOfWork[] = [];
+    const counting: StoragePort = { ...memory, commit: (unit) => (units.push(unit), memory.commit(unit)) };
+    const report = await ingest([{ channel: 'tmall', payload: fixture('tmall') }], context(counting));
+    expect(report.items[0]).toMatchObject({ outcome: 'accepted', events: ['pay'] });
+    expect(units).toHaveLength(1);
+    expect(units[0]?.orders?.[0]?.newHistory.map((entry) => entry.type)).toEqual(['create', 'pay']);
+    expect(units[0]?.outbox?.map((message) => message.topic)).toEqual(['order.created', 'order.status_changed', 'order.payment_recorded']);
+    expect((await memory.orders.get(report.items[0]?.orderId as string))?.status).toBe('paid');
   });
 
   it('a redelivered payload is a duplicate and writes nothing', async () => {
