@@ -13,6 +13,7 @@ import { isConcurrencyError } from '../src/errors/index.js';
 import { createOrderMachine, effectsToOutbox, type Order } from '../src/orders/index.js';
 import type { OutboxMessage, StoragePort } from '../src/ports/index.js';
 import { createOutboxRelay } from '../src/sync/index.js';
+import { applyOrderEvent } from '../src/hub/index.js';
 import { BUILT_IN_CHANNELS, ingest } from '../src/intake/index.js';
 import { channelFixture } from '../src/testing/index.js';
 
@@ -282,6 +283,16 @@ async function postgresTraffic(): Promise<void> {
     await storage.migrate();
     await measure('new paid order, committed as one unit', (i) => storage.commit(paidOrder(`traffic-${i}`)));
     await measure('persisted transition (read, commit)', (i) => transitionOnce(storage, `traffic-${i}`, `traffic-e${i}`));
+    const held = new Map<string, Order>();
+    for (let i = 0; i < times; i += 1) held.set(`traffic-${i}`, (await storage.orders.get(`traffic-${i}`)) as Order);
+    const deps = { storage, machine, clock };
+    await measure('transition with the current order held', async (i) => {
+      const id = `traffic-${i}`;
+      const current = held.get(id) as Order;
+      const event = current.status === 'on_hold' ? ({ id: `traffic-h${i}`, type: 'approve' } as const) : ({ id: `traffic-h${i}`, type: 'hold', reason: 'bench' } as const);
+      const result = await applyOrderEvent(deps, id, event, { current });
+      if (result?.ok) held.set(id, result.order);
+    });
     const paid = channelFixture('tmall', 'paid');
     await measure('intake: a new paid order (ingest)', (i) =>
       ingest([{ channel: 'tmall', payload: { ...paid, tid: String(3_862_104_600_000_000 + i) } }], { storage, clock, channels: BUILT_IN_CHANNELS }),

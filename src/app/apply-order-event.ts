@@ -34,6 +34,13 @@ export interface ApplyOrderEventOptions {
   readonly minBackoffMs?: number;
   /** Who applies the event when the event does not say. */
   readonly actor?: string;
+  /**
+   * The order as you last read it (or got it back from the previous apply). While its version is
+   * still the stored one, the transition costs one commit and no read; a stale copy costs the
+   * conflict it meets and a read. A refusal or a duplicate on the copy is confirmed on a fresh
+   * read first, so stale data never refuses an event.
+   */
+  readonly current?: Order<string>;
 }
 
 /** The outcome of {@link applyOrderEvent}. Refusals are values; storage failures throw. */
@@ -72,7 +79,7 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }
   expectObject('applyOrderEvent options', options);
-  expectKnownKeys('applyOrderEvent options', options, ['retries', 'minBackoffMs', 'actor']);
+  expectKnownKeys('applyOrderEvent options', options, ['retries', 'minBackoffMs', 'actor', 'current']);
   const retries = options.retries ?? 5;
   if (!Number.isInteger(retries) || retries < 0) {
     throw new OrdoError('INVALID_OPTIONS', `retries must be a non-negative integer, got ${String(retries)}`);
@@ -80,10 +87,16 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   const context = options.actor === undefined ? { clock: deps.clock } : { clock: deps.clock, actor: options.actor };
   let conflicts = 0;
 
+  // The caller's copy serves the first attempt only; every retry reads.
+  let held = options.current !== undefined && options.current?.id === orderId ? (options.current as Order<S>) : undefined;
   const attempt = async (): Promise<ApplyOrderEventResult<S> | null> => {
-    const stored = (await deps.storage.orders.get(orderId)) as Order<S> | null;
+    const copy = held;
+    held = undefined;
+    const stored = copy ?? ((await deps.storage.orders.get(orderId)) as Order<S> | null);
     if (stored === null) return null;
     const result = deps.machine.transition(stored, event, context);
+    // On a copy, a refusal or a duplicate may come from stale data: decide again on a fresh read.
+    if (copy !== undefined && (!result.ok || result.duplicate)) return attempt();
     if (!result.ok) return { ok: false, error: result.error, conflicts };
     if (result.duplicate || result.entry === null) {
       return { ok: true, order: result.order, effects: [], duplicate: true, conflicts };

@@ -111,3 +111,53 @@ describe('applyOrderEvent', () => {
     });
   });
 });
+
+describe('applyOrderEvent with the order the caller holds (options.current)', () => {
+  /** A storage that counts reads of orders, so a test can see the read that was skipped. */
+  function counting(storage: StoragePort): { storage: StoragePort; reads: () => number } {
+    let reads = 0;
+    const orders = { ...storage.orders, get: (id: string) => ((reads += 1), storage.orders.get(id)) };
+    return { storage: { ...storage, orders }, reads: () => reads };
+  }
+
+  it('with the current version held, the transition is one commit and no read', async () => {
+    const memory = createMemoryStorage();
+    const deps = await storedAllocatedOrder(memory, 3);
+    const current = (await memory.orders.get('o-1')) as Order;
+    const { storage, reads } = counting(memory);
+    const result = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-pick', type: 'start_picking' }, { current });
+    expect(result).toMatchObject({ ok: true, duplicate: false, conflicts: 0 });
+    expect(reads()).toBe(0);
+    // The returned order is the next one to hold.
+    if (!result?.ok) throw new Error('expected the first transition to apply');
+    const next = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-pack', type: 'pack' }, { current: result.order });
+    expect(next?.ok && next.order.status).toBe('packed');
+    expect(reads()).toBe(0);
+  });
+
+  it('a stale copy meets the conflict, reads once and applies on the stored version', async () => {
+    const memory = createMemoryStorage();
+    const deps = await storedAllocatedOrder(memory, 3);
+    const stale = (await memory.orders.get('o-1')) as Order;
+    await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' });
+    const { storage, reads } = counting(memory);
+    // Legal on the copy and on the stored order alike: the commit on the copy's version loses.
+    const result = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-flag', type: 'flag_exception', reason: 'carton damaged' }, { current: stale, minBackoffMs: 1 });
+    expect(result).toMatchObject({ ok: true, conflicts: 1, order: { status: 'exception', version: 6 } });
+    expect(reads()).toBe(1);
+  });
+
+  it('a refusal or a duplicate on a stale copy is decided again on a fresh read, never on stale data', async () => {
+    const memory = createMemoryStorage();
+    const deps = await storedAllocatedOrder(memory, 3);
+    const stale = (await memory.orders.get('o-1')) as Order;
+    await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' });
+    // `pack` is illegal in the copy's `allocated`, legal in the stored `picking`.
+    const packed = await applyOrderEvent(deps, 'o-1', { id: 'e-pack', type: 'pack' }, { current: stale });
+    expect(packed?.ok && packed.order.status).toBe('packed');
+    // `e-pick` is not in the copy's history but is stored: a duplicate, found on the fresh read.
+    const again = await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' }, { current: stale });
+    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect((await memory.orders.get('o-1'))?.version).toBe(6);
+  });
+});
