@@ -401,7 +401,8 @@ async function quarantine(item: IngestPayload, prepared: Extract<Prepared, { ok:
   } catch {
     payload = { unreadable: true };
   }
-  const id = `intake:${prepared.channel.slice(0, 40)}:${fingerprint(payload)}`;
+  // The id is shown in reports: a channel nobody declared (a phone typed there) is not spelled out.
+  const id = `intake:${deps.channels.has(prepared.channel) ? prepared.channel : 'unknown-channel'}:${fingerprint(payload)}`;
   const receivedAt = isInstant((item as Partial<IngestPayload> | null)?.receivedAt) ? (item.receivedAt as Instant) : deps.clock.now();
   try {
     await deps.storage.quarantine.put({ id, source: `intake:${prepared.channel}`, payload, issues: prepared.issues, receivedAt });

@@ -261,7 +261,7 @@ describe('ingest', () => {
     const report = await ingest(payloads, context());
     for (const item of report.items) {
       expect(item.outcome).toBe('quarantined');
-      const text = `${item.reason} ${JSON.stringify(item.issues)}`;
+      const text = `${item.reason} ${JSON.stringify(item.issues)} ${item.quarantineId}`;
       expect(text).not.toContain(phone);
       expect(text).not.toContain(address.slice(0, 12));
     }
