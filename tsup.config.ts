@@ -13,7 +13,7 @@ const entry = {
   intake: 'src/intake/index.ts',
   approval: 'src/approval/index.ts',
   customers: 'src/customers/index.ts',
-  sync: 'src/sync/index.ts',
+  app: 'src/app/index.ts',
 };
 
 export default defineConfig({

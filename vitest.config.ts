@@ -16,7 +16,7 @@ export default defineConfig({
       { find: /^ordo\/intake$/, replacement: src('intake/index.ts') },
       { find: /^ordo\/approval$/, replacement: src('approval/index.ts') },
       { find: /^ordo\/customers$/, replacement: src('customers/index.ts') },
-      { find: /^ordo\/sync$/, replacement: src('sync/index.ts') },
+      { find: /^ordo\/app$/, replacement: src('app/index.ts') },
       { find: /^ordo$/, replacement: src('index.ts') },
     ],
   },

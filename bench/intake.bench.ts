@@ -8,7 +8,8 @@ import { createMemoryStorage } from '../src/adapters/memory.js';
 import { createPostgresStorage } from '../src/adapters/postgres.js';
 import { createSqliteStorage } from '../src/adapters/sqlite.js';
 import { createFixedClock } from '../src/clock/index.js';
-import { BUILT_IN_CHANNELS, ingest, type IngestPayload, type IngestReport } from '../src/intake/index.js';
+import { BUILT_IN_CHANNELS } from '../src/intake/index.js';
+import { ingest, type IngestPayload, type IngestReport } from '../src/app/index.js';
 import type { StoragePort } from '../src/ports/index.js';
 import { channelFixture, type FixtureChannel } from '../src/testing/index.js';
 

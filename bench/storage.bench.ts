@@ -12,9 +12,10 @@ import { createFixedClock, type Instant } from '../src/clock/index.js';
 import { isConcurrencyError } from '../src/errors/index.js';
 import { createOrderMachine, effectsToOutbox, type Order } from '../src/orders/index.js';
 import type { OutboxMessage, StoragePort } from '../src/ports/index.js';
-import { createOutboxRelay } from '../src/sync/index.js';
+import { createOutboxRelay } from '../src/app/index.js';
 import { applyOrderEvent } from '../src/hub/index.js';
-import { BUILT_IN_CHANNELS, ingest } from '../src/intake/index.js';
+import { BUILT_IN_CHANNELS } from '../src/intake/index.js';
+import { ingest } from '../src/app/index.js';
 import { channelFixture } from '../src/testing/index.js';
 
 /** Time per transition measurement. */

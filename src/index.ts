@@ -283,8 +283,8 @@ export type {
 } from './ports/index.js';
 
 // sync
-export { createOutboxRelay } from './sync/index.js';
-export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './sync/index.js';
+export { createOutboxRelay } from './app/index.js';
+export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 
 // approval
 export {
@@ -327,7 +327,6 @@ export {
   createDistanceFactProvider,
   createDestinationFactProvider,
   createAccountAgeFactProvider,
-  createStorageFactProviders,
   simulate,
   createRollout,
   rolloutBucket,
@@ -336,6 +335,9 @@ export {
   ROLLOUT_ARMS,
   SEED_POLICY,
 } from './approval/index.js';
+export {
+  createStorageFactProviders,
+} from './app/index.js';
 export type {
   ApprovalOutcome,
   Severity,
@@ -376,8 +378,6 @@ export type {
   DistanceFactProviderConfig,
   DestinationFactProviderConfig,
   AccountAgeFactProviderConfig,
-  StorageFactProvidersOptions,
-  StorageFactSource,
   SimulationCase,
   SimulatedDecision,
   PolicySimulationStats,
@@ -389,6 +389,10 @@ export type {
   RolloutDecision,
   RolloutArm,
 } from './approval/index.js';
+export type {
+  StorageFactProvidersOptions,
+  StorageFactSource,
+} from './app/index.js';
 
 // customers
 export {
@@ -435,19 +439,20 @@ export {
   CHINESE_RETAIL_BLOCKING,
   estimateFellegiSunter,
   createCustomerIndex,
-  createStoredCustomerIndex,
   dedupe,
   forEachCandidatePair,
   MERGE_AUDIT_ACTIONS,
-  createMemoryCustomerStore,
-  createMergeService,
-  SURVIVORSHIP_RULES,
-  SURVIVOR_FIELDS,
   computeBehaviourTags,
   orderFactsFromOrder,
   BEHAVIOUR_TAGS,
   mulberry32,
 } from './customers/index.js';
+export {
+  createStoredCustomerIndex,
+  createMergeService,
+  SURVIVORSHIP_RULES,
+  SURVIVOR_FIELDS,
+} from './app/index.js';
 export type {
   NormalisedPhone,
   PhoneKind,
@@ -492,8 +497,6 @@ export type {
   CustomerIndexOptions,
   IndexMatch,
   IndexMatchOptions,
-  StoredCustomerIndex,
-  StoredCustomerIndexOptions,
   DedupeOptions,
   DedupeResult,
   DedupeLink,
@@ -503,12 +506,6 @@ export type {
   MergeAuditRecord,
   MergeAuditAction,
   MergeSnapshot,
-  MergeService,
-  MergeServiceConfig,
-  MergeRequest,
-  UnmergeRequest,
-  SurvivorshipRule,
-  SurvivorField,
   OrderFacts,
   BehaviourTag,
   BehaviourTagOptions,
@@ -516,6 +513,16 @@ export type {
   EarnedTag,
   BehaviourProfile,
 } from './customers/index.js';
+export type {
+  StoredCustomerIndex,
+  StoredCustomerIndexOptions,
+  MergeService,
+  MergeServiceConfig,
+  MergeRequest,
+  UnmergeRequest,
+  SurvivorshipRule,
+  SurvivorField,
+} from './app/index.js';
 
 // intake
 export {
@@ -523,11 +530,8 @@ export {
   INTAKE_ISSUE_CODES,
   STATUS_NOTE_CODES,
   planStatusEvents,
-  INGEST_OUTCOMES,
   PAYLOAD_LIMITS,
   PAYLOAD_TEXT_KEY,
-  ingest,
-  replayQuarantined,
   BUILT_IN_CHANNELS,
   tmallChannel,
   jdChannel,
@@ -536,6 +540,11 @@ export {
   wechatMiniChannel,
   posChannel,
 } from './intake/index.js';
+export {
+  INGEST_OUTCOMES,
+  ingest,
+  replayQuarantined,
+} from './app/index.js';
 export type {
   Channel,
   ChannelConfig,
@@ -549,9 +558,11 @@ export type {
   StatusNote,
   StatusNoteCode,
   StatusPlan,
+  PayloadLimits,
+} from './intake/index.js';
+export type {
   IngestContext,
   IngestLimits,
-  PayloadLimits,
   IngestItemResult,
   IngestNote,
   IngestNoteCode,
@@ -559,4 +570,7 @@ export type {
   IngestPayload,
   IngestReport,
   ReplayOptions,
-} from './intake/index.js';
+} from './app/index.js';
+
+// The memory customer store (the memory adapter's), for a customer index without a storage.
+export { createMemoryCustomerStore } from './adapters/memory.js';

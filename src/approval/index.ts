@@ -81,8 +81,6 @@ export type {
   DestinationFactProviderConfig,
   AccountAgeFactProviderConfig,
 } from './fact-providers.js';
-export { createStorageFactProviders } from '../app/storage-fact-providers.js';
-export type { StorageFactProvidersOptions, StorageFactSource } from '../app/storage-fact-providers.js';
 export { simulate } from './simulate.js';
 export type {
   SimulationCase,

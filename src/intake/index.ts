@@ -5,10 +5,8 @@ export { INTAKE_ISSUE_CODES } from './channel-schema-kit.js';
 export type { ChannelSchemaKit, IntakeIssueCode } from './channel-schema-kit.js';
 export { STATUS_NOTE_CODES, planStatusEvents } from './status-plan.js';
 export type { ChannelDrivenEvent, StatusNote, StatusNoteCode, StatusPlan } from './status-plan.js';
-export { INGEST_OUTCOMES, ingest, replayQuarantined } from '../app/ingest.js';
 export { PAYLOAD_LIMITS, PAYLOAD_TEXT_KEY } from './intake-json.js';
 export type { PayloadLimits } from './intake-json.js';
-export type { IngestContext, IngestLimits, IngestItemResult, IngestNote, IngestNoteCode, IngestOutcome, IngestPayload, IngestReport, ReplayOptions } from '../app/ingest.js';
 export {
   BUILT_IN_CHANNELS,
   douyinChannel,

@@ -3,10 +3,12 @@
 // approved, a far one is held, and a first order (no usual place to measure from) is held by province.
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
-import { collectFacts, compilePolicy, createCustomerFactProvider, createStorageFactProviders, evaluate, SEED_POLICY } from '../../src/approval/index.js';
+import { collectFacts, compilePolicy, createCustomerFactProvider, evaluate, SEED_POLICY } from '../../src/approval/index.js';
+import { createStorageFactProviders } from '../../src/app/index.js';
 import { createManualClock } from '../../src/clock/index.js';
 import { createOrderHub } from '../../src/hub/index.js';
-import { BUILT_IN_CHANNELS, ingest } from '../../src/intake/index.js';
+import { BUILT_IN_CHANNELS } from '../../src/intake/index.js';
+import { ingest } from '../../src/app/index.js';
 import type { Order } from '../../src/orders/index.js';
 import { fixture } from '../intake/load-fixtures.js';
 

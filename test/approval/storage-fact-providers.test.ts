@@ -7,13 +7,15 @@ import {
   collectFacts,
   compilePolicy,
   createCustomerFactProvider,
-  createStorageFactProviders,
   evaluate,
   haversineKm,
   SEED_POLICY,
   type CustomerFacts,
   type FactProvider,
 } from '../../src/approval/index.js';
+import {
+  createStorageFactProviders,
+} from '../../src/app/index.js';
 import { addDuration, createFixedClock, instant, type Clock, type Instant } from '../../src/clock/index.js';
 import { isValidationError } from '../../src/errors/index.js';
 import type { GeoPoint } from '../../src/model/index.js';

@@ -1,13 +1,15 @@
 // The blocking index (add, remove, match) and batch dedupe with its anti-chaining guard.
+import { createMemoryCustomerStore } from '../../src/adapters/memory.js';
 import { describe, expect, it } from 'vitest';
 import {
   chineseRetailPreset,
   createCustomerIndex,
   createCustomerMatcher,
-  createMemoryCustomerStore,
-  createStoredCustomerIndex,
   dedupe,
 } from '../../src/customers/index.js';
+import {
+  createStoredCustomerIndex,
+} from '../../src/app/index.js';
 import { evaluateBlocking, evaluateClusters, generateSyntheticCustomers } from '../../src/testing/index.js';
 import { customerSchema, type CustomerInput } from '../../src/model/index.js';
 

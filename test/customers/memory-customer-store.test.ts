@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { customerStoreConformance } from '../../src/testing/customer-store-conformance.js';
-import { createMemoryCustomerStore } from '../../src/customers/index.js';
+import { createMemoryCustomerStore } from '../../src/adapters/memory.js';
 import { isStorageError } from '../../src/errors/index.js';
 
 describe('createMemoryCustomerStore', () => {

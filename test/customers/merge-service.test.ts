@@ -1,7 +1,9 @@
 // Merge with survivorship and audit; unmerge restores the exact prior state.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock/index.js';
-import { chineseRetailPreset, createCustomerMatcher, createMemoryCustomerStore, createMergeService } from '../../src/customers/index.js';
+import { createMemoryCustomerStore } from '../../src/adapters/memory.js';
+import { chineseRetailPreset, createCustomerMatcher } from '../../src/customers/index.js';
+import { createMergeService } from '../../src/app/index.js';
 import { isConcurrencyError } from '../../src/errors/index.js';
 import type { Customer } from '../../src/model/index.js';
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { createManualClock } from '../../src/clock/index.js';
-import { BUILT_IN_CHANNELS, INGEST_OUTCOMES, ingest, type IngestPayload } from '../../src/intake/index.js';
+import { BUILT_IN_CHANNELS } from '../../src/intake/index.js';
+import { INGEST_OUTCOMES, ingest, type IngestPayload } from '../../src/app/index.js';
 import { fixtures } from './load-fixtures.js';
 
 const CHANNELS = ['tmall', 'jd', 'douyin', 'pinduoduo', 'wechat-mini', 'pos'] as const;

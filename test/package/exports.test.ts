@@ -19,10 +19,10 @@ const EXPECTED: Record<string, string> = {
   './testing': 'storageConformance',
   './clock': 'toInstant',
   './orders': 'createOrderMachine',
-  './intake': 'ingest',
+  './intake': 'defineChannel',
   './approval': 'compilePolicy',
   './customers': 'createCustomerMatcher',
-  './sync': 'createOutboxRelay',
+  './app': 'ingest',
 };
 
 const subpaths = Object.keys(pkg.exports).filter((p) => p !== './package.json');

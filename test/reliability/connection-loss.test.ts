@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresStorage, type PostgresStorage } from '../../src/adapters/postgres.js';
 import { createMemoryTransport } from '../../src/adapters/memory.js';
 import { createManualClock, systemClock } from '../../src/clock/index.js';
-import { createOutboxRelay } from '../../src/sync/index.js';
+import { createOutboxRelay } from '../../src/app/index.js';
 import { isStorageError } from '../../src/errors/index.js';
 import { postgresTarget, randomName, testSchema } from '../support/postgres.js';
 import { paidOrder } from '../support/transitions.js';

@@ -4,7 +4,7 @@ import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { createManualClock, type Instant } from '../../src/clock/index.js';
 import { isOrdoError } from '../../src/errors/index.js';
 import type { OutboxMessage, StoragePort, TransportMessage } from '../../src/ports/index.js';
-import { createOutboxRelay } from '../../src/sync/index.js';
+import { createOutboxRelay } from '../../src/app/index.js';
 
 const T0 = '2026-03-01T00:00:00.000Z';
 

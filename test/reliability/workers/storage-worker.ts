@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/clock/index.js';
-import { createOutboxRelay } from '../../../src/sync/index.js';
+import { createOutboxRelay } from '../../../src/app/index.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
 import { applyNextTransition } from '../../support/transitions.js';
 

@@ -1,0 +1,16 @@
+// The application layer's face: the services that read, call the pure core and commit through a
+// port. `ordo` re-exports them; `ordo/app` is this entry alone.
+export { INGEST_OUTCOMES, ingest, replayQuarantined } from './ingest.js';
+export type { IngestContext, IngestLimits, IngestItemResult, IngestNote, IngestNoteCode, IngestOutcome, IngestPayload, IngestReport, ReplayOptions } from './ingest.js';
+export { applyOrderEvent } from './apply-order-event.js';
+export type { ApplyOrderEventDeps, ApplyOrderEventOptions, ApplyOrderEventResult } from './apply-order-event.js';
+export { insertOrder, insertOrFindOrder } from './insert-order.js';
+export type { InsertOrFindResult } from './insert-order.js';
+export { createOutboxRelay } from './outbox-relay.js';
+export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './outbox-relay.js';
+export { createMergeService, SURVIVORSHIP_RULES, SURVIVOR_FIELDS } from './merge-service.js';
+export type { MergeService, MergeServiceConfig, MergeRequest, UnmergeRequest, SurvivorshipRule, SurvivorField } from './merge-service.js';
+export { createStoredCustomerIndex } from './stored-customer-index.js';
+export type { StoredCustomerIndex, StoredCustomerIndexOptions } from './stored-customer-index.js';
+export { createStorageFactProviders } from './storage-fact-providers.js';
+export type { StorageFactProvidersOptions, StorageFactSource } from './storage-fact-providers.js';
