@@ -1,5 +1,6 @@
-// A fingerprint of plain data: canonical JSON (keys sorted) hashed to 64 bits, with limits on size
-// and depth, and an issue (never a throw) for anything that is not a JSON value.
+// A fingerprint of plain data (keys in sorted order, so key order does not matter) hashed to 64
+// bits as it is walked, with limits on size and depth, and an issue (never a throw) for anything
+// that is not a JSON value.
 import type { ValidationIssue } from '../errors/validation-error.js';
 
 /** Bounds on the data a fingerprint reads. */
@@ -27,7 +28,7 @@ export function fingerprintData(value: unknown, limits: DataLimits): { readonly 
   nodes = 0;
   if (hashWalk(value, 0, limits)) return { ok: true, fingerprint: hex32(state[0] as number) + hex32(state[1] as number) };
   const issues: ValidationIssue[] = [];
-  canonicalJson(value, [], 0, { nodes: 0 }, issues, limits);
+  collectIssues(value, [], 0, { nodes: 0 }, issues, limits);
   // The walks agree on what is valid; should they ever not, refuse rather than hash half a value.
   return { ok: false, issues: issues.length > 0 ? issues : [{ code: 'invalid_type', path: [], message: 'Expected plain JSON data' }] };
 }
@@ -122,9 +123,12 @@ function hashWalk(value: unknown, depth: number, limits: DataLimits): boolean {
   }
 }
 
-/** JSON with sorted keys; records an issue for anything that is not a JSON value. */
-function canonicalJson(value: unknown, path: Path, depth: number, budget: { nodes: number }, issues: ValidationIssue[], limits: DataLimits): string {
-  if (issues.length >= 20) return '';
+/**
+ * The slow path: walks what {@link hashWalk} refused and names every problem with its path (up
+ * to 20). It judges exactly as the fast walk does, keys included.
+ */
+function collectIssues(value: unknown, path: Path, depth: number, budget: { nodes: number }, issues: ValidationIssue[], limits: DataLimits): void {
+  if (issues.length >= 20) return;
   switch (typeof value) {
     case 'string':
       if (value.length > limits.stringLength) {
@@ -132,49 +136,48 @@ function canonicalJson(value: unknown, path: Path, depth: number, budget: { node
       } else if (value.includes('\u0000')) {
         issues.push({ code: 'invalid_string', path, message: 'A string may not contain a NUL character (\\u0000): no database stores it' });
       }
-      return JSON.stringify(value);
+      return;
     case 'number':
       if (!Number.isFinite(value)) issues.push({ code: 'invalid_type', path, message: 'Expected a finite number' });
-      return String(value);
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+    case 'undefined':
+      return;
     case 'object': {
-      if (value === null) return 'null';
+      if (value === null) return;
       if (depth > limits.depth) {
         issues.push({ code: 'too_deep', path, message: `Data nests at most ${limits.depth} levels` });
-        return '';
+        return;
       }
       if (Array.isArray(value)) {
         budget.nodes += value.length;
         if (budget.nodes > limits.nodes) {
           issues.push({ code: 'too_big', path, message: `Data holds at most ${limits.nodes} values` });
-          return '';
+          return;
         }
-        return `[${value.map((item, i) => canonicalJson(item, [...path, i], depth + 1, budget, issues, limits)).join(',')}]`;
+        value.forEach((item, i) => collectIssues(item, [...path, i], depth + 1, budget, issues, limits));
+        return;
       }
       const prototype = Object.getPrototypeOf(value) as unknown;
       if (prototype !== Object.prototype && prototype !== null) {
         issues.push({ code: 'invalid_type', path, message: 'Expected plain data (an object literal), not a class instance' });
-        return '';
+        return;
       }
       const keys = Object.keys(value).sort();
       budget.nodes += keys.length;
       if (budget.nodes > limits.nodes) {
         issues.push({ code: 'too_big', path, message: `Data holds at most ${limits.nodes} values` });
-        return '';
+        return;
       }
-      const parts: string[] = [];
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined) continue;
-        parts.push(`${JSON.stringify(key)}:${canonicalJson(item, [...path, key], depth + 1, budget, issues, limits)}`);
+        if (key.includes('\u0000')) issues.push({ code: 'invalid_string', path: [...path, key], message: 'A key may not contain a NUL character (\\u0000): no database stores it' });
+        else collectIssues(item, [...path, key], depth + 1, budget, issues, limits);
       }
-      return `{${parts.join(',')}}`;
+      return;
     }
-    case 'undefined':
-      return 'null';
     default:
       issues.push({ code: 'invalid_type', path, message: `Expected a JSON value, got a ${typeof value}` });
-      return '';
   }
 }
