@@ -128,27 +128,22 @@ export interface OrderHistoryFactProviderConfig<C extends FactProviderContext = 
 export function createOrderHistoryFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: OrderHistoryFactProviderConfig<C>,
 ): FactProvider<C> {
-  requireFunction(config?.load, 'createOrderHistoryFactProvider', 'load');
-  const window = config.window ?? { days: 90 };
-  return Object.freeze({
-    name: 'order-history',
-    provides: Object.freeze(['derived.orderCountInWindow', 'derived.returnRate', 'derived.averageOrderAmount', 'derived.amountVsAverage']),
-    async provide(order: Order<string>, context: C) {
-      const history = await config.load(order, context);
-      if (history === null) return {};
-      const recent = historyInWindow(
-        history.filter((item) => item.orderId !== order.id),
-        context.clock.now(),
-        window,
-      );
-      const average = averageOrderAmount(recent, order.totals.total.currency);
-      return {
-        'derived.orderCountInWindow': recent.length,
-        'derived.returnRate': returnRate(recent),
-        'derived.averageOrderAmount': average,
-        'derived.amountVsAverage': amountVsAverage(order.totals.total, average),
-      };
-    },
+  const window = config?.window ?? { days: 90 };
+  const provides = ['derived.orderCountInWindow', 'derived.returnRate', 'derived.averageOrderAmount', 'derived.amountVsAverage'];
+  return loadingProvider('createOrderHistoryFactProvider', config?.load, 'order-history', provides, (order, history, context) => {
+    if (history === null) return {};
+    const recent = historyInWindow(
+      history.filter((item) => item.orderId !== order.id),
+      context.clock.now(),
+      window,
+    );
+    const average = averageOrderAmount(recent, order.totals.total.currency);
+    return {
+      'derived.orderCountInWindow': recent.length,
+      'derived.returnRate': returnRate(recent),
+      'derived.averageOrderAmount': average,
+      'derived.amountVsAverage': amountVsAverage(order.totals.total, average),
+    };
   });
 }
 
@@ -162,15 +157,9 @@ export interface DistanceFactProviderConfig<C extends FactProviderContext = Fact
 export function createDistanceFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: DistanceFactProviderConfig<C>,
 ): FactProvider<C> {
-  requireFunction(config?.load, 'createDistanceFactProvider', 'load');
-  return Object.freeze({
-    name: 'distance',
-    provides: Object.freeze(['derived.distanceFromUsualKm']),
-    async provide(order: Order<string>, context: C) {
-      const usual = await config.load(order, context);
-      return { 'derived.distanceFromUsualKm': usual === null ? null : distanceFromUsualKm(addressPoint(order.shippingAddress), usual) };
-    },
-  });
+  return loadingProvider('createDistanceFactProvider', config?.load, 'distance', ['derived.distanceFromUsualKm'], (order, usual) => ({
+    'derived.distanceFromUsualKm': usual === null ? null : distanceFromUsualKm(addressPoint(order.shippingAddress), usual),
+  }));
 }
 
 /** Config of {@link createDestinationFactProvider}. */
@@ -186,14 +175,9 @@ export interface DestinationFactProviderConfig<C extends FactProviderContext = F
 export function createDestinationFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: DestinationFactProviderConfig<C>,
 ): FactProvider<C> {
-  requireFunction(config?.load, 'createDestinationFactProvider', 'load');
-  return Object.freeze({
-    name: 'destination',
-    provides: Object.freeze(['derived.shipsToNewProvince', 'derived.shipsToNewCity']),
-    async provide(order: Order<string>, context: C) {
-      const facts = regionFacts(order, await config.load(order, context));
-      return { 'derived.shipsToNewProvince': facts.shipsToNewProvince, 'derived.shipsToNewCity': facts.shipsToNewCity };
-    },
+  return loadingProvider('createDestinationFactProvider', config?.load, 'destination', ['derived.shipsToNewProvince', 'derived.shipsToNewCity'], (order, usual) => {
+    const facts = regionFacts(order, usual);
+    return { 'derived.shipsToNewProvince': facts.shipsToNewProvince, 'derived.shipsToNewCity': facts.shipsToNewCity };
   });
 }
 
@@ -207,13 +191,29 @@ export interface AccountAgeFactProviderConfig<C extends FactProviderContext = Fa
 export function createAccountAgeFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: AccountAgeFactProviderConfig<C>,
 ): FactProvider<C> {
-  requireFunction(config?.load, 'createAccountAgeFactProvider', 'load');
+  return loadingProvider('createAccountAgeFactProvider', config?.load, 'account-age', ['derived.accountAgeDays'], (_order, createdAt, context) => ({
+    'derived.accountAgeDays': createdAt === null ? null : accountAgeDays(createdAt, context.clock),
+  }));
+}
+
+/**
+ * A provider that loads one thing per order and derives its facts from it: what every derived
+ * fact provider here is. `load` is checked when the provider is made.
+ */
+function loadingProvider<T, C extends FactProviderContext>(
+  constructor: string,
+  load: FactLoader<T, C> | undefined,
+  name: string,
+  provides: readonly string[],
+  derive: (order: Order<string>, loaded: T | null, context: C) => Readonly<Record<string, unknown>>,
+): FactProvider<C> {
+  requireFunction(load, constructor, 'load');
+  const loader = load as FactLoader<T, C>;
   return Object.freeze({
-    name: 'account-age',
-    provides: Object.freeze(['derived.accountAgeDays']),
+    name,
+    provides: Object.freeze([...provides]),
     async provide(order: Order<string>, context: C) {
-      const createdAt = await config.load(order, context);
-      return { 'derived.accountAgeDays': createdAt === null ? null : accountAgeDays(createdAt, context.clock) };
+      return derive(order, await loader(order, context), context);
     },
   });
 }
