@@ -65,11 +65,6 @@ export function measure(value: unknown, stopAt: number): { readonly depth: numbe
   return { depth: deepest, maxBytes: bytes };
 }
 
-/** @internal The nesting depth of a value, stopping past `stopAt`. */
-export function depthOf(value: unknown, stopAt: number): number {
-  return measure(value, stopAt).depth;
-}
-
 /**
  * @internal The payload as every storage can keep it: JSON as received, or, when it nests
  * deeper than `maxDepth` or holds a NUL character (PostgreSQL's jsonb refuses one), its JSON
@@ -85,7 +80,7 @@ export function toQuarantinePayload(payload: unknown, maxDepth: number): JsonVal
   if (text === undefined) return null;
   let deep: boolean;
   try {
-    deep = depthOf(payload, maxDepth) > maxDepth;
+    deep = measure(payload, maxDepth).depth > maxDepth;
   } catch {
     deep = true;
   }
