@@ -31,6 +31,9 @@ export const ORDO_ERROR_CODES = [
   'STORAGE_TIMEOUT',
   'STORAGE_FAILURE',
   'MIGRATIONS_MISSING',
+  // unit of work
+  'INSUFFICIENT_STOCK',
+  'LEASE_LOST',
   // transport
   'TRANSPORT_FAILURE',
   'TRANSPORT_CLOSED',

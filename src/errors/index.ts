@@ -19,3 +19,5 @@ export { IdempotencyError, isIdempotencyError } from './idempotency-error.js';
 export { TransportError, isTransportError } from './transport-error.js';
 export { maskPhone, maskIdNumber, maskName, maskAddress, maskEmail, maskPersonalData, describeInput, quoteCode, maskDriverText } from './mask.js';
 export type { PersonalDataKind } from './mask.js';
+export { UnitOfWorkError, isUnitOfWorkError, UNIT_STORES, describePart } from './unit-error.js';
+export type { UnitPart, UnitStore, UnitOfWorkErrorCode, StockShortfall } from './unit-error.js';

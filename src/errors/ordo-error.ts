@@ -49,6 +49,7 @@ const ORDO_ERROR_NAMES = new Set([
   'StorageError',
   'IdempotencyError',
   'TransportError',
+  'UnitOfWorkError',
 ]);
 
 /** @internal Registers a subclass name so {@link isOrdoError} recognises it across realms. */

@@ -1,6 +1,7 @@
 // Anything a storage adapter's driver threw, wrapped once at the port with a code and a hint.
 import { maskDriverText } from './mask.js';
 import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
+import { describePart, type UnitPart } from './unit-error.js';
 
 /** The storage error codes. */
 export type StorageErrorCode =
@@ -16,19 +17,23 @@ export class StorageError extends OrdoError<StorageErrorCode> {
   readonly hint: string | undefined;
   /** The storage operation that failed, e.g. `commit`, `outbox.claim`. */
   readonly operation: string;
+  /** The unit-of-work part that failed (a duplicate id in it), when the write was one. */
+  readonly part: UnitPart | undefined;
 
   constructor(
     code: StorageErrorCode,
-    fields: { operation: string; message: string; hint?: string },
+    fields: { operation: string; message: string; hint?: string; part?: UnitPart },
     options: OrdoErrorOptions = {},
   ) {
-    super(code, `Storage ${fields.operation} failed: ${fields.message}${fields.hint ? ` (hint: ${fields.hint})` : ''}`, {
+    const where = fields.part === undefined ? '' : ` (part ${describePart(fields.part)})`;
+    super(code, `Storage ${fields.operation}${where} failed: ${fields.message}${fields.hint ? ` (hint: ${fields.hint})` : ''}`, {
       ...options,
-      details: { operation: fields.operation, hint: fields.hint, ...options.details },
+      details: { operation: fields.operation, hint: fields.hint, ...(fields.part === undefined ? {} : { part: fields.part }), ...options.details },
     });
     this.name = 'StorageError';
     this.hint = fields.hint;
     this.operation = fields.operation;
+    this.part = fields.part;
   }
 }
 

@@ -53,11 +53,40 @@ export interface MergeAuditRecord {
 }
 
 /**
+ * One customer change of a unit of work, applied in order with the unit's other changes.
+ * - `putGolden`: `expectedVersion` is the stored version the writer read (`null`: none may
+ *   exist); the golden profile's own `version` must be one more (1 for a new one). A stale
+ *   expectation fails the unit with `CONCURRENCY_CONFLICT` (entity `golden profile`).
+ * - `deleteGolden`: removes it and its source mappings; with `expectedVersion`, only that version.
+ * - `deleteProfile`, `removePostings` of what is not there change nothing.
+ * - `appendAudit`: an existing id fails the unit with `DUPLICATE_KEY`.
+ */
+export type CustomerChange =
+  | { readonly type: 'putProfile'; readonly profile: Customer }
+  | { readonly type: 'deleteProfile'; readonly id: string }
+  | { readonly type: 'putGolden'; readonly golden: GoldenProfile; readonly expectedVersion: number | null }
+  | { readonly type: 'deleteGolden'; readonly id: string; readonly expectedVersion?: number }
+  | { readonly type: 'addPostings'; readonly recordId: string; readonly keys: readonly string[] }
+  | { readonly type: 'removePostings'; readonly recordId: string; readonly keys: readonly string[] }
+  | { readonly type: 'appendAudit'; readonly record: MergeAuditRecord };
+
+/** The customer change types. */
+export const CUSTOMER_CHANGE_TYPES = ['putProfile', 'deleteProfile', 'putGolden', 'deleteGolden', 'addPostings', 'removePostings', 'appendAudit'] as const;
+
+/**
  * What the customer index and the merge service need from storage. Every method is async so SQL
  * adapters fit; not found is `null`; adapters return copies, never live references. Adapters
  * wrap their own failures in `StorageError`.
  */
 export interface CustomerStore {
+  /**
+   * Applies customer changes atomically, in order: all of them or none. For a store inside a
+   * `StoragePort` this is `storage.commit({ customers: changes })`.
+   * @throws ConcurrencyError `CONCURRENCY_CONFLICT` for a stale golden version; StorageError
+   * `DUPLICATE_KEY` for an existing audit id; each names the failing part (`details.part`).
+   */
+  commit(changes: readonly CustomerChange[]): Promise<void>;
+
   /** Inserts or replaces a source profile. */
   putProfile(profile: Customer): Promise<void>;
   getProfile(id: string): Promise<Customer | null>;
@@ -66,7 +95,11 @@ export interface CustomerStore {
   /** False when it was not there. */
   deleteProfile(id: string): Promise<boolean>;
 
-  /** Inserts or replaces a golden profile; also maps each of its source ids to it. */
+  /**
+   * Writes a golden profile and maps each of its source ids to it, optimistically: a profile
+   * with `version` 1 must be new, any other must find `version - 1` stored.
+   * @throws ConcurrencyError `CONCURRENCY_CONFLICT` otherwise; nothing is written then.
+   */
   putGolden(golden: GoldenProfile): Promise<void>;
   getGolden(id: string): Promise<GoldenProfile | null>;
   /** The golden profile a source profile was merged into, or null. */

@@ -44,7 +44,28 @@ export type ReserveResult =
       readonly available: number;
     };
 
-/** Inventory and reservations. */
+/**
+ * One inventory change of a unit of work ({@link UnitOfWork.inventory}); applied at the unit's `at`.
+ * - `reserve`: every request of it, or the unit fails with `INSUFFICIENT_STOCK` naming the line;
+ *   a request whose `reservationId` exists already is skipped (a retry reserves nothing twice).
+ * - `release`, `commitReservation`: the reservation must be active, or the unit fails with
+ *   `CONCURRENCY_CONFLICT` (entity `reservation`, expected status `active`).
+ * - `setStock`: on-hand count from the warehouse; reserved units stay reserved.
+ */
+export type InventoryChange =
+  | { readonly type: 'reserve'; readonly requests: readonly ReservationRequest[] }
+  | { readonly type: 'release'; readonly reservationId: string }
+  | { readonly type: 'commitReservation'; readonly reservationId: string }
+  | { readonly type: 'setStock'; readonly warehouseId: string; readonly sku: string; readonly onHand: number };
+
+/** The inventory change types. */
+export const INVENTORY_CHANGE_TYPES = ['reserve', 'release', 'commitReservation', 'setStock'] as const;
+
+/**
+ * Inventory and reservations. The writes are conveniences over a one-change unit of work
+ * ({@link InventoryChange}); several changes, or changes with other stores, commit together
+ * through `storage.commit`.
+ */
 export interface InventoryStore {
   /** Sets on-hand stock (a count from the warehouse). Reserved units stay reserved. */
   setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel>;
@@ -58,6 +79,8 @@ export interface InventoryStore {
   commitReservation(reservationId: string, at: Instant): Promise<boolean>;
   /** Releases active reservations with `expiresAt <= now`; returns how many. */
   expireReservations(now: Instant, limit?: number): Promise<number>;
+  /** A reservation by id, or null. */
+  getReservation(reservationId: string): Promise<Reservation | null>;
   /** Reservations of an order, in creation order. */
   listReservations(orderId: string): Promise<Reservation[]>;
 }

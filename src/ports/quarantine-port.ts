@@ -22,7 +22,26 @@ export interface QuarantineRecord extends QuarantineInput {
   readonly revisions: number;
 }
 
-/** Quarantine access. */
+/**
+ * One quarantine change of a unit of work ({@link UnitOfWork.quarantine}); applied at the unit's `at`.
+ * - `put`: a no-op when the id exists (a redelivered bad payload never overwrites a record being fixed).
+ * - `fix`, `markReplayed`, `discard`: the record must be open, or the unit fails with
+ *   `CONCURRENCY_CONFLICT` (entity `quarantine record`, expected status `open`).
+ */
+export type QuarantineChange =
+  | { readonly type: 'put'; readonly record: QuarantineInput }
+  | { readonly type: 'fix'; readonly id: string; readonly payload: JsonValue; readonly issues: readonly ValidationIssue[] }
+  | { readonly type: 'markReplayed'; readonly id: string }
+  | { readonly type: 'discard'; readonly id: string };
+
+/** The quarantine change types. */
+export const QUARANTINE_CHANGE_TYPES = ['put', 'fix', 'markReplayed', 'discard'] as const;
+
+/**
+ * Quarantine access. The writes are conveniences over a one-change unit of work
+ * ({@link QuarantineChange}); `fix` answers `null` and `markReplayed`/`discard` answer `false`
+ * for a record that is not open.
+ */
 export interface QuarantineStore {
   put(record: QuarantineInput): Promise<QuarantineRecord>;
   get(id: string): Promise<QuarantineRecord | null>;

@@ -1,12 +1,12 @@
 // The storage port: everything the core needs from a database, behind one interface per concern.
 import type { Instant } from '../clock/instant.js';
-import type { CustomerStore } from './customer-store-port.js';
+import type { CustomerChange, CustomerStore } from './customer-store-port.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
-import type { InventoryStore } from './inventory-port.js';
+import type { InventoryChange, InventoryStore } from './inventory-port.js';
 import type { OutboxMessage, OutboxStore } from './outbox-port.js';
-import type { QuarantineStore } from './quarantine-port.js';
-import type { TaskStore } from './task-port.js';
+import type { QuarantineChange, QuarantineStore } from './quarantine-port.js';
+import type { TaskChange, TaskStore } from './task-port.js';
 
 /** One order written by a unit of work. */
 export interface OrderWrite {
@@ -26,14 +26,28 @@ export interface OrderWrite {
 }
 
 /**
- * Changes committed together or not at all: orders, their history, the events they emit
- * (outbox) and idempotency records.
+ * Changes committed together or not at all: orders and their history, the events they emit
+ * (outbox), idempotency records, inventory, tasks, customers and quarantine. Data, not
+ * callbacks, so every adapter honours it the same way. Applied store by store in the order of
+ * `UNIT_STORES` (orders, outbox, idempotency, inventory, tasks, customers, quarantine), each store's list in order; a change sees the ones before
+ * it. A part that cannot hold fails the whole unit, nothing written, with an error naming it in
+ * `details.part`: `CONCURRENCY_CONFLICT` (entity, versions or statuses), `INSUFFICIENT_STOCK`
+ * (the line), `LEASE_LOST` (the task), `DUPLICATE_KEY` (the id).
  */
 export interface UnitOfWork {
   readonly orders?: readonly OrderWrite[];
   readonly outbox?: readonly OutboxMessage[];
   /** Inserted with the change; an existing key fails the whole unit with `DUPLICATE_KEY`. */
   readonly idempotency?: readonly IdempotencyRecord[];
+  readonly inventory?: readonly InventoryChange[];
+  readonly tasks?: readonly TaskChange[];
+  readonly customers?: readonly CustomerChange[];
+  readonly quarantine?: readonly QuarantineChange[];
+  /**
+   * When the unit happens, from the injected clock: stamps `updatedAt` of stock, reservations,
+   * tasks and quarantine records. Required when the unit has inventory, task or quarantine changes.
+   */
+  readonly at?: Instant;
 }
 
 /**
@@ -68,10 +82,13 @@ export interface StoragePort {
   /** Customer profiles, golden profiles, blocking postings and the merge audit (the customers module's store). */
   readonly customers: CustomerStore;
   /**
-   * Commits a unit of work atomically. Writes to the same order within one unit are checked in
-   * sequence; moving an order onto another order's (channel, channelOrderId) is `DUPLICATE_KEY`.
-   * @throws ConcurrencyError `CONCURRENCY_CONFLICT` on a stale order write; StorageError
-   * `DUPLICATE_KEY` for an existing idempotency key or outbox id; nothing is written then.
+   * Commits a unit of work atomically: every part, or none. Writes to the same order within one
+   * unit are checked in sequence; moving an order onto another order's (channel, channelOrderId)
+   * is `DUPLICATE_KEY`.
+   * @throws ConcurrencyError `CONCURRENCY_CONFLICT` on a stale order or golden profile write or a
+   * reservation/quarantine record not in the needed status; UnitOfWorkError `INSUFFICIENT_STOCK`
+   * or `LEASE_LOST`; StorageError `DUPLICATE_KEY` for an existing idempotency key, outbox id,
+   * task id or audit id; ValidationError for a malformed unit; nothing is written then.
    */
   commit(unit: UnitOfWork): Promise<void>;
   /** Creates or upgrades the schema; idempotent. A no-op for the memory adapter. */

@@ -37,7 +37,27 @@ export interface TaskClaimOptions {
   readonly limit: number;
 }
 
-/** Scheduled task access. */
+/**
+ * One task change of a unit of work ({@link UnitOfWork.tasks}); applied at the unit's `at`.
+ * - `enqueue`: a no-op when the queue has an unfinished task with the key; a used `id` fails the
+ *   unit with `DUPLICATE_KEY`.
+ * - `complete`, `fail` (rescheduled at `nextDueAt`), `deadLetter`: the task must be leased by
+ *   `owner`, or the unit fails with `LEASE_LOST`.
+ */
+export type TaskChange =
+  | { readonly type: 'enqueue'; readonly id: string; readonly task: TaskInput }
+  | { readonly type: 'complete'; readonly id: string; readonly owner: string }
+  | { readonly type: 'fail'; readonly id: string; readonly owner: string; readonly error: string; readonly nextDueAt: Instant }
+  | { readonly type: 'deadLetter'; readonly id: string; readonly owner: string; readonly error: string };
+
+/** The task change types. */
+export const TASK_CHANGE_TYPES = ['enqueue', 'complete', 'fail', 'deadLetter'] as const;
+
+/**
+ * Scheduled task access. The writes other than `claim` are conveniences over a one-change unit
+ * of work ({@link TaskChange}); `complete`, `fail` and `deadLetter` answer `false` where the
+ * unit would fail with `LEASE_LOST`.
+ */
 export interface TaskStore {
   /** Adds a task; returns the existing unfinished task with the same (queue, key) instead, if any. */
   enqueue(task: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }>;

@@ -49,7 +49,7 @@ export interface CustomerStoreConformanceOptions<S = CustomerStore> {
 }
 
 /** The backdoor of last resort: the store's own reads. */
-function storeReader(store: CustomerStore): CustomerStoreBackdoor {
+export function customerStoreReader(store: CustomerStore): CustomerStoreBackdoor {
   return {
     hasProfile: async (id) => (await store.getProfile(id)) !== null,
     readGoldenVersion: async (id) => (await store.getGolden(id))?.version ?? null,
@@ -75,7 +75,7 @@ export function customerStoreConformance<S extends CustomerStore>(
       const store = await makeStore();
       try {
         const backdoor = options.backdoor;
-        const inspect = backdoor === undefined ? storeReader(store) : typeof backdoor === 'function' ? await backdoor(store) : backdoor;
+        const inspect = backdoor === undefined ? customerStoreReader(store) : typeof backdoor === 'function' ? await backdoor(store) : backdoor;
         await body({ store, inspect });
       } finally {
         await options.destroy?.(store);

@@ -1,5 +1,6 @@
 // The storage port's conformance suite: every adapter, memory and real, must pass it unchanged.
-import { customerStoreConformance, type CustomerStoreBackdoor } from './customer-store-conformance.js';
+import { customerStoreConformance, customerStoreReader, type CustomerStoreBackdoor } from './customer-store-conformance.js';
+import { unitOfWorkConformance, type UnitBackdoor } from './unit-conformance.js';
 import type { CustomerStore } from '../ports/customer-store-port.js';
 import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
@@ -32,6 +33,12 @@ export interface StorageBackdoor {
   hasIdempotencyKey(key: string): Promise<boolean>;
   /** Raw stock counters, or null when never set. */
   readStock(warehouseId: string, sku: string): Promise<{ readonly onHand: number; readonly reserved: number } | null>;
+  /** A reservation's stored status, or null. @default `inventory.getReservation` */
+  readReservationStatus?(reservationId: string): Promise<string | null>;
+  /** A task's stored status and lease owner, or null. @default `tasks.get` */
+  readTask?(id: string): Promise<{ readonly status: string; readonly leaseOwner: string | null } | null>;
+  /** A quarantine record's stored status, or null. @default `quarantine.get` */
+  readQuarantineStatus?(id: string): Promise<string | null>;
 }
 
 /** Options of {@link storageConformance}. */
@@ -168,6 +175,19 @@ function portReader(storage: StoragePort): StorageBackdoor {
       const level = await storage.inventory.getStock(warehouseId, sku);
       return level === null ? null : { onHand: level.onHand, reserved: level.reserved };
     },
+    ...portUnitReader(storage),
+  };
+}
+
+/** The unit tests' readers through the port, for a backdoor that lacks them. */
+function portUnitReader(storage: StoragePort): Required<Pick<StorageBackdoor, 'readReservationStatus' | 'readTask' | 'readQuarantineStatus'>> {
+  return {
+    readReservationStatus: async (id) => (await storage.inventory.getReservation(id))?.status ?? null,
+    readTask: async (id) => {
+      const task = await storage.tasks.get(id);
+      return task === null ? null : { status: task.status, leaseOwner: task.leaseOwner ?? null };
+    },
+    readQuarantineStatus: async (id) => (await storage.quarantine.get(id))?.status ?? null,
   };
 }
 
@@ -228,6 +248,13 @@ export function storageConformance(
         },
         ...(options.customerBackdoor === undefined ? {} : { backdoor: (store: CustomerStore) => (options.customerBackdoor as NonNullable<typeof options.customerBackdoor>)(ownerOf(store)) }),
       },
+    );
+
+    unitOfWorkConformance(describe, (name, body) =>
+      test(name, async ({ storage, inspect }) => {
+        const customers = options.customerBackdoor === undefined ? customerStoreReader(storage.customers) : await options.customerBackdoor(storage);
+        await body({ storage, inspect: { ...portUnitReader(storage), ...inspect } as UnitBackdoor, customers });
+      }),
     );
 
     describe('lifecycle', () => {

@@ -62,7 +62,7 @@ describe('PostgreSQL unreachable', () => {
 
   it('a server that never answers is STORAGE_TIMEOUT after connectTimeoutMs, not a hang', async () => {
     const storage = createPostgresStorage({ connectionString: `postgres://postgres@127.0.0.1:${blackhole.port}/test`, connectTimeoutMs: 300 });
-    const error = await failure(storage.commit({}));
+    const error = await failure(storage.orders.get('x'));
     expect(error.code).toBe('STORAGE_TIMEOUT');
     expect(error.message).toContain('300 ms');
     await storage.close();

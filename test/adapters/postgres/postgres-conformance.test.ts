@@ -36,6 +36,19 @@ function backdoor(schema: TestSchema, storage: StoragePort): StorageBackdoor {
       const row = result.rows[0];
       return row === undefined ? null : { onHand: row.on_hand, reserved: row.reserved };
     },
+    async readReservationStatus(id) {
+      const result = await schema.pool.query<{ status: string }>(`SELECT status FROM ${table('reservations')} WHERE reservation_id = $1`, [id]);
+      return result.rows[0]?.status ?? null;
+    },
+    async readTask(id) {
+      const result = await schema.pool.query<{ status: string; lease_owner: string | null }>(`SELECT status, lease_owner FROM ${table('tasks')} WHERE id = $1`, [id]);
+      const row = result.rows[0];
+      return row === undefined ? null : { status: row.status, leaseOwner: row.lease_owner };
+    },
+    async readQuarantineStatus(id) {
+      const result = await schema.pool.query<{ status: string }>(`SELECT status FROM ${table('quarantine')} WHERE id = $1`, [id]);
+      return result.rows[0]?.status ?? null;
+    },
   };
 }
 

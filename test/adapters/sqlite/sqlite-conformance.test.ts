@@ -27,6 +27,12 @@ function rawReader(db: Database.Database, tablePrefix: string): StorageBackdoor 
         | undefined;
       return row === undefined ? null : { onHand: row.on_hand, reserved: row.reserved };
     },
+    readReservationStatus: async (id) => (db.prepare(`SELECT status FROM ${table('reservations')} WHERE reservation_id = ?`).get(id) as { status: string } | undefined)?.status ?? null,
+    readTask: async (id) => {
+      const row = db.prepare(`SELECT status, lease_owner FROM ${table('tasks')} WHERE id = ?`).get(id) as { status: string; lease_owner: string | null } | undefined;
+      return row === undefined ? null : { status: row.status, leaseOwner: row.lease_owner };
+    },
+    readQuarantineStatus: async (id) => (db.prepare(`SELECT status FROM ${table('quarantine')} WHERE id = ?`).get(id) as { status: string } | undefined)?.status ?? null,
   };
 }
 

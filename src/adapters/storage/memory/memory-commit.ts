@@ -1,15 +1,46 @@
-// Commits a unit of work to the memory storage: validate every write first, then apply them all.
+// Commits a unit of work to the memory storage: every part applied through one journal, and all of
+// it undone when any part fails, as a SQL transaction would.
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
-import { channelRefKey, copy, type MemoryState } from './memory-state.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
+import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
+import { quoteCode } from '../../../errors/mask.js';
 
 /**
- * Validates the whole unit against the stored state and the unit's own earlier writes, and throws
- * before touching any table; only then applies it. Writes to one order inside a unit are checked
- * in sequence (the second must expect the version the first wrote), as a SQL transaction would.
+ * Commits a unit: checks its shape, then applies orders, outbox, idempotency, inventory, tasks,
+ * customers and quarantine in that order through a journal; a failing part rolls every earlier
+ * one back before the error leaves. Runs without yielding, so it is atomic in one process.
  */
-export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
+export function commitUnit(state: MemoryState, unit: UnitOfWork): UnitResults {
+  const plan = planUnit(unit);
+  const journal = new MemoryJournal();
+  try {
+    commitCore(state, unit, journal);
+    return applyPlan(state, plan, journal);
+  } catch (error) {
+    journal.rollback();
+    throw error;
+  }
+}
+
+function applyPlan(state: MemoryState, plan: UnitPlan, journal: MemoryJournal): UnitResults {
+  const { tables } = state;
+  const results: UnitResults = { inventory: [], tasks: [], customers: [], quarantine: [] };
+  for (const planned of plan.inventory) results.inventory[planned.part.index] = applyInventory(journal, tables, planned, plan.at);
+  for (const planned of plan.tasks) results.tasks[planned.part.index] = applyTask(journal, tables, planned, plan.at);
+  for (const planned of plan.customers) results.customers[planned.part.index] = applyCustomer(journal, tables, planned);
+  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = applyQuarantine(journal, tables, planned, plan.at);
+  return results;
+}
+
+/**
+ * Orders, outbox and idempotency: checked against the stored state and the unit's own earlier
+ * writes before any of them is applied. Writes to one order inside a unit are checked in
+ * sequence (the second must expect the version the first wrote).
+ */
+function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal): void {
   const { orders, channelRefs, history, outbox, idempotency } = state.tables;
   // Copied up front: a value structuredClone refuses fails the unit before anything is written.
   const writes = copy(unit.orders ?? []);
@@ -22,29 +53,31 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
   const versionOf = (id: string): number | null => stagedVersions.get(id) ?? orders.get(id)?.version ?? null;
   const ownerOfRef = (key: string): string | undefined => stagedRefs.get(key) ?? channelRefs.get(key);
 
-  for (const write of writes) {
+  for (const [index, write] of writes.entries()) {
+    const part = corePart('orders', index);
     const { order, expectedVersion } = write;
     const actual = versionOf(order.id);
     const refKey = channelRefKey(order.channel, order.channelOrderId);
     const refOwner = ownerOfRef(refKey);
     if (expectedVersion === null) {
       if (actual !== null) {
-        throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual });
+        throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual, part });
       }
       if (refOwner !== undefined) {
         // Named by the ref, not the new id: the conflict is with the order that already holds it.
         throw new ConcurrencyError(
-          { entity: 'order channel ref', id: `${order.channel}/${order.channelOrderId}`, expectedVersion: null, actualVersion: versionOf(refOwner) },
+          { entity: 'order channel ref', id: `${order.channel}/${order.channelOrderId}`, expectedVersion: null, actualVersion: versionOf(refOwner), part },
           { details: { orderId: order.id, existingOrderId: refOwner } },
         );
       }
     } else {
       if (actual !== expectedVersion) {
-        throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: actual });
+        throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: actual, part });
       }
       if (refOwner !== undefined && refOwner !== order.id) {
         throw new StorageError('DUPLICATE_KEY', {
           operation: 'commit',
+          part,
           message: `order ${order.id} cannot take channel order id of ${order.channel} already held by order ${refOwner}`,
         });
       }
@@ -54,11 +87,12 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
   }
 
   const outboxIds = new Set<string>();
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (outbox.has(message.id) || outboxIds.has(message.id)) {
       throw new StorageError('DUPLICATE_KEY', {
         operation: 'commit',
-        message: `outbox message id "${message.id}" already exists`,
+        part: corePart('outbox', index),
+        message: `outbox message id ${quoteCode(message.id)} already exists`,
         hint: 'give every outbox message a new id',
       });
     }
@@ -66,35 +100,40 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
   }
 
   const keys = new Set<string>();
-  for (const record of records) {
+  for (const [index, record] of records.entries()) {
     if (idempotency.has(record.key) || keys.has(record.key)) {
       throw new StorageError('DUPLICATE_KEY', {
         operation: 'commit',
-        message: `idempotency key "${record.key}" already exists`,
+        part: corePart('idempotency', index),
+        message: `idempotency key ${quoteCode(record.key)} already exists`,
         hint: 'read the stored record with idempotency.get(key) and answer the repeat with its result',
       });
     }
     keys.add(record.key);
   }
 
-  // Nothing below can throw on stored data: the unit is applied whole.
+  // Nothing below can throw on stored data.
   for (const write of writes) {
     const order = write.order;
     const previous = orders.get(order.id);
     if (previous !== undefined) {
       const oldRef = channelRefKey(previous.channel, previous.channelOrderId);
-      if (channelRefs.get(oldRef) === order.id) channelRefs.delete(oldRef);
+      if (channelRefs.get(oldRef) === order.id) journal.delete(channelRefs, oldRef);
     }
     // The order's own `history` field is not trusted: history grows only by `newHistory`.
-    orders.set(order.id, { ...order, history: [] });
-    channelRefs.set(channelRefKey(order.channel, order.channelOrderId), order.id);
-    const entries = history.get(order.id) ?? [];
-    entries.push(...write.newHistory);
-    history.set(order.id, entries);
+    journal.set(orders, order.id, { ...order, history: [] });
+    journal.set(channelRefs, channelRefKey(order.channel, order.channelOrderId), order.id);
+    journal.set(history, order.id, [...(history.get(order.id) ?? []), ...write.newHistory]);
+  }
+  if (messages.length > 0) {
+    const sequence = state.outboxSequence;
+    journal.onRollback(() => {
+      state.outboxSequence = sequence;
+    });
   }
   for (const message of messages) {
     state.outboxSequence += 1;
-    outbox.set(message.id, {
+    journal.set(outbox, message.id, {
       message: {
         ...message,
         sequence: state.outboxSequence,
@@ -106,5 +145,5 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): void {
       leaseUntil: null,
     });
   }
-  for (const record of records) idempotency.set(record.key, record);
+  for (const record of records) journal.set(idempotency, record.key, record);
 }

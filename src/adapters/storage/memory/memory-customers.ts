@@ -1,7 +1,9 @@
-// The memory storage's customer store: the customers module's in-memory store behind the storage's guard.
-import { createMemoryCustomerStore } from './memory-customer-store.js';
-import type { CustomerStore } from '../../../ports/customer-store-port.js';
-import type { MemoryState } from './memory-state.js';
+// The memory storage's customer store: reads from its tables, every write a unit of work's customer part.
+import type { Customer } from '../../../model/customer.js';
+import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { previousVersion } from '../shared/unit-plan.js';
+import { commitUnit } from './memory-commit.js';
+import { copy, type MemoryState } from './memory-state.js';
 
 /**
  * Creates the customer store of one memory storage. Every call passes the storage's guard first,
@@ -9,29 +11,71 @@ import type { MemoryState } from './memory-state.js';
  * names `customers.putProfile`, `customers.getPostings`, ...), as for the other sub-stores.
  */
 export function createMemoryCustomers(state: MemoryState): CustomerStore {
-  const store = createMemoryCustomerStore();
-  // The memory store's methods are closures (no `this`) and finish without yielding, so each
-  // guarded call stays atomic.
-  const guard =
-    <A extends unknown[], R>(name: keyof CustomerStore, method: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      state.enter(`customers.${name}`);
-      return method(...args);
-    };
+  const { profiles, goldens, goldenBySource, postings, audits } = state.tables;
+  const apply = (operation: string, changes: readonly CustomerChange[]): unknown[] => {
+    state.enter(operation);
+    return commitUnit(state, { customers: changes }).customers;
+  };
+  const read = <T>(operation: string, value: T | undefined): T | null => {
+    state.enter(operation);
+    return value === undefined ? null : copy(value);
+  };
+
   return {
-    putProfile: guard('putProfile', store.putProfile),
-    getProfile: guard('getProfile', store.getProfile),
-    getProfiles: guard('getProfiles', store.getProfiles),
-    deleteProfile: guard('deleteProfile', store.deleteProfile),
-    putGolden: guard('putGolden', store.putGolden),
-    getGolden: guard('getGolden', store.getGolden),
-    findGoldenBySource: guard('findGoldenBySource', store.findGoldenBySource),
-    deleteGolden: guard('deleteGolden', store.deleteGolden),
-    addPostings: guard('addPostings', store.addPostings),
-    removePostings: guard('removePostings', store.removePostings),
-    getPostings: guard('getPostings', store.getPostings),
-    appendAudit: guard('appendAudit', store.appendAudit),
-    getAudit: guard('getAudit', store.getAudit),
-    listAudit: guard('listAudit', store.listAudit),
+    async commit(changes: readonly CustomerChange[]): Promise<void> {
+      apply('customers.commit', changes);
+    },
+    async putProfile(profile: Customer): Promise<void> {
+      apply('customers.putProfile', [{ type: 'putProfile', profile }]);
+    },
+    async getProfile(id: string): Promise<Customer | null> {
+      return read('customers.getProfile', profiles.get(id));
+    },
+    async getProfiles(ids: readonly string[]): Promise<Customer[]> {
+      state.enter('customers.getProfiles');
+      return ids.flatMap((id) => {
+        const profile = profiles.get(id);
+        return profile === undefined ? [] : [copy(profile)];
+      });
+    },
+    async deleteProfile(id: string): Promise<boolean> {
+      return apply('customers.deleteProfile', [{ type: 'deleteProfile', id }])[0] as boolean;
+    },
+    async putGolden(golden: GoldenProfile): Promise<void> {
+      apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
+    },
+    async getGolden(id: string): Promise<GoldenProfile | null> {
+      return read('customers.getGolden', goldens.get(id));
+    },
+    async findGoldenBySource(sourceId: string): Promise<GoldenProfile | null> {
+      const id = goldenBySource.get(sourceId);
+      return read('customers.findGoldenBySource', id === undefined ? undefined : goldens.get(id));
+    },
+    async deleteGolden(id: string): Promise<boolean> {
+      return apply('customers.deleteGolden', [{ type: 'deleteGolden', id }])[0] as boolean;
+    },
+    async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
+      apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
+    },
+    async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
+      apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
+    },
+    async getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
+      state.enter('customers.getPostings');
+      const ids = postings.get(key);
+      if (ids === undefined) return { ids: [], total: 0 };
+      return { ids: [...ids].sort().slice(0, Math.max(0, limit)), total: ids.size };
+    },
+    async appendAudit(record: MergeAuditRecord): Promise<void> {
+      apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
+    },
+    async getAudit(id: string): Promise<MergeAuditRecord | null> {
+      return read('customers.getAudit', audits.get(id));
+    },
+    async listAudit(goldenId: string): Promise<MergeAuditRecord[]> {
+      state.enter('customers.listAudit');
+      return [...audits.values()].filter((record) => record.goldenId === goldenId).map((record) => copy(record));
+    },
   };
 }
+

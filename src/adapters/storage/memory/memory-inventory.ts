@@ -1,104 +1,62 @@
-// The memory inventory: stock per (warehouse, sku) and reservations that never oversell.
+// The memory inventory: stock per (warehouse, sku) and reservations that never oversell. Writes are
+// one-change units of work, so they take the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
-import type { InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
-import { availableStock, requireCount } from '../shared/inventory-rows.js';
-import { copy, stockKey, take, type MemoryState, type StockRow } from './memory-state.js';
-
-function toLevel(row: StockRow): StockLevel {
-  return {
-    warehouseId: row.warehouseId,
-    sku: row.sku,
-    onHand: row.onHand,
-    reserved: row.reserved,
-    available: availableStock(row.onHand, row.reserved),
-    updatedAt: row.updatedAt,
-  };
-}
+import { hasErrorCode } from '../../../errors/ordo-error.js';
+import { isUnitOfWorkError } from '../../../errors/unit-error.js';
+import type { InventoryChange, InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitUnit } from './memory-commit.js';
+import { settleReservation, toStockLevel } from './memory-changes.js';
+import { copy, MemoryJournal, stockKey, take, type MemoryState } from './memory-state.js';
 
 /** Creates the inventory store of a memory storage. */
 export function createMemoryInventory(state: MemoryState): InventoryStore {
   const { stock, reservations } = state.tables;
-
-  /** Gives an active reservation's units back; `consume` also takes them off the shelf. */
-  const settle = (id: string, status: Reservation['status'], at: Instant, consume: boolean): boolean => {
-    const reservation = reservations.get(id);
-    if (reservation === undefined || reservation.status !== 'active') return false;
-    const row = stock.get(stockKey(reservation.warehouseId, reservation.sku));
-    if (row !== undefined) {
-      row.reserved = Math.max(0, row.reserved - reservation.quantity);
-      if (consume) row.onHand = Math.max(0, row.onHand - reservation.quantity);
-      row.updatedAt = at;
+  const one = (operation: string, change: InventoryChange, at: Instant): unknown => {
+    state.enter(operation);
+    try {
+      return commitUnit(state, { inventory: [change], at }).inventory[0];
+    } catch (error) {
+      throw change.type === 'reserve' ? asArgumentError(error, ['inventory', 0, 'requests'], 'reservation requests') : asArgumentError(error, ['inventory', 0], 'stock level');
     }
-    reservations.set(id, { ...reservation, status, updatedAt: at });
-    return true;
+  };
+  /** A settle answers false, not an error, for a reservation that is not active. */
+  const settle = (operation: string, change: InventoryChange, at: Instant): boolean => {
+    try {
+      return one(operation, change, at) as boolean;
+    } catch (error) {
+      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return false;
+      throw error;
+    }
   };
 
   return {
     async setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel> {
-      state.enter('inventory.setStock');
-      const issues: ValidationIssue[] = [];
-      requireCount(onHand, ['onHand'], false, issues);
-      if (issues.length > 0) throw new ValidationError('stock level', issues);
-      const key = stockKey(warehouseId, sku);
-      const row = stock.get(key) ?? { warehouseId, sku, onHand: 0, reserved: 0, updatedAt: at };
-      row.onHand = onHand;
-      row.updatedAt = at;
-      stock.set(key, row);
-      return toLevel(row);
+      return one('inventory.setStock', { type: 'setStock', warehouseId, sku, onHand }, at) as StockLevel;
     },
 
     async getStock(warehouseId: string, sku: string): Promise<StockLevel | null> {
       state.enter('inventory.getStock');
       const row = stock.get(stockKey(warehouseId, sku));
-      return row === undefined ? null : toLevel(row);
+      return row === undefined ? null : toStockLevel(row);
     },
 
     async reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> {
-      state.enter('inventory.reserve');
-      const issues: ValidationIssue[] = [];
-      requests.forEach((request, i) => requireCount(request.quantity, [i, 'quantity'], true, issues));
-      if (issues.length > 0) throw new ValidationError('reservation requests', issues);
-
-      // Check everything before changing anything: all requests are reserved, or none.
-      const demand = new Map<string, number>();
-      const fresh = new Map<string, ReservationRequest>();
-      for (const request of requests) {
-        if (reservations.has(request.reservationId) || fresh.has(request.reservationId)) continue;
-        const key = stockKey(request.warehouseId, request.sku);
-        const row = stock.get(key);
-        const available = row === undefined ? 0 : Math.max(0, row.onHand - row.reserved);
-        const wanted = demand.get(key) ?? 0;
-        if (wanted + request.quantity > available) {
-          return {
-            ok: false,
-            reason: 'INSUFFICIENT_STOCK',
-            warehouseId: request.warehouseId,
-            sku: request.sku,
-            requested: request.quantity,
-            available: available - wanted,
-          };
-        }
-        demand.set(key, wanted + request.quantity);
-        fresh.set(request.reservationId, request);
+      try {
+        return { ok: true, reservations: one('inventory.reserve', { type: 'reserve', requests }, at) as Reservation[] };
+      } catch (error) {
+        if (!isUnitOfWorkError(error) || error.code !== 'INSUFFICIENT_STOCK') throw error;
+        const { warehouseId, sku, requested, available } = error.details as { warehouseId: string; sku: string; requested: number; available: number };
+        return { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId, sku, requested, available };
       }
-      for (const request of fresh.values()) {
-        const row = stock.get(stockKey(request.warehouseId, request.sku)) as StockRow;
-        row.reserved += request.quantity;
-        row.updatedAt = at;
-        reservations.set(request.reservationId, { ...copy(request), status: 'active', createdAt: at, updatedAt: at });
-      }
-      return { ok: true, reservations: requests.map((request) => copy(reservations.get(request.reservationId) as Reservation)) };
     },
 
     async release(reservationId: string, at: Instant): Promise<boolean> {
-      state.enter('inventory.release');
-      return settle(reservationId, 'released', at, false);
+      return settle('inventory.release', { type: 'release', reservationId }, at);
     },
 
     async commitReservation(reservationId: string, at: Instant): Promise<boolean> {
-      state.enter('inventory.commitReservation');
-      return settle(reservationId, 'committed', at, true);
+      return settle('inventory.commitReservation', { type: 'commitReservation', reservationId }, at);
     },
 
     async expireReservations(now: Instant, limit?: number): Promise<number> {
@@ -106,11 +64,17 @@ export function createMemoryInventory(state: MemoryState): InventoryStore {
       const due = [...reservations.values()]
         .filter((r) => r.status === 'active' && r.expiresAt !== undefined && r.expiresAt <= now)
         .sort((a, b) => ((a.expiresAt as Instant) < (b.expiresAt as Instant) ? -1 : (a.expiresAt as Instant) > (b.expiresAt as Instant) ? 1 : 0));
+      // Each expiry stands alone (nothing to roll back), so the journal is only the write path.
+      const journal = new MemoryJournal();
       let count = 0;
-      for (const reservation of take(due, limit)) {
-        if (settle(reservation.reservationId, 'expired', now, false)) count += 1;
-      }
+      for (const reservation of take(due, limit)) if (settleReservation(journal, state.tables, reservation.reservationId, 'expired', now, false)) count += 1;
       return count;
+    },
+
+    async getReservation(reservationId: string): Promise<Reservation | null> {
+      state.enter('inventory.getReservation');
+      const reservation = reservations.get(reservationId);
+      return reservation === undefined ? null : copy(reservation);
     },
 
     async listReservations(orderId: string): Promise<Reservation[]> {

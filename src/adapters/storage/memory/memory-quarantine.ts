@@ -1,31 +1,31 @@
 // The memory quarantine: invalid records kept with their issues until fixed, replayed or discarded.
+// Writes are one-change units of work, the same path as a unit's quarantine part.
 import type { Instant } from '../../../clock/instant.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
 import type { ValidationIssue } from '../../../errors/validation-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitUnit } from './memory-commit.js';
 import { copy, take, type MemoryState } from './memory-state.js';
 
 /** Creates the quarantine store of a memory storage. */
 export function createMemoryQuarantine(state: MemoryState): QuarantineStore {
   const { quarantine } = state.tables;
-
-  /** Moves an open record to a final status. */
-  const close = (id: string, status: 'replayed' | 'discarded', at: Instant): boolean => {
-    const record = quarantine.get(id);
-    if (record === undefined || record.status !== 'open') return false;
-    quarantine.set(id, { ...record, status, updatedAt: at });
-    return true;
+  /** The record the change left, or null when the record was not open. */
+  const change = (operation: string, quarantineChange: QuarantineChange, at: Instant): QuarantineRecord | null => {
+    state.enter(operation);
+    try {
+      return commitUnit(state, { quarantine: [quarantineChange], at }).quarantine[0] as QuarantineRecord;
+    } catch (error) {
+      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return null;
+      throw asArgumentError(error, ['quarantine', 0], 'quarantine record');
+    }
   };
 
   return {
     async put(input: QuarantineInput): Promise<QuarantineRecord> {
-      state.enter('quarantine.put');
-      // A redelivered bad payload must not overwrite a record someone may be fixing.
-      const existing = quarantine.get(input.id);
-      if (existing !== undefined) return copy(existing);
-      const record: QuarantineRecord = { ...copy(input), status: 'open', updatedAt: input.receivedAt, revisions: 0 };
-      quarantine.set(record.id, record);
-      return copy(record);
+      return change('quarantine.put', { type: 'put', record: input }, input.receivedAt) as QuarantineRecord;
     },
 
     async get(id: string): Promise<QuarantineRecord | null> {
@@ -43,23 +43,15 @@ export function createMemoryQuarantine(state: MemoryState): QuarantineStore {
     },
 
     async fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
-      state.enter('quarantine.fix');
-      const record = quarantine.get(id);
-      // Replayed and discarded records are closed for audit; only open ones can change.
-      if (record === undefined || record.status !== 'open') return null;
-      const fixed: QuarantineRecord = { ...record, payload: copy(payload), issues: copy(issues), revisions: record.revisions + 1, updatedAt: at };
-      quarantine.set(id, fixed);
-      return copy(fixed);
+      return change('quarantine.fix', { type: 'fix', id, payload, issues }, at);
     },
 
     async markReplayed(id: string, at: Instant): Promise<boolean> {
-      state.enter('quarantine.markReplayed');
-      return close(id, 'replayed', at);
+      return change('quarantine.markReplayed', { type: 'markReplayed', id }, at) !== null;
     },
 
     async discard(id: string, at: Instant): Promise<boolean> {
-      state.enter('quarantine.discard');
-      return close(id, 'discarded', at);
+      return change('quarantine.discard', { type: 'discard', id }, at) !== null;
     },
   };
 }

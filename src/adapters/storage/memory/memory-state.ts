@@ -7,6 +7,8 @@ import type { Reservation } from '../../../ports/inventory-port.js';
 import type { StoredOutboxMessage } from '../../../ports/outbox-port.js';
 import type { QuarantineRecord } from '../../../ports/quarantine-port.js';
 import type { Task } from '../../../ports/task-port.js';
+import type { Customer } from '../../../model/customer.js';
+import type { GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
 
 /** An outbox message with its lease, which the port keeps out of the public record. */
 export interface OutboxRow {
@@ -19,9 +21,9 @@ export interface OutboxRow {
 export interface StockRow {
   readonly warehouseId: string;
   readonly sku: string;
-  onHand: number;
-  reserved: number;
-  updatedAt: Instant;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly updatedAt: Instant;
 }
 
 /** Every table of one memory storage. Maps keep insertion order, which stands in for creation order. */
@@ -39,6 +41,14 @@ export interface MemoryTables {
   readonly reservations: Map<string, Reservation>;
   readonly tasks: Map<string, Task>;
   readonly quarantine: Map<string, QuarantineRecord>;
+  readonly profiles: Map<string, Customer>;
+  readonly goldens: Map<string, GoldenProfile>;
+  /** Source profile id -> golden profile id. */
+  readonly goldenBySource: Map<string, string>;
+  /** Blocking key -> record ids. */
+  readonly postings: Map<string, Set<string>>;
+  /** In append order. */
+  readonly audits: Map<string, MergeAuditRecord>;
 }
 
 /** The state shared by the sub-stores of one memory storage. */
@@ -68,6 +78,11 @@ export function createMemoryState(failWith: ((operation: string) => unknown) | u
       reservations: new Map(),
       tasks: new Map(),
       quarantine: new Map(),
+      profiles: new Map(),
+      goldens: new Map(),
+      goldenBySource: new Map(),
+      postings: new Map(),
+      audits: new Map(),
     },
     outboxSequence: 0,
     closed: false,
@@ -90,6 +105,58 @@ export function createMemoryState(failWith: ((operation: string) => unknown) | u
     },
   };
   return state;
+}
+
+/**
+ * The undo log of one unit of work: every table change goes through it, so a part that fails
+ * puts back everything the unit's earlier parts changed, as a SQL rollback does.
+ */
+export class MemoryJournal {
+  private readonly undo: (() => void)[] = [];
+
+  set<K, V>(map: Map<K, V>, key: K, value: V): void {
+    if (map.has(key)) {
+      const old = map.get(key) as V;
+      this.undo.push(() => map.set(key, old));
+    } else {
+      this.undo.push(() => map.delete(key));
+    }
+    map.set(key, value);
+  }
+
+  /** False when the key was not there. */
+  delete<K, V>(map: Map<K, V>, key: K): boolean {
+    if (!map.has(key)) return false;
+    const old = map.get(key) as V;
+    this.undo.push(() => map.set(key, old));
+    return map.delete(key);
+  }
+
+  /** False when the value was there already. */
+  add<T>(set: Set<T>, value: T): boolean {
+    if (set.has(value)) return false;
+    this.undo.push(() => set.delete(value));
+    set.add(value);
+    return true;
+  }
+
+  /** False when the value was not there. */
+  remove<T>(set: Set<T>, value: T): boolean {
+    if (!set.delete(value)) return false;
+    this.undo.push(() => set.add(value));
+    return true;
+  }
+
+  /** Registers an undo step for a change made outside the helpers above. */
+  onRollback(step: () => void): void {
+    this.undo.push(step);
+  }
+
+  /** Undoes every change, newest first. */
+  rollback(): void {
+    for (let i = this.undo.length - 1; i >= 0; i -= 1) (this.undo[i] as () => void)();
+    this.undo.length = 0;
+  }
 }
 
 /** Copies a value so neither the caller nor the storage can alias the other's objects. */

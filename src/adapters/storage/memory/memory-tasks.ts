@@ -1,7 +1,10 @@
-// The memory task store: dedupe by (queue, key), due-time claims with leases, owner-only settling.
+// The memory task store: dedupe by (queue, key), due-time claims with leases, owner-only settling;
+// writes other than claims are one-change units of work.
 import type { Instant } from '../../../clock/instant.js';
-import { StorageError } from '../../../errors/storage-error.js';
-import type { Task, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
+import type { Task, TaskChange, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitUnit } from './memory-commit.js';
 import { copy, take, type MemoryState } from './memory-state.js';
 
 /** Earliest due first; creation order (Map order, stable sort) breaks ties. */
@@ -9,35 +12,24 @@ function byDue(a: Task, b: Task): number {
   return a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0;
 }
 
-/** The task without its lease fields (exactOptionalPropertyTypes: absent, not undefined). */
-function withoutLease(task: Task): Task {
-  const { leaseOwner: _owner, leaseUntil: _until, ...rest } = task;
-  return rest;
-}
-
 /** Creates the task store of a memory storage. */
 export function createMemoryTasks(state: MemoryState): TaskStore {
   const { tasks } = state.tables;
 
-  const leasedBy = (id: string, owner: string): Task | undefined => {
-    const task = tasks.get(id);
-    return task !== undefined && task.status === 'leased' && task.leaseOwner === owner ? task : undefined;
+  /** A one-change unit; a settle answers false, not an error, for a lease this owner lost. */
+  const one = (operation: string, change: TaskChange, at: Instant): unknown => {
+    state.enter(operation);
+    try {
+      return commitUnit(state, { tasks: [change], at }).tasks[0];
+    } catch (error) {
+      if (change.type !== 'enqueue' && hasErrorCode(error, 'LEASE_LOST')) return false;
+      throw asArgumentError(error, ['tasks', 0], 'task');
+    }
   };
 
   return {
     async enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
-      state.enter('tasks.enqueue');
-      for (const task of tasks.values()) {
-        if (task.queue === input.queue && task.key === input.key && (task.status === 'pending' || task.status === 'leased')) {
-          return { task: copy(task), created: false };
-        }
-      }
-      if (tasks.has(id)) {
-        throw new StorageError('DUPLICATE_KEY', { operation: 'tasks.enqueue', message: `task id "${id}" already exists`, hint: 'give every task a new id' });
-      }
-      const task: Task = { ...copy(input), id, status: 'pending', attempts: 0, createdAt: at, updatedAt: at };
-      tasks.set(id, task);
-      return { task: copy(task), created: true };
+      return one('tasks.enqueue', { type: 'enqueue', id, task: input }, at) as { task: Task; created: boolean };
     },
 
     async claim(options: TaskClaimOptions): Promise<Task[]> {
@@ -59,40 +51,15 @@ export function createMemoryTasks(state: MemoryState): TaskStore {
     },
 
     async complete(id: string, owner: string, at: Instant): Promise<boolean> {
-      state.enter('tasks.complete');
-      const task = leasedBy(id, owner);
-      if (task === undefined) return false;
-      tasks.set(id, { ...withoutLease(task), status: 'completed', updatedAt: at });
-      return true;
+      return one('tasks.complete', { type: 'complete', id, owner }, at) as boolean;
     },
 
     async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      state.enter('tasks.fail');
-      const task = leasedBy(id, owner);
-      if (task === undefined) return false;
-      tasks.set(id, {
-        ...withoutLease(task),
-        status: 'pending',
-        dueAt: failure.nextDueAt,
-        lastError: failure.error,
-        firstFailedAt: task.firstFailedAt ?? failure.at,
-        updatedAt: failure.at,
-      });
-      return true;
+      return one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at) as boolean;
     },
 
     async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      state.enter('tasks.deadLetter');
-      const task = leasedBy(id, owner);
-      if (task === undefined) return false;
-      tasks.set(id, {
-        ...withoutLease(task),
-        status: 'dead',
-        lastError: failure.error,
-        firstFailedAt: task.firstFailedAt ?? failure.at,
-        updatedAt: failure.at,
-      });
-      return true;
+      return one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at) as boolean;
     },
 
     async get(id: string): Promise<Task | null> {

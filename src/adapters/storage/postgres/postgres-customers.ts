@@ -1,11 +1,9 @@
 // PostgreSQL customer store: profiles, golden profiles with their source mapping, blocking postings with counts, merge audit.
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
-import { StorageError } from '../../../errors/storage-error.js';
+import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { previousVersion } from '../shared/unit-plan.js';
+import { commitPostgres } from './postgres-orders.js';
 import type { Customer } from '../../../model/customer.js';
 import type { PgContext } from './postgres-driver.js';
-
-/** The asked keys once each, sorted: rows are locked in one order, so two writers never deadlock on them. */
-const distinctSorted = (values: readonly string[]): string[] => [...new Set(values)].sort();
 
 /** A `LIMIT` for getPostings, read as the memory store's `slice(0, limit)` reads it; null is no limit. */
 function postingsLimit(limit: number): number | null {
@@ -21,17 +19,17 @@ function postingsLimit(limit: number): number | null {
  */
 export function createPostgresCustomers(context: PgContext): CustomerStore {
   const t = context.tables;
+  const apply = async (operation: string, changes: readonly CustomerChange[]): Promise<unknown[]> => (await commitPostgres(context, { customers: changes }, operation)).customers;
 
   const goldenFrom = (rows: unknown[]): GoldenProfile | null => (rows[0] as { data: GoldenProfile } | undefined)?.data ?? null;
 
   return {
+    async commit(changes: readonly CustomerChange[]): Promise<void> {
+      await apply('customers.commit', changes);
+    },
+
     async putProfile(profile: Customer): Promise<void> {
-      await context.query(
-        'customers.putProfile',
-        `INSERT INTO ${t.customerProfiles} (id, data) VALUES ($1, $2::json) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
-        [profile.id, JSON.stringify(profile)],
-        'customers_put_profile',
-      );
+      await apply('customers.putProfile', [{ type: 'putProfile', profile }]);
     },
 
     async getProfile(id: string): Promise<Customer | null> {
@@ -59,28 +57,11 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
     },
 
     async deleteProfile(id: string): Promise<boolean> {
-      const result = await context.query('customers.deleteProfile', `DELETE FROM ${t.customerProfiles} WHERE id = $1`, [id]);
-      return (result.rowCount ?? 0) > 0;
+      return (await apply('customers.deleteProfile', [{ type: 'deleteProfile', id }]))[0] as boolean;
     },
 
     async putGolden(golden: GoldenProfile): Promise<void> {
-      // One statement, so one transaction: the row, the dropped mappings and the new ones commit
-      // together. The CTEs touch disjoint rows (sources not in the list, sources in it); a source
-      // another golden profile held moves to this one.
-      await context.query(
-        'customers.putGolden',
-        `WITH golden AS (
-           INSERT INTO ${t.customerGoldens} (id, version, data) VALUES ($1, $2, $3::json)
-           ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, data = EXCLUDED.data
-         ), dropped AS (
-           DELETE FROM ${t.customerGoldenSources} WHERE golden_id = $1 AND NOT (source_id = ANY($4::text[]))
-         )
-         INSERT INTO ${t.customerGoldenSources} (source_id, golden_id)
-         SELECT s, $1 FROM unnest($4::text[]) AS s ORDER BY s
-         ON CONFLICT (source_id) DO UPDATE SET golden_id = EXCLUDED.golden_id`,
-        [golden.id, golden.version, JSON.stringify(golden), distinctSorted(golden.sourceIds)],
-        'customers_put_golden',
-      );
+      await apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
     },
 
     async getGolden(id: string): Promise<GoldenProfile | null> {
@@ -99,52 +80,15 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
     },
 
     async deleteGolden(id: string): Promise<boolean> {
-      const result = await context.query(
-        'customers.deleteGolden',
-        `WITH unmapped AS (DELETE FROM ${t.customerGoldenSources} WHERE golden_id = $1)
-         DELETE FROM ${t.customerGoldens} WHERE id = $1`,
-        [id],
-      );
-      return (result.rowCount ?? 0) > 0;
+      return (await apply('customers.deleteGolden', [{ type: 'deleteGolden', id }]))[0] as boolean;
     },
 
     async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
-      // Counts move by the rows really inserted (RETURNING skips the ones already there), so a
-      // repeat is idempotent; the upsert adds under the count row's lock, so concurrent writers
-      // never lose an increment.
-      await context.query(
-        'customers.addPostings',
-        `WITH added AS (
-           INSERT INTO ${t.customerPostings} (key, record_id)
-           SELECT k, $1 FROM unnest($2::text[]) AS k ORDER BY k
-           ON CONFLICT DO NOTHING RETURNING key
-         )
-         INSERT INTO ${t.customerPostingCounts} AS c (key, total)
-         SELECT key, count(*) FROM added GROUP BY key ORDER BY key
-         ON CONFLICT (key) DO UPDATE SET total = c.total + EXCLUDED.total`,
-        [recordId, distinctSorted(keys)],
-        'customers_add_postings',
-      );
+      await apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
     },
 
     async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
-      const result = await context.query(
-        'customers.removePostings',
-        `WITH removed AS (
-           DELETE FROM ${t.customerPostings} WHERE key = ANY($2::text[]) AND record_id = $1 RETURNING key
-         )
-         UPDATE ${t.customerPostingCounts} AS c SET total = c.total - r.n
-         FROM (SELECT key, count(*)::integer AS n FROM removed GROUP BY key) AS r
-         WHERE c.key = r.key RETURNING c.key, c.total`,
-        [recordId, distinctSorted(keys)],
-        'customers_remove_postings',
-      );
-      // Keys nobody holds any more lose their count row; rare, so a second statement only then.
-      // It deletes only rows still at zero, so a concurrent addPostings keeps its count.
-      const emptied = (result.rows as { key: string; total: number }[]).filter((row) => row.total === 0).map((row) => row.key);
-      if (emptied.length > 0) {
-        await context.query('customers.removePostings', `DELETE FROM ${t.customerPostingCounts} WHERE key = ANY($1::text[]) AND total = 0`, [emptied]);
-      }
+      await apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
     },
 
     async getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
@@ -162,14 +106,7 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
     },
 
     async appendAudit(record: MergeAuditRecord): Promise<void> {
-      const result = await context.query(
-        'customers.appendAudit',
-        `INSERT INTO ${t.customerAudit} (id, golden_id, at, data) VALUES ($1, $2, $3, $4::json) ON CONFLICT (id) DO NOTHING`,
-        [record.id, record.goldenId, record.at, JSON.stringify(record)],
-      );
-      if ((result.rowCount ?? 0) === 0) {
-        throw new StorageError('DUPLICATE_KEY', { operation: 'customers.appendAudit', message: `merge audit record ${record.id} already exists`, hint: 'audit records are append-only; use a new id' });
-      }
+      await apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
     },
 
     async getAudit(id: string): Promise<MergeAuditRecord | null> {

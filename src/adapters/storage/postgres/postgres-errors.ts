@@ -48,6 +48,9 @@ export function wrapPostgresError(error: unknown, operation: string, context: Po
   if (code === '42P01' || code === '3F000' || code === '42883') {
     return make('MIGRATIONS_MISSING', message, 'run `await storage.migrate()` once before using the storage');
   }
+  // protocol_violation: the server got a message it cannot use (e.g. a parameter count that does
+  // not match the statement); the connection is fine, the statement is not.
+  if (code === '08P01') return make('STORAGE_FAILURE', `PostgreSQL refused the statement as sent (${message})`);
   if (code === '57014') {
     return make(
       'STORAGE_TIMEOUT',
@@ -63,7 +66,7 @@ export function wrapPostgresError(error: unknown, operation: string, context: Po
     );
   }
   if (
-    (code !== undefined && (CONNECTION_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03' || code === '3D000' || code === '28P01' || code === '28000')) ||
+    (code !== undefined && (CONNECTION_CODES.has(code) || (code.startsWith('08') && code !== '08P01') || code === '57P01' || code === '57P03' || code === '3D000' || code === '28P01' || code === '28000')) ||
     /Connection terminated|not queryable|Client was closed/i.test(message)
   ) {
     return make(

@@ -182,11 +182,13 @@ const INITIAL: PostgresMigration = {
  * statement. A shortfall raises ORD02 with the first unmet request, which undoes every insert
  * and update of the call; the adapter turns it into `{ ok: false }`.
  */
-const RESERVE_FUNCTION: PostgresMigration = {
-  version: 2,
-  name: 'reserve function',
-  statements: (t) => [
-    `CREATE FUNCTION ${t.reserveFunction}(p_requests json, p_at text) RETURNS SETOF ${t.reservations}
+/**
+ * The reservation function's text. Version 2 created it; version 5 replaces it so a shortfall
+ * names the line (reservation, order and line ids) as well as the stock.
+ */
+function reserveFunction(t: PgTables, replace: boolean): string {
+  const line = replace ? `'reservationId', r."reservationId", 'orderId', r."orderId", 'lineId', r."lineId", ` : '';
+  return `${replace ? 'CREATE OR REPLACE' : 'CREATE'} FUNCTION ${t.reserveFunction}(p_requests json, p_at text) RETURNS SETOF ${t.reservations}
     LANGUAGE plpgsql AS $fn$
     DECLARE
       r record;
@@ -213,13 +215,20 @@ const RESERVE_FUNCTION: PostgresMigration = {
         IF n = 0 THEN
           SELECT GREATEST(0, on_hand - reserved) INTO available FROM ${t.stock} WHERE warehouse_id = r."warehouseId" AND sku = r.sku;
           RAISE EXCEPTION USING ERRCODE = 'ORD02', MESSAGE = 'insufficient stock',
-            DETAIL = json_build_object('warehouseId', r."warehouseId", 'sku', r.sku, 'requested', r.quantity, 'available', COALESCE(available, 0))::text;
+            DETAIL = json_build_object(${line}'warehouseId', r."warehouseId", 'sku', r.sku, 'requested', r.quantity, 'available', COALESCE(available, 0))::text;
         END IF;
       END LOOP;
       RETURN QUERY SELECT * FROM ${t.reservations}
         WHERE reservation_id IN (SELECT q."reservationId" FROM json_to_recordset(p_requests) AS q("reservationId" text));
     END
-    $fn$`,
+    $fn$`;
+}
+
+const RESERVE_FUNCTION: PostgresMigration = {
+  version: 2,
+  name: 'reserve function',
+  statements: (t) => [
+    reserveFunction(t, false),
   ],
 };
 
@@ -267,22 +276,12 @@ const CUSTOMERS: PostgresMigration = {
   ],
 };
 
-/*
- * orders.listByCustomer: the customer and the creation time as columns the commit fills (an index
- * on data->>'customerRef' would parse every order's json on every write), backfilled from `data`
- * here. COLLATE "C" keeps code-point order, as the memory and SQLite adapters compare, whatever
- * the database's collation. The commit function is replaced to fill the columns; its body is
- * version 1's otherwise.
+/**
+ * The commit function as version 4 left it. Version 5 replaces it null-safe: a message payload or
+ * idempotency result that is JSON `null` is stored as JSON null, not refused as SQL NULL.
  */
-const ORDERS_BY_CUSTOMER: PostgresMigration = {
-  version: 4,
-  name: 'orders-by-customer',
-  statements: (t) => [
-    `ALTER TABLE ${t.orders} ADD COLUMN customer_ref text COLLATE "C", ADD COLUMN created_at text COLLATE "C"`,
-    `UPDATE ${t.orders} SET customer_ref = data->>'customerRef', created_at = data->>'createdAt'`,
-    `ALTER TABLE ${t.orders} ALTER COLUMN customer_ref SET NOT NULL, ALTER COLUMN created_at SET NOT NULL`,
-    `CREATE INDEX ON ${t.orders} (customer_ref, created_at, id COLLATE "C")`,
-    `CREATE OR REPLACE FUNCTION ${t.commitFunction}(p_orders json, p_outbox json, p_idempotency json) RETURNS void
+function commitFunction(t: PgTables, nullSafe: boolean): string {
+  return `CREATE OR REPLACE FUNCTION ${t.commitFunction}(p_orders json, p_outbox json, p_idempotency json) RETURNS void
     LANGUAGE plpgsql AS $fn$
     DECLARE
       w json;
@@ -319,20 +318,48 @@ const ORDERS_BY_CUSTOMER: PostgresMigration = {
         FROM json_array_elements(w->'newHistory') WITH ORDINALITY AS e(value, i) ORDER BY e.i;
       END LOOP;
       INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
-      SELECT m.id, m.topic, m.key, m.payload, m.headers, m."createdAt", m."createdAt"
+      SELECT m.id, m.topic, m.key, ${nullSafe ? `COALESCE(m.payload, 'null'::json)` : 'm.payload'}, m.headers, m."createdAt", m."createdAt"
       FROM ROWS FROM (json_to_recordset(p_outbox) AS (id text, topic text, key text, payload json, headers json, "createdAt" text))
         WITH ORDINALITY AS m(id, topic, key, payload, headers, "createdAt", i)
       ORDER BY m.i;
       INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
-      SELECT r.key, r.fingerprint, r.result::jsonb, r."createdAt"
+      SELECT r.key, r.fingerprint, ${nullSafe ? `COALESCE(r.result::jsonb, 'null'::jsonb)` : 'r.result::jsonb'}, r."createdAt"
       FROM json_to_recordset(p_idempotency) AS r(key text, fingerprint text, result json, "createdAt" text);
     END
-    $fn$`,
+    $fn$`;
+}
+
+/*
+ * orders.listByCustomer: the customer and the creation time as columns the commit fills (an index
+ * on data->>'customerRef' would parse every order's json on every write), backfilled from `data`
+ * here. COLLATE "C" keeps code-point order, as the memory and SQLite adapters compare, whatever
+ * the database's collation. The commit function is replaced to fill the columns; its body is
+ * version 1's otherwise.
+ */
+const ORDERS_BY_CUSTOMER: PostgresMigration = {
+  version: 4,
+  name: 'orders-by-customer',
+  statements: (t) => [
+    `ALTER TABLE ${t.orders} ADD COLUMN customer_ref text COLLATE "C", ADD COLUMN created_at text COLLATE "C"`,
+    `UPDATE ${t.orders} SET customer_ref = data->>'customerRef', created_at = data->>'createdAt'`,
+    `ALTER TABLE ${t.orders} ALTER COLUMN customer_ref SET NOT NULL, ALTER COLUMN created_at SET NOT NULL`,
+    `CREATE INDEX ON ${t.orders} (customer_ref, created_at, id COLLATE "C")`,
+    commitFunction(t, false),
   ],
 };
 
+/**
+ * Units of work across stores: a reservation shortfall names the line it stopped at, so a unit's
+ * `INSUFFICIENT_STOCK` says which line; the commit function stores a JSON `null` payload or result.
+ */
+const UNIT_PARTS: PostgresMigration = {
+  version: 5,
+  name: 'unit parts: reserve names the line, commit keeps JSON null',
+  statements: (t) => [reserveFunction(t, true), commitFunction(t, true)],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

@@ -7,7 +7,11 @@ import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { OutboxMessage } from '../../../ports/outbox-port.js';
 import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
-import { limitParam, type PgContext } from './postgres-driver.js';
+import { isStorageError, StorageError } from '../../../errors/storage-error.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
+import { limitParam, type PgContext, type PgTables } from './postgres-driver.js';
+import { quoteCode } from '../../../errors/mask.js';
 
 interface OrderRow {
   data: Omit<Order<string>, 'history'>;
@@ -15,33 +19,93 @@ interface OrderRow {
 }
 
 /**
- * Commits a unit of work in a single statement, so it is atomic without a client checkout. The
- * common unit (one order, its history, its events) is one plain statement whose inserts all hang
- * on the order write: a stale version writes nothing. Other units go through the stored commit
- * function, which checks several orders in sequence.
+ * Commits a unit of work; answers what each inventory, task, customer and quarantine change
+ * returned, for the stores' convenience methods. Its shape is checked first. Then:
+ * - orders, outbox and idempotency only: one statement, so atomic without a client checkout. The
+ *   common unit (one order, its history, its events) is one plain statement whose inserts all
+ *   hang on the order write; others go through the stored commit function.
+ * - one other change alone: its one statement on the pool.
+ * - anything more: one transaction on one client (the order part through the commit function,
+ *   then each change's statement), rolled back whole when any part fails.
  */
-export async function commitPostgres(context: PgContext, unit: UnitOfWork): Promise<void> {
+export async function commitPostgres(context: PgContext, unit: UnitOfWork, operation = 'commit'): Promise<UnitResults> {
+  const plan = planUnit(unit, MAX_INT4);
+  try {
+    return await commitPlanned(context, unit, plan, operation);
+  } catch (error) {
+    throw await locateDuplicate(context, error, unit.outbox ?? [], unit.idempotency ?? []);
+  }
+}
+
+async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPlan, operation: string): Promise<UnitResults> {
   const writes = unit.orders ?? [];
   const outbox = unit.outbox ?? [];
   const idempotency = unit.idempotency ?? [];
-  if (writes.length === 1) {
-    await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
-    return;
+  const core = writes.length + outbox.length + idempotency.length > 0;
+  const t = context.tables;
+  if (plan.size === 0) {
+    if (writes.length === 1) {
+      try {
+        await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
+      } catch (error) {
+        throw toDuplicateKey(error, outbox, idempotency) ?? error;
+      }
+    } else if (core) await commitThroughFunction((text, values, name) => context.query(operation, text, values, name), t, writes, outbox, idempotency);
+    return { inventory: [], tasks: [], customers: [], quarantine: [] };
   }
+  if (!core && plan.size === 1) return applyPostgresPlan((text, values, name) => context.query(operation, text, values, name), t, plan);
+  return context.transaction(operation, async (run) => {
+    if (core) await commitThroughFunction(run, t, writes, outbox, idempotency);
+    return applyPostgresPlan(run, t, plan);
+  });
+}
+
+/**
+ * A `DUPLICATE_KEY` of the outbox or idempotency table that no repeat inside the unit explains
+ * hit a stored id: after the rollback, one read finds which, so the error names its part.
+ */
+async function locateDuplicate(context: PgContext, error: unknown, outbox: readonly OutboxMessage[], idempotency: readonly IdempotencyRecord[]): Promise<unknown> {
+  if (!isStorageError(error) || error.code !== 'DUPLICATE_KEY' || error.part !== undefined || outbox.length + idempotency.length === 0) return error;
+  const t = context.tables;
+  try {
+    const found = await context.query(
+      'commit',
+      `SELECT 'outbox' AS store, id FROM ${t.outbox} WHERE id = ANY($1::text[]) UNION ALL SELECT 'idempotency', key FROM ${t.idempotency} WHERE key = ANY($2::text[])`,
+      [outbox.map((message) => message.id), idempotency.map((record) => record.key)],
+    );
+    const stored = new Set((found.rows as { store: string; id: string }[]).map((row) => `${row.store}\u0000${row.id}`));
+    const inOutbox = outbox.findIndex((message) => stored.has(`outbox\u0000${message.id}`));
+    const inKeys = idempotency.findIndex((record) => stored.has(`idempotency\u0000${record.key}`));
+    const part = inOutbox >= 0 ? corePart('outbox', inOutbox) : inKeys >= 0 ? corePart('idempotency', inKeys) : undefined;
+    if (part === undefined) return error;
+    const what = part.store === 'outbox' ? `outbox message id ${quoteCode((outbox[part.index] as OutboxMessage).id)}` : `idempotency key ${quoteCode((idempotency[part.index] as IdempotencyRecord).key)}`;
+    return new StorageError('DUPLICATE_KEY', { operation: error.operation, part, message: `${what} already exists`, ...(error.hint === undefined ? {} : { hint: error.hint }) }, { cause: error.cause });
+  } catch {
+    // The lookup only names the part; the commit's own error is the one to report.
+    return error;
+  }
+}
+
+/** PostgreSQL's `integer` columns hold at most this. */
+const MAX_INT4 = 2_147_483_647;
+
+/** Orders, outbox and idempotency through the stored commit function: one statement, checked in sequence. */
+async function commitThroughFunction(
+  run: PgRun,
+  t: PgTables,
+  writes: readonly OrderWrite[],
+  outbox: readonly OutboxMessage[],
+  idempotency: readonly IdempotencyRecord[],
+): Promise<void> {
   const orders = writes.map((write) => {
     // The order's own `history` is not trusted: history grows only by `newHistory`.
     const { history: _history, ...order } = write.order;
     return { order, expectedVersion: write.expectedVersion, newHistory: write.newHistory };
   });
   try {
-    await context.query(
-      'commit',
-      `SELECT ${context.tables.commitFunction}($1::json, $2::json, $3::json)`,
-      [JSON.stringify(orders), JSON.stringify(outbox), JSON.stringify(idempotency)],
-      'commit',
-    );
+    await run(`SELECT ${t.commitFunction}($1::json, $2::json, $3::json)`, [JSON.stringify(orders), JSON.stringify(outbox), JSON.stringify(idempotency)], 'commit');
   } catch (error) {
-    throw toConcurrencyError(error) ?? error;
+    throw toConcurrencyError(error, writes) ?? toDuplicateKey(error, outbox, idempotency) ?? error;
   }
 }
 
@@ -77,13 +141,13 @@ async function commitOneOrder(
       ORDER BY x.i),
     o AS (
       INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at)
-      SELECT m.id, m.topic, m.key, m.payload, m.headers, m."createdAt", m."createdAt"
+      SELECT m.id, m.topic, m.key, COALESCE(m.payload, 'null'::json), m.headers, m."createdAt", m."createdAt"
       FROM w, ROWS FROM (json_to_recordset($10::json) AS (id text, topic text, key text, payload json, headers json, "createdAt" text))
         WITH ORDINALITY AS m(id, topic, key, payload, headers, "createdAt", i)
       ORDER BY m.i),
     k AS (
       INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at)
-      SELECT r.key, r.fingerprint, r.result::jsonb, r."createdAt"
+      SELECT r.key, r.fingerprint, COALESCE(r.result::jsonb, 'null'::jsonb), r."createdAt"
       FROM w, json_to_recordset($11::json) AS r(key text, fingerprint text, result json, "createdAt" text))
     SELECT count(*)::integer AS n, $8::integer AS expected FROM w`;
   const result = await context.query(
@@ -111,21 +175,55 @@ async function commitOneOrder(
   if ((result.rows[0] as { n: number } | undefined)?.n === 1) return;
   const actual = await context.query('commit', `SELECT version FROM ${t.orders} WHERE id = $1`, [order.id]);
   const version = (actual.rows[0] as { version: number } | undefined)?.version ?? null;
+  const part = corePart('orders', 0);
   if (expectedVersion === null && version === null) {
-    throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null }, { details: { reason: 'channel order id already stored' } });
+    throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, part }, { details: { reason: 'channel order id already stored' } });
   }
-  throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: version });
+  throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: version, part });
 }
 
-/** Turns the commit function's `ORD01` into the port's ConcurrencyError. */
-function toConcurrencyError(error: unknown): ConcurrencyError | undefined {
-  if (!isOrdoError(error)) return undefined;
-  const cause = (error as { cause?: unknown }).cause as { code?: unknown; detail?: unknown } | undefined;
+/** The driver error behind an error, whether the pool path wrapped it (as `cause`) or not. */
+function driverError(error: unknown): { code?: unknown; detail?: unknown; constraint?: unknown } | undefined {
+  const wrapped = isOrdoError(error) ? (error as { cause?: unknown }).cause : error;
+  return typeof wrapped === 'object' && wrapped !== null ? (wrapped as { code?: unknown; detail?: unknown; constraint?: unknown }) : undefined;
+}
+
+/** Turns the commit function's `ORD01` into the port's ConcurrencyError, naming the order write. */
+function toConcurrencyError(error: unknown, writes: readonly OrderWrite[]): ConcurrencyError | undefined {
+  const cause = driverError(error);
   if (cause?.code !== 'ORD01' || typeof cause.detail !== 'string') return undefined;
   const detail = JSON.parse(cause.detail) as { id: string; expected: number | null; actual: number | null; channelRef: boolean };
+  // The function stops at the first stale write: the first write of that order expecting that version.
+  const index = writes.findIndex((write) => write.order.id === detail.id && write.expectedVersion === detail.expected);
+  const part = index < 0 ? {} : { part: corePart('orders', index) };
   return new ConcurrencyError(
-    { entity: 'order', id: detail.id, expectedVersion: detail.expected, ...(detail.channelRef ? {} : { actualVersion: detail.actual }) },
+    { entity: 'order', id: detail.id, expectedVersion: detail.expected, ...(detail.channelRef ? {} : { actualVersion: detail.actual }), ...part },
     { cause: cause, ...(detail.channelRef ? { details: { reason: 'channel order id already stored' } } : {}) },
+  );
+}
+
+/**
+ * Turns a unique violation of the outbox or idempotency table into `DUPLICATE_KEY` naming the part:
+ * the first message or record whose id is taken (stored before, or repeated in the unit).
+ */
+function toDuplicateKey(error: unknown, outbox: readonly OutboxMessage[], idempotency: readonly IdempotencyRecord[]): StorageError | undefined {
+  const cause = driverError(error);
+  if (cause?.code !== '23505' || typeof cause.constraint !== 'string') return undefined;
+  const inOutbox = /outbox/.test(cause.constraint);
+  const ids = inOutbox ? outbox.map((message) => message.id) : idempotency.map((record) => record.key);
+  // The database names the constraint, not (unmasked) the value: the part is the first id the
+  // unit repeats, else the one already stored, which the caller reads back to tell apart.
+  const repeated = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  const store = inOutbox ? 'outbox' : 'idempotency';
+  return new StorageError(
+    'DUPLICATE_KEY',
+    {
+      operation: 'commit',
+      ...(repeated >= 0 ? { part: corePart(store, repeated) } : {}),
+      message: `${inOutbox ? 'an outbox message id' : 'an idempotency key'} of the unit already exists`,
+      hint: inOutbox ? 'give every outbox message a new id' : 'read the stored record with idempotency.get(key) and answer the repeat with its result',
+    },
+    { cause: isOrdoError(error) ? (error as { cause?: unknown }).cause : error },
   );
 }
 

@@ -2,7 +2,10 @@
 import type { Instant } from '../../../clock/instant.js';
 import type { ValidationIssue } from '../../../errors/validation-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
+import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitPostgres } from './postgres-orders.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow as SharedQuarantineRow } from '../shared/outbox-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
@@ -14,9 +17,14 @@ const toRecord = (row: QuarantineRow): QuarantineRecord => toQuarantineRecord(ro
 export function createPostgresQuarantine(context: PgContext): QuarantineStore {
   const t = context.tables;
 
-  const close = async (operation: string, id: string, status: 'replayed' | 'discarded', at: Instant): Promise<boolean> => {
-    const result = await context.query(operation, `UPDATE ${t.quarantine} SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'open'`, [id, status, at]);
-    return (result.rowCount ?? 0) > 0;
+  /** The record the change left, or null when the record was not open. */
+  const change = async (operation: string, quarantineChange: QuarantineChange, at: Instant): Promise<QuarantineRecord | null> => {
+    try {
+      return (await commitPostgres(context, { quarantine: [quarantineChange], at }, operation)).quarantine[0] as QuarantineRecord;
+    } catch (error) {
+      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return null;
+      throw asArgumentError(error, ['quarantine', 0], 'quarantine record');
+    }
   };
 
   const get = async (id: string): Promise<QuarantineRecord | null> => {
@@ -27,16 +35,7 @@ export function createPostgresQuarantine(context: PgContext): QuarantineStore {
 
   return {
     async put(input: QuarantineInput): Promise<QuarantineRecord> {
-      // A redelivered bad payload must not overwrite a record someone may be fixing.
-      const result = await context.query(
-        'quarantine.put',
-        `INSERT INTO ${t.quarantine} (id, source, payload, issues, received_at, status, updated_at, revisions)
-         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, 'open', $5, 0) ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-        [input.id, input.source, JSON.stringify(input.payload), JSON.stringify(input.issues), input.receivedAt],
-      );
-      const row = result.rows[0] as QuarantineRow | undefined;
-      if (row !== undefined) return toRecord(row);
-      return (await get(input.id)) as QuarantineRecord;
+      return (await change('quarantine.put', { type: 'put', record: input }, input.receivedAt)) as QuarantineRecord;
     },
 
     get,
@@ -51,24 +50,16 @@ export function createPostgresQuarantine(context: PgContext): QuarantineStore {
       return (result.rows as QuarantineRow[]).map(toRecord);
     },
 
-    async fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
-      // Replayed and discarded records are closed for audit; only open ones can change.
-      const result = await context.query(
-        'quarantine.fix',
-        `UPDATE ${t.quarantine} SET payload = $2::jsonb, issues = $3::jsonb, revisions = revisions + 1, updated_at = $4
-         WHERE id = $1 AND status = 'open' RETURNING ${COLUMNS}`,
-        [id, JSON.stringify(payload), JSON.stringify(issues), at],
-      );
-      const row = result.rows[0] as QuarantineRow | undefined;
-      return row === undefined ? null : toRecord(row);
+    fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
+      return change('quarantine.fix', { type: 'fix', id, payload, issues }, at);
     },
 
-    markReplayed(id: string, at: Instant): Promise<boolean> {
-      return close('quarantine.markReplayed', id, 'replayed', at);
+    async markReplayed(id: string, at: Instant): Promise<boolean> {
+      return (await change('quarantine.markReplayed', { type: 'markReplayed', id }, at)) !== null;
     },
 
-    discard(id: string, at: Instant): Promise<boolean> {
-      return close('quarantine.discard', id, 'discarded', at);
+    async discard(id: string, at: Instant): Promise<boolean> {
+      return (await change('quarantine.discard', { type: 'discard', id }, at)) !== null;
     },
   };
 }

@@ -162,7 +162,9 @@ export function createPostgresStorage(options: PostgresStorageOptions, ...unexpe
     tasks: Object.freeze(createPostgresTasks(context)),
     quarantine: Object.freeze(createPostgresQuarantine(context)),
     customers: Object.freeze(createPostgresCustomers(context)),
-    commit: (unit: UnitOfWork): Promise<void> => commitPostgres(context, unit),
+    async commit(unit: UnitOfWork): Promise<void> {
+      await commitPostgres(context, unit);
+    },
     async migrate(): Promise<void> {
       await migratePostgres(context, `${schema}.${tablePrefix}`);
     },

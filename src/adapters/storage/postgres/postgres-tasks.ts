@@ -1,8 +1,10 @@
 // PostgreSQL scheduled tasks: due-ness by the caller's instant, leases claimed with FOR UPDATE SKIP LOCKED.
 import type { Instant } from '../../../clock/instant.js';
-import { StorageError } from '../../../errors/storage-error.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { Task, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import type { Task, TaskChange, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitPostgres } from './postgres-orders.js';
 import { TASK_COLUMNS, toTask as taskFromRow, type TaskRow as SharedTaskRow } from '../shared/task-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
@@ -21,36 +23,19 @@ function byDue(a: TaskRow, b: TaskRow): number {
 /** Creates the task store. */
 export function createPostgresTasks(context: PgContext): TaskStore {
   const t = context.tables;
+  /** A one-change unit; a settle answers false, not an error, for a lease this owner lost. */
+  const one = async (operation: string, change: TaskChange, at: Instant): Promise<unknown> => {
+    try {
+      return (await commitPostgres(context, { tasks: [change], at }, operation)).tasks[0];
+    } catch (error) {
+      if (change.type !== 'enqueue' && hasErrorCode(error, 'LEASE_LOST')) return false;
+      throw asArgumentError(error, ['tasks', 0], 'task');
+    }
+  };
 
   return {
     async enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
-      // The partial unique index on unfinished (queue, key) decides races between workers.
-      for (let attempt = 1; ; attempt += 1) {
-        const inserted = await context.query(
-          'tasks.enqueue',
-          `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, created_at, updated_at)
-           VALUES ($1, $2, $3, $4::jsonb, $5, 'pending', 0, $6, $6) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-          [id, input.queue, input.key, JSON.stringify(input.payload), input.dueAt, at],
-          'task_enqueue',
-        );
-        const row = inserted.rows[0] as TaskRow | undefined;
-        if (row !== undefined) return { task: toTask(row), created: true };
-        const existing = await context.query(
-          'tasks.enqueue',
-          `SELECT ${COLUMNS} FROM ${t.tasks} WHERE queue = $1 AND key = $2 AND status IN ('pending', 'leased')`,
-          [input.queue, input.key],
-        );
-        const unfinished = existing.rows[0] as TaskRow | undefined;
-        if (unfinished !== undefined) return { task: toTask(unfinished), created: false };
-        const sameId = await context.query('tasks.enqueue', `SELECT 1 FROM ${t.tasks} WHERE id = $1`, [id]);
-        if (sameId.rows.length > 0) {
-          throw new StorageError('DUPLICATE_KEY', { operation: 'tasks.enqueue', message: `task id "${id}" already exists`, hint: 'give every task a new id' });
-        }
-        // The unfinished task finished between the two statements: try the insert again.
-        if (attempt >= 3) {
-          throw new StorageError('STORAGE_FAILURE', { operation: 'tasks.enqueue', message: `task (${input.queue}, ${input.key}) kept changing under concurrent workers` });
-        }
-      }
+      return (await one('tasks.enqueue', { type: 'enqueue', id, task: input }, at)) as { task: Task; created: boolean };
     },
 
     async claim(options: TaskClaimOptions): Promise<Task[]> {
@@ -73,36 +58,15 @@ export function createPostgresTasks(context: PgContext): TaskStore {
     },
 
     async complete(id: string, owner: string, at: Instant): Promise<boolean> {
-      const result = await context.query(
-        'tasks.complete',
-        `UPDATE ${t.tasks} SET status = 'completed', lease_owner = NULL, lease_until = NULL, updated_at = $3
-         WHERE id = $1 AND status = 'leased' AND lease_owner = $2`,
-        [id, owner, at],
-        'task_complete',
-      );
-      return (result.rowCount ?? 0) > 0;
+      return (await one('tasks.complete', { type: 'complete', id, owner }, at)) as boolean;
     },
 
     async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      const result = await context.query(
-        'tasks.fail',
-        `UPDATE ${t.tasks} SET status = 'pending', due_at = $3, last_error = $4, first_failed_at = COALESCE(first_failed_at, $5),
-           lease_owner = NULL, lease_until = NULL, updated_at = $5
-         WHERE id = $1 AND status = 'leased' AND lease_owner = $2`,
-        [id, owner, failure.nextDueAt, failure.error, failure.at],
-      );
-      return (result.rowCount ?? 0) > 0;
+      return (await one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at)) as boolean;
     },
 
     async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      const result = await context.query(
-        'tasks.deadLetter',
-        `UPDATE ${t.tasks} SET status = 'dead', last_error = $3, first_failed_at = COALESCE(first_failed_at, $4),
-           lease_owner = NULL, lease_until = NULL, updated_at = $4
-         WHERE id = $1 AND status = 'leased' AND lease_owner = $2`,
-        [id, owner, failure.error, failure.at],
-      );
-      return (result.rowCount ?? 0) > 0;
+      return (await one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at)) as boolean;
     },
 
     async get(id: string): Promise<Task | null> {

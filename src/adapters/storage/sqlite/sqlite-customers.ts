@@ -1,6 +1,8 @@
-// SQLite customer store: profiles, golden profiles with their source mapping, blocking postings with counts, merge audit.
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
-import { StorageError } from '../../../errors/storage-error.js';
+// SQLite customer store: profiles, golden profiles with their source mapping, blocking postings with
+// counts, merge audit. Writes are units of work (customer parts), the same path as storage.commit.
+import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { previousVersion } from '../shared/unit-plan.js';
+import { commitSqlite } from './sqlite-orders.js';
 import type { Customer } from '../../../model/customer.js';
 import { jsonList, type SqliteContext } from './sqlite-driver.js';
 
@@ -17,13 +19,15 @@ function postingsLimit(limit: number): number {
 /** Creates the customer store. Documents are stored as JSON text and parsed on the way out, so callers get copies. */
 export function createSqliteCustomers(context: SqliteContext): CustomerStore {
   const t = context.tables;
+  const apply = async (operation: string, changes: readonly CustomerChange[]): Promise<unknown[]> => (await commitSqlite(context, { customers: changes }, operation)).customers;
 
   return {
-    putProfile(profile: Customer): Promise<void> {
-      const data = JSON.stringify(profile);
-      return context.read('customers.putProfile', (session) => {
-        session.run(`INSERT INTO ${t.customerProfiles} (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data`, profile.id, data);
-      });
+    async commit(changes: readonly CustomerChange[]): Promise<void> {
+      await apply('customers.commit', changes);
+    },
+
+    async putProfile(profile: Customer): Promise<void> {
+      await apply('customers.putProfile', [{ type: 'putProfile', profile }]);
     },
 
     getProfile(id: string): Promise<Customer | null> {
@@ -49,27 +53,12 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
       });
     },
 
-    deleteProfile(id: string): Promise<boolean> {
-      return context.read('customers.deleteProfile', (session) => session.run(`DELETE FROM ${t.customerProfiles} WHERE id = ?`, id) > 0);
+    async deleteProfile(id: string): Promise<boolean> {
+      return (await apply('customers.deleteProfile', [{ type: 'deleteProfile', id }]))[0] as boolean;
     },
 
-    putGolden(golden: GoldenProfile): Promise<void> {
-      const data = JSON.stringify(golden);
-      const sources = jsonList(distinct(golden.sourceIds));
-      // One transaction: readers never see the golden profile with half of its source mappings.
-      return context.write('customers.putGolden', (session) => {
-        session.run(
-          `INSERT INTO ${t.customerGoldens} (id, version, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data`,
-          golden.id, golden.version, data,
-        );
-        session.run(`DELETE FROM ${t.customerGoldenSources} WHERE golden_id = ? AND source_id NOT IN (SELECT value FROM json_each(?))`, golden.id, sources);
-        // A source another golden profile held moves to this one. (`WHERE true` lets SQLite parse the upsert after a SELECT.)
-        session.run(
-          `INSERT INTO ${t.customerGoldenSources} (source_id, golden_id) SELECT value, ? FROM json_each(?) WHERE true
-           ON CONFLICT (source_id) DO UPDATE SET golden_id = excluded.golden_id`,
-          golden.id, sources,
-        );
-      });
+    async putGolden(golden: GoldenProfile): Promise<void> {
+      await apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
     },
 
     getGolden(id: string): Promise<GoldenProfile | null> {
@@ -89,36 +78,16 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
       });
     },
 
-    deleteGolden(id: string): Promise<boolean> {
-      return context.write('customers.deleteGolden', (session) => {
-        session.run(`DELETE FROM ${t.customerGoldenSources} WHERE golden_id = ?`, id);
-        return session.run(`DELETE FROM ${t.customerGoldens} WHERE id = ?`, id) > 0;
-      });
+    async deleteGolden(id: string): Promise<boolean> {
+      return (await apply('customers.deleteGolden', [{ type: 'deleteGolden', id }]))[0] as boolean;
     },
 
-    addPostings(recordId: string, keys: readonly string[]): Promise<void> {
-      const unique = distinct(keys);
-      if (unique.length === 0) return context.read('customers.addPostings', () => undefined);
-      // A count moves only when its posting row really changed, so repeats stay idempotent.
-      return context.write('customers.addPostings', (session) => {
-        for (const key of unique) {
-          if (session.run(`INSERT INTO ${t.customerPostings} (key, record_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, recordId) === 0) continue;
-          session.run(`INSERT INTO ${t.customerPostingCounts} (key, total) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET total = total + 1`, key);
-        }
-      });
+    async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
+      await apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
     },
 
-    removePostings(recordId: string, keys: readonly string[]): Promise<void> {
-      const unique = distinct(keys);
-      if (unique.length === 0) return context.read('customers.removePostings', () => undefined);
-      return context.write('customers.removePostings', (session) => {
-        for (const key of unique) {
-          if (session.run(`DELETE FROM ${t.customerPostings} WHERE key = ? AND record_id = ?`, key, recordId) === 0) continue;
-          // The last holder takes the count row with it (the table holds positive counts only).
-          if (session.run(`DELETE FROM ${t.customerPostingCounts} WHERE key = ? AND total <= 1`, key) > 0) continue;
-          session.run(`UPDATE ${t.customerPostingCounts} SET total = total - 1 WHERE key = ?`, key);
-        }
-      });
+    async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
+      await apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
     },
 
     getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
@@ -133,17 +102,8 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
       });
     },
 
-    appendAudit(record: MergeAuditRecord): Promise<void> {
-      const data = JSON.stringify(record);
-      return context.read('customers.appendAudit', (session) => {
-        const inserted = session.run(
-          `INSERT INTO ${t.customerAudit} (id, golden_id, at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-          record.id, record.goldenId, record.at, data,
-        );
-        if (inserted === 0) {
-          throw new StorageError('DUPLICATE_KEY', { operation: 'customers.appendAudit', message: `merge audit record ${record.id} already exists`, hint: 'audit records are append-only; use a new id' });
-        }
-      });
+    async appendAudit(record: MergeAuditRecord): Promise<void> {
+      await apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
     },
 
     getAudit(id: string): Promise<MergeAuditRecord | null> {

@@ -1,42 +1,38 @@
-// SQLite inventory: reservations checked and applied under the database write lock, so stock never oversells.
+// SQLite inventory: reservations checked and applied under the database write lock, so stock never
+// oversells. Writes are one-change units of work, the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
-import type { InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
-import { RESERVATION_COLUMNS, STOCK_COLUMNS, requireCount, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
-import { jsonList, limitValue, type SqliteContext, type SqliteSession } from './sqlite-driver.js';
-
-const stockKey = (warehouseId: string, sku: string): string => `${warehouseId}\u0000${sku}`;
+import { hasErrorCode } from '../../../errors/ordo-error.js';
+import { isUnitOfWorkError } from '../../../errors/unit-error.js';
+import type { InventoryChange, InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
+import { RESERVATION_COLUMNS, STOCK_COLUMNS, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { settleReservation } from './sqlite-changes.js';
+import { limitValue, type SqliteContext } from './sqlite-driver.js';
+import { commitSqlite } from './sqlite-orders.js';
 
 /** Creates the inventory store. */
 export function createSqliteInventory(context: SqliteContext): InventoryStore {
   const t = context.tables;
-
-  /** Gives an active reservation's units back; `consume` also takes them off the shelf. */
-  const settle = (session: SqliteSession, id: string, status: Reservation['status'], at: Instant, consume: boolean): boolean => {
-    const reservation = session.get<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM ${t.reservations} WHERE reservation_id = ? AND status = 'active'`, id);
-    if (reservation === undefined) return false;
-    session.run(`UPDATE ${t.reservations} SET status = ?, updated_at = ? WHERE reservation_id = ?`, status, at, id);
-    session.run(
-      `UPDATE ${t.stock} SET reserved = MAX(0, reserved - ?), on_hand = MAX(0, on_hand - ?), updated_at = ?
-       WHERE warehouse_id = ? AND sku = ?`,
-      reservation.quantity, consume ? reservation.quantity : 0, at, reservation.warehouse_id, reservation.sku,
-    );
-    return true;
+  const one = async (operation: string, change: InventoryChange, at: Instant): Promise<unknown> => {
+    try {
+      return (await commitSqlite(context, { inventory: [change], at }, operation)).inventory[0];
+    } catch (error) {
+      throw change.type === 'reserve' ? asArgumentError(error, ['inventory', 0, 'requests'], 'reservation requests') : asArgumentError(error, ['inventory', 0], 'stock level');
+    }
+  };
+  /** A settle answers false, not an error, for a reservation that is not active. */
+  const settle = async (operation: string, change: InventoryChange, at: Instant): Promise<boolean> => {
+    try {
+      return (await one(operation, change, at)) as boolean;
+    } catch (error) {
+      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return false;
+      throw error;
+    }
   };
 
   return {
     async setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel> {
-      const issues: ValidationIssue[] = [];
-      requireCount(onHand, ['onHand'], false, issues);
-      if (issues.length > 0) throw new ValidationError('stock level', issues);
-      return context.write('inventory.setStock', (session) => {
-        session.run(
-          `INSERT INTO ${t.stock} (warehouse_id, sku, on_hand, reserved, updated_at) VALUES (?, ?, ?, 0, ?)
-           ON CONFLICT (warehouse_id, sku) DO UPDATE SET on_hand = excluded.on_hand, updated_at = excluded.updated_at`,
-          warehouseId, sku, onHand, at,
-        );
-        return toLevel(session.get<StockRow>(`SELECT ${STOCK_COLUMNS} FROM ${t.stock} WHERE warehouse_id = ? AND sku = ?`, warehouseId, sku) as StockRow);
-      });
+      return (await one('inventory.setStock', { type: 'setStock', warehouseId, sku, onHand }, at)) as StockLevel;
     },
 
     getStock(warehouseId: string, sku: string): Promise<StockLevel | null> {
@@ -47,52 +43,21 @@ export function createSqliteInventory(context: SqliteContext): InventoryStore {
     },
 
     async reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> {
-      const issues: ValidationIssue[] = [];
-      requests.forEach((request, i) => requireCount(request.quantity, [i, 'quantity'], true, issues));
-      if (issues.length > 0) throw new ValidationError('reservation requests', issues);
-      if (requests.length === 0) return { ok: true, reservations: [] };
-      return context.write('inventory.reserve', (session): ReserveResult => {
-        const ids = [...new Set(requests.map((request) => request.reservationId))];
-        const existing = new Set(
-          session.all<{ reservation_id: string }>(`SELECT reservation_id FROM ${t.reservations} WHERE reservation_id IN (SELECT value FROM json_each(?))`, jsonList(ids)).map(
-            (row) => row.reservation_id,
-          ),
-        );
-        // Check everything before changing anything: all requests are reserved, or none.
-        const demand = new Map<string, number>();
-        const fresh = new Map<string, ReservationRequest>();
-        for (const request of requests) {
-          if (existing.has(request.reservationId) || fresh.has(request.reservationId)) continue;
-          const key = stockKey(request.warehouseId, request.sku);
-          const row = session.get<StockRow>(`SELECT ${STOCK_COLUMNS} FROM ${t.stock} WHERE warehouse_id = ? AND sku = ?`, request.warehouseId, request.sku);
-          const available = row === undefined ? 0 : Math.max(0, row.on_hand - row.reserved);
-          const wanted = demand.get(key) ?? 0;
-          if (wanted + request.quantity > available) {
-            return { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId: request.warehouseId, sku: request.sku, requested: request.quantity, available: available - wanted };
-          }
-          demand.set(key, wanted + request.quantity);
-          fresh.set(request.reservationId, request);
-        }
-        for (const request of fresh.values()) {
-          session.run(`UPDATE ${t.stock} SET reserved = reserved + ?, updated_at = ? WHERE warehouse_id = ? AND sku = ?`, request.quantity, at, request.warehouseId, request.sku);
-          session.run(
-            `INSERT INTO ${t.reservations} (reservation_id, order_id, line_id, warehouse_id, sku, quantity, expires_at, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-            request.reservationId, request.orderId, request.lineId, request.warehouseId, request.sku, request.quantity, request.expiresAt ?? null, at, at,
-          );
-        }
-        const stored = session.all<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM ${t.reservations} WHERE reservation_id IN (SELECT value FROM json_each(?))`, jsonList(ids));
-        const byId = new Map(stored.map((row) => [row.reservation_id, toReservation(row)]));
-        return { ok: true, reservations: requests.map((request) => byId.get(request.reservationId) as Reservation) };
-      });
+      try {
+        return { ok: true, reservations: (await one('inventory.reserve', { type: 'reserve', requests }, at)) as Reservation[] };
+      } catch (error) {
+        if (!isUnitOfWorkError(error) || error.code !== 'INSUFFICIENT_STOCK') throw error;
+        const { warehouseId, sku, requested, available } = error.details as { warehouseId: string; sku: string; requested: number; available: number };
+        return { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId, sku, requested, available };
+      }
     },
 
     release(reservationId: string, at: Instant): Promise<boolean> {
-      return context.write('inventory.release', (session) => settle(session, reservationId, 'released', at, false));
+      return settle('inventory.release', { type: 'release', reservationId }, at);
     },
 
     commitReservation(reservationId: string, at: Instant): Promise<boolean> {
-      return context.write('inventory.commitReservation', (session) => settle(session, reservationId, 'committed', at, true));
+      return settle('inventory.commitReservation', { type: 'commitReservation', reservationId }, at);
     },
 
     expireReservations(now: Instant, limit?: number): Promise<number> {
@@ -102,8 +67,15 @@ export function createSqliteInventory(context: SqliteContext): InventoryStore {
           now, limitValue(limit),
         );
         let count = 0;
-        for (const row of due) if (settle(session, row.reservation_id, 'expired', now, false)) count += 1;
+        for (const row of due) if (settleReservation(session, t, row.reservation_id, 'expired', now, false)) count += 1;
         return count;
+      });
+    },
+
+    getReservation(reservationId: string): Promise<Reservation | null> {
+      return context.read('inventory.getReservation', (session) => {
+        const row = session.get<ReservationRow>(`SELECT ${RESERVATION_COLUMNS} FROM ${t.reservations} WHERE reservation_id = ?`, reservationId);
+        return row === undefined ? null : toReservation(row);
       });
     },
 

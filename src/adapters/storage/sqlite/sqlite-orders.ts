@@ -1,19 +1,42 @@
 // Orders on SQLite: the unit-of-work commit in one write transaction, and the reader.
 import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
+import { isStorageError, StorageError } from '../../../errors/storage-error.js';
+import type { UnitPart } from '../../../errors/unit-error.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { applySqlitePlan } from './sqlite-changes.js';
+import { wrapSqliteError } from './sqlite-errors.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { OrderReader, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
 import { limitValue, type SqliteContext } from './sqlite-driver.js';
+import { quoteCode } from '../../../errors/mask.js';
 
 interface OrderRow {
   id: string;
   data: string;
 }
 
-/** Commits a unit of work: every write checked and applied in one transaction, or none. */
-export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<void> {
+/** Rethrows a unique-key violation of one insert as `DUPLICATE_KEY` naming the unit's part. */
+function duplicateIn(part: UnitPart, what: string, error: unknown): unknown {
+  const wrapped = wrapSqliteError(error, 'commit', 0);
+  if (!isStorageError(wrapped) || wrapped.code !== 'DUPLICATE_KEY') return wrapped;
+  return new StorageError('DUPLICATE_KEY', { operation: 'commit', part, message: `${what} already exists`, hint: 'use a new id or key; read the existing record for a repeat' }, { cause: wrapped.cause });
+}
+
+/**
+ * Commits a unit of work: its shape checked first, then every part checked and applied in one
+ * write transaction, or none. Answers what each inventory, task, customer and quarantine change
+ * returned, for the stores' convenience methods.
+ */
+export function commitSqlite(context: SqliteContext, unit: UnitOfWork, operation = 'commit'): Promise<UnitResults> {
   const t = context.tables;
+  let plan: UnitPlan;
+  try {
+    plan = planUnit(unit);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   // Serialised before the transaction: a value JSON cannot hold fails the unit before any write.
   const writes = (unit.orders ?? []).map((write) => {
     const { history: _history, ...order } = write.order;
@@ -26,8 +49,9 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
   }));
   const records = (unit.idempotency ?? []).map((record) => ({ record, result: JSON.stringify(record.result) }));
 
-  return context.write('commit', (session) => {
-    for (const { order, data, expectedVersion, history } of writes) {
+  return context.write(operation, (session) => {
+    for (const [index, { order, data, expectedVersion, history }] of writes.entries()) {
+      const part = corePart('orders', index);
       if (expectedVersion === null) {
         const inserted = session.run(
           `INSERT INTO ${t.orders} (id, channel, channel_order_id, status, version, updated_at, customer_ref, created_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -36,8 +60,8 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
         if (inserted === 0) {
           const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
           throw actual === undefined
-            ? new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null }, { details: { reason: 'channel order id already stored' } })
-            : new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual.version });
+            ? new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, part }, { details: { reason: 'channel order id already stored' } })
+            : new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion: null, actualVersion: actual.version, part });
         }
       } else {
         const updated = session.run(
@@ -46,22 +70,31 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork): Promise<
         );
         if (updated === 0) {
           const actual = session.get<{ version: number }>(`SELECT version FROM ${t.orders} WHERE id = ?`, order.id);
-          throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: actual?.version ?? null });
+          throw new ConcurrencyError({ entity: 'order', id: order.id, expectedVersion, actualVersion: actual?.version ?? null, part });
         }
       }
       for (const [entry, json] of history) {
         session.run(`INSERT INTO ${t.history} (order_id, version, event_id, entry) VALUES (?, ?, ?, ?)`, order.id, entry.version, entry.eventId, json);
       }
     }
-    for (const { message, payload, headers } of outbox) {
-      session.run(
-        `INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        message.id, message.topic, message.key, payload, headers, message.createdAt, message.createdAt,
-      );
+    for (const [index, { message, payload, headers }] of outbox.entries()) {
+      try {
+        session.run(
+          `INSERT INTO ${t.outbox} (id, topic, key, payload, headers, created_at, available_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          message.id, message.topic, message.key, payload, headers, message.createdAt, message.createdAt,
+        );
+      } catch (error) {
+        throw duplicateIn(corePart('outbox', index), `outbox message id ${quoteCode(message.id)}`, error);
+      }
     }
-    for (const { record, result } of records) {
-      session.run(`INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at) VALUES (?, ?, ?, ?)`, record.key, record.fingerprint, result, record.createdAt);
+    for (const [index, { record, result }] of records.entries()) {
+      try {
+        session.run(`INSERT INTO ${t.idempotency} (key, fingerprint, result, created_at) VALUES (?, ?, ?, ?)`, record.key, record.fingerprint, result, record.createdAt);
+      } catch (error) {
+        throw duplicateIn(corePart('idempotency', index), `idempotency key ${quoteCode(record.key)}`, error);
+      }
     }
+    return applySqlitePlan(session, t, plan);
   });
 }
 

@@ -2,7 +2,10 @@
 import type { Instant } from '../../../clock/instant.js';
 import type { ValidationIssue } from '../../../errors/validation-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
+import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitSqlite } from './sqlite-orders.js';
 import { parseJsonText, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow as SharedQuarantineRow } from '../shared/outbox-rows.js';
 import { limitValue, type SqliteContext } from './sqlite-driver.js';
 
@@ -15,22 +18,19 @@ export function createSqliteQuarantine(context: SqliteContext): QuarantineStore 
   const t = context.tables;
   const select = `SELECT ${COLUMNS} FROM ${t.quarantine} WHERE id = ?`;
 
-  const close = (operation: string, id: string, status: 'replayed' | 'discarded', at: Instant): Promise<boolean> =>
-    context.read(operation, (session) => session.run(`UPDATE ${t.quarantine} SET status = ?, updated_at = ? WHERE id = ? AND status = 'open'`, status, at, id) > 0);
+  /** The record the change left, or null when the record was not open. */
+  const change = async (operation: string, quarantineChange: QuarantineChange, at: Instant): Promise<QuarantineRecord | null> => {
+    try {
+      return (await commitSqlite(context, { quarantine: [quarantineChange], at }, operation)).quarantine[0] as QuarantineRecord;
+    } catch (error) {
+      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return null;
+      throw asArgumentError(error, ['quarantine', 0], 'quarantine record');
+    }
+  };
 
   return {
-    put(input: QuarantineInput): Promise<QuarantineRecord> {
-      const payload = JSON.stringify(input.payload);
-      const issues = JSON.stringify(input.issues);
-      return context.write('quarantine.put', (session) => {
-        // A redelivered bad payload must not overwrite a record someone may be fixing.
-        session.run(
-          `INSERT INTO ${t.quarantine} (id, source, payload, issues, received_at, status, updated_at, revisions) VALUES (?, ?, ?, ?, ?, 'open', ?, 0)
-           ON CONFLICT (id) DO NOTHING`,
-          input.id, input.source, payload, issues, input.receivedAt, input.receivedAt,
-        );
-        return toRecord(session.get<QuarantineRow>(select, input.id) as QuarantineRow);
-      });
+    async put(input: QuarantineInput): Promise<QuarantineRecord> {
+      return (await change('quarantine.put', { type: 'put', record: input }, input.receivedAt)) as QuarantineRecord;
     },
 
     get(id: string): Promise<QuarantineRecord | null> {
@@ -52,24 +52,15 @@ export function createSqliteQuarantine(context: SqliteContext): QuarantineStore 
     },
 
     fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
-      const payloadText = JSON.stringify(payload);
-      const issuesText = JSON.stringify(issues);
-      return context.write('quarantine.fix', (session) => {
-        // Replayed and discarded records are closed for audit; only open ones can change.
-        const changed = session.run(
-          `UPDATE ${t.quarantine} SET payload = ?, issues = ?, revisions = revisions + 1, updated_at = ? WHERE id = ? AND status = 'open'`,
-          payloadText, issuesText, at, id,
-        );
-        return changed === 0 ? null : toRecord(session.get<QuarantineRow>(select, id) as QuarantineRow);
-      });
+      return change('quarantine.fix', { type: 'fix', id, payload, issues }, at);
     },
 
-    markReplayed(id: string, at: Instant): Promise<boolean> {
-      return close('quarantine.markReplayed', id, 'replayed', at);
+    async markReplayed(id: string, at: Instant): Promise<boolean> {
+      return (await change('quarantine.markReplayed', { type: 'markReplayed', id }, at)) !== null;
     },
 
-    discard(id: string, at: Instant): Promise<boolean> {
-      return close('quarantine.discard', id, 'discarded', at);
+    async discard(id: string, at: Instant): Promise<boolean> {
+      return (await change('quarantine.discard', { type: 'discard', id }, at)) !== null;
     },
   };
 }

@@ -127,7 +127,9 @@ export function createSqliteStorage(options: SqliteStorageOptions, ...unexpected
     tasks: Object.freeze(createSqliteTasks(context)),
     quarantine: Object.freeze(createSqliteQuarantine(context)),
     customers: Object.freeze(createSqliteCustomers(context)),
-    commit: (unit: UnitOfWork): Promise<void> => commitSqlite(context, unit),
+    async commit(unit: UnitOfWork): Promise<void> {
+      await commitSqlite(context, unit);
+    },
     async migrate(): Promise<void> {
       await migrateSqlite(context);
     },

@@ -1,8 +1,10 @@
 // SQLite scheduled tasks: due-ness by the caller's instant, leases claimed under the database write lock.
 import type { Instant } from '../../../clock/instant.js';
-import { StorageError } from '../../../errors/storage-error.js';
+import { hasErrorCode } from '../../../errors/ordo-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { Task, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import type { Task, TaskChange, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
+import { asArgumentError } from '../shared/unit-plan.js';
+import { commitSqlite } from './sqlite-orders.js';
 import { TASK_COLUMNS, toTask as taskFromRow, type TaskRow as SharedTaskRow } from '../shared/task-rows.js';
 import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
 
@@ -14,24 +16,19 @@ const toTask = (row: TaskRow): Task => taskFromRow(row, JSON.parse(row.payload) 
 export function createSqliteTasks(context: SqliteContext): TaskStore {
   const t = context.tables;
 
-  const settle = (operation: string, sql: string, ...params: (string | null)[]): Promise<boolean> =>
-    context.read(operation, (session) => session.run(sql, ...params) > 0);
+  /** A one-change unit; a settle answers false, not an error, for a lease this owner lost. */
+  const one = async (operation: string, change: TaskChange, at: Instant): Promise<unknown> => {
+    try {
+      return (await commitSqlite(context, { tasks: [change], at }, operation)).tasks[0];
+    } catch (error) {
+      if (change.type !== 'enqueue' && hasErrorCode(error, 'LEASE_LOST')) return false;
+      throw asArgumentError(error, ['tasks', 0], 'task');
+    }
+  };
 
   return {
-    enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
-      const payload = JSON.stringify(input.payload);
-      return context.write('tasks.enqueue', (session) => {
-        const unfinished = session.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE queue = ? AND key = ? AND status IN ('pending', 'leased')`, input.queue, input.key);
-        if (unfinished !== undefined) return { task: toTask(unfinished), created: false };
-        if (session.get(`SELECT 1 FROM ${t.tasks} WHERE id = ?`, id) !== undefined) {
-          throw new StorageError('DUPLICATE_KEY', { operation: 'tasks.enqueue', message: `task id "${id}" already exists`, hint: 'give every task a new id' });
-        }
-        session.run(
-          `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-          id, input.queue, input.key, payload, input.dueAt, at, at,
-        );
-        return { task: toTask(session.get<TaskRow>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE id = ?`, id) as TaskRow), created: true };
-      });
+    async enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
+      return (await one('tasks.enqueue', { type: 'enqueue', id, task: input }, at)) as { task: Task; created: boolean };
     },
 
     claim(options: TaskClaimOptions): Promise<Task[]> {
@@ -55,30 +52,16 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
       });
     },
 
-    complete(id: string, owner: string, at: Instant): Promise<boolean> {
-      return settle(
-        'tasks.complete',
-        `UPDATE ${t.tasks} SET status = 'completed', lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
-        at, id, owner,
-      );
+    async complete(id: string, owner: string, at: Instant): Promise<boolean> {
+      return (await one('tasks.complete', { type: 'complete', id, owner }, at)) as boolean;
     },
 
-    fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      return settle(
-        'tasks.fail',
-        `UPDATE ${t.tasks} SET status = 'pending', due_at = ?, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ?
-         WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
-        failure.nextDueAt, failure.error, failure.at, failure.at, id, owner,
-      );
+    async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
+      return (await one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at)) as boolean;
     },
 
-    deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      return settle(
-        'tasks.deadLetter',
-        `UPDATE ${t.tasks} SET status = 'dead', last_error = ?, first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ?
-         WHERE id = ? AND status = 'leased' AND lease_owner = ?`,
-        failure.error, failure.at, failure.at, id, owner,
-      );
+    async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
+      return (await one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at)) as boolean;
     },
 
     get(id: string): Promise<Task | null> {
