@@ -1,7 +1,5 @@
 // One persisted transition: read, transition, versioned commit with outbox; re-read on conflict.
-import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../clock/clock.js';
-import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { OrdoError } from '../errors/ordo-error.js';
 import { expectObject, expectKnownKeys, ValidationError } from '../errors/validation-error.js';
 import type { OrderEventError } from '../orders/order-machine-types.js';
@@ -11,6 +9,7 @@ import type { OrderEventBase } from '../orders/order-events.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 
 /** What {@link applyOrderEvent} needs. */
 export interface ApplyOrderEventDeps<S extends string, E extends OrderEventBase<string>> {
@@ -108,20 +107,11 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
     return { ok: true, order: result.order, effects: result.effects, duplicate: false, conflicts };
   };
 
-  return pRetry(
-    async () => {
-      try {
-        return await attempt();
-      } catch (error) {
-        if (isConcurrencyError(error)) {
-          conflicts += 1;
-          throw error;
-        }
-        // Anything else is not a race: do not retry it here.
-        throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-      }
+  return retryOnConflict(attempt, {
+    retries,
+    minBackoffMs: options.minBackoffMs ?? 2,
+    onConflict: () => {
+      conflicts += 1;
     },
-    // p-retry rethrows an AbortError's original error, so callers see the adapter's own error.
-    { retries, minTimeout: options.minBackoffMs ?? 2, factor: 2, randomize: true },
-  );
+  });
 }

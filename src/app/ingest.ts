@@ -5,7 +5,7 @@ import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
 import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { applyOrderEvent } from './apply-order-event.js';
-import { insertOrFindOrder } from './insert-order.js';
+import { insertOrFindOrder, isOrderConflict, type OrderRider } from './insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
 import type { Address } from '../model/address.js';
 import type { ChangeAddressEvent, DefaultOrderEvent } from '../orders/order-events.js';
@@ -16,6 +16,7 @@ import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
 import type { Order } from '../orders/order.js';
 import type { OrderInputLimits } from '../orders/create-order.js';
+import type { QuarantineChange } from '../ports/quarantine-port.js';
 import type { JsonValue } from '../ports/json.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { IntakeChannel } from '../intake/channel.js';
@@ -289,7 +290,15 @@ function reasonOf(notes: readonly IngestNote[]): string | undefined {
  * or when the lifecycle refuses one of the events: the caller then takes the step-by-step path,
  * which reads the stored order and notes refusals.
  */
-async function insertNewOrder(candidate: Order, status: OrderStatus, channel: string, base: { index: number; channel: string; channelOrderId: string }, deps: Deps, mask: (text: string) => string): Promise<IngestItemResult | null> {
+async function insertNewOrder(
+  candidate: Order,
+  status: OrderStatus,
+  channel: string,
+  base: { index: number; channel: string; channelOrderId: string },
+  deps: Deps,
+  mask: (text: string) => string,
+  rider: OrderRider,
+): Promise<IngestItemResult | null> {
   const eventIdPrefix = `${channel}:${candidate.channelOrderId}`;
   const plan = planStatusEvents(candidate.status, status, eventIdPrefix);
   const decided = deps.machine.apply(candidate, plan.events, { clock: deps.clock, actor: `channel:${channel}` });
@@ -297,12 +306,13 @@ async function insertNewOrder(candidate: Order, status: OrderStatus, channel: st
   const order = decided.order;
   try {
     await deps.storage.commit({
+      ...rider,
       orders: [{ order, expectedVersion: null, newHistory: order.history }],
       outbox: [...effectsToOutbox(creationEffects(candidate), candidate, { createdAt: candidate.createdAt }), ...effectsToOutbox(decided.effects, order)],
     });
   } catch (error) {
     // Another worker stored the same channel order first: the step-by-step path reads it.
-    if (isConcurrencyError(error)) return null;
+    if (isOrderConflict(error)) return null;
     throw error;
   }
   const notes: IngestNote[] = [...plan.notes];
@@ -318,17 +328,20 @@ async function insertNewOrder(candidate: Order, status: OrderStatus, channel: st
   };
 }
 
-/** The storage phase for a valid payload. Throws only what storage throws. */
-async function store(prepared: Extract<Prepared, { ok: true }>, index: number, deps: Deps): Promise<IngestItemResult> {
+/**
+ * The storage phase for a valid payload. Throws only what storage throws. `rider` commits with
+ * the new order when this call creates it (outcome `accepted`); otherwise it is not written.
+ */
+async function store(prepared: Extract<Prepared, { ok: true }>, index: number, deps: Deps, rider: OrderRider = {}): Promise<IngestItemResult> {
   const { order: candidate, status, channel } = prepared;
   const channelOrderId = candidate.channelOrderId;
   const base = { index, channel, channelOrderId };
   const existing = (await deps.storage.orders.findByChannelRef(channel, channelOrderId)) as Order | null;
   if (existing === null) {
-    const inserted = await insertNewOrder(candidate, status, channel, base, deps, prepared.mask);
+    const inserted = await insertNewOrder(candidate, status, channel, base, deps, prepared.mask, rider);
     if (inserted !== null) return inserted;
   }
-  const { order: current, created } = existing !== null ? { order: existing, created: false } : await insertOrFindOrder(deps.storage, candidate);
+  const { order: current, created } = existing !== null ? { order: existing, created: false } : await insertOrFindOrder(deps.storage, candidate, rider);
   const eventIdPrefix = `${channel}:${channelOrderId}`;
   const notes: IngestNote[] = [];
   let readdress: ChangeAddressEvent | undefined;
@@ -484,24 +497,32 @@ export async function replayQuarantined(id: string, context: IngestContext, opti
   const record = await deps.storage.quarantine.get(id);
   if (record === null) return null;
   const channel = record.source.startsWith('intake:') ? record.source.slice('intake:'.length) : record.source;
-  if (record.status !== 'open') {
-    return { index: 0, channel, outcome: 'refused', quarantineId: id, reason: `quarantine record ${id} is ${record.status}, not open` };
-  }
+  const refused = (status: string): IngestItemResult => ({ index: 0, channel, outcome: 'refused', quarantineId: id, reason: `quarantine record ${id} is ${status}, not open` });
+  if (record.status !== 'open') return refused(record.status);
   const fixed = Object.hasOwn(options, 'payload');
   const item: IngestPayload = { channel, payload: fixed ? options.payload : fromQuarantinePayload(record.payload), receivedAt: record.receivedAt };
   const prepared = prepare(item, deps);
-  const now = deps.clock.now();
-  if (fixed) await deps.storage.quarantine.fix(id, toQuarantinePayload(options.payload, deps.limits.depth), prepared.ok ? [] : prepared.issues, now);
+  const at = deps.clock.now();
+  const fix: QuarantineChange[] = fixed ? [{ type: 'fix', id, payload: toQuarantinePayload(options.payload, deps.limits.depth), issues: prepared.ok ? [] : prepared.issues }] : [];
   if (!prepared.ok) {
+    // The fixed payload is kept with what is still wrong with it, for the next fix.
+    if (fix.length > 0) await deps.storage.commit({ at, quarantine: fix });
     const reason = prepared.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { index: 0, channel, outcome: 'quarantined', quarantineId: id, issues: prepared.issues, reason };
   }
+  // The fix and the mark ride with the new order: one unit, so a crash leaves the record open
+  // and the order absent, or both done. A replay of an order stored meanwhile applies its events
+  // (each idempotent by event id) and marks the record after.
+  const rider: OrderRider = { at, quarantine: [...fix, { type: 'markReplayed', id }] };
   let result: IngestItemResult;
   try {
-    result = await store(prepared, 0, deps);
+    result = await store(prepared, 0, deps, rider);
+    if (result.outcome !== 'accepted') await deps.storage.commit(rider);
   } catch (error) {
+    if (isConcurrencyError(error) && error.part?.store === 'quarantine') {
+      return refused(String((error.details as { actualStatus?: unknown }).actualStatus ?? 'gone'));
+    }
     return { ...failure({ index: 0, channel, channelOrderId: prepared.order.channelOrderId }, error, prepared.mask), quarantineId: id };
   }
-  await deps.storage.quarantine.markReplayed(id, now);
   return { ...result, quarantineId: id };
 }

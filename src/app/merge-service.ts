@@ -8,7 +8,8 @@ import type { Customer } from '../model/customer.js';
 import { normaliseAddress } from '../customers/address.js';
 import { normaliseDeviceId, normaliseEmail, normaliseName } from '../customers/name.js';
 import { normalisePhone } from '../customers/phone.js';
-import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../ports/customer-store-port.js';
+import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../ports/customer-store-port.js';
+import { retryOnConflict } from './retry-on-conflict.js';
 import type { MatchResult } from '../customers/matcher.js';
 
 /** How a field's surviving value is chosen among the merged profiles. */
@@ -210,43 +211,61 @@ export function createMergeService(config: MergeServiceConfig): MergeService {
     return { profile, lineage };
   }
 
+  /** The merge as data: the golden profile, its audit record and the one unit that stores them. */
+  function decideMerge(
+    request: MergeRequest,
+    read: { readonly previousGoldens: readonly GoldenProfile[]; readonly storedProfiles: readonly Customer[]; readonly extra: readonly Customer[] },
+  ): { readonly golden: GoldenProfile; readonly audit: MergeAuditRecord; readonly changes: readonly CustomerChange[] } {
+    const sources = [...request.profiles.map((p) => structuredClone(p)), ...read.extra];
+    if (sources.length < 2) throw new ValidationError('merge request', [{ code: 'too_small', path: ['profiles'], message: 'A merge needs at least two source profiles' }]);
+    const at = clock.now();
+    const goldenId = newId();
+    const { profile, lineage } = survive(goldenId, sources);
+    const golden: GoldenProfile = { id: goldenId, profile, sourceIds: sources.map((s) => s.id), lineage, version: 1, createdAt: at, updatedAt: at };
+    const audit: MergeAuditRecord = {
+      id: newId(),
+      action: 'merge',
+      goldenId,
+      actor: request.actor,
+      at,
+      reason: request.reason,
+      evidence: request.evidence ?? [],
+      before: { profiles: [...read.storedProfiles], goldens: [...read.previousGoldens] },
+      after: { profiles: sources, goldens: [golden] },
+    };
+    const changes: CustomerChange[] = [
+      ...request.profiles.map((p): CustomerChange => ({ type: 'putProfile', profile: p })),
+      // Only the versions read: a golden profile changed meanwhile fails the unit, and the merge reads again.
+      ...read.previousGoldens.map((g): CustomerChange => ({ type: 'deleteGolden', id: g.id, expectedVersion: g.version })),
+      { type: 'putGolden', golden, expectedVersion: null },
+      { type: 'appendAudit', record: audit },
+    ];
+    return { golden, audit, changes };
+  }
+
   return Object.freeze({
     survive,
     async merge(request: MergeRequest) {
       if (request.profiles.length === 0) throw new ValidationError('merge request', [{ code: 'too_small', path: ['profiles'], message: 'Expected at least one profile' }]);
       if (request.actor.length === 0) throw new ValidationError('merge request', [{ code: 'too_small', path: ['actor'], message: 'Expected who merges' }]);
-      // Profiles already merged bring their golden profile and its other sources along.
-      const previousGoldens = new Map<string, GoldenProfile>();
-      for (const p of request.profiles) {
-        const g = await store.findGoldenBySource(p.id);
-        if (g !== null) previousGoldens.set(g.id, g);
-      }
-      const givenIds = new Set(request.profiles.map((p) => p.id));
-      const extraIds = [...previousGoldens.values()].flatMap((g) => g.sourceIds).filter((id) => !givenIds.has(id));
-      const extra = await store.getProfiles(extraIds);
-      const before = { profiles: await store.getProfiles([...givenIds, ...extraIds]), goldens: [...previousGoldens.values()] };
-      const sources = [...request.profiles.map((p) => structuredClone(p)), ...extra];
-      if (sources.length < 2) throw new ValidationError('merge request', [{ code: 'too_small', path: ['profiles'], message: 'A merge needs at least two source profiles' }]);
-      const at = clock.now();
-      const goldenId = newId();
-      const { profile, lineage } = survive(goldenId, sources);
-      const golden: GoldenProfile = { id: goldenId, profile, sourceIds: sources.map((s) => s.id), lineage, version: 1, createdAt: at, updatedAt: at };
-      for (const s of request.profiles) await store.putProfile(s);
-      for (const g of previousGoldens.values()) await store.deleteGolden(g.id);
-      await store.putGolden(golden);
-      const audit: MergeAuditRecord = {
-        id: newId(),
-        action: 'merge',
-        goldenId,
-        actor: request.actor,
-        at,
-        reason: request.reason,
-        evidence: request.evidence ?? [],
-        before,
-        after: { profiles: sources, goldens: [golden] },
-      };
-      await store.appendAudit(audit);
-      return { golden, audit };
+      // Read, decide, commit one unit; a golden profile another merge changed meanwhile means
+      // reading again and deciding on what is stored now.
+      return retryOnConflict(async () => {
+        // Profiles already merged bring their golden profile and its other sources along.
+        const previousGoldens = new Map<string, GoldenProfile>();
+        for (const p of request.profiles) {
+          const g = await store.findGoldenBySource(p.id);
+          if (g !== null) previousGoldens.set(g.id, g);
+        }
+        const givenIds = new Set(request.profiles.map((p) => p.id));
+        const extraIds = [...previousGoldens.values()].flatMap((g) => g.sourceIds).filter((id) => !givenIds.has(id));
+        const stored = await store.getProfiles([...givenIds, ...extraIds]);
+        const storedById = new Map(stored.map((p) => [p.id, p]));
+        const extra = extraIds.flatMap((id) => storedById.get(id) ?? []);
+        const decision = decideMerge(request, { previousGoldens: [...previousGoldens.values()], storedProfiles: stored, extra });
+        await store.commit(decision.changes);
+        return { golden: decision.golden, audit: decision.audit };
+      }, { retries: 3, minBackoffMs: 5 });
     },
     async unmerge(request: UnmergeRequest) {
       const merged = await store.getAudit(request.auditId);
@@ -260,12 +279,6 @@ export function createMergeService(config: MergeServiceConfig): MergeService {
       }
       const at = clock.now();
       const afterProfiles = await store.getProfiles(merged.after.profiles.map((p) => p.id));
-      await store.deleteGolden(current.id);
-      // Exactly what was there before: the source profiles as they were (absent ones removed) and the old golden profiles.
-      const existedBefore = new Set(merged.before.profiles.map((p) => p.id));
-      for (const p of merged.after.profiles) if (!existedBefore.has(p.id)) await store.deleteProfile(p.id);
-      for (const p of merged.before.profiles) await store.putProfile(p);
-      for (const g of merged.before.goldens) await store.putGolden(g);
       const audit: MergeAuditRecord = {
         id: newId(),
         action: 'unmerge',
@@ -278,7 +291,16 @@ export function createMergeService(config: MergeServiceConfig): MergeService {
         after: { profiles: merged.before.profiles, goldens: merged.before.goldens },
         undoes: merged.id,
       };
-      await store.appendAudit(audit);
+      // Exactly what was there before, in one unit: the golden profile goes (only the version
+      // read), profiles the merge added go, the old profiles and golden profiles come back.
+      const existedBefore = new Set(merged.before.profiles.map((p) => p.id));
+      await store.commit([
+        { type: 'deleteGolden', id: current.id, expectedVersion: current.version },
+        ...merged.after.profiles.filter((p) => !existedBefore.has(p.id)).map((p): CustomerChange => ({ type: 'deleteProfile', id: p.id })),
+        ...merged.before.profiles.map((profile): CustomerChange => ({ type: 'putProfile', profile })),
+        ...merged.before.goldens.map((golden): CustomerChange => ({ type: 'putGolden', golden, expectedVersion: null })),
+        { type: 'appendAudit', record: audit },
+      ]);
       return { restored: merged.before.goldens, audit };
     },
   });

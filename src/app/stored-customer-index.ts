@@ -2,7 +2,7 @@
 import { expectObject, ValidationError } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
 import type { IndexMatch, IndexMatchOptions } from '../customers/customer-index.js';
-import type { CustomerStore } from '../ports/customer-store-port.js';
+import type { CustomerChange, CustomerStore } from '../ports/customer-store-port.js';
 import type { CustomerMatcher, MatchContext, MatchResult } from '../customers/matcher.js';
 
 /** Options of {@link createStoredCustomerIndex}. */
@@ -39,19 +39,28 @@ export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, 
   }
   /** Blocking keys, then the keys counted only for frequency (payment real names). */
   const postedKeys = (prepared: P): string[] => [...matcher.blockingKeys(prepared), ...matcher.frequencyKeys(prepared)];
-  async function remove(id: string): Promise<boolean> {
-    const existing = await store.getProfile(id);
-    if (existing === null) return false;
-    await store.removePostings(id, postedKeys(matcher.prepare(existing)));
-    return store.deleteProfile(id);
-  }
+  /** The changes that take a stored profile and its postings out. */
+  const removal = (existing: Customer): CustomerChange[] => [
+    { type: 'removePostings', recordId: existing.id, keys: postedKeys(matcher.prepare(existing)) },
+    { type: 'deleteProfile', id: existing.id },
+  ];
   return Object.freeze({
+    // Each write reads, decides the postings purely and commits one unit: a crash between two
+    // awaits can no longer leave a profile without its postings or postings without a profile.
     async add(customer: Customer) {
-      await remove(customer.id);
-      await store.putProfile(customer);
-      await store.addPostings(customer.id, postedKeys(matcher.prepare(customer)));
+      const existing = await store.getProfile(customer.id);
+      await store.commit([
+        ...(existing === null ? [] : removal(existing)),
+        { type: 'putProfile', profile: customer },
+        { type: 'addPostings', recordId: customer.id, keys: postedKeys(matcher.prepare(customer)) },
+      ]);
     },
-    remove,
+    async remove(id: string) {
+      const existing = await store.getProfile(id);
+      if (existing === null) return false;
+      await store.commit(removal(existing));
+      return true;
+    },
     async match(customer: Customer, matchOptions: IndexMatchOptions = {}) {
       const threshold = matchOptions.threshold ?? matcher.threshold;
       const limit = matchOptions.limit ?? 10;

@@ -1,5 +1,5 @@
 // The blocking index (add, remove, match) and batch dedupe with its anti-chaining guard.
-import { createMemoryCustomerStore } from '../../src/adapters/memory.js';
+import { createMemoryStorage, createMemoryCustomerStore } from '../../src/adapters/memory.js';
 import { describe, expect, it } from 'vitest';
 import {
   chineseRetailPreset,
@@ -121,6 +121,19 @@ describe('createStoredCustomerIndex', () => {
     expect(await index.remove('a')).toBe(false);
     expect((await index.match(full({ id: 'q', phones: ['13700000000'] }))).candidates).toEqual([]);
   });
+  it('re-adding a profile is one unit: a failed commit keeps the old profile with its old postings', async () => {
+    let fail = false;
+    const storage = createMemoryStorage({ failWith: (op) => (fail && op === 'customers.commit' ? new Error('disk full') : undefined) });
+    const index = createStoredCustomerIndex(matcher, storage.customers);
+    await index.add(customerSchema.parse({ id: 'a', names: ['王小明'], phones: ['13812345678'] }));
+    fail = true;
+    await expect(index.add(customerSchema.parse({ id: 'a', names: ['王小明'], phones: ['13700000000'] }))).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
+    await expect(index.remove('a')).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
+    expect((await storage.customers.getProfile('a'))?.phones).toEqual(['13812345678']);
+    expect(await storage.customers.getPostings('phone:+8613812345678', 10)).toEqual({ ids: ['a'], total: 1 });
+    expect((await storage.customers.getPostings('phone:+8613700000000', 10)).total).toBe(0);
+  });
+
   it('counts payment real names in the store, so a common one loses its weight', async () => {
     const store = createMemoryCustomerStore();
     const index = createStoredCustomerIndex(matcher, store);

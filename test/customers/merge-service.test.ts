@@ -1,11 +1,13 @@
 // Merge with survivorship and audit; unmerge restores the exact prior state.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock/index.js';
-import { createMemoryCustomerStore } from '../../src/adapters/memory.js';
+import { createMemoryCustomerStore, createMemoryStorage } from '../../src/adapters/memory.js';
 import { chineseRetailPreset, createCustomerMatcher } from '../../src/customers/index.js';
 import { createMergeService } from '../../src/app/index.js';
 import { isConcurrencyError } from '../../src/errors/index.js';
 import type { Customer } from '../../src/model/index.js';
+import type { Instant } from '../../src/clock/index.js';
+import type { GoldenProfile } from '../../src/ports/index.js';
 
 const customer = (id: string, extra: Partial<Customer>): Customer => ({ id, names: [], phones: [], emails: [], addresses: [], paymentAccounts: [], deviceIds: [], attributes: {}, ...extra });
 
@@ -109,5 +111,55 @@ describe('createMergeService', () => {
     await expect(service.merge({ profiles: [tmall], actor: 'a', reason: 'r' })).rejects.toThrow(/at least two/);
     await expect(service.unmerge({ auditId: 'nope', actor: 'a', reason: 'r' })).rejects.toThrow(/No merge audit record/);
     expect(() => setup({ survivorship: { names: 'loudest' as never } })).toThrow(/most-recent/);
+  });
+
+  it('a merge is one unit: a failed commit writes no profile, golden profile or audit record', async () => {
+    const storage = createMemoryStorage({ failWith: (op) => (op === 'customers.commit' ? new Error('disk full') : undefined) });
+    const clock = createManualClock('2026-03-01T08:00:00+08:00');
+    const service = createMergeService({ store: storage.customers, clock, newId: () => 'g1' });
+    await expect(service.merge({ profiles: [tmall, jd], actor: 'ops:li', reason: 'same phone' })).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
+    expect(await storage.customers.getProfile('t1')).toBeNull();
+    expect(await storage.customers.getGolden('g1')).toBeNull();
+    expect(await storage.customers.listAudit('g1')).toEqual([]);
+  });
+
+  it('a merge that races another one on the same golden profile reads again and merges into what is stored', async () => {
+    const store = createMemoryCustomerStore();
+    const clock = createManualClock('2026-03-01T08:00:00+08:00');
+    let n = 0;
+    const service = createMergeService({ store, clock, newId: () => `id-${(n += 1)}` });
+    const first = await service.merge({ profiles: [tmall, jd], actor: 'ops:li', reason: 'same phone' });
+    // A store whose first commit finds the golden profile changed by someone else (its version moved on).
+    let raced = false;
+    const racing = {
+      ...store,
+      commit: async (changes: Parameters<typeof store.commit>[0]) => {
+        if (!raced) {
+          raced = true;
+          const current = await store.getGolden(first.golden.id);
+          if (current !== null) await store.putGolden({ ...current, version: current.version + 1 });
+        }
+        return store.commit(changes);
+      },
+    };
+    const again = createMergeService({ store: racing, clock, newId: () => `id-${(n += 1)}` });
+    const { golden, audit } = await again.merge({ profiles: [tmall, crm], actor: 'ops:li', reason: 'same ID number' });
+    expect(raced).toBe(true);
+    expect([...golden.sourceIds].sort()).toEqual(['c1', 'j1', 't1']);
+    // The audit holds the golden profile as it was when the retry read it: version 2.
+    expect(audit.before.goldens.map((g) => g.version)).toEqual([2]);
+    expect(await store.getGolden(first.golden.id)).toBeNull();
+    expect((await store.findGoldenBySource('j1'))?.id).toBe(golden.id);
+  });
+
+  it('putGolden is optimistic: a version that does not follow the stored one is CONCURRENCY_CONFLICT', async () => {
+    const store = createMemoryCustomerStore();
+    const at = '2026-01-01T00:00:00.000Z' as Instant;
+    const golden: GoldenProfile = { id: 'g', profile: tmall, sourceIds: ['t1'], lineage: {}, version: 1, createdAt: at, updatedAt: at };
+    await store.putGolden(golden);
+    await expect(store.putGolden(golden)).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', entity: 'golden profile', expectedVersion: null, actualVersion: 1 });
+    await store.putGolden({ ...golden, version: 2 });
+    await expect(store.putGolden({ ...golden, version: 2 })).rejects.toSatisfy(isConcurrencyError);
+    expect((await store.getGolden('g'))?.version).toBe(2);
   });
 });

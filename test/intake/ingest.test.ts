@@ -230,6 +230,46 @@ describe('ingest', () => {
     expect(await replayQuarantined('missing', ctx)).toBeNull();
   });
 
+  it('a replay commits the order and the closed record as one unit: a failed commit leaves both as they were', async () => {
+    let failCommit = false;
+    const storage = createMemoryStorage({ failWith: (op) => (failCommit && op === 'commit' ? new Error('disk full') : undefined) });
+    const ctx = context(storage);
+    const report = await ingest([{ channel: 'tmall', payload: fixture('tmall', 'tooManyDecimals') }], ctx);
+    const id = report.items[0]?.quarantineId as string;
+    failCommit = true;
+    const failed = await replayQuarantined(id, ctx, { payload: { ...fixture('tmall', 'tooManyDecimals'), payment: '275.00' } });
+    expect(failed).toMatchObject({ outcome: 'failed', errorCode: 'STORAGE_FAILURE', quarantineId: id });
+    // Neither the order nor the mark (nor the fix riding with them) landed.
+    expect(await storage.orders.findByChannelRef('tmall', '3862104598800002')).toBeNull();
+    expect(await storage.quarantine.get(id)).toMatchObject({ status: 'open', revisions: 0 });
+    failCommit = false;
+    expect(await replayQuarantined(id, ctx, { payload: { ...fixture('tmall', 'tooManyDecimals'), payment: '275.00' } })).toMatchObject({ outcome: 'accepted' });
+    expect(await storage.quarantine.get(id)).toMatchObject({ status: 'replayed', revisions: 1 });
+  });
+
+  it('a record discarded while its replay runs stops the order: the unit fails on the quarantine part and nothing is stored', async () => {
+    const storage = createMemoryStorage();
+    const ctx = context(storage);
+    const report = await ingest([{ channel: 'tmall', payload: fixture('tmall', 'tooManyDecimals') }], ctx);
+    const id = report.items[0]?.quarantineId as string;
+    // Another operator discards the record between the replay's read and its commit.
+    const racing: StoragePort = {
+      ...storage,
+      orders: {
+        ...storage.orders,
+        findByChannelRef: async (channel, channelOrderId) => {
+          await storage.quarantine.discard(id, '2026-03-01T00:00:00.000Z' as never);
+          return storage.orders.findByChannelRef(channel, channelOrderId);
+        },
+      },
+    };
+    const result = await replayQuarantined(id, context(racing), { payload: { ...fixture('tmall', 'tooManyDecimals'), payment: '275.00' } });
+    expect(result).toMatchObject({ outcome: 'refused', quarantineId: id });
+    expect(result?.reason).toContain('discarded');
+    expect(await storage.orders.findByChannelRef('tmall', '3862104598800002')).toBeNull();
+    expect(await storage.quarantine.get(id)).toMatchObject({ status: 'discarded' });
+  });
+
   it('masks buyer names, phones and addresses in reasons and issue messages', async () => {
     const leaky = defineChannel({
       id: 'leaky',
