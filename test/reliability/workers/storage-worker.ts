@@ -5,13 +5,15 @@ import { systemClock } from '../../../src/clock/index.js';
 import { createOutboxRelay } from '../../../src/app/index.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
 import { applyNextTransition } from '../../support/transitions.js';
+import { unitNumber } from '../../support/units.js';
 
 /** What the parent asks for. */
 export type WorkerJob =
   | { readonly job: 'migrate'; readonly target: StorageTarget }
   | { readonly job: 'reserve'; readonly target: StorageTarget; readonly worker: string; readonly warehouseId: string; readonly skus: readonly string[]; readonly attempts: number }
   | { readonly job: 'transition'; readonly target: StorageTarget; readonly worker: string; readonly orderIds: readonly string[]; readonly count: number }
-  | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string };
+  | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string }
+  | { readonly job: 'units'; readonly target: StorageTarget; readonly logFile: string; readonly warehouseId: string; readonly sku: string; readonly goldenId: string };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 const storage = openTarget(job.target);
@@ -59,6 +61,12 @@ async function main(): Promise<unknown> {
       }
       return { successes, conflicts };
     }
+    case 'units':
+      // Multi-part units until killed; each committed number is logged after its commit returns.
+      for (let n = 0; ; n += 1) {
+        await storage.commit(unitNumber(n, job));
+        appendFileSync(job.logFile, `${n}\n`);
+      }
     case 'relay': {
       // With a barrier, every relay starts together: each says it is ready, then waits for `go`.
       if (job.barrierDir !== undefined) {
