@@ -68,7 +68,7 @@ function normaliseOnly(items: readonly IngestPayload[]): number {
   const byId = new Map(BUILT_IN_CHANNELS.map((c) => [c.id as string, c]));
   const started = performance.now();
   let ok = 0;
-  for (const item of items) if (byId.get(item.channel)?.normalize(item.payload).ok) ok += 1;
+  for (const item of items) if (byId.get(item.channel)?.normalise(item.payload).ok) ok += 1;
   if (ok !== items.length) throw new Error(`normalise-only: ${items.length - ok} payloads failed`);
   return (items.length * 1000) / (performance.now() - started);
 }

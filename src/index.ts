@@ -148,7 +148,7 @@ export type {
   WorkingHours,
   ExtraWorkingDay,
   BusinessCalendarConfig,
-  NormalizedBusinessCalendarConfig,
+  NormalisedBusinessCalendarConfig,
   WorkingSpan,
   BusinessCalendar,
 } from './clock/index.js';
@@ -563,7 +563,7 @@ export type {
   ChannelMapContext,
   ChannelOrder,
   IntakeChannel,
-  NormalizeResult,
+  ChannelNormalised,
   ChannelSchemaKit,
   IntakeIssueCode,
   ChannelDrivenEvent,

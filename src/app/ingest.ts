@@ -164,7 +164,7 @@ function resolveDeps(context: IngestContext): Deps {
   }
   const channels = new Map<string, IntakeChannel>();
   for (const channel of Array.isArray(context.channels) ? context.channels : []) {
-    if (typeof channel?.normalize !== 'function') problems.push('every channel must come from defineChannel()');
+    if (typeof channel?.normalise !== 'function') problems.push('every channel must come from defineChannel()');
     else if (channels.has(channel.id)) problems.push(`channel "${channel.id}" is listed twice`);
     else channels.set(channel.id, channel);
   }
@@ -225,16 +225,16 @@ function prepareReadable(record: Partial<IngestPayload>, channelId: string, deps
     const known = [...deps.channels.keys()].join(', ');
     return { ok: false, channel: channelId, mask, issues: [{ code: 'unknown_channel', path: ['channel'], message: `Unknown channel ${quoteCode(record.channel)} (known: ${known})` }] };
   }
-  const normalized = channel.normalize(record.payload);
-  if (!normalized.ok) return { ok: false, channel: channelId, mask, issues: maskIssues(normalized.issues, mask) };
-  const { input } = normalized;
+  const normalised = channel.normalise(record.payload);
+  if (!normalised.ok) return { ok: false, channel: channelId, mask, issues: maskIssues(normalised.error.issues, mask) };
+  const { input } = normalised.value;
   try {
     const id = deps.ids ? deps.ids() : `${channel.id}:${input.channelOrderId}`;
     const order = deps.machine.createOrder(
       { ...input, id },
       { clock: deps.clock, actor: `channel:${channel.id}`, eventId: `${channel.id}:${input.channelOrderId}:created`, limits: deps.orderLimits },
     );
-    return { ok: true, channel: channelId, order, status: normalized.status, mask };
+    return { ok: true, channel: channelId, order, status: normalised.value.status, mask };
   } catch (error) {
     const issues: ValidationIssue[] = isValidationError(error)
       ? error.issues.map((issue) => ({ ...issue, path: ['order', ...issue.path] }))

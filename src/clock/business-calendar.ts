@@ -61,7 +61,7 @@ export interface BusinessCalendarConfig {
 }
 
 /** A calendar's configuration after validation: defaults filled in, every extra day with its hours. */
-export interface NormalizedBusinessCalendarConfig {
+export interface NormalisedBusinessCalendarConfig {
   /** The IANA zone. */
   readonly zone: string;
   /** Working intervals for every weekday (empty for days off). */
@@ -93,7 +93,7 @@ export interface WorkingSpan {
  */
 export interface BusinessCalendar {
   /** The validated configuration, frozen. */
-  readonly config: NormalizedBusinessCalendarConfig;
+  readonly config: NormalisedBusinessCalendarConfig;
   /**
    * True when the date (`YYYY-MM-DD`, in the calendar's zone) has working hours: not a holiday,
    * and either its weekday has hours or it is an extra working day.
@@ -171,10 +171,10 @@ const zoneSchema = z.string().superRefine((zone, ctx) => {
 
 /**
  * Validates a {@link BusinessCalendarConfig} as data (e.g. a warehouse's settings file) and
- * outputs the {@link NormalizedBusinessCalendarConfig}. Issues carry paths such as
+ * outputs the {@link NormalisedBusinessCalendarConfig}. Issues carry paths such as
  * `['workingHours', 'mon', 1]` or `['holidays', 3]`.
  */
-export const businessCalendarConfigSchema: z.ZodType<NormalizedBusinessCalendarConfig> = z
+export const businessCalendarConfigSchema: z.ZodType<NormalisedBusinessCalendarConfig> = z
   .object({
     zone: zoneSchema,
     workingHours: z
@@ -184,7 +184,7 @@ export const businessCalendarConfigSchema: z.ZodType<NormalizedBusinessCalendarC
     extraWorkingDays: z.array(z.union([dateSchema, z.object({ date: dateSchema, hours: intervalsSchema.optional() }).strict()])).optional(),
   })
   .strict()
-  .transform((config, ctx): NormalizedBusinessCalendarConfig => {
+  .transform((config, ctx): NormalisedBusinessCalendarConfig => {
     const workingHours = Object.fromEntries(WEEKDAYS.map((day) => [day, (config.workingHours[day] ?? []).map(([s, e]) => [s, e] as const)])) as {
       [day in Weekday]: WorkingInterval[];
     };
@@ -259,18 +259,18 @@ const CACHE_LIMIT = 4096;
 export function createBusinessCalendar(config: BusinessCalendarConfig): BusinessCalendar {
   const parsed = businessCalendarConfigSchema.safeParse(config);
   if (!parsed.success) throw ValidationError.fromZod('business calendar', parsed.error);
-  const normalized = deepFreeze(parsed.data);
-  if (WEEKDAYS.every((day) => normalized.workingHours[day].length === 0)) {
+  const normalised = deepFreeze(parsed.data);
+  if (WEEKDAYS.every((day) => normalised.workingHours[day].length === 0)) {
     throw new TimeError('INVALID_CALENDAR', 'A business calendar needs working hours on at least one weekday, or no working time could ever be found', {
       details: { path: ['workingHours'] },
     });
   }
 
-  const zone = normalized.zone;
+  const zone = normalised.zone;
   const ianaZone = resolveZone(zone);
-  const holidays = new Set(normalized.holidays);
-  const extraDays = new Map(normalized.extraWorkingDays.map((day) => [day.date, day.hours]));
-  const weekly = WEEKDAYS.map((day) => normalized.workingHours[day]);
+  const holidays = new Set(normalised.holidays);
+  const extraDays = new Map(normalised.extraWorkingDays.map((day) => [day.date, day.hours]));
+  const weekly = WEEKDAYS.map((day) => normalised.workingHours[day]);
   // Consecutive days without work are bounded: six weekdays off, plus at most a week per holiday.
   // Searching past that means a bug, and must end in an error rather than a hung process.
   const maxIdleDays = 7 * (holidays.size + 2) + 7;
@@ -375,7 +375,7 @@ export function createBusinessCalendar(config: BusinessCalendarConfig): Business
   };
 
   return Object.freeze({
-    config: normalized,
+    config: normalised,
     isWorkingDay(date: string): boolean {
       const day = epochDayOf(date);
       return hoursOn(day, date).length > 0;

@@ -48,7 +48,7 @@ export type {
   WorkingHours,
   ExtraWorkingDay,
   BusinessCalendarConfig,
-  NormalizedBusinessCalendarConfig,
+  NormalisedBusinessCalendarConfig,
   WorkingSpan,
   BusinessCalendar,
 } from './business-calendar.js';

@@ -208,7 +208,7 @@ export function normaliseAddress(input: Address | string, options: AddressOption
   const parts = typeof input === 'string' ? { country: options.defaultCountry ?? 'CN', province: undefined, city: undefined, district: undefined, street: input } : input;
   const fields = [parts.province, parts.city, parts.district].map((f) => (f === undefined ? '' : clean(f)));
   const street = clean(parts.street);
-  if (street.length === 0 && fields.every((f) => f.length === 0)) return fail('EMPTY_ADDRESS', 'Address is empty');
+  if (street.length === 0 && fields.every((f) => f.length === 0)) return fail('address', 'EMPTY_ADDRESS', 'Address is empty');
   const spans = { next: 0 };
   const fromFields = fields.map((f) => scan(f, lookup, spans));
   const fromStreet = scan(street, lookup, spans);

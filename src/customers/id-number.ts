@@ -74,7 +74,7 @@ export function normaliseChineseIdNumber(input: string, options: IdNumberOptions
   expectString('normaliseChineseIdNumber input', input);
   const regions = options.regionPrefixes === undefined ? DEFAULT_REGIONS : new Set(options.regionPrefixes);
   const text = toHalfWidth(input).replace(/[\s-]/g, '').toUpperCase();
-  if (text.length === 0) return fail('EMPTY_ID', 'ID number is empty');
+  if (text.length === 0) return fail('ID number', 'EMPTY_ID', 'ID number is empty');
   let value: string;
   let upgradedFrom15 = false;
   if (/^\d{15}$/.test(text)) {
@@ -84,18 +84,18 @@ export function normaliseChineseIdNumber(input: string, options: IdNumberOptions
   } else if (/^\d{17}[\dX]$/.test(text)) {
     value = text;
   } else {
-    return fail('MALFORMED_ID', `ID number ${maskIdNumber(text)} is neither 18 characters nor 15 digits`);
+    return fail('ID number', 'MALFORMED_ID', `ID number ${maskIdNumber(text)} is neither 18 characters nor 15 digits`);
   }
-  if (!regions.has(value.slice(0, 2))) return fail('UNKNOWN_REGION', `ID number ${maskIdNumber(value)} has an unknown region prefix`);
+  if (!regions.has(value.slice(0, 2))) return fail('ID number', 'UNKNOWN_REGION', `ID number ${maskIdNumber(value)} has an unknown region prefix`);
   const year = Number(value.slice(6, 10));
   const month = Number(value.slice(10, 12));
   const day = Number(value.slice(12, 14));
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
   if (!isCalendarDate(year, month, day) || birthDate < (options.minBirthDate ?? '1890-01-01') || birthDate > (options.maxBirthDate ?? '9999-12-31')) {
-    return fail('INVALID_BIRTH_DATE', `ID number ${maskIdNumber(value)} has an impossible birth date`);
+    return fail('ID number', 'INVALID_BIRTH_DATE', `ID number ${maskIdNumber(value)} has an impossible birth date`);
   }
   if (!upgradedFrom15 && gb11643CheckCharacter(value) !== value[17]) {
-    return fail('BAD_CHECK_CHARACTER', `ID number ${maskIdNumber(value)} fails the GB 11643 check`);
+    return fail('ID number', 'BAD_CHECK_CHARACTER', `ID number ${maskIdNumber(value)} fails the GB 11643 check`);
   }
   const gender = (value.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female';
   return ok({ value, region: value.slice(0, 6), birthDate, gender, upgradedFrom15 });

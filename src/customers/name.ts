@@ -28,7 +28,7 @@ export interface NormalisedName {
 export function normaliseName(input: string): NormaliseResult<NormalisedName, NameFailureReason> {
   expectString('normaliseName input', input);
   const display = toHalfWidth(input);
-  if (display.length === 0) return fail('EMPTY_NAME', 'Name is empty');
+  if (display.length === 0) return fail('name', 'EMPTY_NAME', 'Name is empty');
   if (hasCjk(display)) {
     const key = display.replace(/[\s·•・.]/g, '').toLowerCase();
     return ok({ display, key, script: 'cjk' });
@@ -40,7 +40,7 @@ export function normaliseName(input: string): NormaliseResult<NormalisedName, Na
     .split(/[\s,.\-_]+/)
     .filter((w) => w.length > 0)
     .sort();
-  if (words.length === 0) return fail('EMPTY_NAME', `Name ${maskName(display)} has no letters`);
+  if (words.length === 0) return fail('name', 'EMPTY_NAME', `Name ${maskName(display)} has no letters`);
   return ok({ display, key: words.join(' '), script: 'latin' });
 }
 
@@ -65,9 +65,9 @@ export interface EmailOptions {
 export function normaliseEmail(input: string, options: EmailOptions = {}): NormaliseResult<string, EmailFailureReason> {
   expectString('normaliseEmail input', input);
   const text = toHalfWidth(input).replace(/\s/g, '').toLowerCase();
-  if (text.length === 0) return fail('EMPTY_EMAIL', 'Email is empty');
+  if (text.length === 0) return fail('email', 'EMPTY_EMAIL', 'Email is empty');
   const at = text.lastIndexOf('@');
-  if (at <= 0 || at === text.length - 1 || !text.slice(at + 1).includes('.')) return fail('INVALID_EMAIL', `Email ${maskEmail(text)} is not an address`);
+  if (at <= 0 || at === text.length - 1 || !text.slice(at + 1).includes('.')) return fail('email', 'INVALID_EMAIL', `Email ${maskEmail(text)} is not an address`);
   let local = text.slice(0, at);
   if (options.stripPlusTag ?? true) {
     const plus = local.indexOf('+');
@@ -90,9 +90,9 @@ export type DeviceIdFailureReason = (typeof DEVICE_ID_FAILURE_REASONS)[number];
 export function normaliseDeviceId(input: string): NormaliseResult<string, DeviceIdFailureReason> {
   expectString('normaliseDeviceId input', input);
   const text = toHalfWidth(input).replace(/[\s\-:]/g, '').toLowerCase();
-  if (text.length === 0) return fail('EMPTY_DEVICE_ID', 'Device id is empty');
+  if (text.length === 0) return fail('device id', 'EMPTY_DEVICE_ID', 'Device id is empty');
   if (/^0+$/.test(text) || /^(?:unknown|null|undefined|none|n\/a|na)$/.test(text) || /^(.)\1+$/.test(text)) {
-    return fail('PLACEHOLDER_DEVICE_ID', 'Device id is a placeholder shared by many devices');
+    return fail('device id', 'PLACEHOLDER_DEVICE_ID', 'Device id is a placeholder shared by many devices');
   }
   return ok(text);
 }

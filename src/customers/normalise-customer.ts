@@ -111,13 +111,13 @@ export function normaliseCustomer(customer: Customer | CustomerInput, options: N
   for (const raw of customer.names ?? []) {
     const r = normaliseName(raw);
     if (r.ok) names.push(r.value.key);
-    else rejected.push({ field: 'names', reason: r.reason });
+    else rejected.push({ field: 'names', reason: r.error.reason });
   }
   const phones: string[] = [];
   for (const raw of customer.phones ?? []) {
     const r = normalisePhone(raw, options.phone);
     if (r.ok) phones.push(r.value.e164);
-    else rejected.push({ field: 'phones', reason: r.reason });
+    else rejected.push({ field: 'phones', reason: r.error.reason });
   }
   let idNumber: string | undefined;
   let idNumberChecked = false;
@@ -126,19 +126,19 @@ export function normaliseCustomer(customer: Customer | CustomerInput, options: N
     if (r.ok) {
       idNumber = r.value.value;
       idNumberChecked = !r.value.upgradedFrom15;
-    } else rejected.push({ field: 'idNumber', reason: r.reason });
+    } else rejected.push({ field: 'idNumber', reason: r.error.reason });
   }
   const emails: string[] = [];
   for (const raw of customer.emails ?? []) {
     const r = normaliseEmail(raw, options.email);
     if (r.ok) emails.push(r.value);
-    else rejected.push({ field: 'emails', reason: r.reason });
+    else rejected.push({ field: 'emails', reason: r.error.reason });
   }
   const addresses: NormalisedAddress[] = [];
   const addressKeys = new Set<string>();
   for (const raw of customer.addresses ?? []) {
     const r = normaliseAddress(raw, options.address);
-    if (!r.ok) rejected.push({ field: 'addresses', reason: r.reason });
+    if (!r.ok) rejected.push({ field: 'addresses', reason: r.error.reason });
     else if (!addressKeys.has(r.value.key)) {
       addressKeys.add(r.value.key);
       addresses.push(r.value);
@@ -151,14 +151,14 @@ export function normaliseCustomer(customer: Customer | CustomerInput, options: N
     if (account.realName !== undefined) {
       const r = normaliseName(account.realName);
       if (r.ok) realNames.push(r.value.key);
-      else rejected.push({ field: 'realNames', reason: r.reason });
+      else rejected.push({ field: 'realNames', reason: r.error.reason });
     }
   }
   const deviceIds: string[] = [];
   for (const raw of customer.deviceIds ?? []) {
     const r = normaliseDeviceId(raw);
     if (r.ok) deviceIds.push(r.value);
-    else rejected.push({ field: 'deviceIds', reason: r.reason });
+    else rejected.push({ field: 'deviceIds', reason: r.error.reason });
   }
   return {
     id: customer.id,

@@ -66,7 +66,7 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): Norma
   const defaultCountry = (options.defaultCountry ?? 'CN') as CountryCode;
   const text = toHalfWidth(input);
   const compact = text.replace(/[\s\-().\u00b7/]/g, '');
-  if (compact.length === 0) return fail('EMPTY_PHONE', 'Phone is empty');
+  if (compact.length === 0) return fail('phone', 'EMPTY_PHONE', 'Phone is empty');
   // Fast path for the overwhelmingly common case: an 11-digit Chinese mobile, prefixed or not.
   if (defaultCountry === 'CN' || compact.startsWith('+86') || compact.startsWith('0086')) {
     const national = compact.replace(CN_PREFIX, '');
@@ -78,7 +78,7 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): Norma
         verdict = parsed !== undefined && parsed.isValid() ? { valid: true, kind: kindOf(parsed.getType()) } : { valid: false };
         cnMobileSegmentCache.set(segment, verdict);
       }
-      if (!verdict.valid) return fail('INVALID_PHONE', `Phone ${maskPhone(compact)} is not a valid number`);
+      if (!verdict.valid) return fail('phone', 'INVALID_PHONE', `Phone ${maskPhone(compact)} is not a valid number`);
       return ok({ e164: `+86${national}`, country: 'CN', kind: verdict.kind });
     }
   }
@@ -99,6 +99,6 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): Norma
     return ok({ e164: parsed.number, country: parsed.country, kind: kindOf(parsed.getType()) });
   }
   return parsedAny
-    ? fail('INVALID_PHONE', `Phone ${maskPhone(compact)} is not a valid number`)
-    : fail('UNPARSABLE_PHONE', `Phone ${maskPhone(compact)} could not be read as a number`);
+    ? fail('phone', 'INVALID_PHONE', `Phone ${maskPhone(compact)} is not a valid number`)
+    : fail('phone', 'UNPARSABLE_PHONE', `Phone ${maskPhone(compact)} could not be read as a number`);
 }

@@ -8,6 +8,7 @@ import type { CreateOrderInput } from '../orders/create-order.js';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/order-statuses.js';
 import { createChannelSchemaKit, type ChannelSchemaKit } from './channel-schema-kit.js';
 import { issuesFromZod } from './intake-issues.js';
+import { invalid, success, type Result } from '../errors/result.js';
 
 /** What a channel's mapper returns: the order input (without `channel`/`id`) and the status the channel reports. */
 export interface ChannelOrder {
@@ -45,12 +46,13 @@ export interface ChannelConfig<P> {
   readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
 }
 
-/** The result of {@link Channel.normalize}. */
-export type NormalizeResult =
-  | { readonly ok: true; readonly input: CreateOrderInput & { readonly channel: string }; readonly status: OrderStatus }
-  | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+/** What {@link Channel.normalise} makes of a valid payload: the canonical order input and the reported status. */
+export interface ChannelNormalised {
+  readonly input: CreateOrderInput & { readonly channel: string };
+  readonly status: OrderStatus;
+}
 
-/** A defined channel: its declaration, frozen, plus a pure `normalize`. */
+/** A defined channel: its declaration, frozen, plus a pure `normalise`. */
 export interface Channel<P = unknown> {
   readonly id: string;
   readonly zone: string;
@@ -61,13 +63,14 @@ export interface Channel<P = unknown> {
   readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
   /**
    * Validates and maps a raw payload. Never throws: every problem, including a mapper that
-   * throws, comes back as issues with paths into the payload.
+   * throws, comes back as `{ ok: false, error }`, a ValidationError with issues whose paths point
+   * into the payload.
    */
-  normalize(payload: unknown): NormalizeResult;
+  normalise(payload: unknown): Result<ChannelNormalised>;
 }
 
 /** Any defined channel, whatever its payload type: what {@link ingest} takes. */
-export type IntakeChannel = Pick<Channel<unknown>, 'id' | 'zone' | 'currency' | 'statusDictionary' | 'normalize'>;
+export type IntakeChannel = Pick<Channel<unknown>, 'id' | 'zone' | 'currency' | 'statusDictionary' | 'normalise'>;
 
 const CHANNEL_ID = /^[a-z][a-z0-9_-]{0,39}$/;
 
@@ -125,25 +128,26 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
     statusDictionary: frozenDictionary,
     schema,
     toOrder,
-    normalize(payload: unknown): NormalizeResult {
+    normalise(payload: unknown): Result<ChannelNormalised> {
+      const subject = `${config.id} payload`;
       let parsed: ReturnType<typeof schema.safeParse>;
       try {
         // safeParse reports bad data as issues but lets a throwing getter or proxy trap through.
         parsed = schema.safeParse(payload);
       } catch {
-        return { ok: false, issues: [{ code: 'unreadable', path: [], message: 'The payload could not be read (a getter or proxy threw)' }] };
+        return invalid(subject, [{ code: 'unreadable', path: [], message: 'The payload could not be read (a getter or proxy threw)' }]);
       }
-      if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+      if (!parsed.success) return invalid(subject, issuesFromZod(parsed.error));
       try {
         const mapped = toOrder(parsed.data, context);
-        return { ok: true, input: { ...mapped.input, channel: config.id }, status: mapped.status };
+        return success({ input: { ...mapped.input, channel: config.id }, status: mapped.status });
       } catch (error) {
-        if (isValidationError(error)) return { ok: false, issues: error.issues };
+        if (isValidationError(error)) return invalid(subject, error.issues);
         // Ordo's messages never quote values; a foreign error's text may, so only its name is kept.
         const message = isOrdoError(error)
           ? `${error.code}: ${error.message}`
           : `the channel's toOrder threw ${error instanceof Error ? error.name : typeof error} (its text is not quoted: it may hold payload values)`;
-        return { ok: false, issues: [{ code: 'mapping_failed', path: [], message }] };
+        return invalid(subject, [{ code: 'mapping_failed', path: [], message }]);
       }
     },
   });

@@ -1,6 +1,6 @@
 // The intake module's face: channel adapters, the built-in channels, ingest and quarantine replay.
 export { defineChannel } from './channel.js';
-export type { Channel, ChannelConfig, ChannelMapContext, ChannelOrder, IntakeChannel, NormalizeResult } from './channel.js';
+export type { Channel, ChannelConfig, ChannelMapContext, ChannelOrder, IntakeChannel, ChannelNormalised } from './channel.js';
 export { INTAKE_ISSUE_CODES } from './channel-schema-kit.js';
 export type { ChannelSchemaKit, IntakeIssueCode } from './channel-schema-kit.js';
 export { STATUS_NOTE_CODES, planStatusEvents } from './status-plan.js';

@@ -2,6 +2,7 @@
 // of what was sent, so a reused event id with another payload is told apart from a redelivery.
 import type { ValidationIssue } from '../errors/validation-error.js';
 import { fingerprintData } from './data-fingerprint.js';
+import { invalid, type Result } from '../errors/result.js';
 
 /** Limits on one event; nothing a real channel or warehouse sends comes near them. */
 export const ORDER_EVENT_LIMITS = Object.freeze({
@@ -19,8 +20,13 @@ export const ORDER_EVENT_LIMITS = Object.freeze({
 
 const TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
 
-/** The outcome of {@link checkOrderEvent}: a fingerprint, or every issue found. */
-export type OrderEventCheck = { readonly ok: true; readonly fingerprint: string } | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+/**
+ * The outcome of {@link checkOrderEvent}: `{ ok: true, value: { fingerprint } }`, or
+ * `{ ok: false, error }`, a ValidationError listing every issue found.
+ */
+export type OrderEventCheck = Result<{ readonly fingerprint: string }>;
+
+const SUBJECT = 'order event';
 
 /**
  * Checks that `event` is plain data an order can record: an object with a non-blank string `id`,
@@ -48,7 +54,7 @@ export function checkOrderEvent(event: unknown): OrderEventCheck {
         !Array.isArray(event)
       ) {
         const print = fingerprintData(record, ORDER_EVENT_LIMITS);
-        if (print.ok) return { ok: true, fingerprint: print.fingerprint };
+        if (print.ok) return { ok: true, value: { fingerprint: print.fingerprint } };
       }
     }
   } catch {
@@ -71,7 +77,7 @@ function slowCheck(event: unknown): OrderEventCheck {
   const issues: ValidationIssue[] = [];
   try {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-      return { ok: false, issues: [{ code: 'invalid_type', path: [], message: 'An event must be an object with id and type' }] };
+      return invalid(SUBJECT, [{ code: 'invalid_type', path: [], message: 'An event must be an object with id and type' }]);
     }
     const record = event as Record<string, unknown>;
     const id = record['id'];
@@ -92,10 +98,10 @@ function slowCheck(event: unknown): OrderEventCheck {
     }
     const print = fingerprintData(record, ORDER_EVENT_LIMITS);
     if (!print.ok) issues.push(...print.issues);
-    if (issues.length > 0) return { ok: false, issues };
-    return { ok: true, fingerprint: (print as { fingerprint: string }).fingerprint };
+    if (issues.length > 0) return invalid(SUBJECT, issues);
+    return { ok: true, value: { fingerprint: (print as { fingerprint: string }).fingerprint } };
   } catch {
     // A getter or a proxy trap threw: the event cannot be read as data.
-    return { ok: false, issues: [...issues, { code: 'unreadable', path: [], message: 'The event could not be read (a getter or proxy threw)' }] };
+    return invalid(SUBJECT, [...issues, { code: 'unreadable', path: [], message: 'The event could not be read (a getter or proxy threw)' }]);
   }
 }

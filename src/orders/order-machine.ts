@@ -363,8 +363,8 @@ function buildMachine(
       return { ok: false, error: new ValidationError('transition context', [{ code: 'invalid_type', path: ['clock'], message: 'Expected a context with a clock: transition(order, event, { clock })' }]) };
     }
     const checked = checkOrderEvent(event);
-    if (!checked.ok) return { ok: false, error: new ValidationError('order event', checked.issues) };
-    const fingerprint = checked.fingerprint;
+    if (!checked.ok) return { ok: false, error: checked.error };
+    const fingerprint = checked.value.fingerprint;
     const history = order.history;
     for (let i = history.length - 1; i >= 0; i--) {
       const applied = history[i] as HistoryEntry<string>;

@@ -1,5 +1,7 @@
 // Inventory per (warehouse, sku) and reservations that can never oversell.
 import type { Instant } from '../clock/instant.js';
+import type { Result } from '../errors/result.js';
+import type { UnitOfWorkError } from '../errors/unit-error.js';
 
 /** Stock of one SKU in one warehouse. `available = onHand - reserved`, never below zero. */
 export interface StockLevel {
@@ -31,18 +33,12 @@ export interface Reservation extends ReservationRequest {
   readonly updatedAt: Instant;
 }
 
-/** The outcome of {@link InventoryStore.reserve}: all requests reserved, or none. */
-export type ReserveResult =
-  | { readonly ok: true; readonly reservations: readonly Reservation[] }
-  | {
-      readonly ok: false;
-      readonly reason: 'INSUFFICIENT_STOCK';
-      /** The first request that could not be met, and what was available for it. */
-      readonly warehouseId: string;
-      readonly sku: string;
-      readonly requested: number;
-      readonly available: number;
-    };
+/**
+ * The outcome of {@link InventoryStore.reserve}: every reservation (`value`, in request order), or
+ * none and `error`, a `UnitOfWorkError` `INSUFFICIENT_STOCK` whose `details` name the first line
+ * that could not be met (reservationId, orderId, lineId, warehouseId, sku, requested, available).
+ */
+export type ReserveResult = Result<readonly Reservation[], UnitOfWorkError>;
 
 /**
  * One inventory change of a unit of work ({@link UnitOfWork.inventory}); applied at the unit's `at`.

@@ -786,7 +786,7 @@ export function storageConformance(
         const result = await storage.inventory.reserve(requests, at(1));
         assert.ok(result.ok);
         assert.deepEqual(
-          result.reservations.map((r) => [r.reservationId, r.status, r.quantity, r.createdAt]),
+          result.value.map((r) => [r.reservationId, r.status, r.quantity, r.createdAt]),
           requests.map((r) => [r.reservationId, 'active', r.quantity, at(1)]),
         );
         assert.deepEqual(await inspect.readStock(wh, 'A'), { onHand: 5, reserved: 2 });
@@ -800,7 +800,11 @@ export function storageConformance(
         await storage.inventory.setStock(wh, 'B', 1, at(0));
         const a = reservation({ warehouseId: wh, sku: 'A', quantity: 3 });
         const result = await storage.inventory.reserve([a, reservation({ warehouseId: wh, sku: 'B', quantity: 2, orderId: a.orderId })], at(1));
-        assert.deepEqual(result, { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId: wh, sku: 'B', requested: 2, available: 1 });
+        assert.ok(!result.ok);
+        assert.equal(result.error.code, 'INSUFFICIENT_STOCK');
+        const { part: _part, ...line } = result.error.details;
+        assert.deepEqual(line, { reservationId: result.error.details['reservationId'], orderId: a.orderId, lineId: 'L1', warehouseId: wh, sku: 'B', requested: 2, available: 1 });
+        assert.notEqual(result.error.details['reservationId'], a.reservationId, 'the line named is the one that could not be met');
         assert.deepEqual(await inspect.readStock(wh, 'A'), { onHand: 5, reserved: 0 });
         assert.deepEqual(await inspect.readStock(wh, 'B'), { onHand: 1, reserved: 0 });
         assert.deepEqual(await storage.inventory.listReservations(a.orderId), []);
@@ -820,7 +824,9 @@ export function storageConformance(
       test('inventory.reserve against stock never set fails with INSUFFICIENT_STOCK and available 0', async ({ storage }) => {
         const wh = uid('wh');
         const result = await storage.inventory.reserve([reservation({ warehouseId: wh, sku: 'NONE', quantity: 1 })], at(0));
-        assert.deepEqual(result, { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId: wh, sku: 'NONE', requested: 1, available: 0 });
+        assert.ok(!result.ok);
+        assert.equal(result.error.code, 'INSUFFICIENT_STOCK');
+        assert.deepEqual([result.error.details['warehouseId'], result.error.details['sku'], result.error.details['requested'], result.error.details['available']], [wh, 'NONE', 1, 0]);
       });
 
       test('inventory.reserve is idempotent by reservationId', async ({ storage, inspect }) => {
@@ -830,7 +836,7 @@ export function storageConformance(
         const first = await storage.inventory.reserve([request], at(1));
         const again = await storage.inventory.reserve([request], at(2));
         assert.ok(first.ok && again.ok);
-        assert.deepEqual(again.reservations, first.reservations, 'the existing reservation, unchanged');
+        assert.deepEqual(again.value, first.value, 'the existing reservation, unchanged');
         assert.deepEqual(await inspect.readStock(wh, 'A'), { onHand: 5, reserved: 2 });
         assert.equal((await storage.inventory.listReservations(request.orderId)).length, 1);
       });

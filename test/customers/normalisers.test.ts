@@ -26,7 +26,7 @@ describe('normalisePhone', () => {
     }
   });
   it('rejects fake mobiles that the default metadata would accept', () => {
-    expect(normalisePhone('12345678901')).toMatchObject({ ok: false, reason: 'INVALID_PHONE' });
+    expect(normalisePhone('12345678901')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'INVALID_PHONE', issues: [{ code: 'INVALID_PHONE', path: [] }] } });
   });
   it('tells mobiles and landlines apart', () => {
     expect(normalisePhone('13812345678')).toMatchObject({ ok: true, value: { kind: 'mobile' } });
@@ -39,9 +39,9 @@ describe('normalisePhone', () => {
   it('gives a stable reason and a masked message on failure', () => {
     const r = normalisePhone('138123456789999');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).not.toContain('138123456789999');
-    expect(normalisePhone('  ')).toMatchObject({ ok: false, reason: 'EMPTY_PHONE' });
-    expect(normalisePhone('call me')).toMatchObject({ ok: false, reason: 'UNPARSABLE_PHONE' });
+    if (!r.ok) expect([r.error.message, r.error.issues[0]?.message, JSON.stringify(r.error)].join(' ')).not.toContain('138123456789999');
+    expect(normalisePhone('  ')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'EMPTY_PHONE', issues: [{ code: 'EMPTY_PHONE', path: [] }] } });
+    expect(normalisePhone('call me')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'UNPARSABLE_PHONE', issues: [{ code: 'UNPARSABLE_PHONE', path: [] }] } });
   });
   it('caches verdicts per five-digit prefix only where the installed metadata makes that exact', async () => {
     const { parsePhoneNumberFromString } = await import('libphonenumber-js/max');
@@ -86,16 +86,16 @@ describe('normaliseChineseIdNumber', () => {
     expect(r).toMatchObject({ ok: true, value: { value: '11010519491231002X', birthDate: '1949-12-31', upgradedFrom15: true } });
   });
   it('refuses a wrong check character, an impossible date and an unknown region', () => {
-    expect(normaliseChineseIdNumber('110105194912310021')).toMatchObject({ ok: false, reason: 'BAD_CHECK_CHARACTER' });
+    expect(normaliseChineseIdNumber('110105194912310021')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'BAD_CHECK_CHARACTER', issues: [{ code: 'BAD_CHECK_CHARACTER', path: [] }] } });
     const feb30 = '11010519490230002';
-    expect(normaliseChineseIdNumber(feb30 + gb11643CheckCharacter(feb30))).toMatchObject({ ok: false, reason: 'INVALID_BIRTH_DATE' });
+    expect(normaliseChineseIdNumber(feb30 + gb11643CheckCharacter(feb30))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'INVALID_BIRTH_DATE', issues: [{ code: 'INVALID_BIRTH_DATE', path: [] }] } });
     const region99 = '99010519491231002';
-    expect(normaliseChineseIdNumber(region99 + gb11643CheckCharacter(region99))).toMatchObject({ ok: false, reason: 'UNKNOWN_REGION' });
-    expect(normaliseChineseIdNumber('1234')).toMatchObject({ ok: false, reason: 'MALFORMED_ID' });
+    expect(normaliseChineseIdNumber(region99 + gb11643CheckCharacter(region99))).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'UNKNOWN_REGION', issues: [{ code: 'UNKNOWN_REGION', path: [] }] } });
+    expect(normaliseChineseIdNumber('1234')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'MALFORMED_ID', issues: [{ code: 'MALFORMED_ID', path: [] }] } });
   });
   it('refuses births after maxBirthDate (today from your clock)', () => {
     const future = '11010520300101001';
-    expect(normaliseChineseIdNumber(future + gb11643CheckCharacter(future), { maxBirthDate: '2026-01-01' })).toMatchObject({ ok: false, reason: 'INVALID_BIRTH_DATE' });
+    expect(normaliseChineseIdNumber(future + gb11643CheckCharacter(future), { maxBirthDate: '2026-01-01' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'INVALID_BIRTH_DATE', issues: [{ code: 'INVALID_BIRTH_DATE', path: [] }] } });
   });
   it('accepts every well-formed ID, derives its gender, and catches any single mistyped digit (property)', () => {
     const date = fc.date({ min: new Date('1920-01-01T00:00:00Z'), max: new Date('2020-12-31T00:00:00Z'), noInvalidDate: true });
@@ -121,7 +121,7 @@ describe('normaliseName', () => {
     expect(normaliseName('Lei, LI')).toMatchObject({ ok: true, value: { key: 'lei li' } });
     expect(normaliseName(' 张 三 ')).toMatchObject({ ok: true, value: { key: '张三', script: 'cjk' } });
     expect(normaliseName('阿依古丽·买买提')).toMatchObject({ ok: true, value: { key: '阿依古丽买买提' } });
-    expect(normaliseName('   ')).toMatchObject({ ok: false, reason: 'EMPTY_NAME' });
+    expect(normaliseName('   ')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'EMPTY_NAME', issues: [{ code: 'EMPTY_NAME', path: [] }] } });
   });
   it('is idempotent on its key (property)', () => {
     fc.assert(
@@ -140,12 +140,12 @@ describe('normaliseEmail and normaliseDeviceId', () => {
   it('lower-cases emails and drops plus-tags unless told not to', () => {
     expect(normaliseEmail(' Li.Lei+tmall@Example.COM ')).toEqual({ ok: true, value: 'li.lei@example.com' });
     expect(normaliseEmail('li+x@example.com', { stripPlusTag: false })).toEqual({ ok: true, value: 'li+x@example.com' });
-    expect(normaliseEmail('not-an-email')).toMatchObject({ ok: false, reason: 'INVALID_EMAIL' });
+    expect(normaliseEmail('not-an-email')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'INVALID_EMAIL', issues: [{ code: 'INVALID_EMAIL', path: [] }] } });
   });
   it('normalises device ids and refuses placeholders', () => {
     expect(normaliseDeviceId('6D92078A-8246-4BA4-AE5B-76104861E7DC')).toEqual({ ok: true, value: '6d92078a82464ba4ae5b76104861e7dc' });
-    expect(normaliseDeviceId('00000000-0000-0000-0000-000000000000')).toMatchObject({ ok: false, reason: 'PLACEHOLDER_DEVICE_ID' });
-    expect(normaliseDeviceId('unknown')).toMatchObject({ ok: false, reason: 'PLACEHOLDER_DEVICE_ID' });
+    expect(normaliseDeviceId('00000000-0000-0000-0000-000000000000')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'PLACEHOLDER_DEVICE_ID', issues: [{ code: 'PLACEHOLDER_DEVICE_ID', path: [] }] } });
+    expect(normaliseDeviceId('unknown')).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'PLACEHOLDER_DEVICE_ID', issues: [{ code: 'PLACEHOLDER_DEVICE_ID', path: [] }] } });
   });
 });
 
@@ -179,7 +179,7 @@ describe('normaliseAddress', () => {
   });
   it('keeps unknown divisions as written and refuses an empty address', () => {
     expect(normaliseAddress({ country: 'US', province: 'CA', city: 'San Jose', street: '1 Main St' })).toMatchObject({ ok: true, value: { province: 'CA', city: 'SanJose' } });
-    expect(normaliseAddress({ country: 'CN', street: ' ' })).toMatchObject({ ok: false, reason: 'EMPTY_ADDRESS' });
+    expect(normaliseAddress({ country: 'CN', street: ' ' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', reason: 'EMPTY_ADDRESS', issues: [{ code: 'EMPTY_ADDRESS', path: [] }] } });
   });
   it('is idempotent on its key parts (property)', () => {
     const place = fc.constantFrom('浙江省杭州市西湖区', '浙江杭州', '广东深圳南山区', '上海市浦东新区', '江苏省南京市鼓楼区');

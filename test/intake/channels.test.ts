@@ -6,16 +6,16 @@ import { BUILT_IN_CHANNELS, defineChannel, douyinChannel, jdChannel, pinduoduoCh
 import type { IntakeChannel } from '../../src/intake/index.js';
 import { fixture } from './load-fixtures.js';
 
-function normalized(channel: IntakeChannel, payload: unknown) {
-  const result = channel.normalize(payload);
-  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.issues)}`);
-  return result;
+function normalised(channel: IntakeChannel, payload: unknown) {
+  const result = channel.normalise(payload);
+  if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error.issues)}`);
+  return result.value;
 }
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 
 describe('built-in channels', () => {
   it('tmall: yuan strings to fen, a Beijing wall time past midnight to the previous UTC day, WAIT_SELLER_SEND_GOODS to paid', () => {
-    const { input, status } = normalized(tmallChannel, fixture('tmall'));
+    const { input, status } = normalised(tmallChannel, fixture('tmall'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({
       channel: 'tmall',
@@ -33,12 +33,12 @@ describe('built-in channels', () => {
   });
 
   it('tmall: every status code maps through the dictionary', () => {
-    const reported = ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'WAIT_BUYER_CONFIRM_GOODS'].map((code) => normalized(tmallChannel, { ...fixture('tmall'), status: code }).status);
+    const reported = ['WAIT_BUYER_PAY', 'TRADE_CLOSED', 'WAIT_BUYER_CONFIRM_GOODS'].map((code) => normalised(tmallChannel, { ...fixture('tmall'), status: code }).status);
     expect(reported).toEqual(['pending_payment', 'cancelled', 'shipped']);
   });
 
   it('jd: string item counts, yuan amounts, 11.11 midnight Beijing time', () => {
-    const { input, status } = normalized(jdChannel, fixture('jd'));
+    const { input, status } = normalised(jdChannel, fixture('jd'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({
       channelOrderId: '289451237765',
@@ -48,11 +48,11 @@ describe('built-in channels', () => {
       discount: cny(1000),
       lines: [{ sku: 'RICE-WUCHANG-5KG', quantity: 2, unitPrice: cny(6990) }],
     });
-    expect(normalized(jdChannel, fixture('jd', 'cancelled')).status).toBe('cancelled');
+    expect(normalised(jdChannel, fixture('jd', 'cancelled')).status).toBe('cancelled');
   });
 
   it('douyin: integer fen kept as fen, epoch seconds to an instant, numeric status 2 to paid', () => {
-    const { input, status } = normalized(douyinChannel, fixture('douyin'));
+    const { input, status } = normalised(douyinChannel, fixture('douyin'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({
       channelOrderId: '6921358741236985471',
@@ -65,20 +65,20 @@ describe('built-in channels', () => {
   });
 
   it('pinduoduo: order_status 1 is paid, yuan strings, Beijing wall time', () => {
-    const { input, status } = normalized(pinduoduoChannel, fixture('pinduoduo'));
+    const { input, status } = normalised(pinduoduoChannel, fixture('pinduoduo'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({ channelOrderId: '260618-412345678901234', placedAt: '2026-06-18T02:00:05.000Z', total: cny(5480), lines: [{ unitPrice: cny(5980) }] });
-    expect(normalized(pinduoduoChannel, { ...fixture('pinduoduo'), order_status: 2 }).status).toBe('shipped');
+    expect(normalised(pinduoduoChannel, { ...fixture('pinduoduo'), order_status: 2 }).status).toBe('shipped');
   });
 
   it('wechat-mini: compact time_end in Beijing time, total_fee in fen, SUCCESS to paid', () => {
-    const { input, status } = normalized(wechatMiniChannel, fixture('wechat-mini'));
+    const { input, status } = normalised(wechatMiniChannel, fixture('wechat-mini'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({ channelOrderId: 'WX20260618100005A1', placedAt: '2026-06-18T02:00:05.000Z', total: cny(15800), shipping: cny(1000), discount: cny(2000) });
   });
 
   it('pos: slashed store time, packed item cells, walk-in or member', () => {
-    const { input, status } = normalized(posChannel, fixture('pos'));
+    const { input, status } = normalised(posChannel, fixture('pos'));
     expect(status).toBe('paid');
     expect(input).toMatchObject({
       channelOrderId: 'SH01-20260618-0042',
@@ -92,28 +92,28 @@ describe('built-in channels', () => {
     });
     expect(input.shippingAddress).toBeUndefined();
     const { member_no: _dropped, ...walkIn } = fixture('pos');
-    expect(normalized(posChannel, walkIn).input.customerRef).toBe('pos-walk-in:SH01');
+    expect(normalised(posChannel, walkIn).input.customerRef).toBe('pos-walk-in:SH01');
   });
 
   it('an unknown status code is an issue at the status field, never a default', () => {
-    const result = tmallChannel.normalize(fixture('tmall', 'unknownStatus'));
+    const result = tmallChannel.normalise(fixture('tmall', 'unknownStatus'));
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues).toEqual([expect.objectContaining({ code: 'unknown_status', path: ['status'] })]);
-    const pdd = pinduoduoChannel.normalize({ ...fixture('pinduoduo'), order_status: 9 });
-    expect(pdd.ok ? [] : pdd.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['unknown_status', 'order_status']]);
+    expect(result.error.issues).toEqual([expect.objectContaining({ code: 'unknown_status', path: ['status'] })]);
+    const pdd = pinduoduoChannel.normalise({ ...fixture('pinduoduo'), order_status: 9 });
+    expect(pdd.ok ? [] : pdd.error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['unknown_status', 'order_status']]);
   });
 
   it('more decimals than fen is an issue, never rounded; float amounts are refused', () => {
-    const result = tmallChannel.normalize(fixture('tmall', 'tooManyDecimals'));
-    expect(result.ok ? [] : result.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_money', 'payment']]);
-    const float = tmallChannel.normalize({ ...fixture('tmall'), payment: 275.0 });
-    expect(float.ok ? [] : float.issues.map((i) => i.path.join('.'))).toEqual(['payment']);
+    const result = tmallChannel.normalise(fixture('tmall', 'tooManyDecimals'));
+    expect(result.ok ? [] : result.error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_money', 'payment']]);
+    const float = tmallChannel.normalise({ ...fixture('tmall'), payment: 275.0 });
+    expect(float.ok ? [] : float.error.issues.map((i) => i.path.join('.'))).toEqual(['payment']);
   });
 
   it('a nonexistent wall time is an issue at its field', () => {
-    const result = jdChannel.normalize({ ...fixture('jd'), orderStartTime: '2026-02-30 10:00:00' });
-    expect(result.ok ? [] : result.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_time', 'orderStartTime']]);
+    const result = jdChannel.normalise({ ...fixture('jd'), orderStartTime: '2026-02-30 10:00:00' });
+    expect(result.ok ? [] : result.error.issues.map((i) => [i.code, i.path.join('.')])).toEqual([['invalid_time', 'orderStartTime']]);
   });
 
   it('ships six channels with distinct ids, each declaring Asia/Shanghai and CNY', () => {
@@ -139,7 +139,7 @@ describe('defineChannel', () => {
 
   it('reads offset-less times in the declared zone', () => {
     const ny = shop({ zone: 'America/New_York' });
-    expect(normalized(ny, { no: '1', at: '2026-01-15 09:00:00', state: 'PAID' }).input.placedAt).toBe('2026-01-15T14:00:00.000Z');
+    expect(normalised(ny, { no: '1', at: '2026-01-15 09:00:00', state: 'PAID' }).input.placedAt).toBe('2026-01-15T14:00:00.000Z');
   });
 
   it('rejects a bad declaration eagerly, naming each problem', () => {
@@ -153,8 +153,8 @@ describe('defineChannel', () => {
 
   it('turns a throwing mapper into a mapping_failed issue without quoting its text (it may hold payload values)', () => {
     const broken = shop({ toOrder: () => { throw new TypeError('bad phone 13912345678'); } });
-    const result = broken.normalize({ no: '1', at: '2026-01-15 09:00:00', state: 'PAID' });
-    expect(result).toEqual({ ok: false, issues: [{ code: 'mapping_failed', path: [], message: expect.stringContaining('TypeError') }] });
+    const result = broken.normalise({ no: '1', at: '2026-01-15 09:00:00', state: 'PAID' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', issues: [{ code: 'mapping_failed', path: [], message: expect.stringContaining('TypeError') }] } });
     expect(JSON.stringify(result)).not.toContain('13912345678');
   });
 
@@ -162,9 +162,9 @@ describe('defineChannel', () => {
     const getter = Object.defineProperty({ no: '1', state: 'PAID' }, 'at', { enumerable: true, get: () => { throw new Error('getter'); } });
     const proxy = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); }, getOwnPropertyDescriptor: () => { throw new Error('trap'); } });
     for (const payload of [getter, proxy]) {
-      const result = shop().normalize(payload);
+      const result = shop().normalise(payload);
       expect(result.ok).toBe(false);
-      expect(!result.ok && result.issues[0]?.code).toBe('unreadable');
+      expect(!result.ok && result.error.issues[0]?.code).toBe('unreadable');
     }
   });
 });

@@ -35,7 +35,7 @@ async function main(): Promise<unknown> {
         const other = job.skus[(i + 1) % job.skus.length] as string;
         if (i % 3 === 2 && other !== sku) requests.push({ reservationId: `${job.worker}-${i}b`, orderId: `${job.worker}-o${i}`, lineId: 'L2', warehouseId: job.warehouseId, sku: other, quantity: 1 });
         const result = await storage.inventory.reserve(requests, systemClock.now());
-        if (result.ok) for (const r of result.reservations) reserved.push({ sku: r.sku, quantity: r.quantity });
+        if (result.ok) for (const r of result.value) reserved.push({ sku: r.sku, quantity: r.quantity });
         else refused += 1;
       }
       // Then single units until refused: when every worker has swept, the stock is used up exactly.

@@ -123,7 +123,16 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
     // The order's own `history` field is not trusted: history grows only by `newHistory`.
     journal.set(orders, order.id, { ...order, history: [] });
     journal.set(channelRefs, channelRefKey(order.channel, order.channelOrderId), order.id);
-    journal.set(history, order.id, [...(history.get(order.id) ?? []), ...write.newHistory]);
+    // History is append-only: the undo drops what this unit appended, no copy of the rest.
+    const entries = history.get(order.id);
+    if (entries === undefined) journal.set(history, order.id, [...write.newHistory]);
+    else if (write.newHistory.length > 0) {
+      const length = entries.length;
+      entries.push(...write.newHistory);
+      journal.onRollback(() => {
+        entries.length = length;
+      });
+    }
   }
   if (messages.length > 0) {
     const sequence = state.outboxSequence;

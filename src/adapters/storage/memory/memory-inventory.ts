@@ -43,11 +43,10 @@ export function createMemoryInventory(state: MemoryState): InventoryStore {
 
     async reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> {
       try {
-        return { ok: true, reservations: one('inventory.reserve', { type: 'reserve', requests }, at) as Reservation[] };
+        return { ok: true, value: one('inventory.reserve', { type: 'reserve', requests }, at) as Reservation[] };
       } catch (error) {
         if (!isUnitOfWorkError(error) || error.code !== 'INSUFFICIENT_STOCK') throw error;
-        const { warehouseId, sku, requested, available } = error.details as { warehouseId: string; sku: string; requested: number; available: number };
-        return { ok: false, reason: 'INSUFFICIENT_STOCK', warehouseId, sku, requested, available };
+        return { ok: false, error };
       }
     },
 
