@@ -1,7 +1,8 @@
 // One persisted transition: read, transition, versioned commit with outbox; re-read on conflict.
 import type { Clock } from '../clock/clock.js';
-import { OrdoError } from '../errors/ordo-error.js';
-import { expectObject, expectKnownKeys, ValidationError } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { OrderEventError } from '../orders/order-machine-types.js';
 import { effectsToOutbox } from '../orders/order-effects.js';
 import type { OrderEffect } from '../orders/order-effects.js';
@@ -56,6 +57,16 @@ export type ApplyOrderEventResult<S extends string> =
     }
   | { readonly ok: false; readonly error: OrderEventError; readonly conflicts: number };
 
+const NO_OPTIONS: ApplyOrderEventOptions = Object.freeze({});
+const DEFAULT_OPTIONS = Object.freeze({ retries: 5, minBackoffMs: 2 });
+
+const applyOptionsSchema = z.strictObject({
+  retries: option.nonNegativeInt().default(5),
+  minBackoffMs: option.positiveInt().default(2),
+  actor: z.string().optional(),
+  current: z.custom<Order<string>>((value) => typeof value === 'object' && value !== null, 'Expected the order you hold (from storage or a previous result)').optional(),
+});
+
 /**
  * Applies one event to a stored order: reads it, runs the pure transition, and commits the new
  * version, its history entry and its outbox messages in one unit of work. When another worker
@@ -69,7 +80,7 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   deps: ApplyOrderEventDeps<S, E>,
   orderId: string,
   event: E,
-  options: ApplyOrderEventOptions = {},
+  options: ApplyOrderEventOptions = NO_OPTIONS,
 ): Promise<ApplyOrderEventResult<S> | null> {
   if (typeof deps?.storage?.orders?.get !== 'function' || typeof deps.machine?.transition !== 'function' || typeof deps.clock?.now !== 'function') {
     throw new ValidationError('applyOrderEvent deps', [{ code: 'invalid_type', path: [], message: 'Expected { storage, machine, clock }' }]);
@@ -77,12 +88,8 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
   if (typeof orderId !== 'string' || orderId === '') {
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }
-  expectObject('applyOrderEvent options', options);
-  expectKnownKeys('applyOrderEvent options', options, ['retries', 'minBackoffMs', 'actor', 'current']);
-  const retries = options.retries ?? 5;
-  if (!Number.isInteger(retries) || retries < 0) {
-    throw new OrdoError('INVALID_OPTIONS', `retries must be a non-negative integer, got ${String(retries)}`);
-  }
+  // Every transition passes here: the common call without options skips the schema.
+  const { retries, minBackoffMs } = options === NO_OPTIONS ? DEFAULT_OPTIONS : parseOptions('applyOrderEvent options', applyOptionsSchema, options);
   const context = options.actor === undefined ? { clock: deps.clock } : { clock: deps.clock, actor: options.actor };
   let conflicts = 0;
 
@@ -109,7 +116,7 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
 
   return retryOnConflict(attempt, {
     retries,
-    minBackoffMs: options.minBackoffMs ?? 2,
+    minBackoffMs,
     onConflict: () => {
       conflicts += 1;
     },

@@ -3,7 +3,9 @@ import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
 import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
-import { expectKnownKeys, isValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
+import { isValidationError, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { applyOrderEvent } from './apply-order-event.js';
 import { insertOrFindOrder, isOrderConflict, type OrderRider } from './insert-order.js';
 import type { IdSource } from '../ids/id-source.js';
@@ -151,38 +153,46 @@ type Prepared =
 
 let defaultMachine: OrderMachine<OrderStatus, DefaultOrderEvent> | undefined;
 
+const contextSchema = z.strictObject({
+  storage: option.withMethods<StoragePort>('a StoragePort', 'commit', 'orders.findByChannelRef', 'quarantine.put'),
+  clock: option.withMethods<Clock>('a Clock', 'now'),
+  channels: z.array(option.withMethods<IntakeChannel>('a channel from defineChannel()', 'normalise')).min(1, 'Expected at least one channel from defineChannel()'),
+  machine: option.withMethods<OrderMachine<OrderStatus, DefaultOrderEvent>>('an order machine from createOrderMachine()', 'transition', 'apply').optional(),
+  ids: option.fn<IdSource>().optional(),
+  concurrency: option.positiveInt().optional(),
+  limits: z
+    .strictObject({
+      payloadBytes: option.positiveInt().optional(),
+      depth: option.positiveInt().optional(),
+      order: z.strictObject({ lines: option.positiveInt().optional(), stringLength: option.positiveInt().optional(), depth: option.positiveInt().optional(), nodes: option.positiveInt().optional() }).optional(),
+    })
+    .optional(),
+});
+
 function resolveDeps(context: IngestContext): Deps {
-  const problems: string[] = [];
-  if (typeof context !== 'object' || context === null) throw new OrdoError('INVALID_OPTIONS', 'ingest needs a context { storage, clock, channels }');
-  expectKnownKeys('ingest context', context, ['storage', 'clock', 'channels', 'machine', 'ids', 'concurrency', 'limits']);
-  expectKnownKeys('ingest context limits', context.limits, ['payloadBytes', 'depth', 'order']);
-  if (typeof context.storage?.commit !== 'function') problems.push('storage must be a StoragePort');
-  if (typeof context.clock?.now !== 'function') problems.push('clock must be a Clock');
-  if (!Array.isArray(context.channels) || context.channels.length === 0) problems.push('channels must be a non-empty array of defineChannel() results');
-  if (context.concurrency !== undefined && (!Number.isInteger(context.concurrency) || context.concurrency < 1)) {
-    problems.push(`concurrency must be a positive integer, got ${String(context.concurrency)}`);
-  }
+  const parsed = parseOptions('ingest context', contextSchema, context);
   const channels = new Map<string, IntakeChannel>();
-  for (const channel of Array.isArray(context.channels) ? context.channels : []) {
-    if (typeof channel?.normalise !== 'function') problems.push('every channel must come from defineChannel()');
-    else if (channels.has(channel.id)) problems.push(`channel "${channel.id}" is listed twice`);
+  const issues: ValidationIssue[] = [];
+  parsed.channels.forEach((channel, i) => {
+    if (channels.has(channel.id)) issues.push({ code: 'duplicate', path: ['channels', i], message: `Channel ${quoteCode(channel.id)} is listed twice` });
     else channels.set(channel.id, channel);
-  }
-  const limits = { ...PAYLOAD_LIMITS, ...context.limits };
-  for (const key of ['payloadBytes', 'depth'] as const) {
-    if (!Number.isSafeInteger(limits[key]) || limits[key] <= 0) problems.push(`limits.${key} must be a positive integer`);
-  }
-  if (problems.length > 0) throw new OrdoError('INVALID_OPTIONS', `Invalid ingest context: ${problems.join('; ')}`);
+  });
+  if (issues.length > 0) throw new ValidationError('ingest context', issues, { code: 'INVALID_OPTIONS' });
   defaultMachine ??= createOrderMachine();
   return {
-    storage: context.storage,
-    clock: context.clock,
-    machine: context.machine ?? defaultMachine,
+    storage: parsed.storage,
+    clock: parsed.clock,
+    machine: parsed.machine ?? defaultMachine,
     channels,
-    ids: context.ids,
-    limits: { payloadBytes: limits.payloadBytes, depth: limits.depth },
-    orderLimits: context.limits?.order ?? {},
+    ids: parsed.ids,
+    limits: { payloadBytes: parsed.limits?.payloadBytes ?? PAYLOAD_LIMITS.payloadBytes, depth: parsed.limits?.depth ?? PAYLOAD_LIMITS.depth },
+    orderLimits: stripUndefined(parsed.limits?.order ?? {}),
   };
+}
+
+/** exactOptionalPropertyTypes: a limit left out is absent, not undefined. */
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 function maskIssues(issues: readonly ValidationIssue[], mask: (text: string) => string): ValidationIssue[] {

@@ -124,7 +124,7 @@ export function createMergeService(config: MergeServiceConfig): MergeService {
     if (!(SURVIVORSHIP_RULES as readonly string[]).includes(rule)) issues.push({ code: 'invalid_value', path: ['survivorship', field], message: `Expected one of ${SURVIVORSHIP_RULES.join(', ')}` });
   }
   if (typeof config.newId !== 'function') issues.push({ code: 'invalid_type', path: ['newId'], message: 'Expected a function returning a new id' });
-  if (issues.length > 0) throw new ValidationError('merge service config', issues);
+  if (issues.length > 0) throw new ValidationError('merge service config', issues, { code: 'INVALID_OPTIONS' });
   const { store, clock, newId } = config;
   const priority = config.sourcePriority ?? [];
   const recency = config.recency ?? defaultRecency;

@@ -1,8 +1,8 @@
 // The outbox relay: delivers committed outbox events to a transport at least once, in order per key.
-import { expectKnownKeys, expectObject } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
 import type { Clock } from '../clock/clock.js';
 import { instantFromMillis } from '../clock/instant.js';
-import { OrdoError } from '../errors/ordo-error.js';
 import type { OutboxStore, StoredOutboxMessage } from '../ports/outbox-port.js';
 import type { TransportMessage, TransportPort } from '../ports/transport-port.js';
 
@@ -82,13 +82,19 @@ export interface OutboxRelay {
   readonly running: boolean;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new OrdoError('INVALID_OPTIONS', `createOutboxRelay option ${name} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+const relayOptionsSchema = z.strictObject({
+  storage: option.withMethods<OutboxRelayOptions['storage']>('a storage port (with an outbox)', 'outbox.claim', 'outbox.markDelivered', 'outbox.release'),
+  transport: option.withMethods<OutboxRelayOptions['transport']>('a transport with a publish function', 'publish'),
+  clock: option.withMethods<OutboxRelayOptions['clock']>('a Clock', 'now', 'millis'),
+  owner: option.text(),
+  batchSize: option.positiveInt().default(100),
+  leaseMs: option.positiveInt().default(30_000),
+  retryDelay: option.fn<NonNullable<OutboxRelayOptions['retryDelay']>>().optional(),
+  maxAttempts: option.positiveInt().default(10),
+  pollIntervalMs: option.positiveInt().default(1_000),
+  sleep: option.fn<NonNullable<OutboxRelayOptions['sleep']>>().optional(),
+  onError: option.fn<NonNullable<OutboxRelayOptions['onError']>>().optional(),
+});
 
 /** The default backoff: 1 s, doubling, at most 5 minutes. */
 function defaultRetryDelay(attempt: number): number {
@@ -121,7 +127,7 @@ function describeError(error: unknown): string {
  * its retry. Several relays (other processes, other machines) may run on one storage: the
  * outbox's leases keep them from delivering the same message at the same time.
  *
- * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
+ * @throws ValidationError `INVALID_OPTIONS` with every bad option's path (checked eagerly).
  * @example
  * const relay = createOutboxRelay({ storage, transport, clock: systemClock, owner: `relay-${process.pid}` });
  * relay.start();
@@ -129,35 +135,12 @@ function describeError(error: unknown): string {
  * await relay.stop();
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  expectObject('createOutboxRelay options', options, '{ storage, transport, clock, owner, ... }');
-  expectKnownKeys('createOutboxRelay options', options, ['storage', 'transport', 'clock', 'owner', 'batchSize', 'leaseMs', 'retryDelay', 'maxAttempts', 'pollIntervalMs', 'sleep', 'onError']);
-  if (typeof options !== 'object' || options === null) throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay needs options');
-  if (typeof options.storage?.outbox?.claim !== 'function') {
-    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option storage must be a storage port (with an outbox)');
-  }
-  if (typeof options.transport?.publish !== 'function') {
-    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option transport must have a publish function');
-  }
-  if (typeof options.clock?.now !== 'function' || typeof options.clock.millis !== 'function') {
-    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option clock must be a Clock');
-  }
-  if (typeof options.owner !== 'string' || options.owner.trim() === '') {
-    throw new OrdoError('INVALID_OPTIONS', 'createOutboxRelay option owner must be a non-empty string, stable per relay process');
-  }
-  for (const name of ['retryDelay', 'sleep', 'onError'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new OrdoError('INVALID_OPTIONS', `createOutboxRelay option ${name} must be a function`);
-    }
-  }
-  const { outbox } = options.storage;
-  const { transport, clock, owner } = options;
-  const batchSize = positiveInteger('batchSize', options.batchSize, 100);
-  const leaseMs = positiveInteger('leaseMs', options.leaseMs, 30_000);
-  const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts, 10);
-  const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs, 1_000);
-  const retryDelay = options.retryDelay ?? defaultRetryDelay;
-  const sleep = options.sleep ?? defaultSleep;
-  const onError = options.onError ?? ((): void => undefined);
+  const parsed = parseOptions('createOutboxRelay options', relayOptionsSchema, options);
+  const { outbox } = parsed.storage;
+  const { transport, clock, owner, batchSize, leaseMs, maxAttempts, pollIntervalMs } = parsed;
+  const retryDelay = parsed.retryDelay ?? defaultRetryDelay;
+  const sleep = parsed.sleep ?? defaultSleep;
+  const onError = parsed.onError ?? ((): void => undefined);
 
   const toTransport = (message: StoredOutboxMessage): TransportMessage => ({
     id: message.id,

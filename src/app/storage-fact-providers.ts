@@ -102,7 +102,7 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
     issues.push({ code: 'invalid_type', path: ['storage', 'orders', 'listByCustomer'], message: 'Expected a storage port whose orders reader has listByCustomer' });
   }
   if (typeof options !== 'object' || options === null) {
-    throw new ValidationError('createStorageFactProviders options', [{ code: 'invalid_type', path: [], message: 'Expected an options object' }]);
+    throw new ValidationError('createStorageFactProviders options', [{ code: 'invalid_type', path: [], message: 'Expected an options object' }], { code: 'INVALID_OPTIONS' });
   }
   expectKnownKeys('createStorageFactProviders options', options, ['window', 'historyLimit', 'accountCreatedAt', 'returnStatuses']);
   const limit = options.historyLimit ?? 200;
@@ -120,7 +120,7 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
   if (durationToMillis(window) <= 0) {
     issues.push({ code: 'invalid_value', path: ['window'], message: 'Expected a positive duration' });
   }
-  if (issues.length > 0) throw new ValidationError('createStorageFactProviders options', issues);
+  if (issues.length > 0) throw new ValidationError('createStorageFactProviders options', issues, { code: 'INVALID_OPTIONS' });
 
   const returning = new Set(returnStatuses);
   // One read per order while its providers run: collectFacts starts them together, each asks

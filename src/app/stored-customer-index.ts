@@ -1,5 +1,7 @@
 // The customer index over a CustomerStore: the same blocking and matching, with profiles and postings in storage.
-import { expectObject, ValidationError } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
+import { expectObject } from '../errors/validation-error.js';
 import type { Customer } from '../model/customer.js';
 import type { IndexMatch, IndexMatchOptions } from '../customers/customer-index.js';
 import type { CustomerChange, CustomerStore } from '../ports/customer-store-port.js';
@@ -32,11 +34,7 @@ export interface StoredCustomerIndex {
 export function createStoredCustomerIndex<P>(matcher: CustomerMatcher<Customer, P>, store: CustomerStore, options: StoredCustomerIndexOptions = {}): StoredCustomerIndex {
   expectObject('createStoredCustomerIndex matcher', matcher, 'a matcher from createCustomerMatcher()');
   expectObject('createStoredCustomerIndex store', store, 'a CustomerStore');
-  expectObject('createStoredCustomerIndex options', options);
-  const maxBlockSize = options.maxBlockSize ?? 100;
-  if (!Number.isInteger(maxBlockSize) || maxBlockSize < 1) {
-    throw new ValidationError('stored customer index options', [{ code: 'out_of_range', path: ['maxBlockSize'], message: 'Expected a positive integer' }]);
-  }
+  const { maxBlockSize } = parseOptions('stored customer index options', z.strictObject({ maxBlockSize: option.positiveInt().default(100) }), options);
   /** Blocking keys, then the keys counted only for frequency (payment real names). */
   const postedKeys = (prepared: P): string[] => [...matcher.blockingKeys(prepared), ...matcher.frequencyKeys(prepared)];
   /** The changes that take a stored profile and its postings out. */

@@ -12,25 +12,36 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
-/** Thrown (or returned by `safe*` functions) when input does not match its schema. */
-export class ValidationError extends OrdoError<'VALIDATION_FAILED'> {
+/** The codes of a {@link ValidationError}: bad data, or bad configuration (options given to a factory). */
+export type ValidationErrorCode = 'VALIDATION_FAILED' | 'INVALID_OPTIONS';
+
+/**
+ * Thrown (or returned in a `Result`) when input does not match its schema: `VALIDATION_FAILED`
+ * for data, `INVALID_OPTIONS` for the options a factory was given. Either way `issues` holds
+ * every problem with its path.
+ */
+export class ValidationError extends OrdoError<ValidationErrorCode> {
   /** Every problem found, not only the first. */
   readonly issues: readonly ValidationIssue[];
 
-  constructor(subject: string, issues: readonly ValidationIssue[], options: OrdoErrorOptions = {}) {
-    super('VALIDATION_FAILED', `Invalid ${subject}: ${summarizeIssues(issues)}`, options);
+  constructor(subject: string, issues: readonly ValidationIssue[], options: OrdoErrorOptions & { readonly code?: ValidationErrorCode } = {}) {
+    const { code = 'VALIDATION_FAILED', ...rest } = options;
+    super(code, `Invalid ${subject}: ${summarizeIssues(issues)}`, rest);
     this.name = 'ValidationError';
     this.issues = Object.freeze(issues.map((issue) => Object.freeze({ ...issue, path: [...issue.path] })));
   }
 
   /** Converts a zod error; zod's messages describe types and bounds, never the input value. */
-  static fromZod(subject: string, error: ZodError): ValidationError {
-    const issues = error.issues.map((issue) => ({
-      code: issue.code,
-      path: issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)),
-      message: issue.message,
-    }));
-    return new ValidationError(subject, issues, { cause: error });
+  static fromZod(subject: string, error: ZodError, code: ValidationErrorCode = 'VALIDATION_FAILED'): ValidationError {
+    const issues = error.issues.flatMap((issue): ValidationIssue[] => {
+      const path = issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment));
+      // One issue per unknown key, at its own path: `options.batchsize`, not the object.
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((key) => ({ code: issue.code, path: [...path, key], message: 'Unknown key (a typo, or an option of another version?)' }));
+      }
+      return [{ code: issue.code, path, message: issue.message }];
+    });
+    return new ValidationError(subject, issues, { cause: error, code });
   }
 }
 
@@ -81,7 +92,7 @@ export function expectArray(subject: string, value: unknown, what = 'an array'):
 }
 
 /**
- * @internal Throws a {@link ValidationError} naming every key of an options object that the
+ * @internal Throws a {@link ValidationError} `INVALID_OPTIONS` naming every key of an options object that the
  * function does not know: a misspelt or misplaced option (`tablePrefix` passed where it is not
  * read) must fail loudly, not be silently ignored. Nothing happens for a non-object.
  */
@@ -92,6 +103,7 @@ export function expectKnownKeys(subject: string, value: unknown, known: readonly
     throw new ValidationError(
       subject,
       unknown.map((key) => ({ code: 'unrecognized_keys', path: [key], message: `Unknown option; expected one of ${known.join(', ')}` })),
+      { code: 'INVALID_OPTIONS' },
     );
   }
 }
@@ -99,6 +111,6 @@ export function expectKnownKeys(subject: string, value: unknown, known: readonly
 /** @internal Throws a {@link ValidationError} when a function that takes one options object got more arguments. */
 export function expectNoMoreArguments(subject: string, extra: readonly unknown[]): void {
   if (extra.length > 0) {
-    throw new ValidationError(subject, [{ code: 'too_many_arguments', path: [1], message: 'Takes one options object: put every option inside it' }]);
+    throw new ValidationError(subject, [{ code: 'too_many_arguments', path: [1], message: 'Takes one options object: put every option inside it' }], { code: 'INVALID_OPTIONS' });
   }
 }

@@ -44,10 +44,10 @@ describe('compilePolicy: structure', () => {
     const issues = issuesOf(json);
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ code: 'unrecognized_keys', path: [] }),
-        expect.objectContaining({ code: 'unrecognized_keys', path: ['rules', 0] }),
-        expect.objectContaining({ code: 'unrecognized_keys', path: ['rules', 0, 'when', 'all', 0] }),
-        expect.objectContaining({ code: 'unrecognized_keys', path: ['defaultOutcome'] }),
+        expect.objectContaining({ code: 'unrecognized_keys', path: ['colour'] }),
+        expect.objectContaining({ code: 'unrecognized_keys', path: ['rules', 0, 'weight'] }),
+        expect.objectContaining({ code: 'unrecognized_keys', path: ['rules', 0, 'when', 'all', 0, 'extra'] }),
+        expect.objectContaining({ code: 'unrecognized_keys', path: ['defaultOutcome', 'note'] }),
       ]),
     );
   });

@@ -257,7 +257,7 @@ describe('calendar validation', () => {
     expect(pathsOf({ zone: 'UTC', workingHours: { mon: [['09:00', '25:00']] } })).toEqual([['workingHours', 'mon', 0, 1]]);
     expect(pathsOf({ zone: 'UTC', workingHours: { mon: [['24:00', '24:00']] } })).toEqual([['workingHours', 'mon', 0, 0]]);
     expect(pathsOf({ zone: 'UTC', workingHours: { mon: [['09:00']] } })).toEqual([['workingHours', 'mon', 0]]);
-    expect(pathsOf({ zone: 'UTC', workingHours: { monday: [['09:00', '18:00']] } })).toEqual([['workingHours']]);
+    expect(pathsOf({ zone: 'UTC', workingHours: { monday: [['09:00', '18:00']] } })).toEqual([['workingHours', 'monday']]);
   });
 
   it('reports unknown zones, bad dates and contradictory days', () => {

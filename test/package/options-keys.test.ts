@@ -41,6 +41,6 @@ describe('unknown options', () => {
 
   it('ingest names an unknown context key', async () => {
     const storage = createMemoryStorage();
-    await expect(ingest([], { storage, clock, channels: BUILT_IN_CHANNELS, concurrent: 4 } as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: ['concurrent'] })] });
+    await expect(ingest([], { storage, clock, channels: BUILT_IN_CHANNELS, concurrent: 4 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['concurrent'] })] });
   });
 });

@@ -34,8 +34,9 @@ describe('createMemoryStorage', () => {
   });
 
   it('rejects options that are not what it expects', () => {
-    expect(() => createMemoryStorage({ failWith: 'yes' as never })).toThrow(/failWith must be a function/);
-    expect(() => createMemoryStorage(null as never)).toThrow(/must be an object/);
+    expect(() => createMemoryStorage({ failWith: 'yes' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['failWith'], message: 'Expected a function' })] }));
+    expect(() => createMemoryStorage(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: [] })] }));
+    expect(() => createMemoryStorage({ failwith: () => undefined } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['failwith'] })] }));
   });
 
   it('failWith makes the named operation fail with STORAGE_FAILURE and writes nothing', async () => {

@@ -80,13 +80,13 @@ describe('createMemoryTransport', () => {
   });
 
   it('validates options eagerly', async () => {
-    expect(() => createMemoryTransport({ maxAttempts: 0 })).toThrow(/maxAttempts must be a positive integer/);
+    expect(() => createMemoryTransport({ maxAttempts: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['maxAttempts'] })] }));
     const transport = createMemoryTransport();
     const handler = async (): Promise<void> => {};
     await expect(transport.subscribe({ topic: '', group: 'g', handler })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     await expect(transport.subscribe({ topic: 'a', group: 'g', handler, concurrency: 1.5 })).rejects.toThrow(/concurrency/);
     await expect(transport.subscribe({ topic: 'a', group: 'g', handler: 'no' as never })).rejects.toThrow(/handler/);
-    await expect(transport.publish({ id: '', topic: 'a', payload: null })).rejects.toThrow(/message id/);
+    await expect(transport.publish({ id: '', topic: 'a', payload: null })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', issues: [expect.objectContaining({ path: ['id'] })] });
   });
 
   it('does not deliver messages published before a group subscribed', async () => {

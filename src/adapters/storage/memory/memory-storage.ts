@@ -1,5 +1,6 @@
 // createMemoryStorage: the whole storage port in Maps, for tests, demos and single-process use.
-import { expectKnownKeys } from '../../../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../../../errors/options.js';
 import { OrdoError } from '../../../errors/ordo-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { commitUnit } from './memory-commit.js';
@@ -60,14 +61,8 @@ const states = new WeakMap<StoragePort, MemoryState>();
  * await storage.commit({ orders: [{ order, expectedVersion: null, newHistory: order.history }] });
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
-  if (typeof options !== 'object' || options === null) {
-    throw new OrdoError('INVALID_OPTIONS', `createMemoryStorage options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  expectKnownKeys('createMemoryStorage options', options, ['failWith']);
-  if (options.failWith !== undefined && typeof options.failWith !== 'function') {
-    throw new OrdoError('INVALID_OPTIONS', `createMemoryStorage option failWith must be a function, got ${typeof options.failWith}`);
-  }
-  const state = createMemoryState(options.failWith);
+  const { failWith } = parseOptions('createMemoryStorage options', z.strictObject({ failWith: option.fn<(operation: string) => unknown>().optional() }), options);
+  const state = createMemoryState(failWith);
   const storage: MemoryStorage = Object.freeze({
     capabilities: Object.freeze({ name: 'memory', persistent: false, multiProcess: false } as const),
     orders: Object.freeze(createMemoryOrderReader(state)),

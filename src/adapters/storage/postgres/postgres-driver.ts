@@ -1,8 +1,7 @@
 // The subset of `pg` the PostgreSQL adapter uses, declared structurally so the core never depends on the driver.
-import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import { wrapPostgresError, type PostgresErrorContext } from './postgres-errors.js';
-import { isSqlIdentifier, storageTables, type StorageTables } from '../shared/table-names.js';
+import { storageTables, type StorageTables } from '../shared/table-names.js';
 
 /** What a query returns (a subset of pg's `QueryResult`). */
 export interface PgResultLike {
@@ -93,16 +92,6 @@ export interface PgTables extends StorageTables {
   readonly commitFunction: string;
   /** The stored reservation function. */
   readonly reserveFunction: string;
-}
-
-/** Validates a schema name or table prefix eagerly: they are spliced into SQL. */
-export function checkIdentifier(option: string, value: string, allowEmpty: boolean): void {
-  if (value === '' ? !allowEmpty : !isSqlIdentifier(value)) {
-    throw new OrdoError(
-      'INVALID_OPTIONS',
-      `createPostgresStorage option ${option} must be ${allowEmpty ? 'empty or ' : ''}lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
-    );
-  }
 }
 
 /** The quoted names of every table under `schema` with `prefix`. */

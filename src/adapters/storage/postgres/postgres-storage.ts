@@ -1,9 +1,11 @@
 // createPostgresStorage: the storage port on PostgreSQL for several processes and machines.
-import { expectKnownKeys, expectNoMoreArguments } from '../../../errors/validation-error.js';
-import { OrdoError } from '../../../errors/ordo-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../../../errors/options.js';
+import { expectNoMoreArguments } from '../../../errors/validation-error.js';
+import { sqlIdentifierOption } from '../shared/table-names.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { createPostgresCustomers } from './postgres-customers.js';
-import { checkIdentifier, createPgContext, createPgPool, type PgPoolLike } from './postgres-driver.js';
+import { createPgContext, createPgPool, type PgPoolLike } from './postgres-driver.js';
 import type { PostgresErrorContext } from './postgres-errors.js';
 import { createPostgresIdempotency } from './postgres-idempotency.js';
 import { createPostgresInventory } from './postgres-inventory.js';
@@ -75,13 +77,21 @@ export interface PostgresStorage extends StoragePort {
   readonly location: { readonly schema: string; readonly tablePrefix: string };
 }
 
-function checkPositive(option: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new OrdoError('INVALID_OPTIONS', `createPostgresStorage option ${option} must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+const postgresOptionsSchema = z
+  .strictObject({
+    connectionString: option.text().optional(),
+    pool: option.withMethods<PgPoolLike>('a pg Pool (with query and connect)', 'query', 'connect').optional(),
+    schema: sqlIdentifierOption(false).default('ordo'),
+    tablePrefix: sqlIdentifierOption(true).default(''),
+    connectTimeoutMs: option.positiveInt().default(5_000),
+    statementTimeoutMs: option.positiveInt().default(30_000),
+    maxConnections: option.positiveInt().default(10),
+    applicationName: option.text().max(63).default('ordo'),
+  })
+  .refine((o) => (o.connectionString === undefined) !== (o.pool === undefined), {
+    message: 'Expected exactly one of connectionString or pool',
+    path: ['connectionString'],
+  });
 
 /** host:port of a connection URL, never its password. */
 function describeTarget(connectionString: string): string {
@@ -102,52 +112,27 @@ function describeTarget(connectionString: string): string {
  * messages committed with their order's write keep commit order per key (the order's row lock
  * serialises those commits); messages committed without an order write are ordered by insertion.
  *
- * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
+ * @throws ValidationError `INVALID_OPTIONS` with every bad option's path (checked eagerly).
  * @example
  * const storage = createPostgresStorage({ connectionString: process.env.DATABASE_URL!, schema: 'ordo' });
  * await storage.migrate();
  */
 export function createPostgresStorage(options: PostgresStorageOptions, ...unexpected: never[]): PostgresStorage {
-  if (typeof options !== 'object' || options === null) {
-    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage needs options: { connectionString } or { pool }');
-  }
   expectNoMoreArguments('createPostgresStorage arguments', unexpected);
-  expectKnownKeys('createPostgresStorage options', options, ['connectionString', 'pool', 'schema', 'tablePrefix', 'connectTimeoutMs', 'statementTimeoutMs', 'maxConnections', 'applicationName']);
-  const hasString = options.connectionString !== undefined;
-  const hasPool = options.pool !== undefined;
-  if (hasString === hasPool) {
-    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage needs exactly one of connectionString or pool');
-  }
-  if (hasString && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
-    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option connectionString must be a non-empty string');
-  }
-  if (hasPool && (typeof options.pool?.query !== 'function' || typeof options.pool.connect !== 'function')) {
-    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option pool must be a pg Pool (with query and connect)');
-  }
-  const schema = options.schema ?? 'ordo';
-  const tablePrefix = options.tablePrefix ?? '';
-  checkIdentifier('schema', schema, false);
-  checkIdentifier('tablePrefix', tablePrefix, true);
-  const connectTimeoutMs = checkPositive('connectTimeoutMs', options.connectTimeoutMs, 5_000);
-  const statementTimeoutMs = checkPositive('statementTimeoutMs', options.statementTimeoutMs, 30_000);
-  const maxConnections = checkPositive('maxConnections', options.maxConnections, 10);
-  const applicationName = options.applicationName ?? 'ordo';
-  if (typeof applicationName !== 'string' || applicationName === '' || applicationName.length > 63) {
-    throw new OrdoError('INVALID_OPTIONS', 'createPostgresStorage option applicationName must be a non-empty string of at most 63 characters');
-  }
+  const { schema, tablePrefix, connectTimeoutMs, statementTimeoutMs, maxConnections, applicationName, ...given } = parseOptions('createPostgresStorage options', postgresOptionsSchema, options);
 
   const errorContext: PostgresErrorContext =
-    options.connectionString !== undefined
-      ? { target: describeTarget(options.connectionString), connectTimeoutMs, statementTimeoutMs }
+    given.connectionString !== undefined
+      ? { target: describeTarget(given.connectionString), connectTimeoutMs, statementTimeoutMs }
       : { target: 'the pool you passed', connectTimeoutMs: undefined, statementTimeoutMs: undefined };
-  const connectionString = options.connectionString;
+  const connectionString = given.connectionString;
   const context = createPgContext({
     schema,
     prefix: tablePrefix,
     pool:
       connectionString !== undefined
         ? () => createPgPool({ connectionString, max: maxConnections, connectTimeoutMs, statementTimeoutMs, applicationName })
-        : (options.pool as PgPoolLike),
+        : (given.pool as PgPoolLike),
     ownsPool: connectionString !== undefined,
     errorContext,
   });

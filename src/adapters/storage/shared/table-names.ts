@@ -1,4 +1,5 @@
 // The tables every SQL adapter keeps, named once: each dialect only says how a name is quoted.
+import { z } from 'zod';
 
 /** Unquoted table names, before the prefix. */
 const TABLE_NAMES = {
@@ -32,4 +33,11 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /** True for a name safe to splice into SQL: lower-case letters, digits and underscores, not starting with a digit, at most 40 characters. */
 export function isSqlIdentifier(value: unknown): value is string {
   return typeof value === 'string' && IDENTIFIER.test(value) && value.length <= 40;
+}
+
+/** The option schema of a schema name or table prefix: they are spliced into SQL. */
+export function sqlIdentifierOption(allowEmpty: boolean): z.ZodType<string> {
+  return z
+    .string()
+    .refine((value) => (value === '' ? allowEmpty : isSqlIdentifier(value)), `Expected ${allowEmpty ? 'empty or ' : ''}lower-case letters, digits and underscores starting with a letter or underscore (at most 40)`);
 }

@@ -1,8 +1,7 @@
 // The subset of better-sqlite3 the SQLite adapter uses, declared structurally, and the shared context.
-import { OrdoError } from '../../../errors/ordo-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import { wrapSqliteError } from './sqlite-errors.js';
-import { isSqlIdentifier, storageTables, type StorageTables } from '../shared/table-names.js';
+import { storageTables, type StorageTables } from '../shared/table-names.js';
 
 /** A value SQLite binds: better-sqlite3 refuses booleans and undefined. */
 export type SqliteValue = string | number | bigint | null;
@@ -25,16 +24,6 @@ export interface SqliteDatabaseLike {
 
 /** Table names of one storage, already quoted. */
 export type SqliteTables = StorageTables;
-
-/** Validates the table prefix eagerly: it is spliced into SQL. */
-export function checkPrefix(value: string): void {
-  if (value !== '' && !isSqlIdentifier(value)) {
-    throw new OrdoError(
-      'INVALID_OPTIONS',
-      `createSqliteStorage option tablePrefix must be empty or lower-case letters, digits and underscores starting with a letter or underscore (at most 40), got ${JSON.stringify(value)}`,
-    );
-  }
-}
 
 /** The quoted names of every table with `prefix`. */
 export function sqliteTables(prefix: string): SqliteTables {

@@ -1,10 +1,12 @@
 // createSqliteStorage: the storage port on one SQLite file (better-sqlite3, WAL mode) for a shop on one machine.
-import { expectKnownKeys, expectNoMoreArguments } from '../../../errors/validation-error.js';
-import { OrdoError } from '../../../errors/ordo-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../../../errors/options.js';
+import { expectNoMoreArguments } from '../../../errors/validation-error.js';
+import { sqlIdentifierOption } from '../shared/table-names.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { StorageCapabilities, StoragePort, UnitOfWork } from '../../../ports/storage-port.js';
 import { createSqliteCustomers } from './sqlite-customers.js';
-import { checkPrefix, createSqliteContext, type SqliteDatabaseLike } from './sqlite-driver.js';
+import { createSqliteContext, type SqliteDatabaseLike } from './sqlite-driver.js';
 import { createSqliteIdempotency } from './sqlite-idempotency.js';
 import { createSqliteInventory } from './sqlite-inventory.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -59,6 +61,15 @@ interface SqliteModuleLike {
   new (file: string): SqliteDatabaseLike;
 }
 
+const sqliteOptionsSchema = z
+  .strictObject({
+    file: option.text().optional(),
+    database: option.withMethods<SqliteDatabaseLike>('a better-sqlite3 Database (with prepare and exec)', 'prepare', 'exec').optional(),
+    tablePrefix: sqlIdentifierOption(true).default('ordo_'),
+    busyTimeoutMs: option.nonNegativeInt().default(5_000),
+  })
+  .refine((o) => (o.file === undefined) !== (o.database === undefined), { message: 'Expected exactly one of file or database', path: ['file'] });
+
 /** Loads better-sqlite3 only when a file is given, so a user passing a database needs no import here. */
 async function openFile(file: string): Promise<SqliteDatabaseLike> {
   let Database: SqliteModuleLike;
@@ -82,34 +93,16 @@ async function openFile(file: string): Promise<SqliteDatabaseLike> {
  * processes on one machine may share the file: writers take turns, waiting up to
  * `busyTimeoutMs`, and a reservation or a claim sees every committed change.
  *
- * @throws OrdoError `INVALID_OPTIONS` for bad options (checked eagerly).
+ * @throws ValidationError `INVALID_OPTIONS` with every bad option's path (checked eagerly).
  * @example
  * const storage = createSqliteStorage({ file: './ordo.sqlite' });
  * await storage.migrate();
  */
 export function createSqliteStorage(options: SqliteStorageOptions, ...unexpected: never[]): SqliteStorage {
-  if (typeof options !== 'object' || options === null) {
-    throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage needs options: { file } or { database }');
-  }
   expectNoMoreArguments('createSqliteStorage arguments', unexpected);
-  expectKnownKeys('createSqliteStorage options', options, ['file', 'database', 'tablePrefix', 'busyTimeoutMs']);
-  const hasFile = options.file !== undefined;
-  const hasDatabase = options.database !== undefined;
-  if (hasFile === hasDatabase) throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage needs exactly one of file or database');
-  if (hasFile && (typeof options.file !== 'string' || options.file === '')) {
-    throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage option file must be a non-empty path (or ":memory:")');
-  }
-  if (hasDatabase && (typeof options.database?.prepare !== 'function' || typeof options.database.exec !== 'function')) {
-    throw new OrdoError('INVALID_OPTIONS', 'createSqliteStorage option database must be a better-sqlite3 Database (with prepare and exec)');
-  }
-  const tablePrefix = options.tablePrefix ?? 'ordo_';
-  checkPrefix(tablePrefix);
-  const busyTimeoutMs = options.busyTimeoutMs ?? 5_000;
-  if (typeof busyTimeoutMs !== 'number' || !Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new OrdoError('INVALID_OPTIONS', `createSqliteStorage option busyTimeoutMs must be a non-negative integer, got ${String(busyTimeoutMs)}`);
-  }
-  const file = options.file;
-  const database = options.database;
+  const { tablePrefix, busyTimeoutMs, ...given } = parseOptions('createSqliteStorage options', sqliteOptionsSchema, options);
+  const file = given.file;
+  const database = given.database;
   const context = createSqliteContext({
     prefix: tablePrefix,
     open: file !== undefined ? () => openFile(file) : async () => database as SqliteDatabaseLike,

@@ -1,7 +1,8 @@
 // createMemoryTransport: an in-process broker on eventemitter3 with groups, acks and dead letters.
-import { expectKnownKeys, expectObject } from '../../../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../../../errors/options.js';
+import { ValidationError } from '../../../errors/validation-error.js';
 import { EventEmitter } from 'eventemitter3';
-import { OrdoError } from '../../../errors/ordo-error.js';
 import { TransportError } from '../../../errors/transport-error.js';
 import type { Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
 import { compileTopicPattern, matchesTopic, type TopicPattern } from './topic-pattern.js';
@@ -69,18 +70,24 @@ interface Group {
 
 const PUBLISH = 'publish';
 
-function invalid(message: string): OrdoError<'INVALID_OPTIONS'> {
-  return new OrdoError('INVALID_OPTIONS', message);
-}
+const subscribeSchema = z.strictObject({
+  topic: option.text(),
+  group: option.text(),
+  handler: option.fn<SubscribeOptions['handler']>(),
+  maxAttempts: option.positiveInt().optional(),
+  concurrency: option.positiveInt().optional(),
+});
 
-function requirePositiveInteger(value: unknown, what: string): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
-    throw invalid(`${what} must be a positive integer, got ${String(value)}`);
+/** A message's id and topic: data, so a bad one is `VALIDATION_FAILED` with its path. */
+function checkMessage(message: unknown): void {
+  if (typeof message !== 'object' || message === null) {
+    throw new ValidationError('transport message', [{ code: 'invalid_type', path: [], message: 'Expected a message object { id, topic, key, payload }' }]);
   }
-}
-
-function requireText(value: unknown, what: string): void {
-  if (typeof value !== 'string' || value.length === 0) throw invalid(`${what} must be a non-empty string`);
+  const record = message as Record<string, unknown>;
+  const issues = (['id', 'topic'] as const)
+    .filter((key) => typeof record[key] !== 'string' || record[key] === '')
+    .map((key) => ({ code: 'invalid_type', path: [key], message: 'Expected a non-empty string' }));
+  if (issues.length > 0) throw new ValidationError('transport message', issues);
 }
 
 /**
@@ -102,11 +109,7 @@ function requireText(value: unknown, what: string): void {
  * await transport.idle();
  */
 export function createMemoryTransport(options: MemoryTransportOptions = {}): MemoryTransport {
-  expectObject('createMemoryTransport options', options);
-  expectKnownKeys('createMemoryTransport options', options, ['maxAttempts']);
-  if (typeof options !== 'object' || options === null) throw invalid('createMemoryTransport options must be an object');
-  requirePositiveInteger(options.maxAttempts, 'createMemoryTransport option maxAttempts');
-  const defaultMaxAttempts = options.maxAttempts ?? 5;
+  const { maxAttempts: defaultMaxAttempts } = parseOptions('createMemoryTransport options', z.strictObject({ maxAttempts: option.positiveInt().default(5) }), options);
 
   const emitter = new EventEmitter();
   const groups = new Map<string, Group>();
@@ -216,9 +219,7 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Mem
   const transport: MemoryTransport = {
     async publish(message: TransportMessage): Promise<void> {
       ensureOpen('publish');
-      if (typeof message !== 'object' || message === null) throw invalid('publish needs a message object');
-      requireText(message.id, 'message id');
-      requireText(message.topic, 'message topic');
+      checkMessage(message);
       let frozen: TransportMessage;
       try {
         frozen = structuredClone(message);
@@ -231,12 +232,7 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Mem
 
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       ensureOpen('subscribe');
-      if (typeof subscribeOptions !== 'object' || subscribeOptions === null) throw invalid('subscribe needs an options object');
-      requireText(subscribeOptions.topic, 'subscribe option topic');
-      requireText(subscribeOptions.group, 'subscribe option group');
-      if (typeof subscribeOptions.handler !== 'function') throw invalid('subscribe option handler must be a function');
-      requirePositiveInteger(subscribeOptions.maxAttempts, 'subscribe option maxAttempts');
-      requirePositiveInteger(subscribeOptions.concurrency, 'subscribe option concurrency');
+      parseOptions('subscribe options', subscribeSchema, subscribeOptions);
 
       const pattern = compileTopicPattern(subscribeOptions.topic);
       let group = groups.get(subscribeOptions.group);
