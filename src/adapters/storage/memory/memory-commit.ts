@@ -17,12 +17,19 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): UnitResults {
   const plan = planUnit(unit);
   const journal = new MemoryJournal();
   try {
-    commitCore(state, unit, journal);
-    return applyPlan(state, plan, journal);
+    if (unit.orders !== undefined || unit.outbox !== undefined || unit.idempotency !== undefined) commitCore(state, unit, journal);
+    return plan.size === 0 ? NO_RESULTS : applyPlan(state, plan, journal);
   } catch (error) {
     journal.rollback();
     throw error;
   }
+}
+
+const NO_RESULTS: UnitResults = Object.freeze({ inventory: [], tasks: [], customers: [], quarantine: [] }) as unknown as UnitResults;
+
+/** A copy of a unit's list; nothing to copy for an absent or empty one (most units). */
+function copyList<T>(list: readonly T[] | undefined): T[] {
+  return list === undefined || list.length === 0 ? [] : copy([...list]);
 }
 
 function applyPlan(state: MemoryState, plan: UnitPlan, journal: MemoryJournal): UnitResults {
@@ -43,9 +50,9 @@ function applyPlan(state: MemoryState, plan: UnitPlan, journal: MemoryJournal): 
 function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal): void {
   const { orders, channelRefs, history, outbox, idempotency } = state.tables;
   // Copied up front: a value structuredClone refuses fails the unit before anything is written.
-  const writes = copy(unit.orders ?? []);
-  const messages = copy(unit.outbox ?? []);
-  const records = copy(unit.idempotency ?? []);
+  const writes = copyList(unit.orders);
+  const messages = copyList(unit.outbox);
+  const records = copyList(unit.idempotency);
 
   // Staged view: what each id and channel ref would hold after the writes checked so far.
   const stagedVersions = new Map<string, number>();

@@ -71,13 +71,13 @@ async function applyInventory(run: PgRun, t: PgTables, { part, change }: Planned
            UPDATE ${t.stock} st SET reserved = GREATEST(0, st.reserved - r.quantity),
              on_hand = CASE WHEN $4 THEN GREATEST(0, st.on_hand - r.quantity) ELSE st.on_hand END, updated_at = $3
            FROM r WHERE st.warehouse_id = r.warehouse_id AND st.sku = r.sku RETURNING 1)
-         SELECT (SELECT count(*) FROM r)::integer AS n, (SELECT status FROM ${t.reservations} WHERE reservation_id = $1) AS status`,
+         SELECT (SELECT count(*) FROM r)::integer AS n, (SELECT count(*) FROM s)::integer AS m`,
         [change.reservationId, consume ? 'committed' : 'released', at, consume],
         'settle_reservation',
       );
-      const row = result.rows[0] as { n: number; status: string | null };
-      if (row.n > 0) return true;
-      throw new ConcurrencyError({ entity: 'reservation', id: change.reservationId, expectedVersion: null, expectedStatus: 'active', actualStatus: row.status, part });
+      if (((result.rows[0] as { n: number } | undefined)?.n ?? 0) > 0) return true;
+      const found = (await run(`SELECT status FROM ${t.reservations} WHERE reservation_id = $1`, [change.reservationId])).rows[0] as { status: string } | undefined;
+      throw new ConcurrencyError({ entity: 'reservation', id: change.reservationId, expectedVersion: null, expectedStatus: 'active', actualStatus: found?.status ?? null, part });
     }
     case 'setStock': {
       const result = await run(
@@ -126,19 +126,15 @@ async function applyTask(run: PgRun, t: PgTables, { part, change }: Planned<Task
       : change.type === 'fail'
         ? { sql: `status = 'pending', due_at = $5, last_error = $4, first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error, change.nextDueAt] }
         : { sql: `status = 'dead', last_error = $4, first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error] };
-  // The lease check and the read of what was there, in one statement.
+  // The lease check is the UPDATE's WHERE; only a lost lease costs a second read, to say why.
   const result = await run(
-    `WITH u AS (
-       UPDATE ${t.tasks} SET ${set.sql}, lease_owner = NULL, lease_until = NULL, updated_at = $3
-       WHERE id = $1 AND status = 'leased' AND lease_owner = $2 RETURNING 1)
-     SELECT (SELECT count(*) FROM u)::integer AS n, (SELECT status FROM ${t.tasks} WHERE id = $1) AS status,
-            (SELECT lease_owner FROM ${t.tasks} WHERE id = $1) AS owner`,
+    `UPDATE ${t.tasks} SET ${set.sql}, lease_owner = NULL, lease_until = NULL, updated_at = $3 WHERE id = $1 AND status = 'leased' AND lease_owner = $2`,
     [change.id, change.owner, at, ...set.values],
     `task_${change.type}`,
   );
-  const row = result.rows[0] as { n: number; status: string | null; owner: string | null };
-  if (row.n > 0) return true;
-  throw leaseLost(part, change.id, change.owner, { status: row.status, owner: row.owner });
+  if ((result.rowCount ?? 0) > 0) return true;
+  const found = (await run(`SELECT status, lease_owner FROM ${t.tasks} WHERE id = $1`, [change.id])).rows[0] as { status: string; lease_owner: string | null } | undefined;
+  throw leaseLost(part, change.id, change.owner, { status: found?.status ?? null, owner: found?.lease_owner ?? null });
 }
 
 async function applyCustomer(run: PgRun, t: PgTables, { part, change }: Planned<CustomerChange>): Promise<unknown> {
