@@ -3,6 +3,7 @@
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
+import type { RunUnit } from '../shared/unit-conveniences.js';
 import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
 import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
@@ -162,4 +163,12 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
     });
   }
   for (const record of records) journal.set(idempotency, record.key, record);
+}
+
+/** The memory storage's {@link RunUnit}: the guard for `operation`, then the unit, without yielding. */
+export function memoryRunner(state: MemoryState): RunUnit {
+  return async (unit, operation) => {
+    state.enter(operation);
+    return commitUnit(state, unit);
+  };
 }

@@ -1,8 +1,8 @@
 // The memory storage's customer store: reads from its tables, every write a unit of work's customer part.
 import type { Customer } from '../../../model/customer.js';
-import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
-import { previousVersion } from '../shared/unit-plan.js';
-import { commitUnit } from './memory-commit.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { customerWrites } from '../shared/unit-conveniences.js';
+import { memoryRunner } from './memory-commit.js';
 import { copy, type MemoryState } from './memory-state.js';
 
 /**
@@ -12,22 +12,13 @@ import { copy, type MemoryState } from './memory-state.js';
  */
 export function createMemoryCustomers(state: MemoryState): CustomerStore {
   const { profiles, goldens, goldenBySource, postings, audits } = state.tables;
-  const apply = (operation: string, changes: readonly CustomerChange[]): unknown[] => {
-    state.enter(operation);
-    return commitUnit(state, { customers: changes }).customers;
-  };
   const read = <T>(operation: string, value: T | undefined): T | null => {
     state.enter(operation);
     return value === undefined ? null : copy(value);
   };
 
   return {
-    async commit(changes: readonly CustomerChange[]): Promise<void> {
-      apply('customers.commit', changes);
-    },
-    async putProfile(profile: Customer): Promise<void> {
-      apply('customers.putProfile', [{ type: 'putProfile', profile }]);
-    },
+    ...customerWrites(memoryRunner(state)),
     async getProfile(id: string): Promise<Customer | null> {
       return read('customers.getProfile', profiles.get(id));
     },
@@ -38,12 +29,6 @@ export function createMemoryCustomers(state: MemoryState): CustomerStore {
         return profile === undefined ? [] : [copy(profile)];
       });
     },
-    async deleteProfile(id: string): Promise<boolean> {
-      return apply('customers.deleteProfile', [{ type: 'deleteProfile', id }])[0] as boolean;
-    },
-    async putGolden(golden: GoldenProfile): Promise<void> {
-      apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
-    },
     async getGolden(id: string): Promise<GoldenProfile | null> {
       return read('customers.getGolden', goldens.get(id));
     },
@@ -51,23 +36,11 @@ export function createMemoryCustomers(state: MemoryState): CustomerStore {
       const id = goldenBySource.get(sourceId);
       return read('customers.findGoldenBySource', id === undefined ? undefined : goldens.get(id));
     },
-    async deleteGolden(id: string): Promise<boolean> {
-      return apply('customers.deleteGolden', [{ type: 'deleteGolden', id }])[0] as boolean;
-    },
-    async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
-      apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
-    },
-    async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
-      apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
-    },
     async getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
       state.enter('customers.getPostings');
       const ids = postings.get(key);
       if (ids === undefined) return { ids: [], total: 0 };
       return { ids: [...ids].sort().slice(0, Math.max(0, limit)), total: ids.size };
-    },
-    async appendAudit(record: MergeAuditRecord): Promise<void> {
-      apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
     },
     async getAudit(id: string): Promise<MergeAuditRecord | null> {
       return read('customers.getAudit', audits.get(id));

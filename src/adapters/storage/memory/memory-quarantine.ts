@@ -1,32 +1,15 @@
 // The memory quarantine: invalid records kept with their issues until fixed, replayed or discarded.
 // Writes are one-change units of work, the same path as a unit's quarantine part.
-import type { Instant } from '../../../clock/instant.js';
-import { hasErrorCode } from '../../../errors/ordo-error.js';
-import type { ValidationIssue } from '../../../errors/validation-error.js';
-import type { JsonValue } from '../../../ports/json.js';
-import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
-import { asArgumentError } from '../shared/unit-plan.js';
-import { commitUnit } from './memory-commit.js';
+import type { QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { quarantineWrites } from '../shared/unit-conveniences.js';
+import { memoryRunner } from './memory-commit.js';
 import { copy, take, type MemoryState } from './memory-state.js';
 
 /** Creates the quarantine store of a memory storage. */
 export function createMemoryQuarantine(state: MemoryState): QuarantineStore {
   const { quarantine } = state.tables;
-  /** The record the change left, or null when the record was not open. */
-  const change = (operation: string, quarantineChange: QuarantineChange, at: Instant): QuarantineRecord | null => {
-    state.enter(operation);
-    try {
-      return commitUnit(state, { quarantine: [quarantineChange], at }).quarantine[0] as QuarantineRecord;
-    } catch (error) {
-      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return null;
-      throw asArgumentError(error, ['quarantine', 0], 'quarantine record');
-    }
-  };
-
   return {
-    async put(input: QuarantineInput): Promise<QuarantineRecord> {
-      return change('quarantine.put', { type: 'put', record: input }, input.receivedAt) as QuarantineRecord;
-    },
+    ...quarantineWrites(memoryRunner(state)),
 
     async get(id: string): Promise<QuarantineRecord | null> {
       state.enter('quarantine.get');
@@ -42,16 +25,5 @@ export function createMemoryQuarantine(state: MemoryState): QuarantineStore {
       return take(matching, options.limit).map((r) => copy(r));
     },
 
-    async fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
-      return change('quarantine.fix', { type: 'fix', id, payload, issues }, at);
-    },
-
-    async markReplayed(id: string, at: Instant): Promise<boolean> {
-      return change('quarantine.markReplayed', { type: 'markReplayed', id }, at) !== null;
-    },
-
-    async discard(id: string, at: Instant): Promise<boolean> {
-      return change('quarantine.discard', { type: 'discard', id }, at) !== null;
-    },
   };
 }

@@ -1,10 +1,8 @@
 // The memory task store: dedupe by (queue, key), due-time claims with leases, owner-only settling;
 // writes other than claims are one-change units of work.
-import type { Instant } from '../../../clock/instant.js';
-import { hasErrorCode } from '../../../errors/ordo-error.js';
-import type { Task, TaskChange, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
-import { asArgumentError } from '../shared/unit-plan.js';
-import { commitUnit } from './memory-commit.js';
+import type { Task, TaskClaimOptions, TaskStore } from '../../../ports/task-port.js';
+import { taskWrites } from '../shared/unit-conveniences.js';
+import { memoryRunner } from './memory-commit.js';
 import { copy, take, type MemoryState } from './memory-state.js';
 
 /** Earliest due first; creation order (Map order, stable sort) breaks ties. */
@@ -16,21 +14,8 @@ function byDue(a: Task, b: Task): number {
 export function createMemoryTasks(state: MemoryState): TaskStore {
   const { tasks } = state.tables;
 
-  /** A one-change unit; a settle answers false, not an error, for a lease this owner lost. */
-  const one = (operation: string, change: TaskChange, at: Instant): unknown => {
-    state.enter(operation);
-    try {
-      return commitUnit(state, { tasks: [change], at }).tasks[0];
-    } catch (error) {
-      if (change.type !== 'enqueue' && hasErrorCode(error, 'LEASE_LOST')) return false;
-      throw asArgumentError(error, ['tasks', 0], 'task');
-    }
-  };
-
   return {
-    async enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
-      return one('tasks.enqueue', { type: 'enqueue', id, task: input }, at) as { task: Task; created: boolean };
-    },
+    ...taskWrites(memoryRunner(state)),
 
     async claim(options: TaskClaimOptions): Promise<Task[]> {
       state.enter('tasks.claim');
@@ -48,18 +33,6 @@ export function createMemoryTasks(state: MemoryState): TaskStore {
         tasks.set(task.id, leased);
         return copy(leased);
       });
-    },
-
-    async complete(id: string, owner: string, at: Instant): Promise<boolean> {
-      return one('tasks.complete', { type: 'complete', id, owner }, at) as boolean;
-    },
-
-    async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      return one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at) as boolean;
-    },
-
-    async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      return one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at) as boolean;
     },
 
     async get(id: string): Promise<Task | null> {

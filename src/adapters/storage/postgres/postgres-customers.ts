@@ -1,6 +1,6 @@
 // PostgreSQL customer store: profiles, golden profiles with their source mapping, blocking postings with counts, merge audit.
-import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
-import { previousVersion } from '../shared/unit-plan.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { customerWrites } from '../shared/unit-conveniences.js';
 import { commitPostgres } from './postgres-orders.js';
 import type { Customer } from '../../../model/customer.js';
 import type { PgContext } from './postgres-driver.js';
@@ -19,18 +19,11 @@ function postingsLimit(limit: number): number | null {
  */
 export function createPostgresCustomers(context: PgContext): CustomerStore {
   const t = context.tables;
-  const apply = async (operation: string, changes: readonly CustomerChange[]): Promise<unknown[]> => (await commitPostgres(context, { customers: changes }, operation)).customers;
 
   const goldenFrom = (rows: unknown[]): GoldenProfile | null => (rows[0] as { data: GoldenProfile } | undefined)?.data ?? null;
 
   return {
-    async commit(changes: readonly CustomerChange[]): Promise<void> {
-      await apply('customers.commit', changes);
-    },
-
-    async putProfile(profile: Customer): Promise<void> {
-      await apply('customers.putProfile', [{ type: 'putProfile', profile }]);
-    },
+    ...customerWrites((unit, operation) => commitPostgres(context, unit, operation)),
 
     async getProfile(id: string): Promise<Customer | null> {
       const result = await context.query('customers.getProfile', `SELECT data FROM ${t.customerProfiles} WHERE id = $1`, [id], 'customers_get_profile');
@@ -56,14 +49,6 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
       });
     },
 
-    async deleteProfile(id: string): Promise<boolean> {
-      return (await apply('customers.deleteProfile', [{ type: 'deleteProfile', id }]))[0] as boolean;
-    },
-
-    async putGolden(golden: GoldenProfile): Promise<void> {
-      await apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
-    },
-
     async getGolden(id: string): Promise<GoldenProfile | null> {
       const result = await context.query('customers.getGolden', `SELECT data FROM ${t.customerGoldens} WHERE id = $1`, [id], 'customers_get_golden');
       return goldenFrom(result.rows);
@@ -79,18 +64,6 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
       return goldenFrom(result.rows);
     },
 
-    async deleteGolden(id: string): Promise<boolean> {
-      return (await apply('customers.deleteGolden', [{ type: 'deleteGolden', id }]))[0] as boolean;
-    },
-
-    async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
-      await apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
-    },
-
-    async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
-      await apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
-    },
-
     async getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
       // One statement, one snapshot: the ids and the total agree. The ids are the first of the
       // key's range of the primary key ("C" order); the total is one row, not a count.
@@ -103,10 +76,6 @@ export function createPostgresCustomers(context: PgContext): CustomerStore {
       );
       const row = result.rows[0] as { total: number; ids: string[] };
       return { ids: row.ids, total: row.total };
-    },
-
-    async appendAudit(record: MergeAuditRecord): Promise<void> {
-      await apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
     },
 
     async getAudit(id: string): Promise<MergeAuditRecord | null> {

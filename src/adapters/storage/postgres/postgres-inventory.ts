@@ -1,38 +1,17 @@
 // PostgreSQL inventory: reservations in one call to a stored function that locks stock rows in a fixed
 // order, so workers never oversell or deadlock. Writes are one-change units of work.
 import type { Instant } from '../../../clock/instant.js';
-import { hasErrorCode } from '../../../errors/ordo-error.js';
-import { isUnitOfWorkError } from '../../../errors/unit-error.js';
-import type { InventoryChange, InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
+import type { InventoryStore, Reservation, StockLevel } from '../../../ports/inventory-port.js';
 import { RESERVATION_COLUMNS, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
-import { asArgumentError } from '../shared/unit-plan.js';
+import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { commitPostgres } from './postgres-orders.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
 
 /** Creates the inventory store. */
 export function createPostgresInventory(context: PgContext): InventoryStore {
   const t = context.tables;
-  const one = async (operation: string, change: InventoryChange, at: Instant): Promise<unknown> => {
-    try {
-      return (await commitPostgres(context, { inventory: [change], at }, operation)).inventory[0];
-    } catch (error) {
-      throw change.type === 'reserve' ? asArgumentError(error, ['inventory', 0, 'requests'], 'reservation requests') : asArgumentError(error, ['inventory', 0], 'stock level');
-    }
-  };
-  /** A settle answers false, not an error, for a reservation that is not active. */
-  const settle = async (operation: string, change: InventoryChange, at: Instant): Promise<boolean> => {
-    try {
-      return (await one(operation, change, at)) as boolean;
-    } catch (error) {
-      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return false;
-      throw error;
-    }
-  };
-
   return {
-    async setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel> {
-      return (await one('inventory.setStock', { type: 'setStock', warehouseId, sku, onHand }, at)) as StockLevel;
-    },
+    ...inventoryWrites((unit, operation) => commitPostgres(context, unit, operation)),
 
     async getStock(warehouseId: string, sku: string): Promise<StockLevel | null> {
       const result = await context.query(
@@ -42,23 +21,6 @@ export function createPostgresInventory(context: PgContext): InventoryStore {
       );
       const row = result.rows[0] as StockRow | undefined;
       return row === undefined ? null : toLevel(row);
-    },
-
-    async reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult> {
-      try {
-        return { ok: true, value: (await one('inventory.reserve', { type: 'reserve', requests }, at)) as Reservation[] };
-      } catch (error) {
-        if (!isUnitOfWorkError(error) || error.code !== 'INSUFFICIENT_STOCK') throw error;
-        return { ok: false, error };
-      }
-    },
-
-    release(reservationId: string, at: Instant): Promise<boolean> {
-      return settle('inventory.release', { type: 'release', reservationId }, at);
-    },
-
-    commitReservation(reservationId: string, at: Instant): Promise<boolean> {
-      return settle('inventory.commitReservation', { type: 'commitReservation', reservationId }, at);
     },
 
     async expireReservations(now: Instant, limit?: number): Promise<number> {

@@ -1,10 +1,6 @@
 // PostgreSQL quarantine: invalid records kept with their issues until fixed, replayed or discarded.
-import type { Instant } from '../../../clock/instant.js';
-import type { ValidationIssue } from '../../../errors/validation-error.js';
-import type { JsonValue } from '../../../ports/json.js';
-import { hasErrorCode } from '../../../errors/ordo-error.js';
-import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
-import { asArgumentError } from '../shared/unit-plan.js';
+import type { QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import { quarantineWrites } from '../shared/unit-conveniences.js';
 import { commitPostgres } from './postgres-orders.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow as SharedQuarantineRow } from '../shared/outbox-rows.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
@@ -17,16 +13,6 @@ const toRecord = (row: QuarantineRow): QuarantineRecord => toQuarantineRecord(ro
 export function createPostgresQuarantine(context: PgContext): QuarantineStore {
   const t = context.tables;
 
-  /** The record the change left, or null when the record was not open. */
-  const change = async (operation: string, quarantineChange: QuarantineChange, at: Instant): Promise<QuarantineRecord | null> => {
-    try {
-      return (await commitPostgres(context, { quarantine: [quarantineChange], at }, operation)).quarantine[0] as QuarantineRecord;
-    } catch (error) {
-      if (hasErrorCode(error, 'CONCURRENCY_CONFLICT')) return null;
-      throw asArgumentError(error, ['quarantine', 0], 'quarantine record');
-    }
-  };
-
   const get = async (id: string): Promise<QuarantineRecord | null> => {
     const result = await context.query('quarantine.get', `SELECT ${COLUMNS} FROM ${t.quarantine} WHERE id = $1`, [id]);
     const row = result.rows[0] as QuarantineRow | undefined;
@@ -34,9 +20,7 @@ export function createPostgresQuarantine(context: PgContext): QuarantineStore {
   };
 
   return {
-    async put(input: QuarantineInput): Promise<QuarantineRecord> {
-      return (await change('quarantine.put', { type: 'put', record: input }, input.receivedAt)) as QuarantineRecord;
-    },
+    ...quarantineWrites((unit, operation) => commitPostgres(context, unit, operation)),
 
     get,
 
@@ -50,16 +34,5 @@ export function createPostgresQuarantine(context: PgContext): QuarantineStore {
       return (result.rows as QuarantineRow[]).map(toRecord);
     },
 
-    fix(id: string, payload: JsonValue, issues: readonly ValidationIssue[], at: Instant): Promise<QuarantineRecord | null> {
-      return change('quarantine.fix', { type: 'fix', id, payload, issues }, at);
-    },
-
-    async markReplayed(id: string, at: Instant): Promise<boolean> {
-      return (await change('quarantine.markReplayed', { type: 'markReplayed', id }, at)) !== null;
-    },
-
-    async discard(id: string, at: Instant): Promise<boolean> {
-      return (await change('quarantine.discard', { type: 'discard', id }, at)) !== null;
-    },
   };
 }

@@ -1,7 +1,7 @@
 // SQLite customer store: profiles, golden profiles with their source mapping, blocking postings with
 // counts, merge audit. Writes are units of work (customer parts), the same path as storage.commit.
-import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
-import { previousVersion } from '../shared/unit-plan.js';
+import type { CustomerStore, GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
+import { customerWrites } from '../shared/unit-conveniences.js';
 import { commitSqlite } from './sqlite-orders.js';
 import type { Customer } from '../../../model/customer.js';
 import { jsonList, type SqliteContext } from './sqlite-driver.js';
@@ -19,16 +19,9 @@ function postingsLimit(limit: number): number {
 /** Creates the customer store. Documents are stored as JSON text and parsed on the way out, so callers get copies. */
 export function createSqliteCustomers(context: SqliteContext): CustomerStore {
   const t = context.tables;
-  const apply = async (operation: string, changes: readonly CustomerChange[]): Promise<unknown[]> => (await commitSqlite(context, { customers: changes }, operation)).customers;
 
   return {
-    async commit(changes: readonly CustomerChange[]): Promise<void> {
-      await apply('customers.commit', changes);
-    },
-
-    async putProfile(profile: Customer): Promise<void> {
-      await apply('customers.putProfile', [{ type: 'putProfile', profile }]);
-    },
+    ...customerWrites((unit, operation) => commitSqlite(context, unit, operation)),
 
     getProfile(id: string): Promise<Customer | null> {
       return context.read('customers.getProfile', (session) => {
@@ -53,14 +46,6 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
       });
     },
 
-    async deleteProfile(id: string): Promise<boolean> {
-      return (await apply('customers.deleteProfile', [{ type: 'deleteProfile', id }]))[0] as boolean;
-    },
-
-    async putGolden(golden: GoldenProfile): Promise<void> {
-      await apply('customers.putGolden', [{ type: 'putGolden', golden, expectedVersion: previousVersion(golden) }]);
-    },
-
     getGolden(id: string): Promise<GoldenProfile | null> {
       return context.read('customers.getGolden', (session) => {
         const row = session.get<{ data: string }>(`SELECT data FROM ${t.customerGoldens} WHERE id = ?`, id);
@@ -78,18 +63,6 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
       });
     },
 
-    async deleteGolden(id: string): Promise<boolean> {
-      return (await apply('customers.deleteGolden', [{ type: 'deleteGolden', id }]))[0] as boolean;
-    },
-
-    async addPostings(recordId: string, keys: readonly string[]): Promise<void> {
-      await apply('customers.addPostings', [{ type: 'addPostings', recordId, keys }]);
-    },
-
-    async removePostings(recordId: string, keys: readonly string[]): Promise<void> {
-      await apply('customers.removePostings', [{ type: 'removePostings', recordId, keys }]);
-    },
-
     getPostings(key: string, limit: number): Promise<{ readonly ids: readonly string[]; readonly total: number }> {
       const cap = postingsLimit(limit);
       // Two primary-key lookups; better-sqlite3 runs them back to back, so this process's writes
@@ -100,10 +73,6 @@ export function createSqliteCustomers(context: SqliteContext): CustomerStore {
         const ids = session.all<{ record_id: string }>(`SELECT record_id FROM ${t.customerPostings} WHERE key = ? ORDER BY record_id LIMIT ?`, key, cap);
         return { ids: ids.map((row) => row.record_id), total };
       });
-    },
-
-    async appendAudit(record: MergeAuditRecord): Promise<void> {
-      await apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
     },
 
     getAudit(id: string): Promise<MergeAuditRecord | null> {

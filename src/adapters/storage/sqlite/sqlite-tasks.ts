@@ -1,9 +1,7 @@
 // SQLite scheduled tasks: due-ness by the caller's instant, leases claimed under the database write lock.
-import type { Instant } from '../../../clock/instant.js';
-import { hasErrorCode } from '../../../errors/ordo-error.js';
 import type { JsonValue } from '../../../ports/json.js';
-import type { Task, TaskChange, TaskClaimOptions, TaskInput, TaskStore } from '../../../ports/task-port.js';
-import { asArgumentError } from '../shared/unit-plan.js';
+import type { Task, TaskClaimOptions, TaskStore } from '../../../ports/task-port.js';
+import { taskWrites } from '../shared/unit-conveniences.js';
 import { commitSqlite } from './sqlite-orders.js';
 import { TASK_COLUMNS, toTask as taskFromRow, type TaskRow as SharedTaskRow } from '../shared/task-rows.js';
 import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
@@ -16,20 +14,8 @@ const toTask = (row: TaskRow): Task => taskFromRow(row, JSON.parse(row.payload) 
 export function createSqliteTasks(context: SqliteContext): TaskStore {
   const t = context.tables;
 
-  /** A one-change unit; a settle answers false, not an error, for a lease this owner lost. */
-  const one = async (operation: string, change: TaskChange, at: Instant): Promise<unknown> => {
-    try {
-      return (await commitSqlite(context, { tasks: [change], at }, operation)).tasks[0];
-    } catch (error) {
-      if (change.type !== 'enqueue' && hasErrorCode(error, 'LEASE_LOST')) return false;
-      throw asArgumentError(error, ['tasks', 0], 'task');
-    }
-  };
-
   return {
-    async enqueue(input: TaskInput, id: string, at: Instant): Promise<{ readonly task: Task; readonly created: boolean }> {
-      return (await one('tasks.enqueue', { type: 'enqueue', id, task: input }, at)) as { task: Task; created: boolean };
-    },
+    ...taskWrites((unit, operation) => commitSqlite(context, unit, operation)),
 
     claim(options: TaskClaimOptions): Promise<Task[]> {
       const limit = limitValue(options.limit);
@@ -50,18 +36,6 @@ export function createSqliteTasks(context: SqliteContext): TaskStore {
           toTask({ ...row, status: 'leased', attempts: row.attempts + 1, lease_owner: options.owner, lease_until: options.leaseUntil, updated_at: options.now }),
         );
       });
-    },
-
-    async complete(id: string, owner: string, at: Instant): Promise<boolean> {
-      return (await one('tasks.complete', { type: 'complete', id, owner }, at)) as boolean;
-    },
-
-    async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      return (await one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at)) as boolean;
-    },
-
-    async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      return (await one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at)) as boolean;
     },
 
     get(id: string): Promise<Task | null> {
