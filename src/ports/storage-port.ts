@@ -21,7 +21,12 @@ export interface OrderWrite {
    * (channel, channelOrderId) pair exists).
    */
   readonly expectedVersion: number | null;
-  /** History entries this change appends; the adapter stores them append-only. */
+  /**
+   * History entries this change appends; the adapter stores them append-only. An order records
+   * an event id once: an entry whose `eventId` the order recorded already fails the unit with
+   * `DUPLICATE_KEY` (`details.reason` 'event already recorded', `details.eventId`), whatever
+   * history the writer held.
+   */
   readonly newHistory: readonly HistoryEntry<string>[];
 }
 

@@ -344,6 +344,30 @@ export function storageConformance(
         assert.equal((await storage.orders.findByChannelRef('jd', 'SAME-1'))?.id, b.id);
       });
 
+      test('commit records an event once per order: a write repeating a recorded event id is DUPLICATE_KEY naming the event, nothing written', async ({ storage, inspect }) => {
+        const order = newOrder();
+        await storage.commit({ orders: [create(order)] });
+        const paid = advance(order, 'paid', at(1));
+        await storage.commit({ orders: [paid.write] });
+        // A writer holding the order without its history sends the same event again as a new step.
+        const again = advance(paid.order, 'approved', at(2));
+        const repeated = { ...again.write, newHistory: [{ ...(again.write.newHistory[0] as HistoryEntry<string>), eventId: (paid.write.newHistory[0] as HistoryEntry<string>).eventId }] };
+        const message = { id: uid('msg'), topic: 'order.status_changed', key: order.id, payload: {}, createdAt: at(2) };
+        const error = await rejectsWithCode(storage.commit({ orders: [repeated], outbox: [message] }), 'DUPLICATE_KEY', 'repeated event');
+        const details = (error as { details: Record<string, unknown> }).details;
+        assert.deepEqual(details['part'], { store: 'orders', index: 0, type: 'write' });
+        assert.equal(details['eventId'], (paid.write.newHistory[0] as HistoryEntry<string>).eventId);
+        assert.equal(details['orderId'], order.id);
+        assert.equal(await inspect.readOrderVersion(order.id), 2);
+        assert.equal(await inspect.countHistory(order.id), 2);
+        // The same event id on another order is another event.
+        const other = newOrder();
+        await storage.commit({ orders: [create(other)] });
+        const otherPaid = advance(other, 'paid', at(1));
+        await storage.commit({ orders: [{ ...otherPaid.write, newHistory: [{ ...(otherPaid.write.newHistory[0] as HistoryEntry<string>), eventId: (paid.write.newHistory[0] as HistoryEntry<string>).eventId }] }] });
+        assert.equal(await inspect.readOrderVersion(other.id), 2);
+      });
+
       test('commit updates an order whose expectedVersion matches and appends its history', async ({ storage, inspect }) => {
         const order = newOrder();
         await storage.commit({ orders: [create(order)] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
+import { createSqliteStorage } from '../../src/adapters/sqlite.js';
 import { createManualClock } from '../../src/clock/index.js';
 import { StorageError } from '../../src/errors/index.js';
 import { applyOrderEvent } from '../../src/app/apply-order-event.js';
@@ -159,5 +160,42 @@ describe('applyOrderEvent with the order the caller holds (options.current)', ()
     const again = await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' }, { current: stale });
     expect(again).toMatchObject({ ok: true, duplicate: true });
     expect((await memory.orders.get('o-1'))?.version).toBe(6);
+  });
+
+  it('a held order missing part of its history cannot record an event twice: the commit refuses it and a fresh read answers duplicate or mismatch', async () => {
+    for (const storage of [createMemoryStorage(), createSqliteStorage({ file: ':memory:' })]) {
+      await storage.migrate();
+      const clock = createManualClock('2026-11-11T00:00:00+08:00');
+      await insertOrder(storage, machine.createOrder({ id: 'o-2', channel: 'jd', channelOrderId: 'J-2', customerRef: 'b', currency: 'CNY', lines: [{ lineId: 'L1', sku: 'TEA', quantity: 1, unitPrice: cny(100) }] }, { clock }));
+      const refusals: string[] = [];
+      const watched: StoragePort = {
+        ...storage,
+        commit: async (unit) => {
+          try {
+            await storage.commit(unit);
+          } catch (error) {
+            refusals.push((error as { code?: string }).code ?? String(error));
+            throw error;
+          }
+        },
+      };
+      const deps = { storage: watched, machine, clock };
+      for (const event of [{ id: 'e-pay', type: 'pay' }, { id: 'e-h1', type: 'hold', reason: 'check address' }, { id: 'e-a1', type: 'approve' }] as DefaultOrderEvent[]) {
+        expect((await applyOrderEvent(deps, 'o-2', event))?.ok).toBe(true);
+      }
+      const stored = (await storage.orders.get('o-2')) as Order;
+      expect(stored.status).toBe('approved');
+      // A copy without the entry that recorded e-h1 (a trimmed cache): hold is legal from approved,
+      // so only the commit can tell that e-h1 was recorded.
+      const held = { ...stored, history: stored.history.filter((entry) => entry.eventId !== 'e-h1') } as Order;
+      const again = await applyOrderEvent(deps, 'o-2', { id: 'e-h1', type: 'hold', reason: 'check address' }, { current: held });
+      expect(again).toMatchObject({ ok: true, duplicate: true });
+      const changed = await applyOrderEvent(deps, 'o-2', { id: 'e-h1', type: 'hold', reason: 'another request' }, { current: held });
+      expect(changed).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_MISMATCH' } });
+      expect(refusals).toEqual(['DUPLICATE_KEY', 'DUPLICATE_KEY']);
+      expect((await storage.orders.history('o-2')).filter((entry) => entry.eventId === 'e-h1')).toHaveLength(1);
+      expect((await storage.orders.get('o-2'))?.version).toBe(4);
+      await storage.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import type { RunUnit } from '../shared/unit-conveniences.js';
-import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
 import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -58,6 +58,7 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
   // Staged view: what each id and channel ref would hold after the writes checked so far.
   const stagedVersions = new Map<string, number>();
   const stagedRefs = new Map<string, string>();
+  const stagedEvents = new Map<string, Set<string>>();
   const versionOf = (id: string): number | null => stagedVersions.get(id) ?? orders.get(id)?.version ?? null;
   const ownerOfRef = (key: string): string | undefined => stagedRefs.get(key) ?? channelRefs.get(key);
 
@@ -90,6 +91,13 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
         });
       }
     }
+    // An event is recorded once per order, whatever history the writer held.
+    const recorded = stagedEvents.get(order.id) ?? new Set((history.get(order.id) ?? []).map((entry) => entry.eventId));
+    for (const entry of write.newHistory) {
+      if (recorded.has(entry.eventId)) throw duplicateEvent(part, order.id, entry.eventId);
+      recorded.add(entry.eventId);
+    }
+    stagedEvents.set(order.id, recorded);
     stagedVersions.set(order.id, order.version);
     stagedRefs.set(refKey, order.id);
   }

@@ -358,8 +358,19 @@ const UNIT_PARTS: PostgresMigration = {
   statements: (t) => [reserveFunction(t, true), commitFunction(t, true)],
 };
 
+/**
+ * An event is recorded once per order: the duplicate-event check is the commit's, so an order
+ * read or held without its whole history can never record a redelivered event twice. PostgreSQL
+ * names the index `<prefix>order_history_order_id_event_id_idx`, which the adapter recognises.
+ */
+const EVENT_ONCE: PostgresMigration = {
+  version: 6,
+  name: 'event once per order',
+  statements: (t) => [`CREATE UNIQUE INDEX ON ${t.history} (order_id, event_id)`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

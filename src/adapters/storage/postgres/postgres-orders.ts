@@ -8,7 +8,7 @@ import type { OutboxMessage } from '../../../ports/outbox-port.js';
 import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
 import { isStorageError, StorageError } from '../../../errors/storage-error.js';
-import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
 import { limitParam, type PgContext, type PgTables } from './postgres-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -33,8 +33,33 @@ export async function commitPostgres(context: PgContext, unit: UnitOfWork, opera
   try {
     return await commitPlanned(context, unit, plan, operation);
   } catch (error) {
-    throw await locateDuplicate(context, error, unit.outbox ?? [], unit.idempotency ?? []);
+    throw (await locateDuplicateEvent(context, error, unit.orders ?? [])) ?? (await locateDuplicate(context, error, unit.outbox ?? [], unit.idempotency ?? []));
   }
+}
+
+/**
+ * A unique violation of (order, event id) in the history: after the rollback, one read finds the
+ * first write whose new history repeats an event its order recorded, so the error names it.
+ */
+async function locateDuplicateEvent(context: PgContext, error: unknown, writes: readonly OrderWrite[]): Promise<StorageError | undefined> {
+  const cause = driverError(error);
+  if (cause?.code !== '23505' || typeof cause.constraint !== 'string' || !/order_history/.test(cause.constraint)) return undefined;
+  const original = isOrdoError(error) ? (error as { cause?: unknown }).cause : error;
+  for (const [index, write] of writes.entries()) {
+    const ids = write.newHistory.map((entry) => entry.eventId);
+    // A unit may repeat an event id within one write: that is the duplicate, no read needed.
+    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (repeated !== undefined) return duplicateEvent(corePart('orders', index), write.order.id, repeated, original);
+    try {
+      const found = await context.query('commit', `SELECT event_id FROM ${context.tables.history} WHERE order_id = $1 AND event_id = ANY($2::text[]) LIMIT 1`, [write.order.id, ids]);
+      const eventId = (found.rows[0] as { event_id: string } | undefined)?.event_id;
+      if (eventId !== undefined) return duplicateEvent(corePart('orders', index), write.order.id, eventId, original);
+    } catch {
+      // The lookup only names the event; the duplicate is reported either way.
+      return duplicateEvent(corePart('orders', index), write.order.id, undefined, original);
+    }
+  }
+  return duplicateEvent(corePart('orders', 0), writes[0]?.order.id ?? '', undefined, original);
 }
 
 async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPlan, operation: string): Promise<UnitResults> {
@@ -210,6 +235,7 @@ function toDuplicateKey(error: unknown, outbox: readonly OutboxMessage[], idempo
   const cause = driverError(error);
   if (cause?.code !== '23505' || typeof cause.constraint !== 'string') return undefined;
   const inOutbox = /outbox/.test(cause.constraint);
+  if (!inOutbox && !/idempotency/.test(cause.constraint)) return undefined;
   const ids = inOutbox ? outbox.map((message) => message.id) : idempotency.map((record) => record.key);
   // The database names the constraint, not (unmasked) the value: the part is the first id the
   // unit repeats, else the one already stored, which the caller reads back to tell apart.

@@ -192,8 +192,25 @@ const ORDERS_BY_CUSTOMER: SqliteMigration = {
   ],
 };
 
+/** PostgreSQL's version 5 replaces its stored functions; SQLite has none. */
+const PLACEHOLDER_5: SqliteMigration = {
+  version: 5,
+  name: 'postgres-only',
+  statements: () => [],
+};
+
+/**
+ * An event is recorded once per order: the duplicate-event check is the commit's, so an order
+ * read or held without its whole history can never record a redelivered event twice.
+ */
+const EVENT_ONCE: SqliteMigration = {
+  version: 6,
+  name: 'event once per order',
+  statements: (t) => [`CREATE UNIQUE INDEX "${t.history.slice(1, -1)}_event" ON ${t.history} (order_id, event_id)`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second

@@ -3,7 +3,7 @@ import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { isStorageError, StorageError } from '../../../errors/storage-error.js';
 import type { UnitPart } from '../../../errors/unit-error.js';
-import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applySqlitePlan } from './sqlite-changes.js';
 import { wrapSqliteError } from './sqlite-errors.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
@@ -74,7 +74,13 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork, operation
         }
       }
       for (const [entry, json] of history) {
-        session.run(`INSERT INTO ${t.history} (order_id, version, event_id, entry) VALUES (?, ?, ?, ?)`, order.id, entry.version, entry.eventId, json);
+        try {
+          session.run(`INSERT INTO ${t.history} (order_id, version, event_id, entry) VALUES (?, ?, ?, ?)`, order.id, entry.version, entry.eventId, json);
+        } catch (error) {
+          // The unique (order, event id) index: this order recorded the event already.
+          const wrapped = wrapSqliteError(error, 'commit', 0);
+          throw isStorageError(wrapped) && wrapped.code === 'DUPLICATE_KEY' ? duplicateEvent(part, order.id, entry.eventId, wrapped.cause) : wrapped;
+        }
       }
     }
     for (const [index, { message, payload, headers }] of outbox.entries()) {
