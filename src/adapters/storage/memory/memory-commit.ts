@@ -175,8 +175,13 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
 
 /** The memory storage's {@link RunUnit}: the guard for `operation`, then the unit, without yielding. */
 export function memoryRunner(state: MemoryState): RunUnit {
-  return async (unit, operation) => {
-    state.enter(operation);
-    return commitUnit(state, unit);
+  // Not an async function: one promise per call, settled at once (the unit ran synchronously).
+  return (unit, operation) => {
+    try {
+      state.enter(operation);
+      return Promise.resolve(commitUnit(state, unit));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }
