@@ -301,6 +301,20 @@ async function postgresTraffic(): Promise<void> {
     await measure('intake: its redelivery (duplicate)', (i) =>
       ingest([{ channel: 'tmall', payload: { ...paid, tid: String(3_862_104_600_000_000 + i) } }], { storage, clock, channels: BUILT_IN_CHANNELS }),
     );
+    // Stores beyond orders: a lone change is one statement; a unit across stores is one transaction.
+    await storage.inventory.setStock('WH-T', 'SKU-T', 1_000_000, T0);
+    await measure('reservation (a one-change unit)', (i) =>
+      storage.inventory.reserve([{ reservationId: `traffic-r${i}`, orderId: `traffic-${i}`, lineId: 'L1', warehouseId: 'WH-T', sku: 'SKU-T', quantity: 1 }], T0),
+    );
+    await measure('unit across stores: order, event, stock, task', async (i) => {
+      const unit = paidOrder(`traffic-u${i}`);
+      await storage.commit({
+        ...unit,
+        at: T0,
+        inventory: [{ type: 'reserve', requests: [{ reservationId: `traffic-u${i}`, orderId: `traffic-u${i}`, lineId: 'L1', warehouseId: 'WH-T', sku: 'SKU-T', quantity: 1 }] }],
+        tasks: [{ type: 'enqueue', id: `traffic-t${i}`, task: { queue: 'traffic', key: `traffic-t${i}`, payload: null, dueAt: T0 } }],
+      });
+    });
   } finally {
     await storage.close();
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
