@@ -2,7 +2,9 @@
 import type { Clock } from '../clock/clock.js';
 import { isInstant, type Instant } from '../clock/instant.js';
 import { ConcurrencyError } from '../errors/concurrency-error.js';
-import { expectKnownKeys, expectObject, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { Address } from '../model/address.js';
 import type { Customer } from '../model/customer.js';
 import { normaliseAddress } from '../customers/address.js';
@@ -109,6 +111,15 @@ const SAME_VALUE: { readonly [F in 'names' | 'phones' | 'emails' | 'addresses' |
   },
 };
 
+const mergeConfigSchema = z.strictObject({
+  store: option.withMethods<CustomerStore>('a CustomerStore', 'commit', 'getProfiles', 'findGoldenBySource', 'getGolden', 'getAudit'),
+  clock: option.withMethods<Clock>('a Clock', 'now'),
+  newId: option.fn<() => string>(),
+  survivorship: z.partialRecord(z.enum(SURVIVOR_FIELDS), z.enum(SURVIVORSHIP_RULES)).optional(),
+  sourcePriority: z.array(z.string()).optional(),
+  recency: option.fn<(profile: Customer) => Instant | undefined>().optional(),
+});
+
 /**
  * Creates the merge service over a {@link CustomerStore}.
  * @example
@@ -116,19 +127,11 @@ const SAME_VALUE: { readonly [F in 'names' | 'phones' | 'emails' | 'addresses' |
  * const { golden } = await merges.merge({ profiles, actor: 'ops:li', reason: 'same phone and ID', evidence });
  */
 export function createMergeService(config: MergeServiceConfig): MergeService {
-  expectObject('merge service config', config, '{ store, clock, newId }');
-  expectKnownKeys('merge service config', config, ['store', 'clock', 'newId', 'survivorship', 'sourcePriority', 'recency']);
-  const issues: ValidationIssue[] = [];
-  for (const [field, rule] of Object.entries(config.survivorship ?? {})) {
-    if (!(SURVIVOR_FIELDS as readonly string[]).includes(field)) issues.push({ code: 'unknown_field', path: ['survivorship', field], message: `Expected one of ${SURVIVOR_FIELDS.join(', ')}` });
-    if (!(SURVIVORSHIP_RULES as readonly string[]).includes(rule)) issues.push({ code: 'invalid_value', path: ['survivorship', field], message: `Expected one of ${SURVIVORSHIP_RULES.join(', ')}` });
-  }
-  if (typeof config.newId !== 'function') issues.push({ code: 'invalid_type', path: ['newId'], message: 'Expected a function returning a new id' });
-  if (issues.length > 0) throw new ValidationError('merge service config', issues, { code: 'INVALID_OPTIONS' });
-  const { store, clock, newId } = config;
-  const priority = config.sourcePriority ?? [];
-  const recency = config.recency ?? defaultRecency;
-  const ruleOf = (field: SurvivorField): SurvivorshipRule => config.survivorship?.[field] ?? (field === 'idNumber' ? 'most-frequent' : 'most-recent');
+  const parsed = parseOptions('merge service config', mergeConfigSchema, config);
+  const { store, clock, newId } = parsed;
+  const priority = parsed.sourcePriority ?? [];
+  const recency = parsed.recency ?? defaultRecency;
+  const ruleOf = (field: SurvivorField): SurvivorshipRule => parsed.survivorship?.[field] ?? (field === 'idNumber' ? 'most-frequent' : 'most-recent');
 
   const rank = (profile: Customer): number => {
     const at = priority.indexOf(profile.source ?? '');

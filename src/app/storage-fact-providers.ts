@@ -1,7 +1,9 @@
 // Fact providers over the storage port: order history, usual addresses and account age, read from the customer's stored orders.
 import type { DurationInput, Instant } from '../clock/instant.js';
 import { durationToMillis } from '../clock/instant.js';
-import { expectKnownKeys, ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Order } from '../orders/order.js';
 import type { OrderReader } from '../ports/storage-port.js';
@@ -18,6 +20,21 @@ import {
 
 /** The most orders the storage port returns per `listByCustomer` call. */
 const MAX_HISTORY_LIMIT = 1_000;
+
+const factProvidersOptionsSchema = z.strictObject({
+  window: z
+    .custom<DurationInput>((value) => {
+      try {
+        return durationToMillis(value as DurationInput) > 0;
+      } catch {
+        return false;
+      }
+    }, 'Expected a positive duration, e.g. { days: 90 }')
+    .optional(),
+  historyLimit: option.positiveInt().max(MAX_HISTORY_LIMIT).default(200),
+  accountCreatedAt: option.fn<(...args: never[]) => unknown>().optional(),
+  returnStatuses: z.array(z.string()).optional(),
+});
 const DEFAULT_RETURN_STATUSES: readonly string[] = Object.freeze(['return_requested', 'returned', 'refunded']);
 
 /** What {@link createStorageFactProviders} reads: a storage port, or anything with `orders.listByCustomer`. */
@@ -97,30 +114,13 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
   storage: StorageFactSource,
   options: StorageFactProvidersOptions<C> = {},
 ): FactProvider<C>[] {
-  const issues: ValidationIssue[] = [];
   if (typeof storage?.orders?.listByCustomer !== 'function') {
-    issues.push({ code: 'invalid_type', path: ['storage', 'orders', 'listByCustomer'], message: 'Expected a storage port whose orders reader has listByCustomer' });
+    throw new ValidationError('createStorageFactProviders storage', [{ code: 'invalid_type', path: ['orders', 'listByCustomer'], message: 'Expected a storage port whose orders reader has listByCustomer' }], { code: 'INVALID_OPTIONS' });
   }
-  if (typeof options !== 'object' || options === null) {
-    throw new ValidationError('createStorageFactProviders options', [{ code: 'invalid_type', path: [], message: 'Expected an options object' }], { code: 'INVALID_OPTIONS' });
-  }
-  expectKnownKeys('createStorageFactProviders options', options, ['window', 'historyLimit', 'accountCreatedAt', 'returnStatuses']);
-  const limit = options.historyLimit ?? 200;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
-    issues.push({ code: 'invalid_value', path: ['historyLimit'], message: `Expected an integer from 1 to ${MAX_HISTORY_LIMIT}` });
-  }
-  if (options.accountCreatedAt !== undefined && typeof options.accountCreatedAt !== 'function') {
-    issues.push({ code: 'invalid_type', path: ['accountCreatedAt'], message: 'Expected a function (order, context) => Promise<Instant | null>' });
-  }
-  const returnStatuses = options.returnStatuses ?? DEFAULT_RETURN_STATUSES;
-  if (!Array.isArray(returnStatuses) || !returnStatuses.every((status) => typeof status === 'string')) {
-    issues.push({ code: 'invalid_type', path: ['returnStatuses'], message: 'Expected an array of status names' });
-  }
-  const window = options.window ?? { days: 90 };
-  if (durationToMillis(window) <= 0) {
-    issues.push({ code: 'invalid_value', path: ['window'], message: 'Expected a positive duration' });
-  }
-  if (issues.length > 0) throw new ValidationError('createStorageFactProviders options', issues, { code: 'INVALID_OPTIONS' });
+  const parsed = parseOptions('createStorageFactProviders options', factProvidersOptionsSchema, options);
+  const limit = parsed.historyLimit;
+  const returnStatuses = parsed.returnStatuses ?? DEFAULT_RETURN_STATUSES;
+  const window = (parsed.window ?? { days: 90 }) as DurationInput;
 
   const returning = new Set(returnStatuses);
   // One read per order while its providers run: collectFacts starts them together, each asks
@@ -181,6 +181,6 @@ export function createStorageFactProviders<C extends FactProviderContext = FactP
     createOrderHistoryFactProvider<C>({ load: history, window }),
     createDistanceFactProvider<C>({ load: usualLocations }),
     createDestinationFactProvider<C>({ load: usualAddresses }),
-    createAccountAgeFactProvider<C>({ load: options.accountCreatedAt ?? firstOrderAt }),
+    createAccountAgeFactProvider<C>({ load: (parsed.accountCreatedAt as FactLoader<Instant, C> | undefined) ?? firstOrderAt }),
   ];
 }

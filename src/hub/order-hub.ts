@@ -1,5 +1,4 @@
 // The facade: wires the order machine, storage, transport, outbox relay and clock for the common pipeline.
-import { expectKnownKeys, expectObject } from '../errors/validation-error.js';
 import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -16,6 +15,8 @@ import type { TransportPort } from '../ports/transport-port.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../app/outbox-relay.js';
 import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
 import { insertOrFindOrder } from '../app/insert-order.js';
+import { z } from 'zod';
+import { option, parseOptions } from '../errors/options.js';
 
 /** Configuration of {@link createOrderHub}; every part has an embedded default. */
 export interface OrderHubConfig<S extends string = OrderStatus, E extends OrderEventBase<string> = DefaultOrderEvent> {
@@ -94,6 +95,16 @@ export interface OrderHub<S extends string = OrderStatus, E extends OrderEventBa
   close(): Promise<void>;
 }
 
+const hubConfigSchema = z.strictObject({
+  storage: option.withMethods<StoragePort>('a StoragePort', 'commit', 'orders.get', 'outbox.claim').optional(),
+  transport: option.withMethods<TransportPort>('a TransportPort', 'publish').optional(),
+  clock: option.withMethods<Clock>('a Clock', 'now', 'millis').optional(),
+  machine: option.withMethods<OrderMachine<string, OrderEventBase<string>>>('an order machine from createOrderMachine()', 'transition', 'createOrder').optional(),
+  ids: option.fn<IdSource>().optional(),
+  relayOwner: option.text().optional(),
+  conflictRetries: option.nonNegativeInt().default(5),
+});
+
 /**
  * Wires the order pipeline: machine, storage (with its outbox), transport and relay, all on one
  * injected clock. With no configuration it runs embedded, in memory.
@@ -109,21 +120,20 @@ export function createOrderHub<S extends string = OrderStatus, E extends OrderEv
   config: OrderHubConfig<S, E>,
 ): OrderHub<S, E>;
 export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<string>> = {}): OrderHub<string, OrderEventBase<string>> {
-  expectObject('createOrderHub config', config, 'a config object (or nothing, for embedded defaults)');
-  expectKnownKeys('createOrderHub config', config, ['storage', 'transport', 'clock', 'machine', 'ids', 'relayOwner', 'conflictRetries']);
-  const storage = config.storage ?? createMemoryStorage();
-  const transport = config.transport ?? createMemoryTransport();
-  const clock = config.clock ?? systemClock;
-  const machine = config.machine ?? (createOrderMachine() as unknown as OrderMachine<string, OrderEventBase<string>>);
-  const ids = config.ids ?? createUuidSource('ord_');
+  const parsed = parseOptions('createOrderHub config', hubConfigSchema, config);
+  const storage = parsed.storage ?? createMemoryStorage();
+  const transport = parsed.transport ?? createMemoryTransport();
+  const clock = parsed.clock ?? systemClock;
+  const machine = parsed.machine ?? (createOrderMachine() as unknown as OrderMachine<string, OrderEventBase<string>>);
+  const ids = parsed.ids ?? createUuidSource('ord_');
   const relay = createOutboxRelay({
     storage,
     transport,
     clock,
-    owner: config.relayOwner ?? createUuidSource('ordo-relay-')(),
+    owner: parsed.relayOwner ?? createUuidSource('ordo-relay-')(),
   });
   const deps = { storage, machine, clock };
-  const retries = config.conflictRetries ?? 5;
+  const retries = parsed.conflictRetries;
 
   return Object.freeze({
     storage,
