@@ -272,6 +272,7 @@ export type {
   IdempotencyRecord,
   IdempotencyStore,
   StockLevel,
+  StockQuery,
   ReservationRequest,
   Reservation,
   ReserveResult,

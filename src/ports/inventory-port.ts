@@ -13,6 +13,13 @@ export interface StockLevel {
   readonly updatedAt: Instant;
 }
 
+/** What {@link InventoryStore.getStockLevels} reads. */
+export interface StockQuery {
+  readonly skus: readonly string[];
+  /** Only these warehouses. @default every warehouse */
+  readonly warehouseIds?: readonly string[];
+}
+
 /** A request to hold units of one order line in one warehouse. */
 export interface ReservationRequest {
   /** Unique; reserving again with the same id is a no-op that returns the existing reservation. */
@@ -67,6 +74,12 @@ export interface InventoryStore {
   setStock(warehouseId: string, sku: string, onHand: number, at: Instant): Promise<StockLevel>;
   /** Stock of one SKU in one warehouse, or null when never set. */
   getStock(warehouseId: string, sku: string): Promise<StockLevel | null>;
+  /**
+   * Stock of these SKUs in every warehouse (or only `warehouseIds`), in one read: what routing
+   * needs for an order. Levels never set are absent. Sorted by SKU, then warehouse id (JavaScript
+   * string order). Empty `skus` answers `[]`; a repeated SKU or warehouse counts once.
+   */
+  getStockLevels(query: StockQuery): Promise<StockLevel[]>;
   /** Reserves every request atomically, or none; safe under concurrent workers. */
   reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult>;
   /** Releases an active reservation; false when it is not active. */

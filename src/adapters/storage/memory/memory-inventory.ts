@@ -1,7 +1,8 @@
 // The memory inventory: stock per (warehouse, sku) and reservations that never oversell. Writes are
 // one-change units of work, so they take the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel } from '../../../ports/inventory-port.js';
+import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byStockKey, stockQuery } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { memoryRunner } from './memory-commit.js';
 import { settleReservation, toStockLevel } from './memory-changes.js';
@@ -29,6 +30,17 @@ export function createMemoryInventory(state: MemoryState): InventoryStore {
       let count = 0;
       for (const reservation of take(due, limit)) if (settleReservation(journal, state.tables, reservation.reservationId, 'expired', now, false)) count += 1;
       return count;
+    },
+
+    async getStockLevels(query: StockQuery): Promise<StockLevel[]> {
+      state.enter('inventory.getStockLevels');
+      const { skus, warehouseIds } = stockQuery(query);
+      const wanted = new Set(skus);
+      const within = warehouseIds === undefined ? undefined : new Set(warehouseIds);
+      return [...stock.values()]
+        .filter((row) => wanted.has(row.sku) && (within === undefined || within.has(row.warehouseId)))
+        .map(toStockLevel)
+        .sort(byStockKey);
     },
 
     async getReservation(reservationId: string): Promise<Reservation | null> {

@@ -1,8 +1,8 @@
 // PostgreSQL inventory: reservations in one call to a stored function that locks stock rows in a fixed
 // order, so workers never oversell or deadlock. Writes are one-change units of work.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel } from '../../../ports/inventory-port.js';
-import { RESERVATION_COLUMNS, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byStockKey, RESERVATION_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { commitPostgres } from './postgres-orders.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
@@ -42,6 +42,19 @@ export function createPostgresInventory(context: PgContext): InventoryStore {
         [now, limitParam(limit)],
       );
       return (result.rows[0] as { n: number } | undefined)?.n ?? 0;
+    },
+
+    async getStockLevels(query: StockQuery): Promise<StockLevel[]> {
+      const { skus, warehouseIds } = stockQuery(query);
+      if (skus.length === 0) return [];
+      const result = await context.query(
+        'inventory.getStockLevels',
+        `SELECT warehouse_id, sku, on_hand, reserved, updated_at FROM ${t.stock}
+         WHERE sku = ANY($1::text[]) AND ($2::text[] IS NULL OR warehouse_id = ANY($2::text[]))`,
+        [skus, warehouseIds ?? null],
+        'stock_levels',
+      );
+      return (result.rows as StockRow[]).map(toLevel).sort(byStockKey);
     },
 
     async getReservation(reservationId: string): Promise<Reservation | null> {

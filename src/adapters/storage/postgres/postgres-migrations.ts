@@ -369,8 +369,15 @@ const EVENT_ONCE: PostgresMigration = {
   statements: (t) => [`CREATE UNIQUE INDEX ON ${t.history} (order_id, event_id)`],
 };
 
+/** Stock by SKU across warehouses, for `inventory.getStockLevels` (the primary key leads with the warehouse). */
+const STOCK_BY_SKU: PostgresMigration = {
+  version: 7,
+  name: 'stock by sku',
+  statements: (t) => [`CREATE INDEX ON ${t.stock} (sku, warehouse_id)`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

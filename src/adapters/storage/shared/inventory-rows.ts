@@ -1,7 +1,7 @@
 // The inventory tables as the SQL adapters read them, and the one input check every adapter applies.
 import type { Instant } from '../../../clock/instant.js';
-import type { ValidationIssue } from '../../../errors/validation-error.js';
-import type { Reservation, StockLevel } from '../../../ports/inventory-port.js';
+import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
+import type { Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
 
 /** A stock row as SQLite and PostgreSQL return it. */
 export interface StockRow {
@@ -83,4 +83,27 @@ export function requireCount(
       message: `Expected ${positive ? 'a positive' : 'a non-negative'} integer, got ${String(value)}`,
     });
   }
+}
+
+/** The asked SKUs and warehouses once each, checked: a query any adapter reads the same way. */
+export function stockQuery(query: StockQuery): { readonly skus: string[]; readonly warehouseIds: string[] | undefined } {
+  const issues: ValidationIssue[] = [];
+  if (typeof query !== 'object' || query === null) throw new ValidationError('stock query', [{ code: 'invalid_type', path: [], message: 'Expected { skus, warehouseIds? }' }]);
+  const strings = (value: unknown, key: string, optional: boolean): string[] | undefined => {
+    if (value === undefined && optional) return undefined;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+      issues.push({ code: 'invalid_type', path: [key], message: 'Expected an array of strings' });
+      return undefined;
+    }
+    return [...new Set(value as string[])];
+  };
+  const skus = strings(query.skus, 'skus', false);
+  const warehouseIds = strings(query.warehouseIds, 'warehouseIds', true);
+  if (issues.length > 0) throw new ValidationError('stock query', issues);
+  return { skus: skus ?? [], warehouseIds };
+}
+
+/** Levels sorted by SKU, then warehouse id, in code-point order (what every adapter answers). */
+export function byStockKey(a: StockLevel, b: StockLevel): number {
+  return a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0;
 }

@@ -1,11 +1,11 @@
 // SQLite inventory: reservations checked and applied under the database write lock, so stock never
 // oversells. Writes are one-change units of work, the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel } from '../../../ports/inventory-port.js';
-import { RESERVATION_COLUMNS, STOCK_COLUMNS, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byStockKey, RESERVATION_COLUMNS, STOCK_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { settleReservation } from './sqlite-changes.js';
-import { limitValue, type SqliteContext } from './sqlite-driver.js';
+import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
 import { commitSqlite } from './sqlite-orders.js';
 
 /** Creates the inventory store. */
@@ -31,6 +31,25 @@ export function createSqliteInventory(context: SqliteContext): InventoryStore {
         for (const row of due) if (settleReservation(session, t, row.reservation_id, 'expired', now, false)) count += 1;
         return count;
       });
+    },
+
+    getStockLevels(query: StockQuery): Promise<StockLevel[]> {
+      let asked: ReturnType<typeof stockQuery>;
+      try {
+        asked = stockQuery(query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const { skus, warehouseIds } = asked;
+      return context.read('inventory.getStockLevels', (session) =>
+        session
+          .all<StockRow>(
+            `SELECT ${STOCK_COLUMNS} FROM ${t.stock} WHERE sku IN (SELECT value FROM json_each(?)) AND (? IS NULL OR warehouse_id IN (SELECT value FROM json_each(?)))`,
+            jsonList(skus), warehouseIds === undefined ? null : 1, jsonList(warehouseIds ?? []),
+          )
+          .map(toLevel)
+          .sort(byStockKey),
+      );
     },
 
     getReservation(reservationId: string): Promise<Reservation | null> {

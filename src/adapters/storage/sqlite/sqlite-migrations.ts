@@ -209,8 +209,15 @@ const EVENT_ONCE: SqliteMigration = {
   statements: (t) => [`CREATE UNIQUE INDEX "${t.history.slice(1, -1)}_event" ON ${t.history} (order_id, event_id)`],
 };
 
+/** Stock by SKU across warehouses, for `inventory.getStockLevels` (the primary key leads with the warehouse). */
+const STOCK_BY_SKU: SqliteMigration = {
+  version: 7,
+  name: 'stock by sku',
+  statements: (t) => [`CREATE INDEX "${t.stock.slice(1, -1)}_sku" ON ${t.stock} (sku, warehouse_id)`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second
