@@ -132,6 +132,50 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
     await storage.close();
   });
 
+  it('a unit across stores chosen as a deadlock victim runs again whole (bounded), and lands once', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    // The first reservation inside a transaction fails as PostgreSQL fails a deadlock victim.
+    let victims = 0;
+    const flaky = {
+      query: pool.query.bind(pool),
+      end: () => pool.end(),
+      async connect() {
+        const client = await pool.connect();
+        return {
+          on: client.on.bind(client),
+          off: client.off.bind(client),
+          release: client.release.bind(client),
+          async query(config: { text: string; values?: unknown[]; name?: string }) {
+            if (victims === 0 && /reserve_stock/.test(config.text)) {
+              victims += 1;
+              throw Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' });
+            }
+            return client.query(config as never);
+          },
+        };
+      },
+    };
+    try {
+      const storage = createPostgresStorage({ pool: flaky as never, schema: schema.name, tablePrefix: randomName('deadlock_') });
+      await storage.migrate();
+      await storage.inventory.setStock('WH', 'SKU', 5, T0);
+      const { order, writes } = paidOrder('o-deadlock', createFixedClock(T0));
+      await storage.commit({
+        ...writes,
+        at: T0,
+        inventory: [{ type: 'reserve', requests: [{ reservationId: 'r-1', orderId: order.id, lineId: 'L1', warehouseId: 'WH', sku: 'SKU', quantity: 2 }] }],
+        tasks: [{ type: 'enqueue', id: 't-1', task: { queue: 'q', key: 'k', payload: null, dueAt: T0 } }],
+      });
+      expect(victims).toBe(1);
+      expect((await storage.orders.get('o-deadlock'))?.version).toBe(order.version);
+      expect((await storage.inventory.getStock('WH', 'SKU'))?.reserved).toBe(2);
+      expect((await storage.tasks.list({ queue: 'q' })).length).toBe(1);
+      await storage.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('works on a pg Pool you pass, and close() leaves your pool open', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     try {

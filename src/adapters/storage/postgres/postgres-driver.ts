@@ -158,6 +158,41 @@ export function createPgContext(config: {
   const toConfig = (text: string, values: unknown[] | undefined, name: string | undefined): PgQueryConfigLike =>
     name === undefined ? { text, values: values ?? [] } : { text, values: values ?? [], name: names + name };
 
+  const transactionOnce = async <T>(operation: string, work: (query: (text: string, values?: unknown[], name?: string) => Promise<PgResultLike>) => Promise<T>): Promise<T> => {
+    let client: PgClientLike;
+    try {
+      client = await (await getPool(operation)).connect();
+    } catch (error) {
+      throw wrap(operation, error);
+    }
+    let broken: Error | undefined;
+    // Without a listener a connection lost while checked out is an unhandled 'error' event that
+    // ends the process; the query in flight rejects on its own, so the error is only recorded.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on?.('error', onError);
+    try {
+      await client.query({ text: 'BEGIN' });
+      const result = await work((text, values, name) => client.query(toConfig(text, values, name)));
+      await client.query({ text: 'COMMIT' });
+      return result;
+    } catch (error) {
+      if (broken === undefined) {
+        try {
+          await client.query({ text: 'ROLLBACK' });
+        } catch (rollbackError) {
+          // A client that cannot roll back is not returned to the pool for reuse.
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+      }
+      throw wrap(operation, error);
+    } finally {
+      client.off?.('error', onError);
+      client.release(broken ?? false);
+    }
+  };
+
   return {
     tables,
     async query(operation, text, values, name) {
@@ -173,37 +208,16 @@ export function createPgContext(config: {
       }
     },
     async transaction(operation, work) {
-      let client: PgClientLike;
-      try {
-        client = await (await getPool(operation)).connect();
-      } catch (error) {
-        throw wrap(operation, error);
-      }
-      let broken: Error | undefined;
-      // Without a listener a connection lost while checked out is an unhandled 'error' event that
-      // ends the process; the query in flight rejects on its own, so the error is only recorded.
-      const onError = (error: Error): void => {
-        broken = error;
-      };
-      client.on?.('error', onError);
-      try {
-        await client.query({ text: 'BEGIN' });
-        const result = await work((text, values, name) => client.query(toConfig(text, values, name)));
-        await client.query({ text: 'COMMIT' });
-        return result;
-      } catch (error) {
-        if (broken === undefined) {
-          try {
-            await client.query({ text: 'ROLLBACK' });
-          } catch (rollbackError) {
-            // A client that cannot roll back is not returned to the pool for reuse.
-            broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-          }
+      // A deadlock victim's transaction was rolled back whole: running it again is safe, and
+      // what a unit across stores meets when two of them lock the same rows in other orders.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await transactionOnce(operation, work);
+        } catch (error) {
+          const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+          if (code === '40P01' && attempt < 3) continue;
+          throw error;
         }
-        throw wrap(operation, error);
-      } finally {
-        client.off?.('error', onError);
-        client.release(broken ?? false);
       }
     },
     async close() {
