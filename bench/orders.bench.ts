@@ -68,8 +68,8 @@ function pickingOrder(): Order {
     context,
   );
   if (!result.ok) throw result.error;
-  if (result.order.history.length !== 5) throw new Error('expected 5 history entries');
-  return result.order;
+  if (result.value.order.history.length !== 5) throw new Error('expected 5 history entries');
+  return result.value.order;
 }
 
 /** The mix: one event of each kind a picking order meets, each applied to the same fixed order. */
@@ -202,9 +202,9 @@ async function measureStorage(): Promise<{ perSecond: number; transitions: numbe
       const order = (await storage.orders.get(id)) as Order;
       const result = machine.transition(order, event, context);
       if (!result.ok) throw result.error;
-      const messages = effectsToOutbox(result.effects, result.order);
+      const messages = effectsToOutbox(result.value.effects, result.value.order);
       await storage.commit({
-        orders: [{ order: result.order, expectedVersion: order.version, newHistory: result.entry ? [result.entry] : [] }],
+        orders: [{ order: result.value.order, expectedVersion: order.version, newHistory: result.value.entry ? [result.value.entry] : [] }],
         outbox: messages,
       });
       transitions++;
@@ -230,9 +230,9 @@ export async function run(): Promise<void> {
     const ours = machine.transition(order, event, context);
     const [theirs] = xstateTransition(xmachine, xsnapshot, event as never);
     const hand = handWritten(order, event);
-    const states = [ours.ok ? ours.order.status : 'refused', String(theirs.value), hand?.status];
+    const states = [ours.ok ? ours.value.order.status : 'refused', String(theirs.value), hand?.status];
     if (states.some((s) => s !== EXPECTED[i])) throw new Error(`Variants disagree on ${event.type}: ${states.join(' / ')}`);
-    if (ours.ok && (theirs.context as XContext).order.version !== ours.order.version) throw new Error('XState model did not record history');
+    if (ours.ok && (theirs.context as XContext).order.version !== ours.value.order.version) throw new Error('XState model did not record history');
   });
 
   const mixSize = MIX.length;

@@ -58,8 +58,8 @@ function paidOrder(id: string): Parameters<StoragePort['commit']>[0] {
     { clock },
   );
   const paid = machine.transition(created, { id: `${id}:pay`, type: 'pay' }, { clock });
-  if (!paid.ok || paid.entry === null) throw new Error('pay refused');
-  return { orders: [{ order: paid.order, expectedVersion: null, newHistory: [...created.history, paid.entry] }], outbox: effectsToOutbox(paid.effects, paid.order) };
+  if (!paid.ok || paid.value.entry === null) throw new Error('pay refused');
+  return { orders: [{ order: paid.value.order, expectedVersion: null, newHistory: [...created.history, paid.value.entry] }], outbox: effectsToOutbox(paid.value.effects, paid.value.order) };
 }
 
 /** One persisted transition: read, guard (the machine), versioned write with history and outbox. */
@@ -68,11 +68,11 @@ async function transitionOnce(storage: StoragePort, orderId: string, eventId: st
     const order = (await storage.orders.get(orderId)) as Order;
     const event = order.status === 'on_hold' ? ({ id: eventId, type: 'approve' } as const) : ({ id: eventId, type: 'hold', reason: 'bench' } as const);
     const result = machine.transition(order, event, { clock });
-    if (!result.ok || result.entry === null) throw new Error('transition refused');
+    if (!result.ok || result.value.entry === null) throw new Error('transition refused');
     try {
       await storage.commit({
-        orders: [{ order: result.order, expectedVersion: order.version, newHistory: [result.entry] }],
-        outbox: effectsToOutbox(result.effects, result.order),
+        orders: [{ order: result.value.order, expectedVersion: order.version, newHistory: [result.value.entry] }],
+        outbox: effectsToOutbox(result.value.effects, result.value.order),
       });
       return conflicts;
     } catch (error) {
@@ -292,7 +292,7 @@ async function postgresTraffic(): Promise<void> {
       const current = held.get(id) as Order;
       const event = current.status === 'on_hold' ? ({ id: `traffic-h${i}`, type: 'approve' } as const) : ({ id: `traffic-h${i}`, type: 'hold', reason: 'bench' } as const);
       const result = await applyOrderEvent(deps, id, event, { current });
-      if (result?.ok) held.set(id, result.order);
+      if (result?.ok) held.set(id, result.value.order);
     });
     const paid = channelFixture('tmall', 'paid');
     await measure('intake: a new paid order (ingest)', (i) =>

@@ -30,8 +30,8 @@ async function place(id: string, buyer: string, daysAgo: number, amount: number,
   ];
   const result = machine.apply(created, journey, at);
   if (!result.ok) throw result.error;
-  await storage.commit({ orders: [{ order: result.order, expectedVersion: null, newHistory: result.order.history }] });
-  return result.order;
+  await storage.commit({ orders: [{ order: result.value.order, expectedVersion: null, newHistory: result.value.order.history }] });
+  return result.value.order;
 }
 
 const hangzhou = { lat: 30.27, lng: 120.15 };

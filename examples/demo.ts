@@ -38,7 +38,7 @@ async function run(order: Order, events: DefaultOrderEvent[]): Promise<void> {
     clock.advance({ minutes: 17 });
     const result = await hub.apply(order.id, event, { actor: event.type === 'ship' ? 'wms:hangzhou' : 'ops:alice' });
     if (result && !result.ok) console.log(`  refused ${event.type}: [${result.error.code}] ${result.error.message}`);
-    if (result?.ok && result.duplicate) console.log(`  ${event.id} was already applied: redelivery ignored`);
+    if (result?.ok && result.value.duplicate) console.log(`  ${event.id} was already applied: redelivery ignored`);
   }
 }
 

@@ -229,6 +229,8 @@ export type {
   TransitionContext,
   TransitionChange,
   TransitionResult,
+  Transition,
+  AppliedEvents,
   OrderEventError,
   OrderEventCheck,
   ApplyResult,

@@ -44,18 +44,23 @@ export interface ApplyOrderEventOptions {
   readonly current?: Order<string>;
 }
 
-/** The outcome of {@link applyOrderEvent}. Refusals are values; storage failures throw. */
+/** What {@link applyOrderEvent} stored (or found stored). */
+export interface AppliedOrderEvent<S extends string> {
+  readonly order: Order<S>;
+  /** Committed to the outbox with the order; returned for callers that also act in-process. */
+  readonly effects: readonly OrderEffect[];
+  /** The event id was already applied: nothing was written. */
+  readonly duplicate: boolean;
+  /** How many times the commit lost a race and was re-applied on a fresh read. */
+  readonly conflicts: number;
+}
+
+/**
+ * The outcome of {@link applyOrderEvent}, Ordo's one result shape: `{ ok: true, value }`, or
+ * `{ ok: false, error, conflicts }`. Refusals are values; storage failures throw.
+ */
 export type ApplyOrderEventResult<S extends string> =
-  | {
-      readonly ok: true;
-      readonly order: Order<S>;
-      /** Committed to the outbox with the order; returned for callers that also act in-process. */
-      readonly effects: readonly OrderEffect[];
-      /** The event id was already applied: nothing was written. */
-      readonly duplicate: boolean;
-      /** How many times the commit lost a race and was re-applied on a fresh read. */
-      readonly conflicts: number;
-    }
+  | { readonly ok: true; readonly value: AppliedOrderEvent<S> }
   | { readonly ok: false; readonly error: OrderEventError; readonly conflicts: number };
 
 /** True for the commit's refusal of an event the order recorded already (the unique (order, event id) row). */
@@ -110,15 +115,14 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
     if (stored === null) return null;
     const result = deps.machine.transition(stored, event, context);
     // On a copy, a refusal or a duplicate may come from stale data: decide again on a fresh read.
-    if (copy !== undefined && (!result.ok || result.duplicate)) return attempt();
+    if (copy !== undefined && (!result.ok || result.value.duplicate)) return attempt();
     if (!result.ok) return { ok: false, error: result.error, conflicts };
-    if (result.duplicate || result.entry === null) {
-      return { ok: true, order: result.order, effects: [], duplicate: true, conflicts };
-    }
+    const { order, effects, entry } = result.value;
+    if (result.value.duplicate || entry === null) return { ok: true, value: { order, effects: [], duplicate: true, conflicts } };
     try {
       await deps.storage.commit({
-        orders: [{ order: result.order, expectedVersion: stored.version, newHistory: [result.entry] }],
-        outbox: effectsToOutbox(result.effects, result.order),
+        orders: [{ order, expectedVersion: stored.version, newHistory: [entry] }],
+        outbox: effectsToOutbox(effects, order),
       });
     } catch (error) {
       // The order recorded this event already, though the history at hand did not show it (a
@@ -127,7 +131,7 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
       if (copy !== undefined && isRecordedEvent(error, orderId, event.id)) return attempt();
       throw error;
     }
-    return { ok: true, order: result.order, effects: result.effects, duplicate: false, conflicts };
+    return { ok: true, value: { order, effects, duplicate: false, conflicts } };
   };
 
   return retryOnConflict(attempt, {

@@ -3,7 +3,7 @@
 export { INGEST_OUTCOMES, ingest, replayQuarantined } from './ingest.js';
 export type { IngestContext, IngestLimits, IngestItemResult, IngestNote, IngestNoteCode, IngestOutcome, IngestPayload, IngestReport, ReplayOptions } from './ingest.js';
 export { applyOrderEvent } from './apply-order-event.js';
-export type { ApplyOrderEventDeps, ApplyOrderEventOptions, ApplyOrderEventResult } from './apply-order-event.js';
+export type { ApplyOrderEventDeps, ApplyOrderEventOptions, ApplyOrderEventResult, AppliedOrderEvent } from './apply-order-event.js';
 export { insertOrder, insertOrFindOrder } from './insert-order.js';
 export type { InsertOrFindResult } from './insert-order.js';
 export { createOutboxRelay } from './outbox-relay.js';

@@ -313,12 +313,12 @@ async function insertNewOrder(
   const plan = planStatusEvents(candidate.status, status, eventIdPrefix);
   const decided = deps.machine.apply(candidate, plan.events, { clock: deps.clock, actor: `channel:${channel}` });
   if (!decided.ok) return null;
-  const order = decided.order;
+  const { order, effects, entries } = decided.value;
   try {
     await deps.storage.commit({
       ...rider,
       orders: [{ order, expectedVersion: null, newHistory: order.history }],
-      outbox: [...effectsToOutbox(creationEffects(candidate), candidate, { createdAt: candidate.createdAt }), ...effectsToOutbox(decided.effects, order)],
+      outbox: [...effectsToOutbox(creationEffects(candidate), candidate, { createdAt: candidate.createdAt }), ...effectsToOutbox(effects, order)],
     });
   } catch (error) {
     // Another worker stored the same channel order first: the step-by-step path reads it.
@@ -327,7 +327,7 @@ async function insertNewOrder(
   }
   const notes: IngestNote[] = [...plan.notes];
   const reason = reasonOf(notes);
-  const events = decided.entries.map((entry) => entry.type);
+  const events = entries.map((entry) => entry.type);
   return {
     ...base,
     orderId: order.id,
@@ -388,7 +388,7 @@ async function store(prepared: Extract<Prepared, { ok: true }>, index: number, d
       });
       return 'refused';
     }
-    if (!result.duplicate) applied.push(event.type);
+    if (!result.value.duplicate) applied.push(event.type);
     return 'applied';
   };
   // The address first, so a warehouse hears of it before a later status; a refused address

@@ -62,6 +62,8 @@ export type {
   TransitionContext,
   TransitionChange,
   TransitionResult,
+  Transition,
+  AppliedEvents,
   OrderEventError,
   ApplyResult,
   NextEvent,

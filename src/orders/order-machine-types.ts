@@ -10,6 +10,7 @@ import type { AnyOrderEvent, CustomOrderEvent, DefaultOrderEvent, OrderEventBase
 import type { DEFAULT_ORDER_GUARD_NAMES } from './order-guards.js';
 import type { OrderStatus, StatusDefinition } from './order-statuses.js';
 import type { HistoryEntry, Order } from './order.js';
+import type { Result } from '../errors/result.js';
 
 /** A guard name of the default lifecycle. */
 export type DefaultOrderGuardName = (typeof DEFAULT_ORDER_GUARD_NAMES)[number];
@@ -163,47 +164,45 @@ export interface OrderMachineDefinition<
 /** Why an event was not applied: refused by the lifecycle, not valid data, or a reused id. */
 export type OrderEventError = TransitionError | ValidationError | IdempotencyError;
 
-/** The result of one event: the new order and its effects, or why it was refused. */
-export type TransitionResult<S extends string = OrderStatus> =
-  | {
-      readonly ok: true;
-      /** The new order; the input order when `duplicate`. */
-      readonly order: Order<S>;
-      /** To run after commit; empty for a duplicate. */
-      readonly effects: readonly OrderEffect[];
-      /** The history entry appended (what storage's `newHistory` needs); null for a duplicate. */
-      readonly entry: HistoryEntry<S> | null;
-      /** The event id was already in the history: nothing changed. */
-      readonly duplicate: boolean;
-    }
-  | {
-      readonly ok: false;
-      /**
-       * `ILLEGAL_TRANSITION` or `GUARD_REJECTED` ({@link TransitionError}); `VALIDATION_FAILED`
-       * for an event that is not valid data (no id, a non-string id, a function in the payload);
-       * `IDEMPOTENCY_MISMATCH` for an id already applied with another type or payload.
-       */
-      readonly error: OrderEventError;
-    };
+/** What one accepted event made: the new order, its effects and the entry it appended. */
+export interface Transition<S extends string = OrderStatus> {
+  /** The new order; the input order when `duplicate`. */
+  readonly order: Order<S>;
+  /** To run after commit; empty for a duplicate. */
+  readonly effects: readonly OrderEffect[];
+  /** The history entry appended (what storage's `newHistory` needs); null for a duplicate. */
+  readonly entry: HistoryEntry<S> | null;
+  /** The event id was already in the history: nothing changed. */
+  readonly duplicate: boolean;
+}
 
-/** The result of folding several events. */
+/**
+ * The result of one event, Ordo's one result shape: `{ ok: true, value }` with the
+ * {@link Transition}, or `{ ok: false, error }`: `ILLEGAL_TRANSITION` or `GUARD_REJECTED`
+ * ({@link TransitionError}); `VALIDATION_FAILED` for an event that is not valid data (no id, a
+ * non-string id, a function in the payload); `IDEMPOTENCY_MISMATCH` for an id already applied
+ * with another type or payload.
+ */
+export type TransitionResult<S extends string = OrderStatus> = Result<Transition<S>, OrderEventError>;
+
+/** What a batch of accepted events made. */
+export interface AppliedEvents<S extends string = OrderStatus> {
+  readonly order: Order<S>;
+  /** Effects of every applied event, in order. */
+  readonly effects: readonly OrderEffect[];
+  /** History entries appended, in order (duplicates add none). */
+  readonly entries: readonly HistoryEntry<S>[];
+  /** How many events were duplicates. */
+  readonly duplicates: number;
+}
+
+/**
+ * The result of folding several events: `{ ok: true, value }`, or `{ ok: false, error, index }`
+ * with the position of the refused event (nothing of the batch should be committed).
+ */
 export type ApplyResult<S extends string = OrderStatus> =
-  | {
-      readonly ok: true;
-      readonly order: Order<S>;
-      /** Effects of every applied event, in order. */
-      readonly effects: readonly OrderEffect[];
-      /** History entries appended, in order (duplicates add none). */
-      readonly entries: readonly HistoryEntry<S>[];
-      /** How many events were duplicates. */
-      readonly duplicates: number;
-    }
-  | {
-      readonly ok: false;
-      readonly error: OrderEventError;
-      /** Position of the refused event; nothing of the batch should be committed. */
-      readonly index: number;
-    };
+  | { readonly ok: true; readonly value: AppliedEvents<S> }
+  | { readonly ok: false; readonly error: OrderEventError; readonly index: number };
 
 /** One guard's verdict in a dry run. */
 export interface GuardVerdict {

@@ -371,7 +371,7 @@ function buildMachine(
       if (applied.eventId !== event.id) continue;
       // A redelivery is the same event; the same id with another type or payload is a new request.
       const same = applied.fingerprint === undefined ? applied.type === event.type : applied.fingerprint === fingerprint;
-      if (same) return { ok: true, order, effects: NO_EFFECTS, entry: null, duplicate: true };
+      if (same) return { ok: true, value: { order, effects: NO_EFFECTS, entry: null, duplicate: true } };
       return {
         ok: false,
         error: new IdempotencyError(event.id, {
@@ -456,7 +456,7 @@ function buildMachine(
         if (added) for (const effect of added) effects.push(effect);
       }
     }
-    return { ok: true, order: next, effects, entry, duplicate: false };
+    return { ok: true, value: { order: next, effects, entry, duplicate: false } };
   }
 
   function apply(order: Order<string>, events: readonly OrderEventBase<string>[], context: TransitionContext): ApplyResult<string> {
@@ -467,15 +467,16 @@ function buildMachine(
     for (let i = 0; i < events.length; i++) {
       const result = transition(current, events[i] as OrderEventBase<string>, context);
       if (!result.ok) return { ok: false, error: result.error, index: i };
-      if (result.duplicate) {
+      const step = result.value;
+      if (step.duplicate) {
         duplicates++;
         continue;
       }
-      for (const effect of result.effects) effects.push(effect);
-      entries.push(result.entry as HistoryEntry<string>);
-      current = result.order;
+      for (const effect of step.effects) effects.push(effect);
+      entries.push(step.entry as HistoryEntry<string>);
+      current = step.order;
     }
-    return { ok: true, order: current, effects, entries, duplicates };
+    return { ok: true, value: { order: current, effects, entries, duplicates } };
   }
 
   function nextEvents(order: Order<string>, context: TransitionContext = DRY_RUN_CONTEXT): NextEvent<string, string>[] {

@@ -69,8 +69,8 @@ async function seed(
   );
   const result = machine.apply(created, [{ id: `${fields.id}:pay`, type: 'pay' }, ...FATES[fields.fate ?? 'paid'](fields.id)], context);
   if (!result.ok) throw result.error;
-  await storage.commit({ orders: [{ order: result.order, expectedVersion: null, newHistory: result.order.history }] });
-  return result.order;
+  await storage.commit({ orders: [{ order: result.value.order, expectedVersion: null, newHistory: result.value.order.history }] });
+  return result.value.order;
 }
 
 /** A customer provider from a fixed table, as a CRM would answer: credit 760, standard tier unless told. */

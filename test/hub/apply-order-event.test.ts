@@ -57,7 +57,7 @@ describe('applyOrderEvent', () => {
     const deps = await storedAllocatedOrder(storage, 1);
     const before = (await storage.outbox.list()).length;
     const again = await applyOrderEvent(deps, 'o-1', { id: 'e-approve', type: 'approve' });
-    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect(again).toMatchObject({ ok: true, value: { duplicate: true } });
     expect((await storage.orders.get('o-1'))?.version).toBe(4);
     expect((await storage.outbox.list()).length).toBe(before);
   });
@@ -72,7 +72,7 @@ describe('applyOrderEvent', () => {
     );
     expect(results.every((r) => r?.ok)).toBe(true);
     // The race really happened: some commits lost and were re-applied on a fresh read.
-    expect(results.reduce((sum, r) => sum + (r?.conflicts ?? 0), 0)).toBeGreaterThan(0);
+    expect(results.reduce((sum, r) => sum + (r?.ok ? r.value.conflicts : (r?.conflicts ?? 0)), 0)).toBeGreaterThan(0);
     const stored = (await storage.orders.get('o-1')) as Order;
     expect(stored.status).toBe('shipped');
     expect(stored.lines[0]?.shippedQuantity).toBe(10);
@@ -127,12 +127,12 @@ describe('applyOrderEvent with the order the caller holds (options.current)', ()
     const current = (await memory.orders.get('o-1')) as Order;
     const { storage, reads } = counting(memory);
     const result = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-pick', type: 'start_picking' }, { current });
-    expect(result).toMatchObject({ ok: true, duplicate: false, conflicts: 0 });
+    expect(result).toMatchObject({ ok: true, value: { duplicate: false, conflicts: 0 } });
     expect(reads()).toBe(0);
     // The returned order is the next one to hold.
     if (!result?.ok) throw new Error('expected the first transition to apply');
-    const next = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-pack', type: 'pack' }, { current: result.order });
-    expect(next?.ok && next.order.status).toBe('packed');
+    const next = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-pack', type: 'pack' }, { current: result.value.order });
+    expect(next?.ok && next.value.order.status).toBe('packed');
     expect(reads()).toBe(0);
   });
 
@@ -144,7 +144,7 @@ describe('applyOrderEvent with the order the caller holds (options.current)', ()
     const { storage, reads } = counting(memory);
     // Legal on the copy and on the stored order alike: the commit on the copy's version loses.
     const result = await applyOrderEvent({ ...deps, storage }, 'o-1', { id: 'e-flag', type: 'flag_exception', reason: 'carton damaged' }, { current: stale, minBackoffMs: 1 });
-    expect(result).toMatchObject({ ok: true, conflicts: 1, order: { status: 'exception', version: 6 } });
+    expect(result).toMatchObject({ ok: true, value: { conflicts: 1, order: { status: 'exception', version: 6 } } });
     expect(reads()).toBe(1);
   });
 
@@ -155,10 +155,10 @@ describe('applyOrderEvent with the order the caller holds (options.current)', ()
     await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' });
     // `pack` is illegal in the copy's `allocated`, legal in the stored `picking`.
     const packed = await applyOrderEvent(deps, 'o-1', { id: 'e-pack', type: 'pack' }, { current: stale });
-    expect(packed?.ok && packed.order.status).toBe('packed');
+    expect(packed?.ok && packed.value.order.status).toBe('packed');
     // `e-pick` is not in the copy's history but is stored: a duplicate, found on the fresh read.
     const again = await applyOrderEvent(deps, 'o-1', { id: 'e-pick', type: 'start_picking' }, { current: stale });
-    expect(again).toMatchObject({ ok: true, duplicate: true });
+    expect(again).toMatchObject({ ok: true, value: { duplicate: true } });
     expect((await memory.orders.get('o-1'))?.version).toBe(6);
   });
 
@@ -189,7 +189,7 @@ describe('applyOrderEvent with the order the caller holds (options.current)', ()
       // so only the commit can tell that e-h1 was recorded.
       const held = { ...stored, history: stored.history.filter((entry) => entry.eventId !== 'e-h1') } as Order;
       const again = await applyOrderEvent(deps, 'o-2', { id: 'e-h1', type: 'hold', reason: 'check address' }, { current: held });
-      expect(again).toMatchObject({ ok: true, duplicate: true });
+      expect(again).toMatchObject({ ok: true, value: { duplicate: true } });
       const changed = await applyOrderEvent(deps, 'o-2', { id: 'e-h1', type: 'hold', reason: 'another request' }, { current: held });
       expect(changed).toMatchObject({ ok: false, error: { code: 'IDEMPOTENCY_MISMATCH' } });
       expect(refusals).toEqual(['DUPLICATE_KEY', 'DUPLICATE_KEY']);

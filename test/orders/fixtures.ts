@@ -121,8 +121,8 @@ const PATHS: Record<OrderStatus, readonly DefaultOrderEvent[]> = {
 export function orderAt(status: OrderStatus): Order {
   const result = machine.apply(newOrder(), PATHS[status], context);
   if (!result.ok) throw result.error;
-  if (result.order.status !== status) throw new Error(`fixture reached ${result.order.status}, not ${status}`);
-  return result.order;
+  if (result.value.order.status !== status) throw new Error(`fixture reached ${result.value.order.status}, not ${status}`);
+  return result.value.order;
 }
 
 /** A valid event of `type` for `order` (ships and returns everything that is left). */

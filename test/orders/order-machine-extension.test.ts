@@ -61,17 +61,17 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
   it('goes packed -> awaiting_customs -> shipped, and the hook adds its effect', () => {
     const declared = customs.transition(packedWithDeclaration(), { id: 'd', type: 'declare_customs' }, context);
     if (!declared.ok) throw declared.error;
-    expect(declared.order.status).toBe('awaiting_customs');
-    expect(declared.effects.map((e) => e.type)).toEqual(['status_changed', 'notify_customs_broker']);
-    expect(declared.effects[1]).toEqual({ type: 'notify_customs_broker', orderId: 'ord-1', eventId: 'd', declaration: 'CD-2026-001' });
+    expect(declared.value.order.status).toBe('awaiting_customs');
+    expect(declared.value.effects.map((e) => e.type)).toEqual(['status_changed', 'notify_customs_broker']);
+    expect(declared.value.effects[1]).toEqual({ type: 'notify_customs_broker', orderId: 'ord-1', eventId: 'd', declaration: 'CD-2026-001' });
     const shipped = customs.transition(
-      declared.order,
+      declared.value.order,
       { id: 's', type: 'ship', shipmentId: 'S1', lines: [{ lineId: 'L1', quantity: 2 }, { lineId: 'L2', quantity: 1 }] },
       context,
     );
     if (!shipped.ok) throw shipped.error;
-    expect(shipped.order.status).toBe('shipped');
-    expect(shipped.effects.map((e) => e.type)).toEqual(['status_changed', 'commit_reservations']);
+    expect(shipped.value.order.status).toBe('shipped');
+    expect(shipped.value.effects.map((e) => e.type)).toEqual(['status_changed', 'commit_reservations']);
   });
 
   it('"replace" removed ship from packed; "append" added hold from awaiting_customs after the default hold transitions', () => {
@@ -100,7 +100,7 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
 
   it('keeps orders of the default machine usable (a default order is an order of the extended machine)', () => {
     const result = customs.transition(newOrder(), { id: 'p', type: 'pay' }, context);
-    expect(result.ok && result.order.status).toBe('paid');
+    expect(result.ok && result.value.order.status).toBe('paid');
     // @ts-expect-error: the status union of the extended machine has no "awaiting_custom"
     const misspelt: (typeof customs)['initial'] = 'awaiting_custom';
     expect(misspelt).toBe('awaiting_custom');
@@ -127,7 +127,7 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
     const paid = orderAt('paid');
     const normal = vip.transition(paid, { id: 'f', type: 'fast_track' }, context);
     const special = vip.transition({ ...paid, customerRef: 'vip-7' }, { id: 'f', type: 'fast_track' }, context);
-    expect([normal.ok && normal.order.status, special.ok && special.order.status]).toEqual(['approved', 'allocated']);
+    expect([normal.ok && normal.value.order.status, special.ok && special.value.order.status]).toEqual(['approved', 'allocated']);
   });
 
   it('a machine from scratch (base "none") has only its own statuses and events', () => {
@@ -145,7 +145,7 @@ describe('an extended lifecycle (customs between packed and shipped)', () => {
     );
     expect(order.status).toBe('open');
     const closed = tiny.transition(order, { id: 'x', type: 'close' }, context);
-    expect(closed.ok && closed.order.status).toBe('closed');
+    expect(closed.ok && closed.value.order.status).toBe('closed');
     // @ts-expect-error: "pay" is not an event of this machine
     expect(tiny.transition(order, { id: 'y', type: 'pay' }, context).ok).toBe(false);
     expect(tiny.toMermaid()).toBe(['stateDiagram-v2', '    [*] --> open', '    open --> closed: close', '    closed --> [*]'].join('\n'));

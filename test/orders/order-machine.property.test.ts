@@ -96,12 +96,12 @@ describe('random event sequences on the default lifecycle', () => {
             if (result.error.code === 'IDEMPOTENCY_MISMATCH') expect(before.history.some((entry) => entry.eventId === event.id)).toBe(true);
             return;
           }
-          if (result.duplicate) {
-            expect(result.order).toBe(before);
+          if (result.value.duplicate) {
+            expect(result.value.order).toBe(before);
             return;
           }
           applied++;
-          order = result.order;
+          order = result.value.order;
           expect(order.version).toBe(before.version + 1);
           expect(order.history.at(-1)).toMatchObject({ eventId: event.id, from: before.status, to: order.status, version: order.version });
           if (event.type === 'change_address') {
@@ -111,7 +111,7 @@ describe('random event sequences on the default lifecycle', () => {
             expect(order.status).toBe(before.status);
             expect(order.shippingAddress).toEqual(event.address);
             expect(addressSchema.safeParse(order.shippingAddress).success).toBe(true);
-            expect(result.effects.map((e) => e.type)).toEqual(['status_changed', 'address_changed']);
+            expect(result.value.effects.map((e) => e.type)).toEqual(['status_changed', 'address_changed']);
             addressChanges++;
           } else {
             // Nothing else touches the address.
@@ -156,7 +156,7 @@ describe('random event sequences on the default lifecycle', () => {
         let order = newOrder();
         steps.forEach((step, index) => {
           const result = machine.transition(order, toEvent(step, order, index), context);
-          if (result.ok) order = result.order;
+          if (result.ok) order = result.value.order;
         });
         const address = { country: 'CN', street: `文三路 ${n} 号` };
         const result = machine.transition(deepFreeze(order), { id: 'probe-address', type: 'change_address', address }, context);
@@ -166,12 +166,12 @@ describe('random event sequences on the default lifecycle', () => {
           expect(result.error.code).toBe(BEFORE_SHIPMENT.has(order.status) ? 'GUARD_REJECTED' : 'ILLEGAL_TRANSITION');
           return;
         }
-        expect(result.order.status).toBe(order.status);
-        expect(result.order.version).toBe(order.version + 1);
-        expect(result.order.shippingAddress).toEqual(address);
-        expect(result.order.lines).toBe(order.lines);
-        expect(result.order.shipments).toBe(order.shipments);
-        expect(result.order.payment).toBe(order.payment);
+        expect(result.value.order.status).toBe(order.status);
+        expect(result.value.order.version).toBe(order.version + 1);
+        expect(result.value.order.shippingAddress).toEqual(address);
+        expect(result.value.order.lines).toBe(order.lines);
+        expect(result.value.order.shipments).toBe(order.shipments);
+        expect(result.value.order.payment).toBe(order.payment);
       }),
       { numRuns: 300 },
     );
@@ -183,7 +183,7 @@ describe('random event sequences on the default lifecycle', () => {
         let order = newOrder();
         steps.forEach((step, index) => {
           const result = machine.transition(order, toEvent(step, order, index), context);
-          if (result.ok) order = result.order;
+          if (result.ok) order = result.value.order;
         });
         const next = machine.nextEvents(order);
         const event = toEvent(probe, order, -1);
@@ -191,7 +191,7 @@ describe('random event sequences on the default lifecycle', () => {
         const result = machine.transition(order, { ...event, id: 'probe-unique' }, context);
         if (verdict === undefined) expect(result.ok).toBe(false);
         else if (!verdict.allowed) expect(result.ok).toBe(false);
-        if (result.ok) expect(verdict?.targets).toContain(result.order.status);
+        if (result.ok) expect(verdict?.targets).toContain(result.value.order.status);
       }),
       { numRuns: 200 },
     );

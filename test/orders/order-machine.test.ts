@@ -14,16 +14,17 @@ import {
   type Order,
   type OrderStatus,
   type TransitionResult,
+  type Transition,
 } from '../../src/orders/index.js';
 import { clock, cny, context, deepFreeze, machine, newAddress, newOrder, orderAt, validEvent } from './fixtures.js';
 
-function ok(result: TransitionResult): Extract<TransitionResult, { ok: true }> {
+function ok(result: TransitionResult): Transition {
   if (!result.ok) throw result.error;
-  return result;
+  return result.value;
 }
 
 function refused(result: TransitionResult): TransitionError {
-  if (result.ok) throw new Error(`expected a refusal, got ${result.order.status}`);
+  if (result.ok) throw new Error(`expected a refusal, got ${result.value.order.status}`);
   if (!isTransitionError(result.error)) throw new Error(`expected a TransitionError, got ${result.error.code}`);
   return result.error;
 }
@@ -199,9 +200,9 @@ describe('idempotency', () => {
 
   it('apply() skips duplicates inside a batch and counts them', () => {
     const result = machine.apply(newOrder(), [{ id: 'p', type: 'pay' }, { id: 'p', type: 'pay' }, { id: 'a', type: 'approve' }], context);
-    expect(result.ok && result.duplicates).toBe(1);
-    expect(result.ok && result.order.version).toBe(3);
-    expect(result.ok && result.entries.map((e) => e.eventId)).toEqual(['p', 'a']);
+    expect(result.ok && result.value.duplicates).toBe(1);
+    expect(result.ok && result.value.order.version).toBe(3);
+    expect(result.ok && result.value.entries.map((e) => e.eventId)).toEqual(['p', 'a']);
   });
 
   it('apply() stops at the first refusal and says which event it was', () => {
@@ -246,8 +247,8 @@ describe('guards', () => {
     // Back in review after an exception, the status allows cancel but the guard sees the shipment.
     const held = machine.apply(partial, [{ id: 'f', type: 'flag_exception', reason: 'stock mismatch' }, { id: 'r', type: 'resolve_exception' }], context);
     if (!held.ok) throw held.error;
-    expect(held.order.status).toBe('on_hold');
-    const error = refused(machine.transition(held.order, { id: 'c', type: 'cancel' }, context));
+    expect(held.value.order.status).toBe('on_hold');
+    const error = refused(machine.transition(held.value.order, { id: 'c', type: 'cancel' }, context));
     expect(error.code).toBe('GUARD_REJECTED');
     expect(error.guard).toBe('nothing_shipped');
     expect(error.reason).toBe('Units have already shipped; cancel is only possible before shipment (request a return instead)');
@@ -492,11 +493,11 @@ describe('change_address', () => {
   it('is refused by nothing_shipped when an order back on hold already shipped units', () => {
     const held = machine.apply(orderAt('partially_shipped'), [{ id: 'f', type: 'flag_exception', reason: 'x' }, { id: 'r', type: 'resolve_exception' }], context);
     if (!held.ok) throw held.error;
-    const error = refused(machine.transition(held.order, { id: 'a', type: 'change_address', address: newAddress }, context));
+    const error = refused(machine.transition(held.value.order, { id: 'a', type: 'change_address', address: newAddress }, context));
     expect(error.code).toBe('GUARD_REJECTED');
     expect(error.guard).toBe('nothing_shipped');
     expect(error.reason).toBe('Units have already shipped; the shipping address can only change before shipment');
-    expect(machine.nextEvents(held.order).find((e) => e.type === 'change_address')?.allowed).toBe(false);
+    expect(machine.nextEvents(held.value.order).find((e) => e.type === 'change_address')?.allowed).toBe(false);
   });
 
   it.each([
@@ -621,9 +622,9 @@ describe('effects', () => {
   it('effectsToOutbox numbers effects per event, and takes an id source and a topic prefix', () => {
     const batch = machine.apply(orderAt('paid'), [{ id: 'a', type: 'approve' }, { id: 'c', type: 'cancel' }], context);
     if (!batch.ok) throw batch.error;
-    expect(effectsToOutbox(batch.effects, batch.order).map((m) => m.id)).toEqual(['ord-1:a:0', 'ord-1:c:0']);
+    expect(effectsToOutbox(batch.value.effects, batch.value.order).map((m) => m.id)).toEqual(['ord-1:a:0', 'ord-1:c:0']);
     let n = 0;
-    const custom = effectsToOutbox(batch.effects, batch.order, { ids: () => `m${++n}`, topicPrefix: 'shop.orders.' });
+    const custom = effectsToOutbox(batch.value.effects, batch.value.order, { ids: () => `m${++n}`, topicPrefix: 'shop.orders.' });
     expect(custom.map((m) => [m.id, m.topic])).toEqual([
       ['m1', 'shop.orders.status_changed'],
       ['m2', 'shop.orders.status_changed'],
@@ -672,7 +673,7 @@ describe('nextEvents (dry run)', () => {
     expect(machine.nextEvents(unpaid)[0]?.allowed).toBe(false);
     const held = machine.apply(orderAt('partially_shipped'), [{ id: 'f', type: 'flag_exception', reason: 'x' }, { id: 'r', type: 'resolve_exception' }], context);
     if (!held.ok) throw held.error;
-    expect(machine.nextEvents(held.order).find((e) => e.type === 'cancel')).toEqual({
+    expect(machine.nextEvents(held.value.order).find((e) => e.type === 'cancel')).toEqual({
       type: 'cancel',
       allowed: false,
       targets: ['cancelled'],
@@ -767,7 +768,7 @@ describe('the default lifecycle as data', () => {
     for (const event of [{ id: '1', type: 'pay' }, { id: '2', type: 'approve' }] as const) {
       const result = copy.transition(order, event, context);
       if (!result.ok) throw result.error;
-      order = result.order;
+      order = result.value.order;
       statuses.push(order.status);
     }
     expect(statuses).toEqual(['paid', 'approved']);

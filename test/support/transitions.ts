@@ -20,12 +20,12 @@ export function paidOrder(id: string, clock: Clock): { readonly order: Order; re
     { clock },
   );
   const paid = machine.transition(created, { id: `${id}:pay`, type: 'pay' }, { clock });
-  if (!paid.ok || paid.entry === null) throw new Error('pay was refused');
+  if (!paid.ok || paid.value.entry === null) throw new Error('pay was refused');
   return {
-    order: paid.order,
+    order: paid.value.order,
     writes: {
-      orders: [{ order: paid.order, expectedVersion: null, newHistory: [...created.history, paid.entry] }],
-      outbox: effectsToOutbox(paid.effects, paid.order),
+      orders: [{ order: paid.value.order, expectedVersion: null, newHistory: [...created.history, paid.value.entry] }],
+      outbox: effectsToOutbox(paid.value.effects, paid.value.order),
     },
   };
 }
@@ -49,13 +49,13 @@ export async function applyNextTransition(storage: StoragePort, orderId: string,
     const event = order.status === 'on_hold' ? ({ id: eventId, type: 'approve' } as const) : ({ id: eventId, type: 'hold', reason: 'check address' } as const);
     const result = machine.transition(order, event, { clock, actor: 'worker' });
     if (!result.ok) throw result.error;
-    if (result.entry === null) return { version: order.version, conflicts };
+    if (result.value.entry === null) return { version: order.version, conflicts };
     try {
       await storage.commit({
-        orders: [{ order: result.order, expectedVersion: order.version, newHistory: [result.entry] }],
-        outbox: effectsToOutbox(result.effects, result.order),
+        orders: [{ order: result.value.order, expectedVersion: order.version, newHistory: [result.value.entry] }],
+        outbox: effectsToOutbox(result.value.effects, result.value.order),
       });
-      return { version: result.order.version, conflicts };
+      return { version: result.value.order.version, conflicts };
     } catch (error) {
       if (!isConcurrencyError(error) || conflicts >= maxRetries) throw error;
     }
