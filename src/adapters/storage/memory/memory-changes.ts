@@ -48,9 +48,16 @@ function reserve(journal: MemoryJournal, tables: MemoryTables, part: UnitPart, r
     // Earlier lines of the unit already hold their share: `available` is what is left for this one.
     if (request.quantity > available) throw insufficientStock(part, { ...pick(request), requested: request.quantity, available });
     journal.set(tables.stock, key, { ...(row as StockRow), reserved: (row as StockRow).reserved + request.quantity, updatedAt: at });
-    journal.set(tables.reservations, request.reservationId, { ...copy(request), status: 'active', createdAt: at, updatedAt: at });
+    journal.set(tables.reservations, request.reservationId, storedReservation(request, at));
   }
-  return requests.map((request) => copy(tables.reservations.get(request.reservationId) as Reservation));
+  // Reservations hold primitives only, so a spread is a full copy.
+  return requests.map((request) => ({ ...(tables.reservations.get(request.reservationId) as Reservation) }));
+}
+
+/** The stored reservation: the request's own fields (as the SQL adapters keep their columns), no alias of it. */
+function storedReservation(request: ReservationRequest, at: Instant): Reservation {
+  const { reservationId, orderId, lineId, warehouseId, sku, quantity, expiresAt } = request;
+  return { reservationId, orderId, lineId, warehouseId, sku, quantity, ...(expiresAt === undefined ? {} : { expiresAt }), status: 'active', createdAt: at, updatedAt: at };
 }
 
 function pick(request: ReservationRequest): { reservationId: string; orderId: string; lineId: string; warehouseId: string; sku: string } {

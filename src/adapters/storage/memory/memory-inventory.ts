@@ -6,7 +6,7 @@ import { byStockKey, stockQuery } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { memoryRunner } from './memory-commit.js';
 import { settleReservation, toStockLevel } from './memory-changes.js';
-import { copy, MemoryJournal, stockKey, take, type MemoryState } from './memory-state.js';
+import { MemoryJournal, stockKey, take, type MemoryState } from './memory-state.js';
 
 /** Creates the inventory store of a memory storage. */
 export function createMemoryInventory(state: MemoryState): InventoryStore {
@@ -46,12 +46,12 @@ export function createMemoryInventory(state: MemoryState): InventoryStore {
     async getReservation(reservationId: string): Promise<Reservation | null> {
       state.enter('inventory.getReservation');
       const reservation = reservations.get(reservationId);
-      return reservation === undefined ? null : copy(reservation);
+      return reservation === undefined ? null : { ...reservation };
     },
 
     async listReservations(orderId: string): Promise<Reservation[]> {
       state.enter('inventory.listReservations');
-      return [...reservations.values()].filter((r) => r.orderId === orderId).map((r) => copy(r));
+      return [...reservations.values()].filter((r) => r.orderId === orderId).map((r) => ({ ...r }));
     },
   };
 }
