@@ -2,7 +2,7 @@
 import type { Clock } from '../clock/clock.js';
 import { z } from 'zod';
 import { option, parseOptions } from '../errors/options.js';
-import { isStorageError } from '../errors/storage-error.js';
+import { isRecordedEventError } from '../errors/storage-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { OrderEventError } from '../orders/order-machine-types.js';
 import { effectsToOutbox } from '../orders/order-effects.js';
@@ -63,13 +63,6 @@ export type ApplyOrderEventResult<S extends string> =
   | { readonly ok: true; readonly value: AppliedOrderEvent<S> }
   | { readonly ok: false; readonly error: OrderEventError; readonly conflicts: number };
 
-/** True for the commit's refusal of an event the order recorded already (the unique (order, event id) row). */
-function isRecordedEvent(error: unknown, orderId: string, eventId: string): boolean {
-  if (!isStorageError(error) || error.code !== 'DUPLICATE_KEY' || error.part?.store !== 'orders') return false;
-  const details = error.details as { orderId?: unknown; eventId?: unknown; reason?: unknown };
-  return details.reason === 'event already recorded' && details.orderId === orderId && (details.eventId === undefined || details.eventId === eventId);
-}
-
 const NO_OPTIONS: ApplyOrderEventOptions = Object.freeze({});
 const DEFAULT_OPTIONS = Object.freeze({ retries: 5, minBackoffMs: 2 });
 
@@ -128,7 +121,7 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
       // The order recorded this event already, though the history at hand did not show it (a
       // copy held without its whole history): the fresh read's history decides between a
       // duplicate and IDEMPOTENCY_MISMATCH. Once: a fresh read that misses it too is the error.
-      if (copy !== undefined && isRecordedEvent(error, orderId, event.id)) return attempt();
+      if (copy !== undefined && isRecordedEventError(error, orderId, event.id)) return attempt();
       throw error;
     }
     return { ok: true, value: { order, effects, duplicate: false, conflicts } };

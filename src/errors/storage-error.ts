@@ -1,5 +1,5 @@
 // Anything a storage adapter's driver threw, wrapped once at the port with a code and a hint.
-import { maskDriverText } from './mask.js';
+import { maskDriverText, quoteCode } from './mask.js';
 import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
 import { describePart, type UnitPart } from './unit-error.js';
 
@@ -62,4 +62,31 @@ export function maskDriverError(error: unknown): unknown {
   }
   if (Array.isArray(source['errors'])) target['errors'] = source['errors'].map(maskDriverError);
   return masked;
+}
+
+/** `details.reason` of a {@link recordedEventError}. */
+const EVENT_ALREADY_RECORDED = 'event already recorded';
+
+/**
+ * The `DUPLICATE_KEY` of an order write whose new history repeats an event id the order already
+ * recorded (the unique (order, event id) row). `details.eventId` says which, when known.
+ */
+export function recordedEventError(part: UnitPart, orderId: string, eventId: string | undefined, cause?: unknown): StorageError {
+  return new StorageError(
+    'DUPLICATE_KEY',
+    {
+      operation: 'commit',
+      part,
+      message: `order ${quoteCode(orderId)} already recorded event ${eventId === undefined ? 'of this write' : quoteCode(eventId)}`,
+      hint: 'a redelivered event: read the recorded entry (orders.history) and answer the repeat with it',
+    },
+    { ...(cause === undefined ? {} : { cause }), details: { orderId, ...(eventId === undefined ? {} : { eventId }), reason: EVENT_ALREADY_RECORDED } },
+  );
+}
+
+/** True for a {@link recordedEventError} about this order (and this event, when it names one). */
+export function isRecordedEventError(error: unknown, orderId: string, eventId: string): boolean {
+  if (!isStorageError(error) || error.code !== 'DUPLICATE_KEY' || error.part?.store !== 'orders') return false;
+  const details = error.details as { orderId?: unknown; eventId?: unknown; reason?: unknown };
+  return details.reason === EVENT_ALREADY_RECORDED && details.orderId === orderId && (details.eventId === undefined || details.eventId === eventId);
 }

@@ -1,10 +1,10 @@
 // Commits a unit of work to the memory storage: every part applied through one journal, and all of
 // it undone when any part fails, as a SQL transaction would.
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
-import { StorageError } from '../../../errors/storage-error.js';
+import { recordedEventError, StorageError } from '../../../errors/storage-error.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import type { RunUnit } from '../shared/unit-conveniences.js';
-import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
 import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -94,7 +94,7 @@ function commitCore(state: MemoryState, unit: UnitOfWork, journal: MemoryJournal
     // An event is recorded once per order, whatever history the writer held.
     const recorded = stagedEvents.get(order.id) ?? new Set((history.get(order.id) ?? []).map((entry) => entry.eventId));
     for (const entry of write.newHistory) {
-      if (recorded.has(entry.eventId)) throw duplicateEvent(part, order.id, entry.eventId);
+      if (recorded.has(entry.eventId)) throw recordedEventError(part, order.id, entry.eventId);
       recorded.add(entry.eventId);
     }
     stagedEvents.set(order.id, recorded);

@@ -7,8 +7,8 @@ import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { OutboxMessage } from '../../../ports/outbox-port.js';
 import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
-import { isStorageError, StorageError } from '../../../errors/storage-error.js';
-import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { isStorageError, recordedEventError, StorageError } from '../../../errors/storage-error.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
 import { limitParam, type PgContext, type PgTables } from './postgres-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -49,17 +49,17 @@ async function locateDuplicateEvent(context: PgContext, error: unknown, writes: 
     const ids = write.newHistory.map((entry) => entry.eventId);
     // A unit may repeat an event id within one write: that is the duplicate, no read needed.
     const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (repeated !== undefined) return duplicateEvent(corePart('orders', index), write.order.id, repeated, original);
+    if (repeated !== undefined) return recordedEventError(corePart('orders', index), write.order.id, repeated, original);
     try {
       const found = await context.query('commit', `SELECT event_id FROM ${context.tables.history} WHERE order_id = $1 AND event_id = ANY($2::text[]) LIMIT 1`, [write.order.id, ids]);
       const eventId = (found.rows[0] as { event_id: string } | undefined)?.event_id;
-      if (eventId !== undefined) return duplicateEvent(corePart('orders', index), write.order.id, eventId, original);
+      if (eventId !== undefined) return recordedEventError(corePart('orders', index), write.order.id, eventId, original);
     } catch {
       // The lookup only names the event; the duplicate is reported either way.
-      return duplicateEvent(corePart('orders', index), write.order.id, undefined, original);
+      return recordedEventError(corePart('orders', index), write.order.id, undefined, original);
     }
   }
-  return duplicateEvent(corePart('orders', 0), writes[0]?.order.id ?? '', undefined, original);
+  return recordedEventError(corePart('orders', 0), writes[0]?.order.id ?? '', undefined, original);
 }
 
 async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPlan, operation: string): Promise<UnitResults> {

@@ -2,8 +2,6 @@
 // changes listed in the order they apply, each named by the part an error will report.
 import type { Instant } from '../../../clock/instant.js';
 import type { UnitPart } from '../../../errors/unit-error.js';
-import { quoteCode } from '../../../errors/mask.js';
-import { StorageError } from '../../../errors/storage-error.js';
 import { isValidationError, ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
 import { CUSTOMER_CHANGE_TYPES, type CustomerChange } from '../../../ports/customer-store-port.js';
 import { INVENTORY_CHANGE_TYPES, type InventoryChange } from '../../../ports/inventory-port.js';
@@ -284,22 +282,4 @@ export function asArgumentError(error: unknown, prefix: readonly (string | numbe
 export function previousVersion(golden: { readonly version?: unknown } | null | undefined): number | null {
   const version = golden?.version;
   return typeof version === 'number' && Number.isSafeInteger(version) && version > 1 ? version - 1 : null;
-}
-
-/**
- * The `DUPLICATE_KEY` of an order write whose new history repeats an event id the order already
- * recorded (the unique (order, event id) row). `details.eventId` says which; the application
- * reads that entry to answer "duplicate" or `IDEMPOTENCY_MISMATCH`.
- */
-export function duplicateEvent(part: UnitPart, orderId: string, eventId: string | undefined, cause?: unknown): StorageError {
-  return new StorageError(
-    'DUPLICATE_KEY',
-    {
-      operation: 'commit',
-      part,
-      message: `order ${quoteCode(orderId)} already recorded event ${eventId === undefined ? 'of this write' : quoteCode(eventId)}`,
-      hint: 'a redelivered event: read the recorded entry (orders.history) and answer the repeat with it',
-    },
-    { ...(cause === undefined ? {} : { cause }), details: { orderId, ...(eventId === undefined ? {} : { eventId }), reason: 'event already recorded' } },
-  );
 }

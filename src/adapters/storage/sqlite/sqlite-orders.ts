@@ -1,9 +1,9 @@
 // Orders on SQLite: the unit-of-work commit in one write transaction, and the reader.
 import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
-import { isStorageError, StorageError } from '../../../errors/storage-error.js';
+import { isStorageError, recordedEventError, StorageError } from '../../../errors/storage-error.js';
 import type { UnitPart } from '../../../errors/unit-error.js';
-import { corePart, duplicateEvent, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applySqlitePlan } from './sqlite-changes.js';
 import { wrapSqliteError } from './sqlite-errors.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
@@ -79,7 +79,7 @@ export function commitSqlite(context: SqliteContext, unit: UnitOfWork, operation
         } catch (error) {
           // The unique (order, event id) index: this order recorded the event already.
           const wrapped = wrapSqliteError(error, 'commit', 0);
-          throw isStorageError(wrapped) && wrapped.code === 'DUPLICATE_KEY' ? duplicateEvent(part, order.id, entry.eventId, wrapped.cause) : wrapped;
+          throw isStorageError(wrapped) && wrapped.code === 'DUPLICATE_KEY' ? recordedEventError(part, order.id, entry.eventId, wrapped.cause) : wrapped;
         }
       }
     }
