@@ -70,11 +70,7 @@ async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPla
   const t = context.tables;
   if (plan.size === 0) {
     if (writes.length === 1) {
-      try {
-        await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
-      } catch (error) {
-        throw toDuplicateKey(error, outbox, idempotency) ?? error;
-      }
+      await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
     } else if (core) await commitThroughFunction((text, values, name) => context.query(operation, text, values, name), t, writes, outbox, idempotency);
     return { inventory: [], tasks: [], customers: [], quarantine: [] };
   }
@@ -86,29 +82,43 @@ async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPla
 }
 
 /**
- * A `DUPLICATE_KEY` of the outbox or idempotency table that no repeat inside the unit explains
- * hit a stored id: after the rollback, one read finds which, so the error names its part.
+ * A unique violation of the outbox or idempotency table names its part: the first id the unit
+ * repeats, else (one read after the rollback) the first one already stored. The database names
+ * only the constraint; its detail quotes the value, which stays masked.
  */
 async function locateDuplicate(context: PgContext, error: unknown, outbox: readonly OutboxMessage[], idempotency: readonly IdempotencyRecord[]): Promise<unknown> {
-  if (!isStorageError(error) || error.code !== 'DUPLICATE_KEY' || error.part !== undefined || outbox.length + idempotency.length === 0) return error;
-  const t = context.tables;
-  try {
-    const found = await context.query(
-      'commit',
-      `SELECT 'outbox' AS store, id FROM ${t.outbox} WHERE id = ANY($1::text[]) UNION ALL SELECT 'idempotency', key FROM ${t.idempotency} WHERE key = ANY($2::text[])`,
-      [outbox.map((message) => message.id), idempotency.map((record) => record.key)],
-    );
-    const stored = new Set((found.rows as { store: string; id: string }[]).map((row) => `${row.store}\u0000${row.id}`));
-    const inOutbox = outbox.findIndex((message) => stored.has(`outbox\u0000${message.id}`));
-    const inKeys = idempotency.findIndex((record) => stored.has(`idempotency\u0000${record.key}`));
-    const part = inOutbox >= 0 ? corePart('outbox', inOutbox) : inKeys >= 0 ? corePart('idempotency', inKeys) : undefined;
-    if (part === undefined) return error;
-    const what = part.store === 'outbox' ? `outbox message id ${quoteCode((outbox[part.index] as OutboxMessage).id)}` : `idempotency key ${quoteCode((idempotency[part.index] as IdempotencyRecord).key)}`;
-    return new StorageError('DUPLICATE_KEY', { operation: error.operation, part, message: `${what} already exists`, ...(error.hint === undefined ? {} : { hint: error.hint }) }, { cause: error.cause });
-  } catch {
-    // The lookup only names the part; the commit's own error is the one to report.
-    return error;
+  const constraint = driverError(error)?.constraint;
+  if (!isStorageError(error) || error.code !== 'DUPLICATE_KEY' || error.part !== undefined || typeof constraint !== 'string') return error;
+  const store = /outbox/.test(constraint) ? 'outbox' : /idempotency/.test(constraint) ? 'idempotency' : undefined;
+  if (store === undefined) return error;
+  const ids = store === 'outbox' ? outbox.map((message) => message.id) : idempotency.map((record) => record.key);
+  let index = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+  if (index < 0) {
+    try {
+      const found = await context.query(
+        'commit',
+        store === 'outbox' ? `SELECT id FROM ${context.tables.outbox} WHERE id = ANY($1::text[])` : `SELECT key AS id FROM ${context.tables.idempotency} WHERE key = ANY($1::text[])`,
+        [ids],
+      );
+      const stored = new Set((found.rows as { id: string }[]).map((row) => row.id));
+      index = ids.findIndex((id) => stored.has(id));
+    } catch {
+      // The lookup only names the part; the commit's own error is the one to report.
+      return error;
+    }
   }
+  if (index < 0) return error;
+  const what = store === 'outbox' ? `outbox message id ${quoteCode(ids[index] as string)}` : `idempotency key ${quoteCode(ids[index] as string)}`;
+  return new StorageError(
+    'DUPLICATE_KEY',
+    {
+      operation: error.operation,
+      part: corePart(store, index),
+      message: `${what} already exists`,
+      hint: store === 'outbox' ? 'give every outbox message a new id' : 'read the stored record with idempotency.get(key) and answer the repeat with its result',
+    },
+    { cause: error.cause },
+  );
 }
 
 /** PostgreSQL's `integer` columns hold at most this. */
@@ -130,7 +140,7 @@ async function commitThroughFunction(
   try {
     await run(`SELECT ${t.commitFunction}($1::json, $2::json, $3::json)`, [JSON.stringify(orders), JSON.stringify(outbox), JSON.stringify(idempotency)], 'commit');
   } catch (error) {
-    throw toConcurrencyError(error, writes) ?? toDuplicateKey(error, outbox, idempotency) ?? error;
+    throw toConcurrencyError(error, writes) ?? error;
   }
 }
 
@@ -224,32 +234,6 @@ function toConcurrencyError(error: unknown, writes: readonly OrderWrite[]): Conc
   return new ConcurrencyError(
     { entity: 'order', id: detail.id, expectedVersion: detail.expected, ...(detail.channelRef ? {} : { actualVersion: detail.actual }), ...part },
     { cause: cause, ...(detail.channelRef ? { details: { reason: 'channel order id already stored' } } : {}) },
-  );
-}
-
-/**
- * Turns a unique violation of the outbox or idempotency table into `DUPLICATE_KEY` naming the part:
- * the first message or record whose id is taken (stored before, or repeated in the unit).
- */
-function toDuplicateKey(error: unknown, outbox: readonly OutboxMessage[], idempotency: readonly IdempotencyRecord[]): StorageError | undefined {
-  const cause = driverError(error);
-  if (cause?.code !== '23505' || typeof cause.constraint !== 'string') return undefined;
-  const inOutbox = /outbox/.test(cause.constraint);
-  if (!inOutbox && !/idempotency/.test(cause.constraint)) return undefined;
-  const ids = inOutbox ? outbox.map((message) => message.id) : idempotency.map((record) => record.key);
-  // The database names the constraint, not (unmasked) the value: the part is the first id the
-  // unit repeats, else the one already stored, which the caller reads back to tell apart.
-  const repeated = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-  const store = inOutbox ? 'outbox' : 'idempotency';
-  return new StorageError(
-    'DUPLICATE_KEY',
-    {
-      operation: 'commit',
-      ...(repeated >= 0 ? { part: corePart(store, repeated) } : {}),
-      message: `${inOutbox ? 'an outbox message id' : 'an idempotency key'} of the unit already exists`,
-      hint: inOutbox ? 'give every outbox message a new id' : 'read the stored record with idempotency.get(key) and answer the repeat with its result',
-    },
-    { cause: isOrdoError(error) ? (error as { cause?: unknown }).cause : error },
   );
 }
 
