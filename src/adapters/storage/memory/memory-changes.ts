@@ -8,7 +8,7 @@ import type { CustomerChange, GoldenProfile } from '../../../ports/customer-stor
 import type { InventoryChange, Reservation, ReservationRequest, StockLevel } from '../../../ports/inventory-port.js';
 import type { QuarantineChange, QuarantineRecord } from '../../../ports/quarantine-port.js';
 import type { Task, TaskChange } from '../../../ports/task-port.js';
-import { availableStock } from '../shared/inventory-rows.js';
+import { availableStock, shortfall } from '../shared/inventory-rows.js';
 import type { Planned } from '../shared/unit-plan.js';
 import { copy, stockKey, type MemoryJournal, type MemoryTables, type StockRow } from './memory-state.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -46,7 +46,7 @@ function reserve(journal: MemoryJournal, tables: MemoryTables, part: UnitPart, r
     const row = tables.stock.get(key);
     const available = row === undefined ? 0 : availableStock(row.onHand, row.reserved);
     // Earlier lines of the unit already hold their share: `available` is what is left for this one.
-    if (request.quantity > available) throw insufficientStock(part, { ...pick(request), requested: request.quantity, available });
+    if (request.quantity > available) throw insufficientStock(part, shortfall(request, available));
     journal.set(tables.stock, key, { ...(row as StockRow), reserved: (row as StockRow).reserved + request.quantity, updatedAt: at });
     journal.set(tables.reservations, request.reservationId, storedReservation(request, at));
   }
@@ -58,10 +58,6 @@ function reserve(journal: MemoryJournal, tables: MemoryTables, part: UnitPart, r
 function storedReservation(request: ReservationRequest, at: Instant): Reservation {
   const { reservationId, orderId, lineId, warehouseId, sku, quantity, expiresAt } = request;
   return { reservationId, orderId, lineId, warehouseId, sku, quantity, ...(expiresAt === undefined ? {} : { expiresAt }), status: 'active', createdAt: at, updatedAt: at };
-}
-
-function pick(request: ReservationRequest): { reservationId: string; orderId: string; lineId: string; warehouseId: string; sku: string } {
-  return { reservationId: request.reservationId, orderId: request.orderId, lineId: request.lineId, warehouseId: request.warehouseId, sku: request.sku };
 }
 
 /** Applies one inventory change; returns what the convenience method answers. */

@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { recordedEventError, StorageError } from '../../../errors/storage-error.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import type { RunUnit } from '../shared/unit-conveniences.js';
-import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { applyPlan, corePart, planUnit, type UnitResults } from '../shared/unit-plan.js';
 import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
 import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -19,28 +19,23 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): UnitResults {
   const journal = new MemoryJournal();
   try {
     if (unit.orders !== undefined || unit.outbox !== undefined || unit.idempotency !== undefined) commitCore(state, unit, journal);
-    return plan.size === 0 ? NO_RESULTS : applyPlan(state, plan, journal);
+    const { tables } = state;
+    return applyPlan(plan, {
+      inventory: (planned, at) => applyInventory(journal, tables, planned, at),
+      tasks: (planned, at) => applyTask(journal, tables, planned, at),
+      customers: (planned) => applyCustomer(journal, tables, planned),
+      quarantine: (planned, at) => applyQuarantine(journal, tables, planned, at),
+    });
   } catch (error) {
     journal.rollback();
     throw error;
   }
 }
 
-const NO_RESULTS: UnitResults = Object.freeze({ inventory: [], tasks: [], customers: [], quarantine: [] }) as unknown as UnitResults;
 
 /** A copy of a unit's list; nothing to copy for an absent or empty one (most units). */
 function copyList<T>(list: readonly T[] | undefined): T[] {
   return list === undefined || list.length === 0 ? [] : copy([...list]);
-}
-
-function applyPlan(state: MemoryState, plan: UnitPlan, journal: MemoryJournal): UnitResults {
-  const { tables } = state;
-  const results: UnitResults = { inventory: [], tasks: [], customers: [], quarantine: [] };
-  for (const planned of plan.inventory) results.inventory[planned.part.index] = applyInventory(journal, tables, planned, plan.at);
-  for (const planned of plan.tasks) results.tasks[planned.part.index] = applyTask(journal, tables, planned, plan.at);
-  for (const planned of plan.customers) results.customers[planned.part.index] = applyCustomer(journal, tables, planned);
-  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = applyQuarantine(journal, tables, planned, plan.at);
-  return results;
 }
 
 /**

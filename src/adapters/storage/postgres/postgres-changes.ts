@@ -13,7 +13,7 @@ import type { TaskChange } from '../../../ports/task-port.js';
 import { RESERVATION_COLUMNS, toReservation, toStockLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
 import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
-import type { Planned, UnitPlan, UnitResults } from '../shared/unit-plan.js';
+import { applyPlanAsync, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import type { PgResultLike, PgTables } from './postgres-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
 
@@ -274,11 +274,11 @@ async function applyQuarantine(run: PgRun, t: PgTables, { part, change }: Planne
 }
 
 /** Runs a unit's inventory, task, customer and quarantine changes, in that order, one statement each. */
-export async function applyPostgresPlan(run: PgRun, t: PgTables, plan: UnitPlan): Promise<UnitResults> {
-  const results: UnitResults = { inventory: [], tasks: [], customers: [], quarantine: [] };
-  for (const planned of plan.inventory) results.inventory[planned.part.index] = await applyInventory(run, t, planned, plan.at);
-  for (const planned of plan.tasks) results.tasks[planned.part.index] = await applyTask(run, t, planned, plan.at);
-  for (const planned of plan.customers) results.customers[planned.part.index] = await applyCustomer(run, t, planned);
-  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = await applyQuarantine(run, t, planned, plan.at);
-  return results;
+export function applyPostgresPlan(run: PgRun, t: PgTables, plan: UnitPlan): Promise<UnitResults> {
+  return applyPlanAsync(plan, {
+    inventory: (planned, at) => applyInventory(run, t, planned, at),
+    tasks: (planned, at) => applyTask(run, t, planned, at),
+    customers: (planned) => applyCustomer(run, t, planned),
+    quarantine: (planned, at) => applyQuarantine(run, t, planned, at),
+  });
 }

@@ -8,7 +8,7 @@ import type { OutboxMessage } from '../../../ports/outbox-port.js';
 import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
 import { isStorageError, recordedEventError, StorageError } from '../../../errors/storage-error.js';
-import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
+import { corePart, noResults, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
 import { limitParam, type PgContext, type PgTables } from './postgres-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -72,7 +72,7 @@ async function commitPlanned(context: PgContext, unit: UnitOfWork, plan: UnitPla
     if (writes.length === 1) {
       await commitOneOrder(context, writes[0] as OrderWrite, outbox, idempotency);
     } else if (core) await commitThroughFunction((text, values, name) => context.query(operation, text, values, name), t, writes, outbox, idempotency);
-    return { inventory: [], tasks: [], customers: [], quarantine: [] };
+    return noResults();
   }
   if (!core && plan.size === 1) return applyPostgresPlan((text, values, name) => context.query(operation, text, values, name), t, plan);
   return context.transaction(operation, async (run) => {

@@ -1,7 +1,8 @@
 // The inventory tables as the SQL adapters read them, and the one input check every adapter applies.
 import type { Instant } from '../../../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
-import type { Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import type { StockShortfall } from '../../../errors/unit-error.js';
+import type { Reservation, ReservationRequest, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
 
 /** A stock row as SQLite and PostgreSQL return it. */
 export interface StockRow {
@@ -106,4 +107,10 @@ export function stockQuery(query: StockQuery): { readonly skus: string[]; readon
 /** Levels sorted by SKU, then warehouse id, in code-point order (what every adapter answers). */
 export function byStockKey(a: StockLevel, b: StockLevel): number {
   return a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : 0;
+}
+
+/** What an `INSUFFICIENT_STOCK` says about the request it stopped at. */
+export function shortfall(request: ReservationRequest, available: number): StockShortfall {
+  const { reservationId, orderId, lineId, warehouseId, sku } = request;
+  return { reservationId, orderId, lineId, warehouseId, sku, requested: request.quantity, available };
 }

@@ -256,6 +256,39 @@ export interface UnitResults {
   readonly quarantine: unknown[];
 }
 
+/** How an adapter applies each kind of change (its result, or a promise of it). */
+export interface PlanAppliers<R> {
+  inventory(planned: Planned<InventoryChange>, at: Instant): R;
+  tasks(planned: Planned<TaskChange>, at: Instant): R;
+  customers(planned: Planned<CustomerChange>): R;
+  quarantine(planned: Planned<QuarantineChange>, at: Instant): R;
+}
+
+/** A unit with nothing beyond orders, outbox and idempotency answers this. */
+export function noResults(): UnitResults {
+  return { inventory: [], tasks: [], customers: [], quarantine: [] };
+}
+
+/** Applies a plan's changes in order (inventory, tasks, customers, quarantine) with synchronous appliers. */
+export function applyPlan(plan: UnitPlan, apply: PlanAppliers<unknown>): UnitResults {
+  const results = noResults();
+  for (const planned of plan.inventory) results.inventory[planned.part.index] = apply.inventory(planned, plan.at);
+  for (const planned of plan.tasks) results.tasks[planned.part.index] = apply.tasks(planned, plan.at);
+  for (const planned of plan.customers) results.customers[planned.part.index] = apply.customers(planned);
+  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = apply.quarantine(planned, plan.at);
+  return results;
+}
+
+/** {@link applyPlan} with appliers that each wait for their statement, one after another. */
+export async function applyPlanAsync(plan: UnitPlan, apply: PlanAppliers<Promise<unknown>>): Promise<UnitResults> {
+  const results = noResults();
+  for (const planned of plan.inventory) results.inventory[planned.part.index] = await apply.inventory(planned, plan.at);
+  for (const planned of plan.tasks) results.tasks[planned.part.index] = await apply.tasks(planned, plan.at);
+  for (const planned of plan.customers) results.customers[planned.part.index] = await apply.customers(planned);
+  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = await apply.quarantine(planned, plan.at);
+  return results;
+}
+
 /** The part a unit's order write, outbox message or idempotency record is. */
 export function corePart(store: 'orders' | 'outbox' | 'idempotency', index: number): UnitPart {
   return { store, index, type: store === 'orders' ? 'write' : 'insert' };

@@ -9,10 +9,10 @@ import type { InventoryChange, Reservation, ReservationRequest } from '../../../
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange } from '../../../ports/quarantine-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
-import { availableStock, RESERVATION_COLUMNS, STOCK_COLUMNS, toReservation, toStockLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import { availableStock, shortfall, RESERVATION_COLUMNS, STOCK_COLUMNS, toReservation, toStockLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { parseJsonText, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
 import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
-import type { Planned, UnitPlan, UnitResults } from '../shared/unit-plan.js';
+import { applyPlan, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { jsonList, type SqliteSession, type SqliteTables } from './sqlite-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
 
@@ -42,8 +42,7 @@ function reserve(session: SqliteSession, t: SqliteTables, part: UnitPart, reques
     // Earlier lines of the unit already hold their share: `available` is what is left for this one.
     const available = row === undefined ? 0 : availableStock(row.on_hand, row.reserved);
     if (request.quantity > available) {
-      const { reservationId, orderId, lineId, warehouseId, sku } = request;
-      throw insufficientStock(part, { reservationId, orderId, lineId, warehouseId, sku, requested: request.quantity, available });
+      throw insufficientStock(part, shortfall(request, available));
     }
     session.run(`UPDATE ${t.stock} SET reserved = reserved + ?, updated_at = ? WHERE warehouse_id = ? AND sku = ?`, request.quantity, at, request.warehouseId, request.sku);
     session.run(
@@ -203,10 +202,10 @@ function applyQuarantine(session: SqliteSession, t: SqliteTables, { part, change
 
 /** Runs a unit's inventory, task, customer and quarantine changes, in that order, in the open transaction. */
 export function applySqlitePlan(session: SqliteSession, t: SqliteTables, plan: UnitPlan): UnitResults {
-  const results: UnitResults = { inventory: [], tasks: [], customers: [], quarantine: [] };
-  for (const planned of plan.inventory) results.inventory[planned.part.index] = applyInventory(session, t, planned, plan.at);
-  for (const planned of plan.tasks) results.tasks[planned.part.index] = applyTask(session, t, planned, plan.at);
-  for (const planned of plan.customers) results.customers[planned.part.index] = applyCustomer(session, t, planned);
-  for (const planned of plan.quarantine) results.quarantine[planned.part.index] = applyQuarantine(session, t, planned, plan.at);
-  return results;
+  return applyPlan(plan, {
+    inventory: (planned, at) => applyInventory(session, t, planned, at),
+    tasks: (planned, at) => applyTask(session, t, planned, at),
+    customers: (planned) => applyCustomer(session, t, planned),
+    quarantine: (planned, at) => applyQuarantine(session, t, planned, at),
+  });
 }
