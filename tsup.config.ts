@@ -12,6 +12,7 @@ const entry = {
   orders: 'src/orders/index.ts',
   intake: 'src/intake/index.ts',
   approval: 'src/approval/index.ts',
+  routing: 'src/routing/index.ts',
   customers: 'src/customers/index.ts',
   app: 'src/app/index.ts',
 };

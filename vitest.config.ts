@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^ordo\/orders$/, replacement: src('orders/index.ts') },
       { find: /^ordo\/intake$/, replacement: src('intake/index.ts') },
       { find: /^ordo\/approval$/, replacement: src('approval/index.ts') },
+      { find: /^ordo\/routing$/, replacement: src('routing/index.ts') },
       { find: /^ordo\/customers$/, replacement: src('customers/index.ts') },
       { find: /^ordo\/app$/, replacement: src('app/index.ts') },
       { find: /^ordo$/, replacement: src('index.ts') },

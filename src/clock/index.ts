@@ -18,6 +18,7 @@ export type { Instant, DurationInput } from './instant.js';
 export {
   DISAMBIGUATIONS,
   localDateTime,
+  addCalendarDays,
   toInstant,
   toLocalDateTime,
   formatInZone,

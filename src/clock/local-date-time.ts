@@ -236,6 +236,23 @@ export function toInstant(local: LocalDateTime | string, zone: string, options: 
   return instantFromMillis((pickEarlier ? valid[0] : valid[valid.length - 1]) as number);
 }
 
+/**
+ * The calendar date `days` days after `date` (both `YYYY-MM-DD`; `days` may be negative). Pure
+ * calendar arithmetic: no zone, no DST.
+ * @example addCalendarDays('2026-12-31', 1) // '2027-01-01'
+ * @throws TimeError `INVALID_LOCAL_DATE_TIME` for a malformed or impossible date, or a non-integer count.
+ */
+export function addCalendarDays(date: string, days: number): string {
+  const millis = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? wallTimeAsUtcMillis(`${date}T00:00`) : null;
+  if (millis === null || !Number.isSafeInteger(days)) {
+    throw new TimeError('INVALID_LOCAL_DATE_TIME', `addCalendarDays expects a date "YYYY-MM-DD" and a whole number of days, got ${describeInput(date)} and ${describeInput(days)}`, {
+      details: { shape: describeInput(date) },
+    });
+  }
+  const d = new Date(millis + days * DAY);
+  return formatFields({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0, second: 0, millisecond: 0 }).slice(0, 10);
+}
+
 /** The wall time an instant shows in a zone, e.g. `2025-12-31T19:00:00` in America/New_York. */
 export function toLocalDateTime(at: Instant, zone: string): LocalDateTime {
   const dt = DateTime.fromMillis(instantToMillis(at), { zone: luxonZone(zone) });

@@ -15,6 +15,9 @@ export {
 export type { NormalisedName, NameFailureReason, EmailOptions, EmailFailureReason, DeviceIdFailureReason } from './name.js';
 export { normaliseAddress, ADDRESS_FAILURE_REASONS } from './address.js';
 export { cityCentroid } from './city-centroid.js';
+export { chineseDivisionCodes } from './division-codes.js';
+export type { DivisionCodes } from './division-codes.js';
+export { CN_DIVISION_CODES } from './data/cn-division-codes.js';
 export { CN_PREFECTURE_CENTROIDS } from './data/cn-prefecture-centroids.js';
 export type { PrefectureCentroid } from './data/cn-prefecture-centroids.js';
 export type { NormalisedAddress, AddressOptions, AddressFailureReason } from './address.js';

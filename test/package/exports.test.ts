@@ -21,6 +21,7 @@ const EXPECTED: Record<string, string> = {
   './orders': 'createOrderMachine',
   './intake': 'defineChannel',
   './approval': 'compilePolicy',
+  './routing': 'compileRouting',
   './customers': 'createCustomerMatcher',
   './app': 'ingest',
 };
