@@ -4,6 +4,7 @@ import os from 'node:os';
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   orders: () => import('./orders.bench.js'),
   approval: () => import('./approval.bench.js'),
+  routing: () => import('./routing.bench.js'),
   intake: () => import('./intake.bench.js'),
   customers: () => import('./customers.bench.js'),
   storage: () => import('./storage.bench.js'),

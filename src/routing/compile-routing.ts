@@ -103,6 +103,7 @@ function compileWarehouse(warehouse: Warehouse, index: number, network: RoutingN
     rank: warehouse.rank,
     tariffs,
     partial: warehouse.partial,
+    priced: new Map(),
   };
 }
 
@@ -139,6 +140,7 @@ function compileRule(rule: RoutingRule, index: number, network: RoutingNetwork, 
     include: include === undefined ? null : new Set(include.filter((i): i is number => i !== undefined)),
     exclude: new Set(exclude.filter((i): i is number => i !== undefined)),
     rankers,
+    rankerNames: Object.freeze(rule.rankers.map((ranker) => ranker.type)),
   };
 }
 

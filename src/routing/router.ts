@@ -1,26 +1,27 @@
 // The compiled router: pure, synchronous route(order, snapshot) with a trace of every warehouse and rule.
-import { instantFromMillis, instantToMillis, type Instant } from '../clock/instant.js';
+import type { Instant } from '../clock/instant.js';
 import type { BusinessCalendar } from '../clock/business-calendar.js';
+import { haversineKm } from '../approval/derived-facts.js';
 import { ValidationError, expectObject } from '../errors/validation-error.js';
 import type { GeoPoint, Address } from '../model/address.js';
 import type { Money } from '../money/money.js';
 import type { LineAllocation } from '../orders/order-events.js';
 import { resolveDestination, type RegionTest, type RoutingDestination } from './regions.js';
 import type {
-  CandidateWarehouse,
   DecisionDestination,
+  RejectedWarehouse,
+  RoutingTrace,
   LineShortfall,
   LineShortfallReason,
   RoutedShipment,
   RoutingDecision,
   RoutingRuleTrace,
   SearchTrace,
-  WarehouseRejection,
   WarehouseTrace,
 } from './routing-decision.js';
 import type { RoutingNetwork, RoutingPolicy, RoutingRanker, RoutingRule, WeightBand } from './routing-schema.js';
-import { RoutingSnapshot, type RoutingSnapshotInput } from './routing-snapshot.js';
-import { searchSplit, type SplitProblem } from './split-search.js';
+import { RoutingSnapshot, type RoutingSnapshotInput, type ShipDay } from './routing-snapshot.js';
+import { bestSingle as bestSingleCandidate, searchSplits, type SplitOutcome, type SplitProblem } from './split-search.js';
 
 /** A compile-time warning: a rule that can never match or be reached, a ranker with no effect. */
 export interface RoutingWarning {
@@ -49,6 +50,8 @@ export interface CompiledWarehouse {
   readonly defaultSafety: number;
   readonly rank: number;
   readonly tariffs: readonly { readonly carrier: string; readonly zones: readonly { readonly test: RegionTest; readonly bands: readonly WeightBand[] }[] }[];
+  /** Tariffs and price steps by the zones a destination matched, shared by every destination that matches the same ones. */
+  readonly priced: Map<string, { readonly tariffs: Tariffs; readonly steps: PriceSteps }>;
   readonly partial: boolean;
 }
 
@@ -66,14 +69,16 @@ export interface CompiledRule {
   readonly include: ReadonlySet<number> | null;
   readonly exclude: ReadonlySet<number>;
   readonly rankers: readonly CompiledRanker[];
+  /** The rankers' types, in order, as the trace lists them. */
+  readonly rankerNames: readonly string[];
 }
 
 /** The order fields routing reads; a stored `Order` has them all. */
 export interface RoutableOrder {
   readonly id: string;
-  readonly channel?: string;
+  readonly channel?: string | undefined;
   readonly lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number; readonly category?: string | undefined }[];
-  readonly totals?: { readonly total: Money };
+  readonly totals?: { readonly total: Money } | undefined;
   readonly shippingAddress?: Address | undefined;
 }
 
@@ -94,12 +99,127 @@ interface DestinationFacts {
   readonly destination: RoutingDestination;
   readonly served: Int8Array;
   readonly distance: Float64Array;
-  readonly tariffs: (Tariffs | undefined)[];
+  /** Per warehouse, its tariffs to this destination and their price steps (shared between destinations). */
+  readonly priced: ({ readonly tariffs: Tariffs; readonly steps: PriceSteps } | undefined)[];
   readonly summary: DecisionDestination;
   readonly label: string;
 }
 
 const DESTINATION_CACHE_LIMIT = 10_000;
+
+// A warehouse's verdict in one rule, kept as a number on the hot path.
+const CANDIDATE = 0;
+const REJECT_INCLUDE = 1;
+const REJECT_EXCLUDE = 2;
+const REJECT_REGION = 3;
+const REJECT_SHIPS_WITHIN = 4;
+const REJECT_DISTANCE = 5;
+const REJECT_ORDERS = 6;
+const REJECT_UNITS = 7;
+const REJECT_CATEGORY = 8;
+const REJECT_STOCK = 9;
+
+/**
+ * Per-rule working arrays, grown and reused: the router keeps one for its hot path (routing is
+ * synchronous, so no two routes share it at once), and explaining a rule uses a fresh one.
+ */
+class Workspace {
+  rows: number[] = [];
+  quantities: number[] = [];
+  eligibleUnits: number[] = [];
+  bestSingle: number[] = [];
+  shippable: boolean[] = [];
+  lineAvailable: number[] = [];
+  /** Rejected warehouses as quadruples: warehouse index, REJECT_* code, line, units. */
+  rejected: number[] = [];
+  rejectedCount = 0;
+  /** Candidate warehouse indices, and per candidate its units per line (flat) and unit cap. */
+  candidates: number[] = [];
+  available: number[] = [];
+  caps: number[] = [];
+  count = 0;
+  values: number[] = [];
+  keys: number[] = [];
+  steps: PriceSteps[] = [];
+  minCost: number[] = [];
+  wholeOnly: boolean[] = [];
+  compare: (a: number, b: number) => number = (a, b) => a - b;
+  /** The chosen candidates. */
+  chosen: readonly number[] = [];
+  /** True when explaining: every candidate gets its rank values. */
+  explaining = false;
+}
+
+/** True when the candidate whose units start at `at` has every line's ordered units. */
+function fillsAlone(available: readonly number[], at: number, quantities: readonly number[], lines: number): boolean {
+  for (let l = 0; l < lines; l++) if ((available[at + l] as number) < (quantities[l] as number)) return false;
+  return true;
+}
+
+/** What one rule found: an allocation or the shortfall, and how to build its trace. */
+interface Attempt {
+  readonly allocation: {
+    readonly allocations: readonly LineAllocation[];
+    readonly shipments: readonly RoutedShipment[];
+    readonly cost: Money | null;
+    readonly estimatedShipAt: Instant;
+    readonly optimal: boolean;
+  } | null;
+  readonly shortfall: readonly LineShortfall[];
+  readonly search: SearchTrace;
+  /** Units a warehouse needs room for (the whole order when it may not split). */
+  readonly unitsNeeded: number;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Prints a decision with its trace in `console.log` and `util.inspect`, not as `[Getter]`. One
+ * shared function, so two equal decisions stay deeply equal.
+ */
+function inspectDecision(this: object, _depth: number, options: object, inspect: (value: unknown, options: object) => string): string {
+  const { [INSPECT as never]: _hook, ...plain } = { ...this } as Record<string | symbol, unknown>;
+  return inspect(plain, options);
+}
+const INSPECTABLE = Object.freeze({ [INSPECT]: inspectDecision });
+
+/** The cheapest carrier's price for a parcel, or Infinity when no tariff covers it. */
+function priceAmount(tariffs: Tariffs, grams: number): number {
+  let best = Infinity;
+  for (const tariff of tariffs) {
+    for (const band of tariff.bands) {
+      if (band.maxGrams === null || grams <= band.maxGrams) {
+        if (band.amount < best) best = band.amount;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/**
+ * Every carrier's tariff to one destination merged into one step function: parcels up to
+ * `limits[i]` grams cost at best `amounts[i]`. Between two consecutive limits no carrier changes
+ * band, so the cheapest carrier at a segment's upper limit is the cheapest across it.
+ */
+interface PriceSteps {
+  readonly limits: Float64Array;
+  readonly amounts: Float64Array;
+  /** The lowest price of any parcel: a lower bound for the split search. */
+  readonly cheapest: number;
+}
+
+function priceSteps(tariffs: Tariffs): PriceSteps {
+  const limits = [...new Set(tariffs.flatMap((tariff) => tariff.bands.map((band) => band.maxGrams ?? Infinity)))].sort((a, b) => a - b);
+  const amounts = limits.map((limit) => priceAmount(tariffs, limit));
+  return { limits: Float64Array.from(limits), amounts: Float64Array.from(amounts), cheapest: Math.min(Infinity, ...amounts) };
+}
+
+function stepPrice(steps: PriceSteps, grams: number): number {
+  const { limits, amounts } = steps;
+  for (let i = 0; i < limits.length; i++) if (grams <= (limits[i] as number)) return amounts[i] as number;
+  return Infinity;
+}
 
 function price(tariffs: Tariffs, grams: number): { carrier: string; amount: number } | null {
   let best: { carrier: string; amount: number } | null = null;
@@ -114,13 +234,6 @@ function price(tariffs: Tariffs, grams: number): { carrier: string; amount: numb
   return best;
 }
 
-function haversineKm(a: GeoPoint, b: GeoPoint): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLng = (b.lng - a.lng) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 function checkOrder(order: RoutableOrder): void {
   expectObject('route order', order, 'an order');
@@ -128,14 +241,14 @@ function checkOrder(order: RoutableOrder): void {
   if (typeof order.id !== 'string' || order.id.length === 0) issues.push({ code: 'invalid_type', path: ['id'], message: 'Expected the order id' });
   if (!Array.isArray(order.lines) || order.lines.length === 0) issues.push({ code: 'invalid_type', path: ['lines'], message: 'Expected at least one line' });
   else {
-    const ids = new Set<string>();
     order.lines.forEach((line, i) => {
       if (typeof line !== 'object' || line === null) issues.push({ code: 'invalid_type', path: ['lines', i], message: 'Expected a line { lineId, sku, quantity }' });
       else {
-        if (typeof line.lineId !== 'string' || ids.has(line.lineId)) issues.push({ code: 'invalid_type', path: ['lines', i, 'lineId'], message: 'Expected a line id unique within the order' });
+        if (typeof line.lineId !== 'string' || order.lines.findIndex((other) => other?.lineId === line.lineId) !== i) {
+          issues.push({ code: 'invalid_type', path: ['lines', i, 'lineId'], message: 'Expected a line id unique within the order' });
+        }
         if (typeof line.sku !== 'string') issues.push({ code: 'invalid_type', path: ['lines', i, 'sku'], message: 'Expected the SKU' });
         if (!Number.isSafeInteger(line.quantity) || line.quantity <= 0) issues.push({ code: 'too_small', path: ['lines', i, 'quantity'], message: 'Expected a positive whole number of units' });
-        ids.add(line.lineId);
       }
     });
   }
@@ -156,6 +269,10 @@ export class Router {
   readonly #warehouses: readonly CompiledWarehouse[];
   readonly #rules: readonly CompiledRule[];
   readonly #destinations = new Map<string, DestinationFacts>();
+  readonly #workspace = new Workspace();
+  readonly #policyRef: { readonly id: string; readonly version: string };
+  /** Each warehouse's place in warehouse id order, the last tie-break. */
+  readonly #idOrder: readonly number[];
 
   /** @internal Use `compileRouting`. */
   constructor(network: RoutingNetwork, policy: RoutingPolicy, warehouses: readonly CompiledWarehouse[], rules: readonly CompiledRule[], warnings: readonly RoutingWarning[]) {
@@ -163,6 +280,11 @@ export class Router {
     this.policy = policy;
     this.#warehouses = warehouses;
     this.#rules = rules;
+    this.#policyRef = Object.freeze({ id: policy.id, version: policy.version });
+    const byId = [...warehouses].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const idOrder = new Array<number>(warehouses.length);
+    byId.forEach((w, position) => (idOrder[w.index] = position));
+    this.#idOrder = idOrder;
     this.warnings = Object.freeze([...warnings]);
   }
 
@@ -194,29 +316,95 @@ export class Router {
       if (!assumed.includes(line.sku)) assumed.push(line.sku);
       return this.network.defaultWeightGrams;
     });
-    const traces: RoutingRuleTrace[] = [];
-    const base = { orderId: order.id, policy: { id: this.policy.id, version: this.policy.version }, destination: facts.summary };
+    // The trace explains from a copy of the fields routing read, in case the caller changes the order afterwards.
+    const kept = (): RoutableOrder => copy;
+    const copy: RoutableOrder = {
+      id: order.id,
+      channel: order.channel,
+      totals: order.totals === undefined ? undefined : { total: { ...order.totals.total } },
+      lines: order.lines.map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, category: line.category })),
+    };
+    // Each rule's trace entry is built only when the decision's trace is read.
+    const entries: (() => RoutingRuleTrace)[] = [];
+    let built: RoutingTrace | undefined;
+    // An own, enumerable getter: JSON.stringify, spreading and deep equality see the trace like a
+    // plain field, and routing at full speed does not build the trace objects nobody reads.
+    const trace = (): RoutingTrace => (built ??= { rules: entries.map((entry) => entry()), assumedWeights: assumed });
+    const destination = facts.summary;
     let lastShortfall: readonly LineShortfall[] = [];
     for (const rule of this.#rules) {
       const skipped = this.#whyNot(rule, order, facts);
       if (skipped !== null) {
-        traces.push({ ruleId: rule.id, applied: false, skipped, warehouses: [], result: 'next-rule' });
+        entries.push(() => ({ ruleId: rule.id, applied: false, skipped, rankers: rule.rankerNames, warehouses: [], result: 'next-rule' }));
         continue;
       }
-      const attempt = this.#attempt(rule, order, indexed, facts, unitGrams);
-      const fallback = rule.source.fallback;
+      const attempt = this.#attempt(rule, order, indexed, facts, unitGrams, this.#workspace);
+      const result = attempt.allocation !== null ? 'allocated' : rule.source.fallback.type;
+      entries.push(() => ({ ruleId: rule.id, applied: true, rankers: rule.rankerNames, warehouses: this.#explain(rule, kept(), indexed, facts, unitGrams), search: attempt.search, result }));
       if (attempt.allocation !== null) {
-        traces.push({ ruleId: rule.id, applied: true, warehouses: attempt.warehouses, search: attempt.search, result: 'allocated' });
-        const trace = { rules: traces, assumedWeights: assumed };
-        return { ...base, outcome: 'allocate', rule: rule.id, ...attempt.allocation, trace };
+        const { allocations, shipments, cost, estimatedShipAt, optimal } = attempt.allocation;
+        return {
+          orderId: order.id,
+          policy: this.#policyRef,
+          destination,
+          outcome: 'allocate',
+          rule: rule.id,
+          allocations,
+          shipments,
+          cost,
+          estimatedShipAt,
+          optimal,
+          get trace() {
+            return trace();
+          },
+          ...INSPECTABLE,
+        };
       }
-      traces.push({ ruleId: rule.id, applied: true, warehouses: attempt.warehouses, search: attempt.search, result: fallback.type });
       lastShortfall = attempt.shortfall;
-      const trace = { rules: traces, assumedWeights: assumed };
-      if (fallback.type === 'hold') return { ...base, outcome: 'hold', reason: fallback.reason, rule: rule.id, lines: attempt.shortfall, trace };
-      if (fallback.type === 'backorder') return { ...base, outcome: 'backorder', rule: rule.id, lines: attempt.shortfall, trace };
+      const fallback = rule.source.fallback;
+      if (fallback.type === 'hold') {
+        return {
+          orderId: order.id,
+          policy: this.#policyRef,
+          destination,
+          outcome: 'hold',
+          reason: fallback.reason,
+          rule: rule.id,
+          lines: attempt.shortfall,
+          get trace() {
+            return trace();
+          },
+          ...INSPECTABLE,
+        };
+      }
+      if (fallback.type === 'backorder') {
+        return {
+          orderId: order.id,
+          policy: this.#policyRef,
+          destination,
+          outcome: 'backorder',
+          rule: rule.id,
+          lines: attempt.shortfall,
+          get trace() {
+            return trace();
+          },
+          ...INSPECTABLE,
+        };
+      }
     }
-    return { ...base, outcome: 'hold', reason: 'NO_ROUTE', rule: null, lines: lastShortfall, trace: { rules: traces, assumedWeights: assumed } };
+    return {
+      orderId: order.id,
+      policy: this.#policyRef,
+      destination,
+      outcome: 'hold',
+      reason: 'NO_ROUTE',
+      rule: null,
+      lines: lastShortfall,
+      get trace() {
+        return trace();
+      },
+      ...INSPECTABLE,
+    };
   }
 
   /** @internal The warehouses as compiled, for simulations. */
@@ -245,7 +433,7 @@ export class Router {
       destination,
       served: new Int8Array(n).fill(-1),
       distance: new Float64Array(n).fill(Number.NaN),
-      tariffs: new Array<Tariffs | undefined>(n).fill(undefined),
+      priced: new Array<{ readonly tariffs: Tariffs; readonly steps: PriceSteps } | undefined>(n).fill(undefined),
       summary: Object.freeze({ country, province, city, provinceCode, cityCode }),
       label: [country, province, city].filter((part) => part !== undefined).join(' ') || 'no address',
     };
@@ -271,15 +459,30 @@ export class Router {
   }
 
   #tariffs(facts: DestinationFacts, w: CompiledWarehouse): Tariffs {
-    let tariffs = facts.tariffs[w.index];
-    if (tariffs === undefined) {
-      tariffs = w.tariffs.flatMap((tariff) => {
-        const zone = tariff.zones.find((z) => z.test(facts.destination));
-        return zone === undefined ? [] : [{ carrier: tariff.carrier, bands: zone.bands }];
-      });
-      facts.tariffs[w.index] = tariffs;
+    return this.#priced(facts, w).tariffs;
+  }
+
+  #priced(facts: DestinationFacts, w: CompiledWarehouse): { readonly tariffs: Tariffs; readonly steps: PriceSteps } {
+    let priced = facts.priced[w.index];
+    if (priced === undefined) {
+      const zones = w.tariffs.map((tariff) => tariff.zones.findIndex((z) => z.test(facts.destination)));
+      const key = zones.join(',');
+      priced = w.priced.get(key);
+      if (priced === undefined) {
+        const tariffs = w.tariffs.flatMap((tariff, t) => {
+          const zone = tariff.zones[zones[t] as number];
+          return zone === undefined ? [] : [{ carrier: tariff.carrier, bands: zone.bands }];
+        });
+        priced = { tariffs, steps: priceSteps(tariffs) };
+        w.priced.set(key, priced);
+      }
+      facts.priced[w.index] = priced;
     }
-    return tariffs;
+    return priced;
+  }
+
+  #steps(facts: DestinationFacts, w: CompiledWarehouse): PriceSteps {
+    return this.#priced(facts, w).steps;
   }
 
   #whyNot(rule: CompiledRule, order: RoutableOrder, facts: DestinationFacts): string | null {
@@ -299,7 +502,11 @@ export class Router {
     return null;
   }
 
-  #attempt(rule: CompiledRule, order: RoutableOrder, snapshot: RoutingSnapshot, facts: DestinationFacts, unitGrams: readonly number[]) {
+  /**
+   * One rule over every warehouse. Works in `ws`: the router's reused workspace on the hot path,
+   * a fresh one when the trace re-runs the rule (pure, so it finds the same) to explain it.
+   */
+  #attempt(rule: CompiledRule, order: RoutableOrder, snapshot: RoutingSnapshot, facts: DestinationFacts, unitGrams: readonly number[], ws: Workspace): Attempt {
     const split = rule.source.split;
     const total = order.totals?.total;
     const splitAllowed =
@@ -307,162 +514,155 @@ export class Router {
       (split.minTotal === undefined || (total !== undefined && total.currency === split.minTotal.currency && total.amount >= split.minTotal.amount));
     const maxShipments = splitAllowed ? split.maxShipments : 1;
     const lines = order.lines;
-    const totalUnits = lines.reduce((sum, line) => sum + line.quantity, 0);
-    const traces: (WarehouseTrace | null)[] = new Array(this.#warehouses.length).fill(null);
-    const candidates: { w: CompiledWarehouse; available: number[]; cap: number }[] = [];
-    const eligibleUnits = new Array<number>(lines.length).fill(0);
-    const bestSingle = new Array<number>(lines.length).fill(0);
-    /** Per line: some warehouse that passed the filters may ship its category. */
-    const shippable = new Array<boolean>(lines.length).fill(false);
+    const lineCount = lines.length;
+    const n = this.#warehouses.length;
+    let totalUnits = 0;
+    let orderGrams = 0;
+    const { rows, quantities, eligibleUnits, bestSingle, shippable, lineAvailable, rejected, candidates, available, caps } = ws;
+    for (let l = 0; l < lineCount; l++) {
+      const line = lines[l] as RoutableOrder['lines'][number];
+      totalUnits += line.quantity;
+      orderGrams += line.quantity * (unitGrams[l] as number);
+      quantities[l] = line.quantity;
+      // Each line's row offset in the snapshot's unit counts; -1 when no warehouse has the SKU.
+      rows[l] = snapshot.stock.get(line.sku) ?? -1;
+      eligibleUnits[l] = 0;
+      bestSingle[l] = 0;
+      shippable[l] = false;
+    }
+    const units_ = snapshot.units;
+    const filters = rule.source.filters;
+    let rejectedCount = 0;
+    let count = 0;
     let anyPassedFilters = false;
-    const reject = (w: CompiledWarehouse, filter: WarehouseRejection, actual: string, required: string): void => {
-      traces[w.index] = { warehouseId: w.id, verdict: 'rejected', filter, actual, required };
-    };
-    for (const w of this.#warehouses) {
-      if (rule.include !== null && !rule.include.has(w.index)) {
-        reject(w, 'include', 'not listed', 'one of the rule\'s warehouses');
-        continue;
+    for (let i = 0; i < n; i++) {
+      const w = this.#warehouses[i] as CompiledWarehouse;
+      let verdict = CANDIDATE;
+      if (rule.include !== null && !rule.include.has(i)) verdict = REJECT_INCLUDE;
+      else if (rule.exclude.has(i)) verdict = REJECT_EXCLUDE;
+      for (let f = 0; f < filters.length && verdict === CANDIDATE; f++) {
+        const filter = filters[f] as RoutingRule['filters'][number];
+        if (filter.type === 'serves-region') {
+          if (!this.#served(facts, w)) verdict = REJECT_REGION;
+        } else if (filter.type === 'ships-within') {
+          if ((snapshot.days[i] as ShipDay).workingDaysOut > filter.workingDays) verdict = REJECT_SHIPS_WITHIN;
+        } else if (!(this.#distance(facts, w) <= filter.km)) verdict = REJECT_DISTANCE;
       }
-      if (rule.exclude.has(w.index)) {
-        reject(w, 'exclude', 'listed', 'not excluded by the rule');
-        continue;
+      const unitsLeft = snapshot.unitsLeft[i] as number;
+      if (verdict === CANDIDATE) {
+        if ((snapshot.ordersLeft[i] as number) < 1) verdict = REJECT_ORDERS;
+        else if (unitsLeft < 1 || (maxShipments === 1 && unitsLeft < totalUnits)) verdict = REJECT_UNITS;
       }
-      const day = snapshot.days[w.index] as (typeof snapshot.days)[number];
-      let filtered = false;
-      for (const filter of rule.source.filters) {
-        if (filter.type === 'serves-region' && !this.#served(facts, w)) {
-          reject(w, 'serves-region', `serves ${w.servesText || 'no region'}`, `serves ${facts.label}`);
-          filtered = true;
-        } else if (filter.type === 'ships-within' && day.workingDaysOut > filter.workingDays) {
-          reject(w, 'ships-within', `ships ${day.date}, ${day.workingDaysOut} working day(s) out`, `within ${filter.workingDays} working day(s)`);
-          filtered = true;
-        } else if (filter.type === 'max-distance' && !(this.#distance(facts, w) <= filter.km)) {
-          const km = this.#distance(facts, w);
-          reject(w, 'max-distance', km === Infinity ? 'distance unknown' : `${km.toFixed(1)} km`, `at most ${filter.km} km`);
-          filtered = true;
-        }
-        if (filtered) break;
-      }
-      if (filtered) continue;
-      const ordersLeft = snapshot.ordersLeft[w.index] as number;
-      const unitsLeft = snapshot.unitsLeft[w.index] as number;
-      const used = snapshot.used[w.index] as { orders: number; units: number };
-      if (ordersLeft < 1) {
-        reject(w, 'capacity', `${used.orders} of ${w.capacityOrders} orders used on ${day.date}`, 'room for 1 more order');
-        continue;
-      }
-      if (unitsLeft < 1 || (maxShipments === 1 && unitsLeft < totalUnits)) {
-        reject(w, 'capacity', `${used.units} of ${w.capacityUnits} units used on ${day.date}`, `room for ${maxShipments === 1 ? totalUnits : 1} more unit(s)`);
+      if (verdict !== CANDIDATE) {
+        rejected[rejectedCount++] = i;
+        rejected[rejectedCount++] = verdict;
+        rejected[rejectedCount++] = 0;
+        rejected[rejectedCount++] = 0;
         continue;
       }
       anyPassedFilters = true;
-      const available = new Array<number>(lines.length);
       let some = false;
       let shortLine = -1;
       let categoryLine = -1;
-      for (let l = 0; l < lines.length; l++) {
+      for (let l = 0; l < lineCount; l++) {
         const line = lines[l] as RoutableOrder['lines'][number];
         const category = line.category;
         if (category !== undefined && (w.deny.has(category) || (w.allow !== null && !w.allow.has(category)))) {
-          available[l] = 0;
+          lineAvailable[l] = 0;
           if (categoryLine === -1) categoryLine = l;
           continue;
         }
         shippable[l] = true;
-        const units = (snapshot.stock.get(line.sku)?.[w.index] ?? 0) - (w.safety.get(line.sku) ?? w.defaultSafety);
-        const usable = Math.max(0, Math.min(units, unitsLeft));
-        available[l] = usable;
+        const row = rows[l] as number;
+        const units = (row < 0 ? 0 : (units_[row + i] as number)) - (w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety));
+        const usable = units <= 0 ? 0 : units < unitsLeft ? units : unitsLeft;
+        lineAvailable[l] = usable;
         if (usable > 0) some = true;
         if (usable < line.quantity && shortLine === -1) shortLine = l;
         eligibleUnits[l] = (eligibleUnits[l] as number) + usable;
         if (usable > (bestSingle[l] as number)) bestSingle[l] = usable;
       }
       if (categoryLine !== -1 && (maxShipments === 1 || !some)) {
-        const line = lines[categoryLine] as RoutableOrder['lines'][number];
-        reject(w, 'category', `does not ship ${line.category} (line ${line.lineId})`, `ships ${line.category}`);
-        continue;
-      }
-      if (!some || (maxShipments === 1 && shortLine !== -1)) {
+        rejected[rejectedCount++] = i;
+        rejected[rejectedCount++] = REJECT_CATEGORY;
+        rejected[rejectedCount++] = categoryLine;
+        rejected[rejectedCount++] = 0;
+      } else if (!some || (maxShipments === 1 && shortLine !== -1)) {
         const l = shortLine === -1 ? 0 : shortLine;
-        const line = lines[l] as RoutableOrder['lines'][number];
-        const safety = w.safety.get(line.sku) ?? w.defaultSafety;
-        reject(w, 'stock', `${available[l]} of ${line.sku} (line ${line.lineId})${safety > 0 ? ` after safety stock ${safety}` : ''}`, `${line.quantity}`);
-        continue;
+        rejected[rejectedCount++] = i;
+        rejected[rejectedCount++] = REJECT_STOCK;
+        rejected[rejectedCount++] = l;
+        rejected[rejectedCount++] = lineAvailable[l] as number;
+      } else {
+        for (let l = 0; l < lineCount; l++) available[count * lineCount + l] = lineAvailable[l] as number;
+        caps[count] = unitsLeft;
+        candidates[count++] = i;
       }
-      candidates.push({ w, available, cap: unitsLeft });
     }
+    ws.rejectedCount = rejectedCount;
+    ws.count = count;
 
-    // Rank the candidates: each ranker in turn, the warehouse id last.
-    const values = candidates.map((c) => rule.rankers.map((ranker) => this.#rankValue(ranker, c.w, facts, snapshot, unitGrams, order)));
-    const order_ = candidates.map((_, i) => i);
-    order_.sort((a, b) => {
-      const va = values[a] as number[];
-      const vb = values[b] as number[];
-      for (let r = 0; r < va.length; r++) {
-        const x = bucket(rule.rankers[r] as CompiledRanker, va[r] as number);
-        const y = bucket(rule.rankers[r] as CompiledRanker, vb[r] as number);
+    // Rank keys per candidate (flat: candidate x ranker), the warehouse id order last. Computed
+    // for every candidate only when no single warehouse can ship the order (or to explain it).
+    const rankers = rule.rankers;
+    const width = rankers.length;
+    const { values, keys, steps, minCost, wholeOnly } = ws;
+    const keyCandidate = (c: number): void => {
+      const w = this.#warehouses[candidates[c] as number] as CompiledWarehouse;
+      for (let r = 0; r < width; r++) {
+        const ranker = rankers[r] as CompiledRanker;
+        const value = this.#rankValue(ranker, w, facts, snapshot, orderGrams);
+        values[c * width + r] = value;
+        keys[c * width + r] = bucket(ranker, value);
+      }
+    };
+    for (let c = 0; c < count; c++) {
+      const w = this.#warehouses[candidates[c] as number] as CompiledWarehouse;
+      const own = this.#steps(facts, w);
+      steps[c] = own;
+      minCost[c] = own.cheapest;
+      wholeOnly[c] = !w.partial;
+      if (ws.explaining || ((caps[c] as number) >= totalUnits && fillsAlone(available, c * lineCount, quantities, lineCount))) keyCandidate(c);
+    }
+    const idOrder = this.#idOrder;
+    const compare = (a: number, b: number): number => {
+      for (let r = 0; r < width; r++) {
+        const x = keys[a * width + r] as number;
+        const y = keys[b * width + r] as number;
         if (x !== y) return x < y ? -1 : 1;
       }
-      const ia = (candidates[a] as { w: CompiledWarehouse }).w.id;
-      const ib = (candidates[b] as { w: CompiledWarehouse }).w.id;
-      return ia < ib ? -1 : ia > ib ? 1 : 0;
-    });
-    const ranked = order_.map((i) => candidates[i] as (typeof candidates)[number]);
-    const rankedValues = order_.map((i) => values[i] as number[]);
-
+      return (idOrder[candidates[a] as number] as number) - (idOrder[candidates[b] as number] as number);
+    };
+    ws.compare = compare;
     const problem: SplitProblem = {
-      quantities: lines.map((line) => line.quantity),
+      lines: lineCount,
+      quantities,
       unitGrams,
-      available: ranked.map((c) => c.available),
-      unitCaps: ranked.map((c) => c.cap),
-      wholeOnly: ranked.map((c) => !c.w.partial),
-      cost: (c, grams) => price(this.#tariffs(facts, (ranked[c] as { w: CompiledWarehouse }).w), grams)?.amount ?? Infinity,
-      minCost: ranked.map((c) => {
-        let min = Infinity;
-        for (const tariff of this.#tariffs(facts, c.w)) for (const band of tariff.bands) min = Math.min(min, band.amount);
-        return min;
-      }),
+      count,
+      available,
+      unitCaps: caps,
+      wholeOnly,
+      cost: (c, grams) => stepPrice(steps[c] as PriceSteps, grams),
+      minCost,
+      compare,
       maxShipments,
       objective: maxShipments === 1 ? 'rank' : split.objective,
       budget: this.policy.search.budget,
     };
-    const outcome = searchSplit(problem);
+    const single = bestSingleCandidate(problem);
+    let outcome: SplitOutcome = { solution: single, examined: count, optimal: true };
+    if (single === null && maxShipments > 1 && count > 1) {
+      if (!ws.explaining) for (let c = 0; c < count; c++) if (!((caps[c] as number) >= totalUnits && fillsAlone(available, c * lineCount, quantities, lineCount))) keyCandidate(c);
+      outcome = searchSplits(problem);
+    }
+    ws.chosen = outcome.solution?.members ?? [];
     const search: SearchTrace = {
-      candidates: ranked.length,
+      candidates: count,
       examined: outcome.examined,
       optimal: outcome.optimal,
       objective: maxShipments === 1 ? 'single' : split.objective,
       maxShipments,
     };
-    const chosen = new Set(outcome.solution?.members.map((m) => (ranked[m] as { w: CompiledWarehouse }).w.index) ?? []);
-    ranked.forEach((c, position) => {
-      const previous = position === 0 ? undefined : (rankedValues[position - 1] as number[]);
-      const mine = rankedValues[position] as number[];
-      let decidedBy: string | null = null;
-      if (previous !== undefined) {
-        decidedBy = 'warehouse id';
-        for (let r = 0; r < mine.length; r++) {
-          const ranker = rule.rankers[r] as CompiledRanker;
-          if (bucket(ranker, previous[r] as number) !== bucket(ranker, mine[r] as number)) {
-            decidedBy = ranker.type;
-            break;
-          }
-        }
-      }
-      const available: Record<string, number> = {};
-      lines.forEach((line, l) => (available[line.lineId] = c.available[l] as number));
-      const trace: CandidateWarehouse = {
-        warehouseId: c.w.id,
-        verdict: 'candidate',
-        position: position + 1,
-        values: rule.rankers.map((ranker, r) => ({ ranker: ranker.type, value: Number.isFinite(mine[r]) ? (mine[r] as number) : null })),
-        decidedBy,
-        available,
-        chosen: chosen.has(c.w.index),
-      };
-      traces[c.w.index] = trace;
-    });
-    const warehouses = traces as WarehouseTrace[];
 
     if (outcome.solution === null) {
       const describe = (line: RoutableOrder['lines'][number], l: number, reason: LineShortfallReason): LineShortfall => ({
@@ -479,39 +679,46 @@ export class Router {
       );
       const orderLevel: LineShortfallReason = !outcome.optimal ? 'SEARCH_EXHAUSTED' : splitAllowed ? 'TOO_MANY_SHIPMENTS' : 'SPLIT_NOT_ALLOWED';
       const shortfall = short.length > 0 ? short : lines.map((line, l) => describe(line, l, orderLevel));
-      return { allocation: null, shortfall, warehouses, search };
+      return { allocation: null, shortfall, search, unitsNeeded: maxShipments === 1 ? totalUnits : 1 };
     }
 
     const solution = outcome.solution;
     const allocations: LineAllocation[] = [];
-    lines.forEach((line, l) => {
-      solution.members.forEach((m, k) => {
+    for (let l = 0; l < lineCount; l++) {
+      for (let k = 0; k < solution.members.length; k++) {
         const units = (solution.take[k] as readonly number[])[l] as number;
-        if (units > 0) allocations.push({ lineId: line.lineId, warehouseId: (ranked[m] as { w: CompiledWarehouse }).w.id, quantity: units });
-      });
-    });
+        if (units > 0) {
+          const w = this.#warehouses[candidates[solution.members[k] as number] as number] as CompiledWarehouse;
+          allocations.push({ lineId: (lines[l] as RoutableOrder['lines'][number]).lineId, warehouseId: w.id, quantity: units });
+        }
+      }
+    }
     let costSum = 0;
     let costKnown = true;
-    let latest = 0;
+    let latest = -Infinity;
+    let estimatedShipAt = '' as Instant;
     const shipments = solution.members.map((m, k): RoutedShipment => {
-      const w = (ranked[m] as { w: CompiledWarehouse }).w;
+      const w = this.#warehouses[candidates[m] as number] as CompiledWarehouse;
       const take = solution.take[k] as readonly number[];
       let units = 0;
       let grams = 0;
       const shipped: { lineId: string; quantity: number }[] = [];
-      lines.forEach((line, l) => {
-        const n = take[l] as number;
-        if (n > 0) {
-          shipped.push({ lineId: line.lineId, quantity: n });
-          units += n;
-          grams += n * (unitGrams[l] as number);
+      for (let l = 0; l < lineCount; l++) {
+        const quantity = take[l] as number;
+        if (quantity > 0) {
+          shipped.push({ lineId: (lines[l] as RoutableOrder['lines'][number]).lineId, quantity });
+          units += quantity;
+          grams += quantity * (unitGrams[l] as number);
         }
-      });
+      }
       const quote = price(this.#tariffs(facts, w), grams);
       if (quote === null) costKnown = false;
       else costSum += quote.amount;
-      const day = snapshot.days[w.index] as (typeof snapshot.days)[number];
-      latest = Math.max(latest, instantToMillis(day.shipAt));
+      const day = snapshot.days[w.index] as ShipDay;
+      if (day.shipMillis > latest) {
+        latest = day.shipMillis;
+        estimatedShipAt = day.shipAt;
+      }
       const km = this.#distance(facts, w);
       return {
         warehouseId: w.id,
@@ -528,23 +735,111 @@ export class Router {
       };
     });
     const cost: Money | null = costKnown ? { amount: costSum, currency: this.network.currency } : null;
-    const estimatedShipAt: Instant = instantFromMillis(latest);
-    return { allocation: { allocations, shipments, cost, estimatedShipAt, optimal: outcome.optimal }, shortfall: [], warehouses, search };
+    return { allocation: { allocations, shipments, cost, estimatedShipAt, optimal: outcome.optimal }, shortfall: [], search, unitsNeeded: maxShipments === 1 ? totalUnits : 1 };
   }
 
-  #rankValue(ranker: CompiledRanker, w: CompiledWarehouse, facts: DestinationFacts, snapshot: RoutingSnapshot, unitGrams: readonly number[], order: RoutableOrder): number {
+  /** Explains one rule: runs it again in a fresh workspace (pure, so it decides the same) and describes every warehouse. */
+  #explain(rule: CompiledRule, order: RoutableOrder, snapshot: RoutingSnapshot, facts: DestinationFacts, unitGrams: readonly number[]): WarehouseTrace[] {
+    const ws = new Workspace();
+    ws.explaining = true;
+    const attempt = this.#attempt(rule, order, snapshot, facts, unitGrams, ws);
+    const { candidates, rejected, keys, values, available, count } = ws;
+    const width = rule.rankers.length;
+    const lineCount = order.lines.length;
+    const ranked = Array.from({ length: count }, (_, c) => c).sort(ws.compare);
+    const positions = new Array<number>(count);
+    ranked.forEach((c, position) => (positions[c] = position));
+    const rejections = new Map<number, number>();
+    for (let at = 0; at < ws.rejectedCount; at += 4) rejections.set(rejected[at] as number, at);
+    const byWarehouse = new Map<number, number>();
+    for (let c = 0; c < count; c++) byWarehouse.set(candidates[c] as number, c);
+    return this.#warehouses.map((w, i): WarehouseTrace => {
+      const at = rejections.get(i);
+      if (at !== undefined) {
+        return this.#rejection(w, rejected[at + 1] as number, rule, snapshot, facts, order.lines, rejected[at + 2] as number, rejected[at + 3] as number, attempt.unitsNeeded);
+      }
+      const c = byWarehouse.get(i) as number;
+      const position = positions[c] as number;
+      let decidedBy: string | null = null;
+      if (position > 0) {
+        const previous = ranked[position - 1] as number;
+        decidedBy = 'warehouse id';
+        for (let r = 0; r < width; r++) {
+          if (keys[previous * width + r] !== keys[c * width + r]) {
+            decidedBy = (rule.rankers[r] as CompiledRanker).type;
+            break;
+          }
+        }
+      }
+      return {
+        warehouseId: w.id,
+        verdict: 'candidate',
+        position: position + 1,
+        values: Array.from({ length: width }, (_, r) => {
+          const value = values[c * width + r] as number;
+          return Number.isFinite(value) ? value : null;
+        }),
+        decidedBy,
+        available: available.slice(c * lineCount, (c + 1) * lineCount),
+        chosen: ws.chosen.includes(c),
+      };
+    });
+  }
+
+  /** A rejected warehouse's trace entry: what it had against what the rule needed. */
+  #rejection(
+    w: CompiledWarehouse,
+    verdict: number,
+    rule: CompiledRule,
+    snapshot: RoutingSnapshot,
+    facts: DestinationFacts,
+    lines: RoutableOrder['lines'],
+    lineIndex: number,
+    units: number,
+    unitsNeeded: number,
+  ): RejectedWarehouse {
+    const base = { warehouseId: w.id, verdict: 'rejected' as const };
+    const day = snapshot.days[w.index] as ShipDay;
+    const line = lines[lineIndex] as RoutableOrder['lines'][number];
+    switch (verdict) {
+      case REJECT_INCLUDE:
+        return { ...base, filter: 'include', actual: 'not listed', required: 'listed' };
+      case REJECT_EXCLUDE:
+        return { ...base, filter: 'exclude', actual: 'excluded', required: 'not excluded' };
+      case REJECT_REGION:
+        return { ...base, filter: 'serves-region', actual: w.servesText, required: facts.label };
+      case REJECT_SHIPS_WITHIN: {
+        const filter = rule.source.filters.find((f) => f.type === 'ships-within') as { workingDays: number };
+        return { ...base, filter: 'ships-within', actual: day.workingDaysOut, required: filter.workingDays, date: day.date };
+      }
+      case REJECT_DISTANCE: {
+        const filter = rule.source.filters.find((f) => f.type === 'max-distance') as { km: number };
+        const km = this.#distance(facts, w);
+        return { ...base, filter: 'max-distance', actual: Number.isFinite(km) ? Math.round(km * 10) / 10 : null, required: filter.km };
+      }
+      case REJECT_ORDERS:
+        return { ...base, filter: 'capacity', actual: Math.max(0, snapshot.ordersLeft[w.index] as number), required: 1, unit: 'orders', date: day.date };
+      case REJECT_UNITS:
+        return { ...base, filter: 'capacity', actual: Math.max(0, snapshot.unitsLeft[w.index] as number), required: unitsNeeded, unit: 'units', date: day.date };
+      case REJECT_CATEGORY:
+        return { ...base, filter: 'category', actual: line.category ?? null, required: 'allowed', lineId: line.lineId };
+      default: {
+        const safetyStock = w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety);
+        return { ...base, filter: 'stock', actual: units, required: line.quantity, lineId: line.lineId, sku: line.sku, safetyStock };
+      }
+    }
+  }
+
+  #rankValue(ranker: CompiledRanker, w: CompiledWarehouse, facts: DestinationFacts, snapshot: RoutingSnapshot, orderGrams: number): number {
     switch (ranker.type) {
       case 'rank':
         return w.rank;
       case 'distance':
         return this.#distance(facts, w);
       case 'ship-time':
-        return instantToMillis((snapshot.days[w.index] as (typeof snapshot.days)[number]).shipAt);
-      case 'cost': {
-        let grams = 0;
-        order.lines.forEach((line, l) => (grams += line.quantity * (unitGrams[l] as number)));
-        return price(this.#tariffs(facts, w), grams)?.amount ?? Infinity;
-      }
+        return (snapshot.days[w.index] as (typeof snapshot.days)[number]).shipMillis;
+      case 'cost':
+        return stepPrice(this.#steps(facts, w), orderGrams);
       case 'region-preference': {
         const preference = ranker.compiled.find((p) => p.test(facts.destination));
         if (preference === undefined) return 0;

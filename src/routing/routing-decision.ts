@@ -49,15 +49,33 @@ export interface LineShortfall {
   readonly reason: LineShortfallReason;
 }
 
-/** A warehouse the rule set aside, with the filter, the value it had and the value required. */
+/**
+ * A warehouse the rule set aside: the filter, what the warehouse had and what the rule needed, as
+ * values a program can compare (`formatRoutingTrace` turns them into sentences):
+ * - `stock`: units available after `safetyStock` vs units of `lineId` ordered;
+ * - `category`: the line's category vs `"allowed"`;
+ * - `capacity`: orders or units (`unit`) already used on `date` vs the daily capacity;
+ * - `ships-within`: working days until its ship `date` vs the days allowed;
+ * - `max-distance`: km (null when unknown) vs the km allowed;
+ * - `serves-region`: the regions it serves vs the destination;
+ * - `include`, `exclude`, `partial`: a word vs a word.
+ */
 export interface RejectedWarehouse {
   readonly warehouseId: string;
   readonly verdict: 'rejected';
   readonly filter: WarehouseRejection;
-  /** What the warehouse had, e.g. `"2 of SKU-1 after safety stock 3"`, `"16:20 > cut-off 16:00"`. */
-  readonly actual: string;
-  /** What the rule needed, e.g. `"5"`, `"serves 华东"`. */
-  readonly required: string;
+  readonly actual: number | string | null;
+  readonly required: number | string;
+  /** The line concerned (`stock`, `category`). */
+  readonly lineId?: string;
+  /** The line's SKU (`stock`). */
+  readonly sku?: string;
+  /** Units kept back (`stock`). */
+  readonly safetyStock?: number;
+  /** What capacity ran out (`capacity`). */
+  readonly unit?: 'orders' | 'units';
+  /** The warehouse's ship day (`capacity`, `ships-within`). */
+  readonly date?: string;
 }
 
 /** A warehouse that stayed in the running, with its rank values and how it was ordered against the one before it. */
@@ -66,12 +84,15 @@ export interface CandidateWarehouse {
   readonly verdict: 'candidate';
   /** 1 for the best-ranked candidate. */
   readonly position: number;
-  /** Each ranker's value, in ranker order: km, minor units, list position, rank, epoch millis; null when unknown. */
-  readonly values: readonly { readonly ranker: string; readonly value: number | null }[];
+  /**
+   * Each ranker's value, in the order of the rule's `rankers` (see {@link RoutingRuleTrace.rankers}):
+   * km, minor units, list position, rank or epoch millis; null when unknown.
+   */
+  readonly values: readonly (number | null)[];
   /** The ranker that placed it after the previous candidate, `warehouse id` when every ranker tied, null for the first. */
   readonly decidedBy: string | null;
-  /** Units it can ship per line (after safety stock, category and daily unit capacity). */
-  readonly available: Readonly<Record<string, number>>;
+  /** Units it can ship per line, in the order of the order's lines (after safety stock, category and daily unit capacity). */
+  readonly available: readonly number[];
   /** True when the chosen allocation ships from it. */
   readonly chosen: boolean;
 }
@@ -98,6 +119,8 @@ export interface RoutingRuleTrace {
   /** False when the rule's `when` did not hold; `skipped` says which condition. */
   readonly applied: boolean;
   readonly skipped?: string;
+  /** The rule's rankers, first to last: what each candidate's `values` are. */
+  readonly rankers: readonly string[];
   /** Every warehouse of the network, in network order. Empty when the rule was not applied. */
   readonly warehouses: readonly WarehouseTrace[];
   readonly search?: SearchTrace;

@@ -1,6 +1,6 @@
 // The routing snapshot: stock, capacity already used, weights and the decision instant, indexed once for a router.
 import type { BusinessCalendar } from '../clock/business-calendar.js';
-import { isInstant, type Instant } from '../clock/instant.js';
+import { instantToMillis, isInstant, type Instant } from '../clock/instant.js';
 import { addCalendarDays, toInstant, toLocalDateTime } from '../clock/local-date-time.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 
@@ -33,6 +33,8 @@ export interface ShipDay {
   readonly workingDaysOut: number;
   /** The cut-off of that day, or the end of the day without one. */
   readonly shipAt: Instant;
+  /** `shipAt` in epoch milliseconds. */
+  readonly shipMillis: number;
   readonly shipLocal: string;
 }
 
@@ -57,7 +59,7 @@ export function shipDayOf(warehouse: SnapshotWarehouse, at: Instant): ShipDay {
         warehouse.cutoff === undefined
           ? toInstant(`${addCalendarDays(date, 1)}T00:00`, warehouse.zone, { disambiguation: 'compatible' })
           : toInstant(`${date}T${warehouse.cutoff}`, warehouse.zone, { disambiguation: 'compatible' });
-      if (day > 0 || at < shipAt) return { date, workingDaysOut, shipAt, shipLocal: toLocalDateTime(shipAt, warehouse.zone) };
+      if (day > 0 || at < shipAt) return { date, workingDaysOut, shipAt, shipMillis: instantToMillis(shipAt), shipLocal: toLocalDateTime(shipAt, warehouse.zone) };
     }
     date = addCalendarDays(date, 1);
   }
@@ -71,8 +73,10 @@ export function shipDayOf(warehouse: SnapshotWarehouse, at: Instant): ShipDay {
 export class RoutingSnapshot {
   /** The decision instant. */
   readonly at: Instant;
-  /** @internal Per SKU, units per warehouse index. */
-  readonly stock: ReadonlyMap<string, Float64Array>;
+  /** @internal Per SKU, the offset of its row (one unit count per warehouse index) in `units`. */
+  readonly stock: ReadonlyMap<string, number>;
+  /** @internal Every SKU's row, side by side, so one order's reads stay close together. */
+  readonly units: Float64Array;
   /** @internal Per warehouse index. */
   readonly days: readonly ShipDay[];
   /** @internal Orders each warehouse may still take on its ship day (Infinity without a limit). */
@@ -100,7 +104,7 @@ export class RoutingSnapshot {
     }
     if (issues.length > 0) throw new ValidationError('routing snapshot', issues);
     const index = new Map(warehouses.map((w, i) => [w.id, i]));
-    const stock = new Map<string, Float64Array>();
+    const rows = new Map<string, number[]>();
     const seen = new Set<string>();
     input.stock.forEach((level, i) => {
       const warehouse = typeof level === 'object' && level !== null ? index.get(level.warehouseId) : undefined;
@@ -116,10 +120,10 @@ export class RoutingSnapshot {
       const key = `${level.warehouseId}\u0000${level.sku}`;
       if (seen.has(key)) issues.push({ code: 'duplicate_stock', path: ['stock', i], message: `SKU "${level.sku}" in warehouse "${level.warehouseId}" is listed twice` });
       seen.add(key);
-      let row = stock.get(level.sku);
+      let row = rows.get(level.sku);
       if (row === undefined) {
-        row = new Float64Array(warehouses.length);
-        stock.set(level.sku, row);
+        row = new Array<number>(warehouses.length).fill(0);
+        rows.set(level.sku, row);
       }
       row[warehouse] = Math.max(0, level.available);
     });
@@ -145,7 +149,16 @@ export class RoutingSnapshot {
     this.ordersLeft = Float64Array.from(warehouses, (w, i) => (w.capacityOrders === undefined ? Infinity : w.capacityOrders - (this.used[i] as { orders: number }).orders));
     this.unitsLeft = Float64Array.from(warehouses, (w, i) => (w.capacityUnits === undefined ? Infinity : w.capacityUnits - (this.used[i] as { units: number }).units));
     this.at = input.at;
+    const stock = new Map<string, number>();
+    const units = new Float64Array(rows.size * warehouses.length);
+    let offset = 0;
+    for (const [sku, row] of rows) {
+      stock.set(sku, offset);
+      units.set(row, offset);
+      offset += warehouses.length;
+    }
     this.stock = stock;
+    this.units = units;
     this.days = days;
     this.weights = weights;
     this.owner = owner;

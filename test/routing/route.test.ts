@@ -1,4 +1,5 @@
 // route(): the seed case end to end, every filter and its trace, splits, fallbacks, cut-offs and calendars in the warehouse's zone.
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { instant } from '../../src/clock/index.js';
 import { isValidationError } from '../../src/errors/index.js';
@@ -23,7 +24,7 @@ describe('the seed policy', () => {
     expect(decision.destination).toMatchObject({ provinceCode: '33', cityCode: '3301' });
     expect(warehouseTrace(decision, 'east-china', 'HZ')).toMatchObject({ verdict: 'candidate', position: 1, decidedBy: null, chosen: true });
     expect(warehouseTrace(decision, 'east-china', 'WH')).toMatchObject({ verdict: 'candidate', position: 2, decidedBy: 'region-preference', chosen: false });
-    expect(warehouseTrace(decision, 'east-china', 'BJ')).toMatchObject({ verdict: 'rejected', filter: 'serves-region', actual: 'serves 华北 东北' });
+    expect(warehouseTrace(decision, 'east-china', 'BJ')).toEqual({ warehouseId: 'BJ', verdict: 'rejected', filter: 'serves-region', actual: '华北 东北', required: 'CN 浙江省 杭州市' });
     expect(decision.trace.rules[0]).toMatchObject({ ruleId: 'fresh-from-hangzhou', applied: false, skipped: 'no line has category fresh' });
     const [shipment] = decision.shipments;
     expect(shipment).toMatchObject({ warehouseId: 'HZ', shipDate: '2026-11-30', estimatedShipLocal: '2026-11-30T16:00:00', zone: 'Asia/Shanghai', carrier: 'yto' });
@@ -37,7 +38,7 @@ describe('the seed policy', () => {
     // Hangzhou has 3 - 2 = 1 unit to give; Wuhan alone has 8, so one shipment from Wuhan beats a split.
     const two = allocated(router.route(orderTo(SHANGHAI, [['A', 2]]), snapshot));
     expect(allocationText(two)).toEqual(['WH:L1=2']);
-    expect(warehouseTrace(two, 'east-china', 'HZ')).toMatchObject({ verdict: 'candidate', position: 1, available: { L1: 1 }, chosen: false });
+    expect(warehouseTrace(two, 'east-china', 'HZ')).toMatchObject({ verdict: 'candidate', position: 1, available: [1], chosen: false });
     // Nine units need both: Hangzhou's one and Wuhan's eight.
     const nine = allocated(router.route(orderTo(SHANGHAI, [['A', 9]]), snapshot));
     expect(allocationText(nine)).toEqual(['HZ:L1=1', 'WH:L1=8']);
@@ -52,7 +53,7 @@ describe('the seed policy', () => {
     expect(decision.reason).toBe('FRESH_NOT_IN_STOCK');
     expect(decision.rule).toBe('fresh-from-hangzhou');
     expect(decision.lines).toEqual([{ lineId: 'L1', sku: 'F', quantity: 1, available: 0, bestSingle: 0, reason: 'NO_STOCK' }]);
-    expect(warehouseTrace(decision, 'fresh-from-hangzhou', 'HZ')).toMatchObject({ filter: 'stock', actual: '0 of F (line L1) after safety stock 2', required: '1' });
+    expect(warehouseTrace(decision, 'fresh-from-hangzhou', 'HZ')).toEqual({ warehouseId: 'HZ', verdict: 'rejected', filter: 'stock', actual: 0, required: 1, lineId: 'L1', sku: 'F', safetyStock: 2 });
     expect(warehouseTrace(decision, 'fresh-from-hangzhou', 'BJ')).toMatchObject({ filter: 'include' });
   });
 
@@ -110,11 +111,7 @@ describe('cut-off and calendar, counted in the warehouse zone whatever the proce
     const today = within(0);
     const decision = today.route(orderTo(HARBIN, [['A', 1]]), today.snapshot({ at, stock: stock({ 'BJ:A': 10 }) }));
     expect(decision.outcome === 'hold' && decision.reason).toBe('TOO_SLOW');
-    expect(warehouseTrace(decision, 'fast', 'BJ')).toMatchObject({
-      filter: 'ships-within',
-      actual: 'ships 2026-12-07, 1 working day(s) out',
-      required: 'within 0 working day(s)',
-    });
+    expect(warehouseTrace(decision, 'fast', 'BJ')).toEqual({ warehouseId: 'BJ', verdict: 'rejected', filter: 'ships-within', actual: 1, required: 0, date: '2026-12-07' });
     const nextDay = within(1);
     expect(allocated(nextDay.route(orderTo(HARBIN, [['A', 1]]), nextDay.snapshot({ at, stock: stock({ 'BJ:A': 10 }) }))).shipments[0]?.shipDate).toBe('2026-12-07');
   });
@@ -126,7 +123,7 @@ describe('capacity', () => {
     const full = [{ warehouseId: 'HZ', date: '2026-11-30', orders: 5000, units: 9000 }];
     const decision = allocated(router.route(orderTo(HANGZHOU, [['A', 1]]), router.snapshot({ at: MONDAY_MORNING, stock: levels, capacityUsed: full })));
     expect(allocationText(decision)).toEqual(['WH:L1=1']);
-    expect(warehouseTrace(decision, 'east-china', 'HZ')).toMatchObject({ filter: 'capacity', actual: '5000 of 5000 orders used on 2026-11-30' });
+    expect(warehouseTrace(decision, 'east-china', 'HZ')).toEqual({ warehouseId: 'HZ', verdict: 'rejected', filter: 'capacity', actual: 0, required: 1, unit: 'orders', date: '2026-11-30' });
     const evening = allocated(router.route(orderTo(HANGZHOU, [['A', 1]]), router.snapshot({ at: instant('2026-11-30T17:00:00+08:00'), stock: levels, capacityUsed: full })));
     expect(allocationText(evening)).toEqual(['HZ:L1=1']);
   });
@@ -220,6 +217,21 @@ describe('destinations and regions', () => {
     expect(allocationText(allocated(us.route({ ...orderTo(west, [['A', 1]]), totals: { total: { amount: 100, currency: 'USD' } } }, snapshot)))).toEqual(['RENO:L1=1']);
     const east = { country: 'US', province: 'NY', city: 'New York', street: '1 Broadway' };
     expect(allocationText(allocated(us.route(orderTo(east, [['A', 1]]), snapshot)))).toEqual(['NJ:L1=1']);
+  });
+});
+
+describe('the trace', () => {
+  it('is built on first read, kept, serialised and printed like a field, and explains the order as routed', () => {
+    const order = orderTo(HANGZHOU, [['A', 2]]);
+    const decision = allocated(router.route(order, { at: MONDAY_MORNING, stock: stock({ 'HZ:A': 10, 'WH:A': 10 }) }));
+    // Changing the order afterwards does not change the explanation of what was decided.
+    (order.lines[0] as { quantity: number }).quantity = 99;
+    const trace = decision.trace;
+    expect(decision.trace).toBe(trace);
+    expect(warehouseTrace(decision, 'east-china', 'HZ')).toMatchObject({ verdict: 'candidate', available: [8], chosen: true });
+    expect(JSON.parse(JSON.stringify(decision)).trace.rules[1].ruleId).toBe('east-china');
+    expect(inspect(decision, { depth: 1 })).toContain('trace: { rules: [Array], assumedWeights: [Array] }');
+    expect(Object.keys(decision)).toContain('trace');
   });
 });
 
