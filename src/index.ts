@@ -430,6 +430,9 @@ export {
   RoutingSnapshot,
   SEED_ROUTING_NETWORK,
   SEED_ROUTING_POLICY,
+  simulateRouting,
+  formatRoutingTrace,
+  describeWarehouseTrace,
 } from './routing/index.js';
 export type {
   MacroRegion,
@@ -457,6 +460,10 @@ export type {
   RoutingHold,
   RoutingBackorder,
   RoutingDecision,
+  SimulateRoutingOptions,
+  RoutingPolicyStats,
+  RoutingChange,
+  RoutingSimulation,
 } from './routing/index.js';
 
 // customers

@@ -75,3 +75,13 @@ export type {
   RoutingDecision,
 } from './routing-decision.js';
 export { SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from './seed-routing.js';
+export { simulateRouting } from './simulate-routing.js';
+export type {
+  SimulateRoutingOptions,
+  WarehouseLoad,
+  RoutingPolicyStats,
+  DecisionSummary,
+  RoutingChange,
+  RoutingSimulation,
+} from './simulate-routing.js';
+export { formatRoutingTrace, describeWarehouseTrace } from './format-trace.js';

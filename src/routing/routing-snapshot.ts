@@ -89,6 +89,8 @@ export class RoutingSnapshot {
   readonly weights: ReadonlyMap<string, number>;
   /** @internal The router it was indexed for. */
   readonly owner: object;
+  /** @internal Warehouse index by id. */
+  readonly warehouseIndex: ReadonlyMap<string, number>;
 
   /** @internal Use `router.snapshot(input)`. */
   constructor(owner: object, warehouses: readonly SnapshotWarehouse[], input: RoutingSnapshotInput) {
@@ -162,6 +164,32 @@ export class RoutingSnapshot {
     this.days = days;
     this.weights = weights;
     this.owner = owner;
+    this.warehouseIndex = index;
     Object.freeze(this);
+  }
+}
+
+/**
+ * @internal Uses up what an allocation took: its units of each SKU and one order and its units of
+ * each shipping warehouse's daily capacity. Only for snapshots a simulation made for itself.
+ */
+export function consumeSnapshot(
+  snapshot: RoutingSnapshot,
+  _owner: object,
+  order: { readonly lines: readonly { readonly lineId: string; readonly sku: string }[] },
+  decision: { readonly allocations: readonly { readonly lineId: string; readonly warehouseId: string; readonly quantity: number }[]; readonly shipments: readonly { readonly warehouseId: string; readonly units: number }[] },
+): void {
+  const units = snapshot.units as Float64Array;
+  for (const allocation of decision.allocations) {
+    const sku = order.lines.find((line) => line.lineId === allocation.lineId)?.sku;
+    const row = sku === undefined ? undefined : snapshot.stock.get(sku);
+    const warehouse = snapshot.warehouseIndex.get(allocation.warehouseId);
+    if (row !== undefined && warehouse !== undefined) units[row + warehouse] = (units[row + warehouse] as number) - allocation.quantity;
+  }
+  for (const shipment of decision.shipments) {
+    const warehouse = snapshot.warehouseIndex.get(shipment.warehouseId);
+    if (warehouse === undefined) continue;
+    snapshot.ordersLeft[warehouse] = (snapshot.ordersLeft[warehouse] as number) - 1;
+    snapshot.unitsLeft[warehouse] = (snapshot.unitsLeft[warehouse] as number) - shipment.units;
   }
 }
