@@ -34,6 +34,7 @@ export const ORDO_ERROR_CODES = [
   // unit of work
   'INSUFFICIENT_STOCK',
   'LEASE_LOST',
+  'CAPACITY_EXCEEDED',
   // transport
   'TRANSPORT_FAILURE',
   'TRANSPORT_CLOSED',

@@ -23,12 +23,13 @@ export function describePart(part: UnitPart): string {
 }
 
 /** The codes only a unit's part raises. */
-export type UnitOfWorkErrorCode = 'INSUFFICIENT_STOCK' | 'LEASE_LOST';
+export type UnitOfWorkErrorCode = 'INSUFFICIENT_STOCK' | 'LEASE_LOST' | 'CAPACITY_EXCEEDED';
 
 /**
  * A unit of work refused because one of its parts could not hold: not enough stock for a
- * reservation line (`INSUFFICIENT_STOCK`, with the line and what was available) or a task whose
- * lease this worker no longer holds (`LEASE_LOST`). Nothing of the unit was written.
+ * reservation line (`INSUFFICIENT_STOCK`, with the line and what was available), a task whose
+ * lease this worker no longer holds (`LEASE_LOST`), or a warehouse day over its capacity
+ * (`CAPACITY_EXCEEDED`). Nothing of the unit was written.
  */
 export class UnitOfWorkError extends OrdoError<UnitOfWorkErrorCode> {
   /** The part that failed. */
@@ -72,6 +73,42 @@ export function leaseLost(part: UnitPart, taskId: string, owner: string, actual:
   return new UnitOfWorkError('LEASE_LOST', part, `task ${taskId} is not leased by ${owner} (found ${found})`, {
     details: { taskId, owner, actualStatus: actual.status, actualOwner: actual.owner ?? null },
   });
+}
+
+/** The facts of a `CAPACITY_EXCEEDED` failure: the warehouse's day and what it would have reached. */
+export interface CapacityOverrun {
+  readonly warehouseId: string;
+  readonly date: string;
+  /** `orders` or `units`. */
+  readonly unit: 'orders' | 'units';
+  /** Used before this change. */
+  readonly used: number;
+  readonly requested: number;
+  readonly limit: number;
+}
+
+/** The `CAPACITY_EXCEEDED` error of a day that would go over its capacity. */
+export function capacityExceeded(part: UnitPart, overrun: CapacityOverrun): UnitOfWorkError {
+  return new UnitOfWorkError(
+    'CAPACITY_EXCEEDED',
+    part,
+    `warehouse ${overrun.warehouseId} on ${overrun.date} has used ${overrun.used} of ${overrun.limit} ${overrun.unit}, ${overrun.requested} more requested`,
+    { details: { ...overrun } },
+  );
+}
+
+/** Checks a day's new totals against its limit; throws `CAPACITY_EXCEEDED` for the first one over. */
+export function checkCapacity(
+  part: UnitPart,
+  change: { readonly warehouseId: string; readonly date: string; readonly orders: number; readonly units: number; readonly limit?: { readonly orders?: number; readonly units?: number } },
+  after: { readonly orders: number; readonly units: number },
+): void {
+  for (const unit of ['orders', 'units'] as const) {
+    const limit = change.limit?.[unit];
+    if (limit !== undefined && after[unit] > limit) {
+      throw capacityExceeded(part, { warehouseId: change.warehouseId, date: change.date, unit, used: after[unit] - change[unit], requested: change[unit], limit });
+    }
+  }
 }
 
 /** True for a {@link UnitOfWorkError}, also across realms. */

@@ -3,7 +3,7 @@ export type { JsonValue, JsonObject } from './json.js';
 export type { StoragePort, StorageCapabilities, UnitOfWork, OrderWrite, OrderReader } from './storage-port.js';
 export type { OutboxMessage, StoredOutboxMessage, OutboxStore, OutboxClaimOptions } from './outbox-port.js';
 export type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
-export type { StockLevel, StockQuery, ReservationRequest, Reservation, ReserveResult, InventoryStore, InventoryChange } from './inventory-port.js';
+export type { CapacityUsage, CapacityQuery, StockLevel, StockQuery, ReservationRequest, Reservation, ReserveResult, InventoryStore, InventoryChange } from './inventory-port.js';
 export { INVENTORY_CHANGE_TYPES } from './inventory-port.js';
 export type { TaskInput, Task, TaskClaimOptions, TaskStore, TaskChange } from './task-port.js';
 export { TASK_CHANGE_TYPES } from './task-port.js';

@@ -20,6 +20,23 @@ export interface StockQuery {
   readonly warehouseIds?: readonly string[];
 }
 
+/** Orders and units a warehouse has been given for one of its local days (its daily capacity used). */
+export interface CapacityUsage {
+  readonly warehouseId: string;
+  /** The warehouse's local date, `YYYY-MM-DD`. */
+  readonly date: string;
+  readonly orders: number;
+  readonly units: number;
+}
+
+/** What {@link InventoryStore.getCapacityUsage} reads. */
+export interface CapacityQuery {
+  /** Local dates, `YYYY-MM-DD`. */
+  readonly dates: readonly string[];
+  /** Only these warehouses. @default every warehouse */
+  readonly warehouseIds?: readonly string[];
+}
+
 /** A request to hold units of one order line in one warehouse. */
 export interface ReservationRequest {
   /** Unique; reserving again with the same id is a no-op that returns the existing reservation. */
@@ -54,15 +71,28 @@ export type ReserveResult = Result<readonly Reservation[], UnitOfWorkError>;
  * - `release`, `commitReservation`: the reservation must be active, or the unit fails with
  *   `CONCURRENCY_CONFLICT` (entity `reservation`, expected status `active`).
  * - `setStock`: on-hand count from the warehouse; reserved units stay reserved.
+ * - `useCapacity`: adds orders and units to a warehouse's day; with `limit`, the unit fails with
+ *   `CAPACITY_EXCEEDED` (naming warehouse, date, used and limit) when the day would go over it.
+ * - `releaseCapacity`: gives orders and units of a day back (never below zero).
  */
 export type InventoryChange =
   | { readonly type: 'reserve'; readonly requests: readonly ReservationRequest[] }
   | { readonly type: 'release'; readonly reservationId: string }
   | { readonly type: 'commitReservation'; readonly reservationId: string }
-  | { readonly type: 'setStock'; readonly warehouseId: string; readonly sku: string; readonly onHand: number };
+  | { readonly type: 'setStock'; readonly warehouseId: string; readonly sku: string; readonly onHand: number }
+  | {
+      readonly type: 'useCapacity';
+      readonly warehouseId: string;
+      readonly date: string;
+      readonly orders: number;
+      readonly units: number;
+      /** The day's capacity; absent parts are unlimited. */
+      readonly limit?: { readonly orders?: number; readonly units?: number };
+    }
+  | { readonly type: 'releaseCapacity'; readonly warehouseId: string; readonly date: string; readonly orders: number; readonly units: number };
 
 /** The inventory change types. */
-export const INVENTORY_CHANGE_TYPES = ['reserve', 'release', 'commitReservation', 'setStock'] as const;
+export const INVENTORY_CHANGE_TYPES = ['reserve', 'release', 'commitReservation', 'setStock', 'useCapacity', 'releaseCapacity'] as const;
 
 /**
  * Inventory and reservations. The writes are conveniences over a one-change unit of work
@@ -80,6 +110,11 @@ export interface InventoryStore {
    * string order). Empty `skus` answers `[]`; a repeated SKU or warehouse counts once.
    */
   getStockLevels(query: StockQuery): Promise<StockLevel[]>;
+  /**
+   * Capacity used on these dates by every warehouse (or only `warehouseIds`) that used any, in
+   * one read. Sorted by warehouse id, then date. Days never used are absent.
+   */
+  getCapacityUsage(query: CapacityQuery): Promise<CapacityUsage[]>;
   /** Reserves every request atomically, or none; safe under concurrent workers. */
   reserve(requests: readonly ReservationRequest[], at: Instant): Promise<ReserveResult>;
   /** Releases an active reservation; false when it is not active. */

@@ -55,7 +55,8 @@ export type { CompileRoutingOptions, RoutingConfig } from './compile-routing.js'
 export { Router } from './router.js';
 export type { RoutingWarning, RoutableOrder, RouteOptions } from './router.js';
 export { RoutingSnapshot } from './routing-snapshot.js';
-export type { RoutingSnapshotInput, CapacityUsage, ShipDay } from './routing-snapshot.js';
+export type { RoutingSnapshotInput, ShipDay } from './routing-snapshot.js';
+export type { CapacityUsage } from '../ports/inventory-port.js';
 export { WAREHOUSE_REJECTIONS, LINE_SHORTFALL_REASONS } from './routing-decision.js';
 export type {
   WarehouseRejection,

@@ -3,15 +3,7 @@ import type { BusinessCalendar } from '../clock/business-calendar.js';
 import { instantToMillis, isInstant, type Instant } from '../clock/instant.js';
 import { addCalendarDays, toInstant, toLocalDateTime } from '../clock/local-date-time.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-
-/** Orders and units a warehouse has already been given for one of its days. */
-export interface CapacityUsage {
-  readonly warehouseId: string;
-  /** The warehouse's local date, `YYYY-MM-DD`. */
-  readonly date: string;
-  readonly orders: number;
-  readonly units: number;
-}
+import type { CapacityUsage } from '../ports/inventory-port.js';
 
 /** What the router decides against, as plain data. */
 export interface RoutingSnapshotInput {
@@ -19,7 +11,7 @@ export interface RoutingSnapshotInput {
   readonly at: Instant;
   /** Units free to allocate per SKU and warehouse, e.g. `inventory.getStockLevels(...)`; missing pairs have none. */
   readonly stock: readonly { readonly warehouseId: string; readonly sku: string; readonly available: number }[];
-  /** Capacity already used per warehouse and local day. @default none */
+  /** Capacity already used per warehouse and local day, e.g. `inventory.getCapacityUsage(...)`. @default none */
   readonly capacityUsed?: readonly CapacityUsage[];
   /** Grams per unit by SKU; others take the network's `defaultWeightGrams`. @default {} */
   readonly weights?: Readonly<Record<string, number>>;

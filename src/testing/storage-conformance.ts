@@ -804,6 +804,44 @@ export function storageConformance(
         await rejectsWithCode(storage.inventory.getStockLevels({ skus: 'SKU-1' } as never), 'VALIDATION_FAILED', 'skus not an array');
       });
 
+      test('useCapacity counts orders and units per warehouse and day, refuses a day over its limit with CAPACITY_EXCEEDED, and releaseCapacity gives back', async ({ storage }) => {
+        const [w1, w2] = [uid('cap-a'), uid('cap-b')].sort() as [string, string];
+        const use = (warehouseId: string, date: string, orders: number, units: number, limit?: { orders?: number; units?: number }) =>
+          storage.commit({ inventory: [{ type: 'useCapacity', warehouseId, date, orders, units, ...(limit === undefined ? {} : { limit }) }], at: at(0) });
+        await use(w1, '2026-11-30', 1, 3, { orders: 2, units: 5 });
+        await use(w1, '2026-11-30', 1, 2, { orders: 2, units: 5 });
+        await use(w2, '2026-11-30', 1, 1);
+        await use(w1, '2026-12-01', 1, 1);
+        assert.deepEqual(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'], warehouseIds: [w1, w2] }), [
+          { warehouseId: w1, date: '2026-11-30', orders: 2, units: 5 },
+          { warehouseId: w2, date: '2026-11-30', orders: 1, units: 1 },
+        ]);
+        const over = await storage.commit({ inventory: [{ type: 'useCapacity', warehouseId: w1, date: '2026-11-30', orders: 1, units: 1, limit: { orders: 2 } }], at: at(1) }).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        assert.equal((over as { code?: string }).code, 'CAPACITY_EXCEEDED');
+        assert.deepEqual((over as { details?: Record<string, unknown> }).details?.['unit'], 'orders');
+        assert.deepEqual((over as { details?: Record<string, unknown> }).details?.['part'], { store: 'inventory', index: 0, type: 'useCapacity' });
+        await storage.commit({ inventory: [{ type: 'releaseCapacity', warehouseId: w1, date: '2026-11-30', orders: 1, units: 9 }], at: at(2) });
+        assert.deepEqual(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30', '2026-12-01'], warehouseIds: [w1] }), [
+          { warehouseId: w1, date: '2026-11-30', orders: 1, units: 0 },
+          { warehouseId: w1, date: '2026-12-01', orders: 1, units: 1 },
+        ]);
+        await rejectsWithCode(storage.inventory.getCapacityUsage({ dates: ['30/11/2026'] }), 'VALIDATION_FAILED', 'a date that is not YYYY-MM-DD');
+        await rejectsWithCode(storage.commit({ inventory: [{ type: 'useCapacity', warehouseId: w1, date: 'today', orders: -1, units: 0 }], at: at(3) } as never), 'VALIDATION_FAILED', 'bad capacity change');
+      });
+
+      test('concurrent useCapacity never goes over the limit: 30 units of 1 order against a limit of 10, exactly 10 succeed', async ({ storage }) => {
+        const wh = uid('cap');
+        const results = await Promise.allSettled(
+          Array.from({ length: 30 }, () => storage.commit({ inventory: [{ type: 'useCapacity', warehouseId: wh, date: '2026-11-30', orders: 1, units: 1, limit: { orders: 10 } }], at: at(0) })),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 10);
+        for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { code?: string }).code, 'CAPACITY_EXCEEDED');
+        assert.deepEqual(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'], warehouseIds: [wh] }), [{ warehouseId: wh, date: '2026-11-30', orders: 10, units: 10 }]);
+      });
+
       test('inventory.getStock returns null for stock never set', async ({ storage }) => {
         assert.equal(await storage.inventory.getStock(uid('wh'), 'SKU-1'), null);
       });

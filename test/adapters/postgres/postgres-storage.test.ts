@@ -78,6 +78,7 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
       'shop_a_reservations',
       'shop_a_stock',
       'shop_a_tasks',
+      'shop_a_warehouse_capacity',
     ]);
     await a.commit(paidOrder('ord-1', createFixedClock(T0)).writes);
     expect(await a.orders.get('ord-1')).not.toBeNull();

@@ -3,7 +3,7 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
-import { insufficientStock, leaseLost, type UnitPart } from '../../../errors/unit-error.js';
+import { checkCapacity, insufficientStock, leaseLost, type UnitPart } from '../../../errors/unit-error.js';
 import type { CustomerChange, GoldenProfile } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest, StockLevel } from '../../../ports/inventory-port.js';
 import type { QuarantineChange, QuarantineRecord } from '../../../ports/quarantine-port.js';
@@ -85,6 +85,16 @@ export function applyInventory(journal: MemoryJournal, tables: MemoryTables, { p
       const row: StockRow = { warehouseId: change.warehouseId, sku: change.sku, reserved: tables.stock.get(key)?.reserved ?? 0, onHand: change.onHand, updatedAt: at };
       journal.set(tables.stock, key, row);
       return toStockLevel(row);
+    }
+    case 'useCapacity':
+    case 'releaseCapacity': {
+      const key = stockKey(change.warehouseId, change.date);
+      const before = tables.capacity.get(key) ?? { warehouseId: change.warehouseId, date: change.date, orders: 0, units: 0 };
+      const sign = change.type === 'useCapacity' ? 1 : -1;
+      const after = { ...before, orders: Math.max(0, before.orders + sign * change.orders), units: Math.max(0, before.units + sign * change.units) };
+      if (change.type === 'useCapacity') checkCapacity(part, change, after);
+      journal.set(tables.capacity, key, after);
+      return { ...after };
     }
   }
 }

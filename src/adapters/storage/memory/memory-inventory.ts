@@ -1,8 +1,8 @@
 // The memory inventory: stock per (warehouse, sku) and reservations that never oversell. Writes are
 // one-change units of work, so they take the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
-import { byStockKey, stockQuery } from '../shared/inventory-rows.js';
+import type { CapacityQuery, CapacityUsage, InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byCapacityKey, byStockKey, capacityQuery, stockQuery } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { memoryRunner } from './memory-commit.js';
 import { settleReservation, toStockLevel } from './memory-changes.js';
@@ -41,6 +41,17 @@ export function createMemoryInventory(state: MemoryState): InventoryStore {
         .filter((row) => wanted.has(row.sku) && (within === undefined || within.has(row.warehouseId)))
         .map(toStockLevel)
         .sort(byStockKey);
+    },
+
+    async getCapacityUsage(query: CapacityQuery): Promise<CapacityUsage[]> {
+      state.enter('inventory.getCapacityUsage');
+      const { dates, warehouseIds } = capacityQuery(query);
+      const wanted = new Set(dates);
+      const within = warehouseIds === undefined ? undefined : new Set(warehouseIds);
+      return [...state.tables.capacity.values()]
+        .filter((row) => wanted.has(row.date) && (within === undefined || within.has(row.warehouseId)) && (row.orders > 0 || row.units > 0))
+        .map((row) => ({ ...row }))
+        .sort(byCapacityKey);
     },
 
     async getReservation(reservationId: string): Promise<Reservation | null> {

@@ -3,7 +3,7 @@ import type { Instant } from '../../../clock/instant.js';
 import { StorageError } from '../../../errors/storage-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
-import type { Reservation } from '../../../ports/inventory-port.js';
+import type { CapacityUsage, Reservation } from '../../../ports/inventory-port.js';
 import type { StoredOutboxMessage } from '../../../ports/outbox-port.js';
 import type { QuarantineRecord } from '../../../ports/quarantine-port.js';
 import type { Task } from '../../../ports/task-port.js';
@@ -39,6 +39,8 @@ export interface MemoryTables {
   readonly stock: Map<string, StockRow>;
   /** In creation order. */
   readonly reservations: Map<string, Reservation>;
+  /** `stockKey(warehouseId, date)` -> capacity used that day. */
+  readonly capacity: Map<string, CapacityUsage>;
   readonly tasks: Map<string, Task>;
   readonly quarantine: Map<string, QuarantineRecord>;
   readonly profiles: Map<string, Customer>;
@@ -76,6 +78,7 @@ export function createMemoryState(failWith: ((operation: string) => unknown) | u
       idempotency: new Map(),
       stock: new Map(),
       reservations: new Map(),
+      capacity: new Map(),
       tasks: new Map(),
       quarantine: new Map(),
       profiles: new Map(),

@@ -4,13 +4,13 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
-import { insufficientStock, leaseLost, type StockShortfall, type UnitPart } from '../../../errors/unit-error.js';
+import { capacityExceeded, checkCapacity, insufficientStock, leaseLost, type StockShortfall, type UnitPart } from '../../../errors/unit-error.js';
 import type { CustomerChange } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest } from '../../../ports/inventory-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange } from '../../../ports/quarantine-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
-import { RESERVATION_COLUMNS, toReservation, toStockLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import { CAPACITY_COLUMNS, RESERVATION_COLUMNS, toCapacityUsage, toReservation, toStockLevel, type CapacityRow, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
 import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlanAsync, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
@@ -88,6 +88,38 @@ async function applyInventory(run: PgRun, t: PgTables, { part, change }: Planned
         'set_stock',
       );
       return toStockLevel(result.rows[0] as StockRow);
+    }
+    case 'useCapacity':
+    case 'releaseCapacity': {
+      // The upsert locks the day's row: a concurrent unit waits, then adds to what committed. The
+      // limit is checked in the statement, so even a lone change (no transaction) never goes over.
+      const sign = change.type === 'useCapacity' ? 1 : -1;
+      const limit = change.type === 'useCapacity' ? change.limit : undefined;
+      for (let attempt = 1; ; attempt += 1) {
+        const result = await run(
+          `INSERT INTO ${t.capacity} (warehouse_id, day, orders, units, updated_at)
+           SELECT $1, $2, GREATEST(0, $3::integer), GREATEST(0, $4::integer), $5
+           WHERE ($6::integer IS NULL OR $3::integer <= $6::integer) AND ($7::integer IS NULL OR $4::integer <= $7::integer)
+           ON CONFLICT (warehouse_id, day) DO UPDATE SET orders = GREATEST(0, ${t.capacity}.orders + $3::integer), units = GREATEST(0, ${t.capacity}.units + $4::integer), updated_at = EXCLUDED.updated_at
+           WHERE ($6::integer IS NULL OR ${t.capacity}.orders + $3::integer <= $6::integer) AND ($7::integer IS NULL OR ${t.capacity}.units + $4::integer <= $7::integer)
+           RETURNING ${CAPACITY_COLUMNS}`,
+          [change.warehouseId, change.date, sign * change.orders, sign * change.units, at, limit?.orders ?? null, limit?.units ?? null],
+          'use_capacity',
+        );
+        const row = result.rows[0] as CapacityRow | undefined;
+        if (row !== undefined) return toCapacityUsage(row);
+        // Over the limit, nothing written: read what the day holds to say by how much. A release
+        // that committed in between may make room; then the upsert runs again.
+        const found = (await run(`SELECT ${CAPACITY_COLUMNS} FROM ${t.capacity} WHERE warehouse_id = $1 AND day = $2`, [change.warehouseId, change.date])).rows[0] as CapacityRow | undefined;
+        const before = found === undefined ? { orders: 0, units: 0 } : toCapacityUsage(found);
+        const after = { orders: before.orders + change.orders, units: before.units + change.units };
+        checkCapacity(part, change, after);
+        if (attempt >= 3) {
+          // Room kept appearing and vanishing under other workers: report the day as it was last read.
+          const unit = limit?.orders !== undefined ? 'orders' : 'units';
+          throw capacityExceeded(part, { warehouseId: change.warehouseId, date: change.date, unit, used: before[unit], requested: change[unit], limit: limit?.[unit] ?? 0 });
+        }
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
 // PostgreSQL inventory: reservations in one call to a stored function that locks stock rows in a fixed
 // order, so workers never oversell or deadlock. Writes are one-change units of work.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
-import { byStockKey, RESERVATION_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import type { CapacityQuery, CapacityUsage, InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byCapacityKey, byStockKey, capacityQuery, CAPACITY_COLUMNS, toCapacityUsage, type CapacityRow, RESERVATION_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { commitPostgres } from './postgres-orders.js';
 import { limitParam, type PgContext } from './postgres-driver.js';
@@ -55,6 +55,19 @@ export function createPostgresInventory(context: PgContext): InventoryStore {
         'stock_levels',
       );
       return (result.rows as StockRow[]).map(toLevel).sort(byStockKey);
+    },
+
+    async getCapacityUsage(query: CapacityQuery): Promise<CapacityUsage[]> {
+      const { dates, warehouseIds } = capacityQuery(query);
+      if (dates.length === 0) return [];
+      const result = await context.query(
+        'inventory.getCapacityUsage',
+        `SELECT ${CAPACITY_COLUMNS} FROM ${t.capacity}
+         WHERE day = ANY($1::text[]) AND ($2::text[] IS NULL OR warehouse_id = ANY($2::text[])) AND (orders > 0 OR units > 0)`,
+        [dates, warehouseIds ?? null],
+        'capacity_usage',
+      );
+      return (result.rows as CapacityRow[]).map(toCapacityUsage).sort(byCapacityKey);
     },
 
     async getReservation(reservationId: string): Promise<Reservation | null> {

@@ -376,8 +376,24 @@ const STOCK_BY_SKU: PostgresMigration = {
   statements: (t) => [`CREATE INDEX ON ${t.stock} (sku, warehouse_id)`],
 };
 
+/** Orders and units each warehouse was given per local day, for routing's daily capacity. */
+const WAREHOUSE_CAPACITY: PostgresMigration = {
+  version: 8,
+  name: 'warehouse capacity',
+  statements: (t) => [
+    `CREATE TABLE ${t.capacity} (
+      warehouse_id text NOT NULL,
+      day text NOT NULL,
+      orders integer NOT NULL CHECK (orders >= 0),
+      units integer NOT NULL CHECK (units >= 0),
+      updated_at text NOT NULL,
+      PRIMARY KEY (warehouse_id, day)
+    )`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

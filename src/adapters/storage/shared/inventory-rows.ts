@@ -2,7 +2,7 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ValidationError, type ValidationIssue } from '../../../errors/validation-error.js';
 import type { StockShortfall } from '../../../errors/unit-error.js';
-import type { Reservation, ReservationRequest, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import type { CapacityQuery, CapacityUsage, Reservation, ReservationRequest, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
 
 /** A stock row as SQLite and PostgreSQL return it. */
 export interface StockRow {
@@ -102,6 +102,41 @@ export function stockQuery(query: StockQuery): { readonly skus: string[]; readon
   const warehouseIds = strings(query.warehouseIds, 'warehouseIds', true);
   if (issues.length > 0) throw new ValidationError('stock query', issues);
   return { skus: skus ?? [], warehouseIds };
+}
+
+/** A capacity row as both SQL dialects store it. */
+export interface CapacityRow {
+  readonly warehouse_id: string;
+  readonly day: string;
+  readonly orders: number;
+  readonly units: number;
+}
+
+/** The capacity columns, in {@link CapacityRow} order. */
+export const CAPACITY_COLUMNS = 'warehouse_id, day, orders, units';
+
+/** A stored capacity row as the port's {@link CapacityUsage}. */
+export function toCapacityUsage(row: CapacityRow): CapacityUsage {
+  return { warehouseId: row.warehouse_id, date: row.day, orders: Number(row.orders), units: Number(row.units) };
+}
+
+/** Validates a {@link CapacityQuery}: dates `YYYY-MM-DD`, optional warehouse ids; repeats count once. */
+export function capacityQuery(query: CapacityQuery): { readonly dates: string[]; readonly warehouseIds: string[] | undefined } {
+  if (typeof query !== 'object' || query === null) throw new ValidationError('capacity query', [{ code: 'invalid_type', path: [], message: 'Expected { dates, warehouseIds? }' }]);
+  const issues: ValidationIssue[] = [];
+  const dates = query.dates;
+  if (!Array.isArray(dates) || dates.some((date) => typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date))) {
+    issues.push({ code: 'invalid_type', path: ['dates'], message: 'Expected an array of local dates "YYYY-MM-DD"' });
+  }
+  const ids = query.warehouseIds;
+  if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) issues.push({ code: 'invalid_type', path: ['warehouseIds'], message: 'Expected an array of strings' });
+  if (issues.length > 0) throw new ValidationError('capacity query', issues);
+  return { dates: [...new Set(dates)], warehouseIds: ids === undefined ? undefined : [...new Set(ids)] };
+}
+
+/** Usage sorted by warehouse id, then date (what every adapter answers). */
+export function byCapacityKey(a: CapacityUsage, b: CapacityUsage): number {
+  return a.warehouseId < b.warehouseId ? -1 : a.warehouseId > b.warehouseId ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
 }
 
 /** Levels sorted by SKU, then warehouse id, in code-point order (what every adapter answers). */

@@ -10,6 +10,7 @@ const TABLE_NAMES = {
   idempotency: 'idempotency',
   stock: 'stock',
   reservations: 'reservations',
+  capacity: 'warehouse_capacity',
   tasks: 'tasks',
   quarantine: 'quarantine',
   customerProfiles: 'customer_profiles',

@@ -113,6 +113,18 @@ function checkInventory(c: Checker, change: Record_, path: Path): void {
       c.string(change, 'warehouseId', path);
       c.string(change, 'sku', path);
       return c.count(change, 'onHand', path, false);
+    case 'useCapacity':
+    case 'releaseCapacity': {
+      c.string(change, 'warehouseId', path);
+      if (typeof change['date'] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(change['date'])) c.add([...path, 'date'], 'invalid_type', 'Expected a local date "YYYY-MM-DD"');
+      c.count(change, 'orders', path, false);
+      c.count(change, 'units', path, false);
+      const limit = change['limit'];
+      if (change['type'] === 'useCapacity' && limit !== undefined && c.object(limit, [...path, 'limit'], 'a limit { orders?, units? }')) {
+        for (const key of ['orders', 'units']) if (limit[key] !== undefined) c.count(limit, key, [...path, 'limit'], false);
+      }
+      return;
+    }
   }
 }
 

@@ -3,13 +3,25 @@
 import type { Instant } from '../../../clock/instant.js';
 import { ConcurrencyError } from '../../../errors/concurrency-error.js';
 import { StorageError } from '../../../errors/storage-error.js';
-import { insufficientStock, leaseLost, type UnitPart } from '../../../errors/unit-error.js';
+import { checkCapacity, insufficientStock, leaseLost, type UnitPart } from '../../../errors/unit-error.js';
 import type { CustomerChange } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest } from '../../../ports/inventory-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange } from '../../../ports/quarantine-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
-import { availableStock, shortfall, RESERVATION_COLUMNS, STOCK_COLUMNS, toReservation, toStockLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import {
+  availableStock,
+  shortfall,
+  CAPACITY_COLUMNS,
+  RESERVATION_COLUMNS,
+  STOCK_COLUMNS,
+  toCapacityUsage,
+  toReservation,
+  toStockLevel,
+  type CapacityRow,
+  type ReservationRow,
+  type StockRow,
+} from '../shared/inventory-rows.js';
 import { parseJsonText, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
 import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlan, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
@@ -72,6 +84,18 @@ function applyInventory(session: SqliteSession, t: SqliteTables, { part, change 
         change.warehouseId, change.sku, change.onHand, at,
       );
       return toStockLevel(session.get<StockRow>(`SELECT ${STOCK_COLUMNS} FROM ${t.stock} WHERE warehouse_id = ? AND sku = ?`, change.warehouseId, change.sku) as StockRow);
+    case 'useCapacity':
+    case 'releaseCapacity': {
+      const sign = change.type === 'useCapacity' ? 1 : -1;
+      session.run(
+        `INSERT INTO ${t.capacity} (warehouse_id, day, orders, units, updated_at) VALUES (?, ?, MAX(0, ?), MAX(0, ?), ?)
+         ON CONFLICT (warehouse_id, day) DO UPDATE SET orders = MAX(0, orders + ?), units = MAX(0, units + ?), updated_at = excluded.updated_at`,
+        change.warehouseId, change.date, sign * change.orders, sign * change.units, at, sign * change.orders, sign * change.units,
+      );
+      const after = toCapacityUsage(session.get<CapacityRow>(`SELECT ${CAPACITY_COLUMNS} FROM ${t.capacity} WHERE warehouse_id = ? AND day = ?`, change.warehouseId, change.date) as CapacityRow);
+      if (change.type === 'useCapacity') checkCapacity(part, change, after);
+      return after;
+    }
   }
 }
 

@@ -1,8 +1,8 @@
 // SQLite inventory: reservations checked and applied under the database write lock, so stock never
 // oversells. Writes are one-change units of work, the same path as a unit's inventory part.
 import type { Instant } from '../../../clock/instant.js';
-import type { InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
-import { byStockKey, RESERVATION_COLUMNS, STOCK_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import type { CapacityQuery, CapacityUsage, InventoryStore, Reservation, StockLevel, StockQuery } from '../../../ports/inventory-port.js';
+import { byCapacityKey, byStockKey, capacityQuery, CAPACITY_COLUMNS, toCapacityUsage, type CapacityRow, RESERVATION_COLUMNS, STOCK_COLUMNS, stockQuery, toReservation, toStockLevel as toLevel, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { inventoryWrites } from '../shared/unit-conveniences.js';
 import { settleReservation } from './sqlite-changes.js';
 import { jsonList, limitValue, type SqliteContext } from './sqlite-driver.js';
@@ -49,6 +49,25 @@ export function createSqliteInventory(context: SqliteContext): InventoryStore {
           )
           .map(toLevel)
           .sort(byStockKey),
+      );
+    },
+
+    getCapacityUsage(query: CapacityQuery): Promise<CapacityUsage[]> {
+      let asked: ReturnType<typeof capacityQuery>;
+      try {
+        asked = capacityQuery(query);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      const { dates, warehouseIds } = asked;
+      return context.read('inventory.getCapacityUsage', (session) =>
+        session
+          .all<CapacityRow>(
+            `SELECT ${CAPACITY_COLUMNS} FROM ${t.capacity} WHERE day IN (SELECT value FROM json_each(?)) AND (? IS NULL OR warehouse_id IN (SELECT value FROM json_each(?))) AND (orders > 0 OR units > 0)`,
+            jsonList(dates), warehouseIds === undefined ? null : 1, jsonList(warehouseIds ?? []),
+          )
+          .map(toCapacityUsage)
+          .sort(byCapacityKey),
       );
     },
 

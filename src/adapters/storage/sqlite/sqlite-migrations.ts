@@ -216,8 +216,24 @@ const STOCK_BY_SKU: SqliteMigration = {
   statements: (t) => [`CREATE INDEX "${t.stock.slice(1, -1)}_sku" ON ${t.stock} (sku, warehouse_id)`],
 };
 
+/** Orders and units each warehouse was given per local day, for routing's daily capacity. */
+const WAREHOUSE_CAPACITY: SqliteMigration = {
+  version: 8,
+  name: 'warehouse capacity',
+  statements: (t) => [
+    `CREATE TABLE ${t.capacity} (
+      warehouse_id TEXT NOT NULL,
+      day TEXT NOT NULL,
+      orders INTEGER NOT NULL CHECK (orders >= 0),
+      units INTEGER NOT NULL CHECK (units >= 0),
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (warehouse_id, day)
+    )`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second
