@@ -298,6 +298,10 @@ export type {
   TransportPort,
 } from './ports/index.js';
 
+// routing with storage
+export { routeAndReserve, reservationIdOf } from './app/index.js';
+export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './app/index.js';
+
 // sync
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';

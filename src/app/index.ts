@@ -14,3 +14,5 @@ export { createStoredCustomerIndex } from './stored-customer-index.js';
 export type { StoredCustomerIndex, StoredCustomerIndexOptions } from './stored-customer-index.js';
 export { createStorageFactProviders } from './storage-fact-providers.js';
 export type { StorageFactProvidersOptions, StorageFactSource } from './storage-fact-providers.js';
+export { routeAndReserve, reservationIdOf, CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays } from './route-and-reserve.js';
+export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './route-and-reserve.js';

@@ -8,8 +8,13 @@ export interface RetryOnConflictOptions {
   readonly retries: number;
   /** The first pause, doubled (with jitter) per retry. @default 2 */
   readonly minBackoffMs?: number;
-  /** Called once per `CONCURRENCY_CONFLICT`, before the retry. */
-  readonly onConflict?: () => void;
+  /** Called once per retried error, before the retry. */
+  readonly onConflict?: (error: unknown) => void;
+  /**
+   * Which errors are a lost race worth a fresh read.
+   * @default isConcurrencyError
+   */
+  readonly retryable?: (error: unknown) => boolean;
 }
 
 /**
@@ -23,8 +28,8 @@ export function retryOnConflict<T>(attempt: () => Promise<T>, options: RetryOnCo
       try {
         return await attempt();
       } catch (error) {
-        if (isConcurrencyError(error)) {
-          options.onConflict?.();
+        if ((options.retryable ?? isConcurrencyError)(error)) {
+          options.onConflict?.(error);
           throw error;
         }
         // Anything else is not a race: p-retry rethrows an AbortError's original error.

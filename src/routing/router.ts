@@ -1,5 +1,5 @@
 // The compiled router: pure, synchronous route(order, snapshot) with a trace of every warehouse and rule.
-import type { Instant } from '../clock/instant.js';
+import { isInstant, type Instant } from '../clock/instant.js';
 import type { BusinessCalendar } from '../clock/business-calendar.js';
 import { haversineKm } from '../approval/derived-facts.js';
 import { ValidationError, expectObject } from '../errors/validation-error.js';
@@ -20,7 +20,7 @@ import type {
   WarehouseTrace,
 } from './routing-decision.js';
 import type { RoutingNetwork, RoutingPolicy, RoutingRanker, RoutingRule, WeightBand } from './routing-schema.js';
-import { RoutingSnapshot, type RoutingSnapshotInput, type ShipDay } from './routing-snapshot.js';
+import { RoutingSnapshot, shipDayOf, type RoutingSnapshotInput, type ShipDay } from './routing-snapshot.js';
 import { bestSingle as bestSingleCandidate, searchSplits, type SplitOutcome, type SplitProblem } from './split-search.js';
 
 /** A compile-time warning: a rule that can never match or be reached, a ranker with no effect. */
@@ -296,6 +296,20 @@ export class Router {
    */
   snapshot(input: RoutingSnapshotInput): RoutingSnapshot {
     return new RoutingSnapshot(this, this.#warehouses, input);
+  }
+
+  /**
+   * The day each warehouse would ship an order decided at `at` (after its cut-off and calendar):
+   * the days whose capacity a snapshot needs (`inventory.getCapacityUsage({ dates })`).
+   */
+  shipDays(at: Instant): readonly { readonly warehouseId: string; readonly date: string }[] {
+    if (!isInstant(at)) throw new ValidationError('shipDays at', [{ code: 'invalid_type', path: [], message: 'Expected a canonical UTC instant from the clock' }]);
+    return this.#warehouses.map((w) => ({ warehouseId: w.id, date: shipDayOf(w, at).date }));
+  }
+
+  /** The daily capacity of a warehouse of the network, or undefined for an unknown id or no limit. */
+  capacityOf(warehouseId: string): { readonly orders?: number | undefined; readonly units?: number | undefined } | undefined {
+    return this.network.warehouses.find((w) => w.id === warehouseId)?.capacity;
   }
 
   /**

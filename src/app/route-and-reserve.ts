@@ -1,0 +1,200 @@
+// routeAndReserve: read stock and capacity, route purely, and commit reservations, capacity, the allocate event and its outbox in one unit.
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.js';
+import { addDuration } from '../clock/instant.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
+import type { OrdoError } from '../errors/ordo-error.js';
+import { option, parseOptions } from '../errors/options.js';
+import { isUnitOfWorkError } from '../errors/unit-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { effectsToOutbox } from '../orders/order-effects.js';
+import type { OrderEventBase } from '../orders/order-events.js';
+import type { OrderMachine } from '../orders/order-machine-types.js';
+import type { Order } from '../orders/order.js';
+import type { InventoryChange, ReservationRequest } from '../ports/inventory-port.js';
+import type { StoragePort } from '../ports/storage-port.js';
+import type { Router } from '../routing/router.js';
+import type { RoutingDecision } from '../routing/routing-decision.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+
+/** What {@link routeAndReserve} needs. */
+export interface RouteAndReserveDeps<S extends string, E extends OrderEventBase<string>> {
+  readonly storage: StoragePort;
+  readonly machine: OrderMachine<S, E>;
+  readonly clock: Clock;
+  /** The compiled routing policy (`compileRouting`). */
+  readonly router: Router;
+}
+
+/** Options of {@link routeAndReserve}. */
+export interface RouteAndReserveOptions {
+  /**
+   * Grams per unit by SKU, for tariffs by weight.
+   * @default {} (the network's `defaultWeightGrams`)
+   */
+  readonly weights?: Readonly<Record<string, number>>;
+  /**
+   * Reads, routes and commits again this many times when another worker took the stock or the
+   * capacity first (`INSUFFICIENT_STOCK`, `CAPACITY_EXCEEDED`) or changed the order
+   * (`CONCURRENCY_CONFLICT`); then the error reaches the caller.
+   * @default 4
+   */
+  readonly retries?: number;
+  /** @default 'routing:<policy id>@<version>' */
+  readonly actor?: string;
+  /**
+   * Reservations expire (and `expireReservations` releases them) this many milliseconds after
+   * allocation; absent: they hold until shipped or released.
+   * @example 48 * 3_600_000
+   */
+  readonly reservationTtlMs?: number;
+}
+
+/** What {@link routeAndReserve} did. */
+export interface RoutedOrder<S extends string> {
+  /**
+   * `allocated`: reservations, capacity and the `allocate` event committed together. `held`: the
+   * policy's fallback (or `NO_ROUTE`) put the order on hold with the reason, committed with its
+   * event. `backordered`: the policy waits for stock; nothing was written. `already`: the order
+   * was allocated before (a redelivered request); nothing was written.
+   */
+  readonly outcome: 'allocated' | 'held' | 'backordered' | 'already';
+  readonly order: Order<S>;
+  /** The routing decision, with its trace; null for `already`. */
+  readonly decision: RoutingDecision | null;
+  /** Reads and routes that lost a race and were done again. */
+  readonly retries: number;
+}
+
+/** `{ ok: true, value }`, or `{ ok: false, error }` when the order's state refuses the event (not approved, say). */
+export type RouteAndReserveResult<S extends string> = { readonly ok: true; readonly value: RoutedOrder<S> } | { readonly ok: false; readonly error: OrdoError; readonly retries: number };
+
+const optionsSchema = z.strictObject({
+  weights: z.record(z.string(), z.number().nonnegative()).optional(),
+  retries: option.nonNegativeInt().default(4),
+  actor: z.string().min(1).optional(),
+  reservationTtlMs: option.positiveInt().optional(),
+});
+
+/** The reservation id of one allocation: per allocate event, so a re-route never meets an old id. */
+export function reservationIdOf(eventId: string, lineId: string, warehouseId: string): string {
+  return `${eventId}:${lineId}:${warehouseId}`;
+}
+
+/** The attribute that records each shipping warehouse's capacity day, so a cancel can give it back. */
+export const CAPACITY_ATTRIBUTE = 'routing.capacity';
+
+/** `HZ=2026-11-30/3,WH=2026-12-01/1`: warehouse, local day and units of each shipment. */
+export function formatCapacityDays(days: readonly { readonly warehouseId: string; readonly date: string; readonly units: number }[]): string {
+  return days.map((d) => `${d.warehouseId}=${d.date}/${d.units}`).join(',');
+}
+
+/** Reads {@link formatCapacityDays} back; malformed parts are skipped. */
+export function parseCapacityDays(text: unknown): { warehouseId: string; date: string; units: number }[] {
+  if (typeof text !== 'string' || text === '') return [];
+  return text.split(',').flatMap((part) => {
+    const match = /^(.+)=(\d{4}-\d{2}-\d{2})\/(\d+)$/.exec(part);
+    return match === null ? [] : [{ warehouseId: match[1] as string, date: match[2] as string, units: Number(match[3]) }];
+  });
+}
+
+const retryable = (error: unknown): boolean => isConcurrencyError(error) || (isUnitOfWorkError(error) && (error.code === 'INSUFFICIENT_STOCK' || error.code === 'CAPACITY_EXCEEDED'));
+
+/**
+ * Routes one approved order and commits the result as one unit of work: the reservations (which
+ * never oversell), each shipping warehouse's daily capacity (never over its limit), the `allocate`
+ * event with the allocation stored on the order, and its outbox messages. Reads first: the order,
+ * the stock of its SKUs across the network in one call, and the capacity used on each
+ * warehouse's ship day. When another worker took the stock or the capacity first, or changed the
+ * order, it reads and routes again (bounded, with backoff). When the policy finds no allocation,
+ * its fallback decides: `hold` commits a `hold` event with the reason; `backorder` writes
+ * nothing.
+ *
+ * @example
+ * const result = await routeAndReserve({ storage, machine, clock, router }, order.id);
+ * if (result?.ok && result.value.outcome === 'allocated') console.log(formatRoutingTrace(result.value.decision));
+ * @returns null when no order has this id.
+ * @throws StorageError from the adapter; the last `INSUFFICIENT_STOCK`, `CAPACITY_EXCEEDED` or `CONCURRENCY_CONFLICT` when retries run out.
+ */
+export async function routeAndReserve<S extends string, E extends OrderEventBase<string>>(
+  deps: RouteAndReserveDeps<S, E>,
+  orderId: string,
+  options: RouteAndReserveOptions = {},
+): Promise<RouteAndReserveResult<S> | null> {
+  if (typeof deps?.storage?.orders?.get !== 'function' || typeof deps.machine?.transition !== 'function' || typeof deps.clock?.now !== 'function' || typeof deps.router?.route !== 'function') {
+    throw new ValidationError('routeAndReserve deps', [{ code: 'invalid_type', path: [], message: 'Expected { storage, machine, clock, router }' }]);
+  }
+  if (typeof orderId !== 'string' || orderId === '') {
+    throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
+  }
+  const { weights, retries, actor: givenActor, reservationTtlMs } = parseOptions('routeAndReserve options', optionsSchema, options);
+  const { storage, machine, clock, router } = deps;
+  const actor = givenActor ?? `routing:${router.policy.id}@${router.policy.version}`;
+  const warehouseIds = router.network.warehouses.map((w) => w.id);
+  let lost = 0;
+
+  const attempt = async (): Promise<RouteAndReserveResult<S> | null> => {
+    const order = (await storage.orders.get(orderId)) as Order<S> | null;
+    if (order === null) return null;
+    if (order.status === 'allocated' && order.lines.every((line) => line.allocations.length > 0)) {
+      return { ok: true, value: { outcome: 'already', order, decision: null, retries: lost } };
+    }
+    const at = clock.now();
+    const days = router.shipDays(at);
+    const [levels, usage] = await Promise.all([
+      storage.inventory.getStockLevels({ skus: order.lines.map((line) => line.sku), warehouseIds }),
+      storage.inventory.getCapacityUsage({ dates: [...new Set(days.map((d) => d.date))], warehouseIds }),
+    ]);
+    const decision = router.route(order, router.snapshot({ at, stock: levels, capacityUsed: usage, ...(weights === undefined ? {} : { weights }) }));
+    if (decision.outcome === 'backorder') return { ok: true, value: { outcome: 'backordered', order, decision, retries: lost } };
+
+    const eventId = `${order.id}:route:${order.version}`;
+    const event =
+      decision.outcome === 'allocate'
+        ? { id: eventId, type: 'allocate', actor, reason: `${decision.policy.id}@${decision.policy.version} rule ${decision.rule}`, allocations: decision.allocations }
+        : { id: eventId, type: 'hold', actor, reason: `ROUTING_${decision.reason}` };
+    const result = machine.transition(order, event as unknown as E, { clock, actor });
+    if (!result.ok) return { ok: false, error: result.error, retries: lost };
+    const { order: next, effects, entry } = result.value;
+    if (result.value.duplicate || entry === null) return { ok: true, value: { outcome: 'already', order: next, decision, retries: lost } };
+
+    const inventory: InventoryChange[] = [];
+    let stored = next;
+    if (decision.outcome === 'allocate') {
+      const expiresAt = reservationTtlMs === undefined ? undefined : addDuration(at, reservationTtlMs);
+      const skuOf = new Map(order.lines.map((line) => [line.lineId, line.sku]));
+      const requests: ReservationRequest[] = decision.allocations.map((a) => ({
+        reservationId: reservationIdOf(eventId, a.lineId, a.warehouseId),
+        orderId: order.id,
+        lineId: a.lineId,
+        warehouseId: a.warehouseId,
+        sku: skuOf.get(a.lineId) as string,
+        quantity: a.quantity,
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      }));
+      inventory.push({ type: 'reserve', requests });
+      for (const shipment of decision.shipments) {
+        const capacity = router.capacityOf(shipment.warehouseId);
+        const limit = { ...(capacity?.orders === undefined ? {} : { orders: capacity.orders }), ...(capacity?.units === undefined ? {} : { units: capacity.units }) };
+        inventory.push({ type: 'useCapacity', warehouseId: shipment.warehouseId, date: shipment.shipDate, orders: 1, units: shipment.units, limit });
+      }
+      const days_ = decision.shipments.map((s) => ({ warehouseId: s.warehouseId, date: s.shipDate, units: s.units }));
+      stored = { ...next, attributes: { ...next.attributes, [CAPACITY_ATTRIBUTE]: formatCapacityDays(days_) } };
+    }
+    await storage.commit({
+      orders: [{ order: stored, expectedVersion: order.version, newHistory: [entry] }],
+      outbox: effectsToOutbox(effects, stored),
+      ...(inventory.length === 0 ? {} : { inventory, at }),
+    });
+    return { ok: true, value: { outcome: decision.outcome === 'allocate' ? 'allocated' : 'held', order: stored, decision, retries: lost } };
+  };
+
+  return retryOnConflict(attempt, {
+    retries,
+    minBackoffMs: 2,
+    retryable,
+    onConflict: () => {
+      lost += 1;
+    },
+  });
+}
