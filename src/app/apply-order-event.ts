@@ -11,6 +11,7 @@ import type { OrderEventBase } from '../orders/order-events.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
 import type { Order } from '../orders/order.js';
 import type { StoragePort } from '../ports/storage-port.js';
+import { reservationChangesFor } from './reservation-changes.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /** What {@link applyOrderEvent} needs. */
@@ -112,10 +113,13 @@ export async function applyOrderEvent<S extends string, E extends OrderEventBase
     if (!result.ok) return { ok: false, error: result.error, conflicts };
     const { order, effects, entry } = result.value;
     if (result.value.duplicate || entry === null) return { ok: true, value: { order, effects: [], duplicate: true, conflicts } };
+    // A cancel gives reserved stock back, a shipment commits it: in the same unit as the event.
+    const inventory = await reservationChangesFor(deps.storage, stored, order, effects);
     try {
       await deps.storage.commit({
         orders: [{ order, expectedVersion: stored.version, newHistory: [entry] }],
         outbox: effectsToOutbox(effects, order),
+        ...(inventory.length === 0 ? {} : { inventory, at: order.updatedAt }),
       });
     } catch (error) {
       // The order recorded this event already, though the history at hand did not show it (a

@@ -15,6 +15,7 @@ import type { InventoryChange, ReservationRequest } from '../ports/inventory-por
 import type { StoragePort } from '../ports/storage-port.js';
 import type { Router } from '../routing/router.js';
 import type { RoutingDecision } from '../routing/routing-decision.js';
+import { CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays, releaseAll } from './reservation-changes.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /** What {@link routeAndReserve} needs. */
@@ -53,7 +54,8 @@ export interface RouteAndReserveOptions {
 /** What {@link routeAndReserve} did. */
 export interface RoutedOrder<S extends string> {
   /**
-   * `allocated`: reservations, capacity and the `allocate` event committed together. `held`: the
+   * `allocated`: reservations, capacity and the `allocate` event committed together (after an
+   * address change, the old reservations and capacity released in the same unit). `held`: the
    * policy's fallback (or `NO_ROUTE`) put the order on hold with the reason, committed with its
    * event. `backordered`: the policy waits for stock; nothing was written. `already`: the order
    * was allocated before (a redelivered request); nothing was written.
@@ -81,21 +83,10 @@ export function reservationIdOf(eventId: string, lineId: string, warehouseId: st
   return `${eventId}:${lineId}:${warehouseId}`;
 }
 
-/** The attribute that records each shipping warehouse's capacity day, so a cancel can give it back. */
-export const CAPACITY_ATTRIBUTE = 'routing.capacity';
-
-/** `HZ=2026-11-30/3,WH=2026-12-01/1`: warehouse, local day and units of each shipment. */
-export function formatCapacityDays(days: readonly { readonly warehouseId: string; readonly date: string; readonly units: number }[]): string {
-  return days.map((d) => `${d.warehouseId}=${d.date}/${d.units}`).join(',');
-}
-
-/** Reads {@link formatCapacityDays} back; malformed parts are skipped. */
-export function parseCapacityDays(text: unknown): { warehouseId: string; date: string; units: number }[] {
-  if (typeof text !== 'string' || text === '') return [];
-  return text.split(',').flatMap((part) => {
-    const match = /^(.+)=(\d{4}-\d{2}-\d{2})\/(\d+)$/.exec(part);
-    return match === null ? [] : [{ warehouseId: match[1] as string, date: match[2] as string, units: Number(match[3]) }];
-  });
+/** True when the order's last `change_address` came after its last `allocate`. */
+function addressChangedSinceAllocation(order: Order<string>): boolean {
+  const types = order.history.map((entry) => entry.type);
+  return types.lastIndexOf('change_address') > types.lastIndexOf('allocate');
 }
 
 const retryable = (error: unknown): boolean => isConcurrencyError(error) || (isUnitOfWorkError(error) && (error.code === 'INSUFFICIENT_STOCK' || error.code === 'CAPACITY_EXCEEDED'));
@@ -136,16 +127,29 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
   const attempt = async (): Promise<RouteAndReserveResult<S> | null> => {
     const order = (await storage.orders.get(orderId)) as Order<S> | null;
     if (order === null) return null;
-    if (order.status === 'allocated' && order.lines.every((line) => line.allocations.length > 0)) {
-      return { ok: true, value: { outcome: 'already', order, decision: null, retries: lost } };
-    }
+    // Allocated already: done, unless the address changed since (then route again, from scratch).
+    const reroute = order.status === 'allocated' && addressChangedSinceAllocation(order);
+    if (order.status === 'allocated' && !reroute) return { ok: true, value: { outcome: 'already', order, decision: null, retries: lost } };
     const at = clock.now();
     const days = router.shipDays(at);
-    const [levels, usage] = await Promise.all([
+    const [levels, usage, own] = await Promise.all([
       storage.inventory.getStockLevels({ skus: order.lines.map((line) => line.sku), warehouseIds }),
       storage.inventory.getCapacityUsage({ dates: [...new Set(days.map((d) => d.date))], warehouseIds }),
+      reroute ? storage.inventory.listReservations(order.id) : Promise.resolve([]),
     ]);
-    const decision = router.route(order, router.snapshot({ at, stock: levels, capacityUsed: usage, ...(weights === undefined ? {} : { weights }) }));
+    // Re-routing sees the order's own reservations and capacity as free: the unit releases them.
+    const active = own.filter((r) => r.status === 'active');
+    const ownDays = reroute ? parseCapacityDays(order.attributes[CAPACITY_ATTRIBUTE]) : [];
+    const stock = levels.map((level) => ({
+      warehouseId: level.warehouseId,
+      sku: level.sku,
+      available: level.available + active.filter((r) => r.warehouseId === level.warehouseId && r.sku === level.sku).reduce((sum, r) => sum + r.quantity, 0),
+    }));
+    const capacityUsed = usage.map((day) => {
+      const mine = ownDays.filter((d) => d.warehouseId === day.warehouseId && d.date === day.date);
+      return { ...day, orders: day.orders - mine.length, units: day.units - mine.reduce((sum, d) => sum + d.units, 0) };
+    });
+    const decision = router.route(order, router.snapshot({ at, stock, capacityUsed, ...(weights === undefined ? {} : { weights }) }));
     if (decision.outcome === 'backorder') return { ok: true, value: { outcome: 'backordered', order, decision, retries: lost } };
 
     const eventId = `${order.id}:route:${order.version}`;
@@ -158,7 +162,7 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
     const { order: next, effects, entry } = result.value;
     if (result.value.duplicate || entry === null) return { ok: true, value: { outcome: 'already', order: next, decision, retries: lost } };
 
-    const inventory: InventoryChange[] = [];
+    const inventory: InventoryChange[] = reroute ? releaseAll(active, order) : [];
     let stored = next;
     if (decision.outcome === 'allocate') {
       const expiresAt = reservationTtlMs === undefined ? undefined : addDuration(at, reservationTtlMs);

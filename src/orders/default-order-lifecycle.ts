@@ -212,8 +212,8 @@ const events: Readonly<Record<OrderEventType, EventSpec>> = {
     transitions: [{ from: ['paid', 'on_hold'], to: 'rejected' }],
   },
   allocate: {
-    description: 'Warehouses chosen and stock reserved for every line.',
-    transitions: [{ from: 'approved', to: 'allocated', guards: ['allocation_exact'], apply: applyAllocate }],
+    description: 'Warehouses chosen and stock reserved for every line; again from allocated to re-route (after an address change).',
+    transitions: [{ from: ['approved', 'allocated'], to: 'allocated', guards: ['allocation_exact'], apply: applyAllocate }],
   },
   start_picking: { description: 'The warehouse started picking.', transitions: [{ from: 'allocated', to: 'picking' }] },
   pack: { description: 'Packed and handed to the dock.', transitions: [{ from: 'picking', to: 'packed' }] },

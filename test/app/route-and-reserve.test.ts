@@ -1,7 +1,7 @@
 // routeAndReserve on memory, SQLite and PostgreSQL: one unit per decision, re-routing after a lost race, capacity, holds and backorders.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
-import { CAPACITY_ATTRIBUTE, routeAndReserve } from '../../src/app/index.js';
+import { applyOrderEvent, CAPACITY_ATTRIBUTE, routeAndReserve } from '../../src/app/index.js';
 import { createFixedClock, instant } from '../../src/clock/index.js';
 import type { Address } from '../../src/model/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
@@ -148,3 +148,56 @@ for (const backend of STORAGES) {
     });
   });
 }
+
+describe('reservations follow the order on memory', () => {
+  const apply = (storage: StoragePort, orderId: string, event: Parameters<typeof applyOrderEvent>[2]) => applyOrderEvent({ storage, machine, clock }, orderId, event);
+
+  it('a cancel releases the reservations and the capacity in the same unit as the event', async () => {
+    const storage = createMemoryStorage();
+    await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
+    await storeApproved(storage, [approvedOrder('x-1', HANGZHOU, [['TEA', 4]], clock)]);
+    await routeAndReserve({ storage, machine, clock, router }, 'x-1');
+    const cancelled = await apply(storage, 'x-1', { id: 'x-1:cancel', type: 'cancel' });
+    expect(cancelled?.ok).toBe(true);
+    expect(await storage.inventory.getStock('HZ', 'TEA')).toMatchObject({ onHand: 10, reserved: 0 });
+    expect((await storage.inventory.listReservations('x-1')).map((r) => r.status)).toEqual(['released']);
+    expect(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'] })).toEqual([]);
+  });
+
+  it('a shipment commits the reservation of every line it shipped in full, and only those', async () => {
+    const storage = createMemoryStorage();
+    await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
+    await storage.inventory.setStock('HZ', 'CUP', 10, clock.now());
+    await storeApproved(storage, [approvedOrder('s-1', HANGZHOU, [['TEA', 2], ['CUP', 1]], clock)]);
+    await routeAndReserve({ storage, machine, clock, router }, 's-1');
+    const order = await storage.orders.get('s-1');
+    const [tea, cup] = order?.lines ?? [];
+    await apply(storage, 's-1', { id: 's-1:ship-1', type: 'ship', shipmentId: 'P1', warehouseId: 'HZ', lines: [{ lineId: tea?.lineId as string, quantity: 2 }] } as never);
+    expect(await storage.inventory.getStock('HZ', 'TEA')).toMatchObject({ onHand: 8, reserved: 0 });
+    expect(await storage.inventory.getStock('HZ', 'CUP')).toMatchObject({ onHand: 10, reserved: 1 });
+    await apply(storage, 's-1', { id: 's-1:ship-2', type: 'ship', shipmentId: 'P2', lines: [{ lineId: cup?.lineId as string, quantity: 1 }] } as never);
+    expect(await storage.inventory.getStock('HZ', 'CUP')).toMatchObject({ onHand: 9, reserved: 0 });
+    expect((await storage.inventory.listReservations('s-1')).map((r) => r.status)).toEqual(['committed', 'committed']);
+  });
+
+  it('after an address change, routing again releases the old reservations and reserves for the new address in one unit', async () => {
+    const storage = createMemoryStorage();
+    await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
+    await storage.inventory.setStock('BJ', 'TEA', 10, clock.now());
+    await storeApproved(storage, [approvedOrder('a-1', HANGZHOU, [['TEA', 2]], clock)]);
+    await routeAndReserve({ storage, machine, clock, router }, 'a-1');
+    expect((await storage.orders.get('a-1'))?.lines[0]?.allocations).toEqual([{ warehouseId: 'HZ', quantity: 2 }]);
+    await apply(storage, 'a-1', { id: 'a-1:move', type: 'change_address', address: HARBIN } as never);
+    const again = await routeAndReserve({ storage, machine, clock, router }, 'a-1');
+    expect(again?.ok && again.value.outcome).toBe('allocated');
+    const order = await storage.orders.get('a-1');
+    expect(order?.status).toBe('allocated');
+    expect(order?.lines[0]?.allocations).toEqual([{ warehouseId: 'BJ', quantity: 2 }]);
+    expect(await storage.inventory.getStock('HZ', 'TEA')).toMatchObject({ reserved: 0 });
+    expect(await storage.inventory.getStock('BJ', 'TEA')).toMatchObject({ reserved: 2 });
+    expect(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'] })).toEqual([{ warehouseId: 'BJ', date: '2026-11-30', orders: 1, units: 2 }]);
+    // Routing it once more changes nothing: the address has not changed since.
+    expect((await routeAndReserve({ storage, machine, clock, router }, 'a-1'))?.ok).toBe(true);
+    expect(await storage.inventory.getStock('BJ', 'TEA')).toMatchObject({ reserved: 2 });
+  });
+});

@@ -707,12 +707,12 @@ describe('toMermaid', () => {
           approved --> cancelled: cancel
           approved --> exception: flag_exception
           approved --> approved: change_address
+          allocated --> allocated: allocate, change_address
           allocated --> picking: start_picking
           allocated --> partially_shipped: ship
           allocated --> shipped: ship
           allocated --> cancelled: cancel
           allocated --> exception: flag_exception
-          allocated --> allocated: change_address
           picking --> packed: pack
           picking --> partially_shipped: ship
           picking --> shipped: ship
