@@ -3,6 +3,7 @@ import type { Clock } from '../../src/clock/index.js';
 import type { Address } from '../../src/model/index.js';
 import { createOrderMachine, effectsToOutbox, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
+import { compileRouting, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY, type Router, type RoutingNetworkInput, type RoutingPolicyInput } from '../../src/routing/index.js';
 
 const machine = createOrderMachine();
 
@@ -39,3 +40,16 @@ export async function storeApproved(storage: StoragePort, orders: readonly { rea
 }
 
 export { machine as routingTestMachine };
+
+/**
+ * The router the routing reliability test runs: the seed network with room for 6 orders a day
+ * per warehouse, and the seed policy holding (not backordering) what no warehouse can ship.
+ */
+export function reliabilityRouter(): Router {
+  const network = { ...SEED_ROUTING_NETWORK, warehouses: SEED_ROUTING_NETWORK.warehouses.map((w) => ({ ...w, capacity: { orders: 6 } })) } as RoutingNetworkInput;
+  const policy = {
+    ...SEED_ROUTING_POLICY,
+    rules: SEED_ROUTING_POLICY.rules.map((rule) => (rule.id === 'nationwide' ? { ...rule, fallback: { type: 'hold', reason: 'OUT_OF_STOCK' } } : rule)),
+  } as RoutingPolicyInput;
+  return compileRouting({ network, policy });
+}

@@ -2,7 +2,8 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/clock/index.js';
-import { createOutboxRelay } from '../../../src/app/index.js';
+import { createOutboxRelay, routeAndReserve } from '../../../src/app/index.js';
+import { reliabilityRouter, routingTestMachine } from '../../support/routing.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
 import { applyNextTransition } from '../../support/transitions.js';
 import { unitNumber } from '../../support/units.js';
@@ -13,7 +14,8 @@ export type WorkerJob =
   | { readonly job: 'reserve'; readonly target: StorageTarget; readonly worker: string; readonly warehouseId: string; readonly skus: readonly string[]; readonly attempts: number }
   | { readonly job: 'transition'; readonly target: StorageTarget; readonly worker: string; readonly orderIds: readonly string[]; readonly count: number }
   | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string }
-  | { readonly job: 'units'; readonly target: StorageTarget; readonly logFile: string; readonly warehouseId: string; readonly sku: string; readonly goldenId: string };
+  | { readonly job: 'units'; readonly target: StorageTarget; readonly logFile: string; readonly warehouseId: string; readonly sku: string; readonly goldenId: string }
+  | { readonly job: 'route'; readonly target: StorageTarget; readonly orderIds: readonly string[] };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
 const storage = openTarget(job.target);
@@ -60,6 +62,19 @@ async function main(): Promise<unknown> {
         successes.push({ orderId, eventId, version: applied.version });
       }
       return { successes, conflicts };
+    }
+    case 'route': {
+      // Every worker routes every order (in its own order): most find it done by another worker.
+      const router = reliabilityRouter();
+      const outcomes: Record<string, number> = {};
+      let retries = 0;
+      for (const orderId of job.orderIds) {
+        const result = await routeAndReserve({ storage, machine: routingTestMachine, clock: systemClock, router }, orderId, { retries: 20 });
+        const outcome = result === null ? 'missing' : result.ok ? result.value.outcome : result.error.code;
+        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        if (result?.ok) retries += result.value.retries;
+      }
+      return { outcomes, retries };
     }
     case 'units':
       // Multi-part units until killed; each committed number is logged after its commit returns.
