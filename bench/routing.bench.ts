@@ -6,6 +6,21 @@ import { instant } from '../src/clock/index.js';
 import { compileRouting, MACRO_REGION_PROVINCES, type RoutableOrder, type RoutingNetworkInput } from '../src/routing/index.js';
 import { chineseDivisionCodes } from '../src/customers/index.js';
 import { fillFrom, searchSplit, type SplitProblem, type SplitSolution } from '../src/routing/split-search.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createMemoryStorage } from '../src/adapters/memory.js';
+import { createPostgresStorage } from '../src/adapters/postgres.js';
+import { createSqliteStorage } from '../src/adapters/sqlite.js';
+import { routeAndReserve } from '../src/app/index.js';
+import { createFixedClock, type Clock } from '../src/clock/index.js';
+import { createOrderMachine } from '../src/orders/index.js';
+import type { StoragePort } from '../src/ports/index.js';
+import { SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from '../src/routing/index.js';
+
+const orderMachine = createOrderMachine();
 
 const WAREHOUSES = 50;
 const SKUS = 5000;
@@ -242,6 +257,91 @@ function measure(router: ReturnType<typeof compileRouting>, assortment: Assortme
   console.log(`  outcomes: ${outcomes.allocate} allocated (${(shipments / Math.max(1, outcomes.allocate)).toFixed(2)} shipments each, ${unproven} not proven optimal), ${outcomes.backorder} backordered, ${outcomes.hold} held; per order ${(candidates / ORDERS).toFixed(1)} candidate warehouses, ${(examined / ORDERS).toFixed(1)} combinations evaluated`);
 }
 
+const STORED_ORDERS = Number(process.env['ROUTING_BENCH_ORDERS'] ?? 2_000);
+const WORKERS = 8;
+const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** An approved order as routeAndReserve finds it: created, paid and approved, in one commit. */
+function approvedWrites(id: string, skus: readonly string[], clock: Clock): Parameters<StoragePort['commit']>[0] {
+  const [province, city] = pick(mainland);
+  let order = orderMachine.createOrder(
+    {
+      id,
+      channel: 'tmall',
+      channelOrderId: `T-${id}`,
+      customerRef: 'buyer',
+      currency: 'CNY',
+      shippingAddress: { country: 'CN', province, city, street: '1 号' },
+      lines: skus.map((sku) => ({ sku, quantity: 1 + Math.floor(random() * 2), unitPrice: { amount: 1990, currency: 'CNY' } })),
+    },
+    { clock },
+  );
+  const history = [...order.history];
+  for (const type of ['pay', 'approve'] as const) {
+    const next = orderMachine.transition(order, { id: `${id}:${type}`, type }, { clock });
+    if (!next.ok || next.value.entry === null) throw new Error(`${type} refused`);
+    order = next.value.order;
+    history.push(next.value.entry);
+  }
+  return { orders: [{ order, expectedVersion: null, newHistory: history }] };
+}
+
+/** routeAndReserve with 8 concurrent workers over one storage: orders allocated per second. */
+async function routeAndReserveRate(name: string, storage: StoragePort): Promise<void> {
+  const clock = createFixedClock(AT);
+  const router = compileRouting({ network: SEED_ROUTING_NETWORK, policy: SEED_ROUTING_POLICY });
+  await storage.migrate();
+  const skus = Array.from({ length: 40 }, (_, i) => `S-${i}`);
+  for (const w of router.network.warehouses) for (const sku of skus) await storage.inventory.setStock(w.id, sku, 100_000, clock.now());
+  const ids = Array.from({ length: STORED_ORDERS }, (_, i) => `rr-${i}`);
+  for (const id of ids) await storage.commit(approvedWrites(id, [pick(skus), pick(skus)].filter((s, i, all) => all.indexOf(s) === i), clock));
+  let next = 0;
+  let allocated = 0;
+  let retries = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: WORKERS }, async () => {
+      while (next < ids.length) {
+        const result = await routeAndReserve({ storage, machine: orderMachine, clock, router }, ids[next++] as string);
+        if (result?.ok && result.value.outcome === 'allocated') allocated++;
+        if (result?.ok) retries += result.value.retries;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`  routeAndReserve on ${name.padEnd(18)} ${fmt(allocated / seconds).padStart(8)} orders/s   (${allocated} of ${ids.length} allocated, ${WORKERS} workers in one process, ${retries} re-routes)`);
+}
+
+async function storedRouting(): Promise<void> {
+  console.log(`\n  routeAndReserve: read stock and capacity, route, commit reservations + capacity + allocate + outbox as one unit (seed network, ${STORED_ORDERS} orders of 1-2 lines)`);
+  await routeAndReserveRate('memory', createMemoryStorage());
+  const dir = mkdtempSync(join(tmpdir(), 'ordo-route-'));
+  const sqlite = createSqliteStorage({ file: join(dir, 'bench.sqlite') });
+  try {
+    await routeAndReserveRate('sqlite (file, WAL)', sqlite);
+  } finally {
+    await sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const schema = `ordo_route_${randomBytes(4).toString('hex')}`;
+  const postgres = createPostgresStorage({ connectionString: POSTGRES_URL, schema, maxConnections: WORKERS + 2 });
+  try {
+    await routeAndReserveRate('postgres', postgres);
+  } catch (error) {
+    console.log(`  (postgres skipped: ${error instanceof Error ? error.message : String(error)})`);
+  } finally {
+    await postgres.close();
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect().then(
+      async () => {
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.end();
+      },
+      () => undefined,
+    );
+  }
+}
+
 /** Runs the benchmark and prints orders per second, p99 latency, the ratio to the naive baseline and the optimality rate. */
 export async function run(): Promise<void> {
   const router = compileRouting({ network: buildNetwork(), policy: POLICY });
@@ -250,6 +350,7 @@ export async function run(): Promise<void> {
   for (const assortment of only === undefined ? (['typical', 'sparse'] as const) : [only]) measure(router, assortment);
   const optimality = optimalityRate(2000);
   console.log(`\n  split search vs brute force, 2,000 instances with 8 candidate warehouses: ${(optimality.rate * 100).toFixed(1)}% same optimum, ${(optimality.proven * 100).toFixed(1)}% proven`);
+  if (process.env['ROUTING_STORAGE'] !== '0') await storedRouting();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,5 +1,5 @@
 // The compiled router: pure, synchronous route(order, snapshot) with a trace of every warehouse and rule.
-import { isInstant, type Instant } from '../clock/instant.js';
+import { instantToMillis, isInstant, type Instant } from '../clock/instant.js';
 import type { BusinessCalendar } from '../clock/business-calendar.js';
 import { haversineKm } from '../approval/derived-facts.js';
 import { ValidationError, expectObject } from '../errors/validation-error.js';
@@ -270,6 +270,7 @@ export class Router {
   readonly #rules: readonly CompiledRule[];
   readonly #destinations = new Map<string, DestinationFacts>();
   readonly #workspace = new Workspace();
+  readonly #shipDays: ({ readonly from: number; readonly until: number; readonly day: ShipDay } | undefined)[] = [];
   readonly #policyRef: { readonly id: string; readonly version: string };
   /** Each warehouse's place in warehouse id order, the last tie-break. */
   readonly #idOrder: readonly number[];
@@ -295,7 +296,7 @@ export class Router {
    * @throws ValidationError `VALIDATION_FAILED` with paths for malformed input.
    */
   snapshot(input: RoutingSnapshotInput): RoutingSnapshot {
-    return new RoutingSnapshot(this, this.#warehouses, input);
+    return new RoutingSnapshot(this, this.#warehouses, input, (w, at) => this.#shipDay(w as CompiledWarehouse, at));
   }
 
   /**
@@ -304,7 +305,7 @@ export class Router {
    */
   shipDays(at: Instant): readonly { readonly warehouseId: string; readonly date: string }[] {
     if (!isInstant(at)) throw new ValidationError('shipDays at', [{ code: 'invalid_type', path: [], message: 'Expected a canonical UTC instant from the clock' }]);
-    return this.#warehouses.map((w) => ({ warehouseId: w.id, date: shipDayOf(w, at).date }));
+    return this.#warehouses.map((w) => ({ warehouseId: w.id, date: this.#shipDay(w, at).date }));
   }
 
   /** The daily capacity of a warehouse of the network, or undefined for an unknown id or no limit. */
@@ -424,6 +425,19 @@ export class Router {
   /** @internal The warehouses as compiled, for simulations. */
   get compiledWarehouses(): readonly CompiledWarehouse[] {
     return this.#warehouses;
+  }
+
+  /**
+   * A warehouse's ship day at `at`, kept until it may change (its cut-off or its next local
+   * midnight): a stream of orders routed over a day computes each warehouse's day once.
+   */
+  #shipDay(w: CompiledWarehouse, at: Instant): ShipDay {
+    const millis = instantToMillis(at);
+    const cached = this.#shipDays[w.index];
+    if (cached !== undefined && millis >= cached.from && millis < cached.until) return cached.day;
+    const day = shipDayOf(w, at);
+    this.#shipDays[w.index] = { from: millis, until: day.until, day };
+    return day;
   }
 
   #destinationOf(address: Address | undefined): DestinationFacts {

@@ -40,9 +40,14 @@ export interface SnapshotWarehouse {
   readonly capacityUnits: number | undefined;
 }
 
-/** The first working day, today or later, whose cut-off has not passed at `at`. */
-export function shipDayOf(warehouse: SnapshotWarehouse, at: Instant): ShipDay {
-  let date = toLocalDateTime(at, warehouse.zone).slice(0, 10);
+/**
+ * The first working day, today or later, whose cut-off has not passed at `at`; `until` is the
+ * first instant it may differ (the cut-off or the next local midnight, whichever is first).
+ */
+export function shipDayOf(warehouse: SnapshotWarehouse, at: Instant): ShipDay & { readonly until: number } {
+  const today = toLocalDateTime(at, warehouse.zone).slice(0, 10);
+  const midnight = instantToMillis(toInstant(`${addCalendarDays(today, 1)}T00:00`, warehouse.zone, { disambiguation: 'compatible' }));
+  let date = today;
   let workingDaysOut = 0;
   for (let day = 0; day < 800; day++) {
     if (warehouse.calendar.isWorkingDay(date)) {
@@ -51,7 +56,10 @@ export function shipDayOf(warehouse: SnapshotWarehouse, at: Instant): ShipDay {
         warehouse.cutoff === undefined
           ? toInstant(`${addCalendarDays(date, 1)}T00:00`, warehouse.zone, { disambiguation: 'compatible' })
           : toInstant(`${date}T${warehouse.cutoff}`, warehouse.zone, { disambiguation: 'compatible' });
-      if (day > 0 || at < shipAt) return { date, workingDaysOut, shipAt, shipMillis: instantToMillis(shipAt), shipLocal: toLocalDateTime(shipAt, warehouse.zone) };
+      if (day > 0 || at < shipAt) {
+        const shipMillis = instantToMillis(shipAt);
+        return { date, workingDaysOut, shipAt, shipMillis, shipLocal: toLocalDateTime(shipAt, warehouse.zone), until: Math.min(midnight, day === 0 ? shipMillis : midnight) };
+      }
     }
     date = addCalendarDays(date, 1);
   }
@@ -85,7 +93,7 @@ export class RoutingSnapshot {
   readonly warehouseIndex: ReadonlyMap<string, number>;
 
   /** @internal Use `router.snapshot(input)`. */
-  constructor(owner: object, warehouses: readonly SnapshotWarehouse[], input: RoutingSnapshotInput) {
+  constructor(owner: object, warehouses: readonly SnapshotWarehouse[], input: RoutingSnapshotInput, dayOf: (warehouse: SnapshotWarehouse, at: Instant) => ShipDay = shipDayOf) {
     const issues: ValidationIssue[] = [];
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new ValidationError('routing snapshot', [{ code: 'invalid_type', path: [], message: 'Expected a snapshot { at, stock, capacityUsed?, weights? }' }]);
@@ -127,7 +135,7 @@ export class RoutingSnapshot {
       else weights.set(sku, grams);
     }
     if (issues.length > 0) throw new ValidationError('routing snapshot', issues);
-    const days = warehouses.map((w) => shipDayOf(w, input.at));
+    const days = warehouses.map((w) => dayOf(w, input.at));
     const usage = new Map<string, { orders: number; units: number }>();
     (input.capacityUsed ?? []).forEach((entry, i) => {
       if (typeof entry !== 'object' || entry === null || !Number.isSafeInteger(entry.orders) || !Number.isSafeInteger(entry.units) || typeof entry.date !== 'string') {
