@@ -15,6 +15,9 @@ import type { TransportPort } from '../ports/transport-port.js';
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayResult } from '../app/outbox-relay.js';
 import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
 import { insertOrFindOrder } from '../app/insert-order.js';
+import { routeAndReserve, type RouteAndReserveOptions, type RouteAndReserveResult } from '../app/route-and-reserve.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { Router } from '../routing/router.js';
 import { z } from 'zod';
 import { option, parseOptions } from '../errors/options.js';
 
@@ -55,6 +58,11 @@ export interface OrderHubConfig<S extends string = OrderStatus, E extends OrderE
    * @default 5
    */
   readonly conflictRetries?: number;
+  /**
+   * The compiled routing policy `route(orderId)` uses (`compileRouting`).
+   * @default none: `route` refuses with INVALID_OPTIONS
+   */
+  readonly router?: Router;
 }
 
 /** The outcome of {@link OrderHub.createOrder}. */
@@ -89,6 +97,12 @@ export interface OrderHub<S extends string = OrderStatus, E extends OrderEventBa
   history(orderId: string): Promise<HistoryEntry<S>[]>;
   /** What the stored order may do next, with guard verdicts; null for an unknown order. */
   nextEvents(orderId: string): Promise<NextEvent<S, E['type']>[] | null>;
+  /**
+   * Routes an approved order with the hub's `router` and commits reservations, capacity and the
+   * `allocate` event as one unit; see {@link routeAndReserve}. Null for an unknown order.
+   * @throws ValidationError `INVALID_OPTIONS` when the hub has no router.
+   */
+  route(orderId: string, options?: RouteAndReserveOptions): Promise<RouteAndReserveResult<S> | null>;
   /** Publishes what is pending in the outbox once (the relay's `runOnce`). */
   publishPending(): Promise<OutboxRelayResult>;
   /** Stops the relay and closes the transport and storage. */
@@ -103,6 +117,7 @@ const hubConfigSchema = z.strictObject({
   ids: option.fn<IdSource>().optional(),
   relayOwner: option.text().optional(),
   conflictRetries: option.nonNegativeInt().default(5),
+  router: option.withMethods<Router>('a router from compileRouting()', 'route', 'snapshot').optional(),
 });
 
 /**
@@ -165,6 +180,13 @@ export function createOrderHub(config: OrderHubConfig<string, OrderEventBase<str
     async nextEvents(orderId: string) {
       const order = await storage.orders.get(orderId);
       return order ? machine.nextEvents(order, { clock }) : null;
+    },
+    async route(orderId: string, options: RouteAndReserveOptions = {}) {
+      const router = parsed.router;
+      if (router === undefined) {
+        throw new ValidationError('createOrderHub options', [{ code: 'invalid_type', path: ['router'], message: 'route() needs a router: createOrderHub({ router: compileRouting({ network, policy }) })' }], { code: 'INVALID_OPTIONS' });
+      }
+      return routeAndReserve({ storage, machine, clock, router }, orderId, options);
     },
     publishPending: () => relay.runOnce(),
     async close() {

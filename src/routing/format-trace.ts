@@ -45,6 +45,13 @@ export function formatRoutingTrace(decision: RoutingDecision): string {
         ? `hold (${decision.reason})`
         : `backorder by rule ${decision.rule}`;
   out.push(`Order ${decision.orderId}, policy ${decision.policy.id}@${decision.policy.version}: ${outcome}`);
+  if (decision.outcome === 'allocate') {
+    out.push('', '| shipment | lines | weight | carrier | cost | ships by (warehouse time) | km |', '|---|---|---:|---|---:|---|---:|');
+    for (const s of decision.shipments) {
+      const cost = s.cost === null ? 'no tariff' : `${(s.cost.amount / 100).toFixed(2)} ${s.cost.currency}`;
+      out.push(`| ${s.warehouseId} | ${s.lines.map((l) => `${l.lineId}x${l.quantity}`).join(', ')} | ${s.weightGrams} g | ${s.carrier ?? '-'} | ${cost} | ${s.estimatedShipLocal.replace('T', ' ')} ${s.zone} | ${s.distanceKm ?? '-'} |`);
+    }
+  }
   for (const rule of decision.trace.rules) {
     if (!rule.applied) {
       out.push('', `Rule ${rule.ruleId}: skipped, ${rule.skipped}`);

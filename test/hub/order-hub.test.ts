@@ -5,6 +5,7 @@ import { createMemoryStorage, createMemoryTransport } from '../../src/adapters/m
 import { createManualClock } from '../../src/clock/index.js';
 import { isIdempotencyError, isValidationError } from '../../src/errors/index.js';
 import { createOrderHub } from '../../src/hub/index.js';
+import { compileRouting, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from '../../src/routing/index.js';
 import type { CreateOrderInput } from '../../src/orders/index.js';
 import type { OutboxMessage } from '../../src/ports/index.js';
 
@@ -89,5 +90,24 @@ describe('createOrderHub', () => {
     await hub.close();
     expect(hub.relay.running).toBe(false);
     await expect(storage.orders.get('x')).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });
+  });
+
+  it('route() routes an approved order with the hub\'s router in one unit, and refuses with INVALID_OPTIONS without a router', async () => {
+    const clock = createManualClock('2026-11-30T10:00:00+08:00');
+    const bare = createOrderHub({ clock });
+    const refused = await bare.route('x').catch((e: unknown) => e);
+    expect(isValidationError(refused) && refused.code).toBe('INVALID_OPTIONS');
+    await bare.close();
+
+    const hub = createOrderHub({ clock, router: compileRouting({ network: SEED_ROUTING_NETWORK, policy: SEED_ROUTING_POLICY }) });
+    await hub.storage.inventory.setStock('HZ', 'LONGJING-250G', 10, clock.now());
+    const { order } = await hub.createOrder({ ...input(), shippingAddress: { country: 'CN', province: '浙江省', city: '杭州市', street: '文三路 1 号' } });
+    await hub.apply(order.id, { id: 'p', type: 'pay' });
+    await hub.apply(order.id, { id: 'a', type: 'approve' });
+    const routed = await hub.route(order.id);
+    expect(routed?.ok && routed.value.outcome).toBe('allocated');
+    expect((await hub.get(order.id))?.status).toBe('allocated');
+    expect(await hub.route('nobody')).toBeNull();
+    await hub.close();
   });
 });
