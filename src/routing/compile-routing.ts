@@ -3,7 +3,7 @@ import { businessCalendarConfigSchema, createBusinessCalendar, WEEKDAYS, type Bu
 import { failure, success, type Result } from '../errors/result.js';
 import { ValidationError, expectObject, type ValidationIssue } from '../errors/validation-error.js';
 import { compileRegionRef, shadowsBuiltInRegion, anyRegion, type RegionTest } from './regions.js';
-import { Router, type CompiledRule, type CompiledWarehouse, type RoutingWarning } from './router.js';
+import { REJECT_EXCLUDE, REJECT_INCLUDE, Router, type CompiledRule, type CompiledWarehouse, type RoutingWarning } from './router.js';
 import {
   routingNetworkSchema,
   routingPolicySchema,
@@ -133,12 +133,15 @@ function compileRule(rule: RoutingRule, index: number, network: RoutingNetwork, 
       }),
     };
   });
+  const included = include === undefined ? null : new Set(include.filter((i): i is number => i !== undefined));
+  const excluded = new Set(exclude.filter((i): i is number => i !== undefined));
   return {
     id: rule.id,
     source: rule,
     whenRegions,
-    include: include === undefined ? null : new Set(include.filter((i): i is number => i !== undefined)),
-    exclude: new Set(exclude.filter((i): i is number => i !== undefined)),
+    include: included,
+    exclude: excluded,
+    pool: Uint8Array.from(network.warehouses, (_, i) => (included !== null && !included.has(i) ? REJECT_INCLUDE : excluded.has(i) ? REJECT_EXCLUDE : 0)),
     rankers,
     rankerNames: Object.freeze(rule.rankers.map((ranker) => ranker.type)),
   };

@@ -1,4 +1,5 @@
 // The trace for people: one sentence per warehouse and a Markdown table per rule.
+import { ValidationError, expectObject } from '../errors/validation-error.js';
 import type { RoutingDecision, WarehouseTrace } from './routing-decision.js';
 
 const units = (n: number | string | null): string => `${n} unit${n === 1 ? '' : 's'}`;
@@ -8,6 +9,7 @@ const units = (n: number | string | null): string => `${n} unit${n === 1 ? '' : 
  * line L1 after safety stock 2, 3 needed` or `candidate #2, after #1 by region-preference`.
  */
 export function describeWarehouseTrace(entry: WarehouseTrace): string {
+  expectObject('describeWarehouseTrace entry', entry, 'a warehouse entry of a routing trace');
   if (entry.verdict === 'candidate') {
     const order = entry.decidedBy === null ? 'best ranked' : `after #${entry.position - 1} by ${entry.decidedBy}`;
     return `${entry.chosen ? 'chosen, ' : ''}candidate #${entry.position}, ${order}`;
@@ -37,6 +39,11 @@ export function describeWarehouseTrace(entry: WarehouseTrace): string {
  * @example console.log(formatRoutingTrace(router.route(order, snapshot)))
  */
 export function formatRoutingTrace(decision: RoutingDecision): string {
+  expectObject('formatRoutingTrace decision', decision, 'a decision from router.route()');
+  const shape = decision as unknown as Record<string, unknown>;
+  if (typeof shape['policy'] !== 'object' || shape['policy'] === null || typeof shape['trace'] !== 'object' || shape['trace'] === null || !Array.isArray((shape['trace'] as { rules?: unknown }).rules)) {
+    throw new ValidationError('formatRoutingTrace decision', [{ code: 'invalid_type', path: [], message: 'Expected a decision from router.route(), with its policy and trace' }]);
+  }
   const out: string[] = [];
   const outcome =
     decision.outcome === 'allocate'

@@ -68,6 +68,8 @@ export interface CompiledRule {
   readonly whenRegions: RegionTest | undefined;
   readonly include: ReadonlySet<number> | null;
   readonly exclude: ReadonlySet<number>;
+  /** Per warehouse: CANDIDATE (0), or the REJECT_INCLUDE / REJECT_EXCLUDE code the rule's lists give it. */
+  readonly pool: Uint8Array;
   readonly rankers: readonly CompiledRanker[];
   /** The rankers' types, in order, as the trace lists them. */
   readonly rankerNames: readonly string[];
@@ -109,8 +111,10 @@ const DESTINATION_CACHE_LIMIT = 10_000;
 
 // A warehouse's verdict in one rule, kept as a number on the hot path.
 const CANDIDATE = 0;
-const REJECT_INCLUDE = 1;
-const REJECT_EXCLUDE = 2;
+/** @internal */
+export const REJECT_INCLUDE = 1;
+/** @internal */
+export const REJECT_EXCLUDE = 2;
 const REJECT_REGION = 3;
 const REJECT_SHIPS_WITHIN = 4;
 const REJECT_DISTANCE = 5;
@@ -148,7 +152,12 @@ class Workspace {
   chosen: readonly number[] = [];
   /** True when explaining: every candidate gets its rank values. */
   explaining = false;
+  /** Per line, which warehouses may ship its category. */
+  categoryMasks: Uint8Array[] = [];
 }
+
+/** A line without a category: every warehouse may ship it. */
+const ALL_SHIP = new Uint8Array(0).fill(1);
 
 /** True when the candidate whose units start at `at` has every line's ordered units. */
 function fillsAlone(available: readonly number[], at: number, quantities: readonly number[], lines: number): boolean {
@@ -270,6 +279,7 @@ export class Router {
   readonly #rules: readonly CompiledRule[];
   readonly #destinations = new Map<string, DestinationFacts>();
   readonly #workspace = new Workspace();
+  readonly #categoryMasks = new Map<string, Uint8Array>();
   readonly #shipDays: ({ readonly from: number; readonly until: number; readonly day: ShipDay } | undefined)[] = [];
   readonly #policyRef: { readonly id: string; readonly version: string };
   /** Each warehouse's place in warehouse id order, the last tie-break. */
@@ -440,6 +450,17 @@ export class Router {
     return day;
   }
 
+  /** 1 for each warehouse that may ship the category, kept per category. */
+  #shipsCategory(category: string): Uint8Array {
+    let mask = this.#categoryMasks.get(category);
+    if (mask === undefined) {
+      mask = Uint8Array.from(this.#warehouses, (w) => (w.deny.has(category) || (w.allow !== null && !w.allow.has(category)) ? 0 : 1));
+      if (this.#categoryMasks.size >= DESTINATION_CACHE_LIMIT) this.#categoryMasks.clear();
+      this.#categoryMasks.set(category, mask);
+    }
+    return mask;
+  }
+
   #destinationOf(address: Address | undefined): DestinationFacts {
     const key =
       address === undefined || address === null || typeof address !== 'object'
@@ -559,6 +580,12 @@ export class Router {
       shippable[l] = false;
     }
     const units_ = snapshot.units;
+    // Per line, which warehouses may ship its category (one lookup per line, not per warehouse).
+    const categoryMasks = ws.categoryMasks;
+    for (let l = 0; l < lineCount; l++) {
+      const category = (lines[l] as RoutableOrder['lines'][number]).category;
+      categoryMasks[l] = category === undefined ? ALL_SHIP : this.#shipsCategory(category);
+    }
     const filters = rule.source.filters;
     let rejectedCount = 0;
     let count = 0;
@@ -566,8 +593,8 @@ export class Router {
     for (let i = 0; i < n; i++) {
       const w = this.#warehouses[i] as CompiledWarehouse;
       let verdict = CANDIDATE;
-      if (rule.include !== null && !rule.include.has(i)) verdict = REJECT_INCLUDE;
-      else if (rule.exclude.has(i)) verdict = REJECT_EXCLUDE;
+      const pool = rule.pool[i] as number;
+      if (pool !== CANDIDATE) verdict = pool;
       for (let f = 0; f < filters.length && verdict === CANDIDATE; f++) {
         const filter = filters[f] as RoutingRule['filters'][number];
         if (filter.type === 'serves-region') {
@@ -595,7 +622,7 @@ export class Router {
       for (let l = 0; l < lineCount; l++) {
         const line = lines[l] as RoutableOrder['lines'][number];
         const category = line.category;
-        if (category !== undefined && (w.deny.has(category) || (w.allow !== null && !w.allow.has(category)))) {
+        if (category !== undefined && (categoryMasks[l] as Uint8Array)[i] === 0) {
           lineAvailable[l] = 0;
           if (categoryLine === -1) categoryLine = l;
           continue;
