@@ -171,21 +171,35 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   for (let c = 0; c < count; c++) if (!problem.wholeOnly[c]) order.push(c);
   if (problem.compare !== undefined) order.sort(compare);
   const k = order.length;
-  // Per position p (in `order`) and line l: units of l that positions p..k-1 have together, the
-  // most any one of them has, and the most any two of them have.
-  const suffixSum = new Array<number>((k + 1) * lines).fill(0);
-  const suffixMax = new Array<number>((k + 1) * lines).fill(0);
-  const suffixTwo = new Array<number>((k + 1) * lines).fill(0);
+  // Per position p (in `order`), line l and j = 1..maxSize: the most units of l that any j of
+  // the candidates at positions p..k-1 have together (the sum of the j largest).
+  const width = maxSize + 1;
+  const best = new Array<number>((k + 1) * lines * width).fill(0);
+  const top = new Array<number>(maxSize).fill(0);
   for (let p = k - 1; p >= 0; p--) {
     const c = order[p] as number;
     for (let l = 0; l < lines; l++) {
       const units = Math.min(problem.available[c * lines + l] as number, problem.unitCaps[c] as number);
-      const here = p * lines + l;
-      const next = here + lines;
-      const max = suffixMax[next] as number;
-      suffixSum[here] = (suffixSum[next] as number) + units;
-      suffixMax[here] = Math.max(max, units);
-      suffixTwo[here] = Math.max(suffixTwo[next] as number, units + max);
+      const next = ((p + 1) * lines + l) * width;
+      const here = (p * lines + l) * width;
+      // The j largest after p are best[next + j] - best[next + j - 1]; insert `units` among them.
+      let inserted = false;
+      let t = 0;
+      for (let j = 1; j <= maxSize && t < maxSize; j++) {
+        const value = (best[next + j] as number) - (best[next + j - 1] as number);
+        if (!inserted && units >= value) {
+          top[t++] = units;
+          inserted = true;
+          if (t >= maxSize) break;
+        }
+        top[t++] = value;
+      }
+      if (!inserted && t < maxSize) top[t++] = units;
+      let sum = 0;
+      for (let j = 1; j <= maxSize; j++) {
+        sum += j <= t ? (top[j - 1] as number) : 0;
+        best[here + j] = sum;
+      }
     }
   }
   const members: number[] = new Array<number>(maxSize).fill(0);
@@ -204,9 +218,7 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   // Can the chosen members plus `free` more from position p onwards still cover every line?
   const reachable = (p: number, free: number): boolean => {
     for (let l = 0; l < lines; l++) {
-      const at = p * lines + l;
-      const bound = free === 1 ? (suffixMax[at] as number) : free === 2 ? (suffixTwo[at] as number) : Math.min(suffixSum[at] as number, free * (suffixMax[at] as number));
-      if ((covered[l] as number) + bound < (problem.quantities[l] as number)) return false;
+      if ((covered[l] as number) + (best[(p * lines + l) * width + free] as number) < (problem.quantities[l] as number)) return false;
     }
     return true;
   };
