@@ -9,6 +9,8 @@ import type { LineAllocation } from '../orders/order-events.js';
 import { resolveDestination, type RegionTest, type RoutingDestination } from './regions.js';
 import type {
   DecisionDestination,
+  RoutingBackorder,
+  RoutingHold,
   RejectedWarehouse,
   RoutingTrace,
   LineShortfall,
@@ -356,6 +358,18 @@ export class Router {
     // plain field, and routing at full speed does not build the trace objects nobody reads.
     const trace = (): RoutingTrace => (built ??= { rules: entries.map((entry) => entry()), assumedWeights: assumed });
     const destination = facts.summary;
+    /** A decision without an allocation, with the same lazily built trace. */
+    const unrouted = (fields: Omit<RoutingHold, 'orderId' | 'policy' | 'destination' | 'trace'> | Omit<RoutingBackorder, 'orderId' | 'policy' | 'destination' | 'trace'>): RoutingDecision =>
+      ({
+        orderId: order.id,
+        policy: this.#policyRef,
+        destination,
+        ...fields,
+        get trace() {
+          return trace();
+        },
+        ...INSPECTABLE,
+      }) as RoutingDecision;
     let lastShortfall: readonly LineShortfall[] = [];
     for (const rule of this.#rules) {
       const skipped = this.#whyNot(rule, order, facts);
@@ -387,49 +401,10 @@ export class Router {
       }
       lastShortfall = attempt.shortfall;
       const fallback = rule.source.fallback;
-      if (fallback.type === 'hold') {
-        return {
-          orderId: order.id,
-          policy: this.#policyRef,
-          destination,
-          outcome: 'hold',
-          reason: fallback.reason,
-          rule: rule.id,
-          lines: attempt.shortfall,
-          get trace() {
-            return trace();
-          },
-          ...INSPECTABLE,
-        };
-      }
-      if (fallback.type === 'backorder') {
-        return {
-          orderId: order.id,
-          policy: this.#policyRef,
-          destination,
-          outcome: 'backorder',
-          rule: rule.id,
-          lines: attempt.shortfall,
-          get trace() {
-            return trace();
-          },
-          ...INSPECTABLE,
-        };
-      }
+      if (fallback.type === 'hold') return unrouted({ outcome: 'hold', reason: fallback.reason, rule: rule.id, lines: attempt.shortfall });
+      if (fallback.type === 'backorder') return unrouted({ outcome: 'backorder', rule: rule.id, lines: attempt.shortfall });
     }
-    return {
-      orderId: order.id,
-      policy: this.#policyRef,
-      destination,
-      outcome: 'hold',
-      reason: 'NO_ROUTE',
-      rule: null,
-      lines: lastShortfall,
-      get trace() {
-        return trace();
-      },
-      ...INSPECTABLE,
-    };
+    return unrouted({ outcome: 'hold', reason: 'NO_ROUTE', rule: null, lines: lastShortfall });
   }
 
   /** @internal The warehouses as compiled, for simulations. */
