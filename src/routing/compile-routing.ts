@@ -2,7 +2,7 @@
 import { businessCalendarConfigSchema, createBusinessCalendar, WEEKDAYS, type BusinessCalendar } from '../clock/business-calendar.js';
 import { failure, success, type Result } from '../errors/result.js';
 import { ValidationError, expectObject, type ValidationIssue } from '../errors/validation-error.js';
-import { compileRegionRef, shadowsBuiltInRegion, anyRegion, type RegionTest } from './regions.js';
+import { compileRegionRef, granulesOverlap, regionGranules, shadowsBuiltInRegion, anyRegion, type RegionTest } from './regions.js';
 import { REJECT_EXCLUDE, REJECT_INCLUDE, Router, type CompiledRule, type CompiledWarehouse, type RoutingWarning } from './router.js';
 import {
   routingNetworkSchema,
@@ -169,8 +169,19 @@ function analyse(policy: RoutingPolicy, network: RoutingNetwork, rules: readonly
         message: `Rule "${rule.id}" applies only to orders with ${categories.join(', ')} lines, which none of its warehouses may ship`,
       });
     }
-    if (source.filters.some((f) => f.type === 'serves-region') && pool.length > 0 && pool.every((w) => !w.servesSomething)) {
+    const servesFilter = source.filters.some((f) => f.type === 'serves-region');
+    if (servesFilter && pool.length > 0 && pool.every((w) => !w.servesSomething)) {
       warnings.push({ code: 'rule_never_matches', path: [...path, 'filters'], message: `Rule "${rule.id}" filters by served region, but none of its warehouses lists any region in "serves"` });
+    } else if (servesFilter && source.when?.regions !== undefined && pool.length > 0) {
+      const wanted = source.when.regions.flatMap((ref) => regionGranules(ref, network.regions));
+      const served = pool.flatMap((w) => (network.warehouses[w.index] as Warehouse).serves.flatMap((ref) => regionGranules(ref, network.regions)));
+      if (!wanted.some((a) => served.some((b) => granulesOverlap(a, b)))) {
+        warnings.push({
+          code: 'rule_never_matches',
+          path: [...path, 'when', 'regions'],
+          message: `Rule "${rule.id}" applies only to destinations in ${source.when.regions.join(', ')}, which none of its warehouses serves, and it filters by served region`,
+        });
+      }
     }
     const seen = new Set<string>();
     let decisive: string | undefined;
@@ -194,7 +205,6 @@ function analyse(policy: RoutingPolicy, network: RoutingNetwork, rules: readonly
     const unconditional = source.when === undefined || Object.values(source.when).every((v) => v === undefined);
     if (terminalCatchAll === undefined && unconditional && source.fallback.type !== 'next-rule') terminalCatchAll = rule.id;
   });
-  void network;
   return warnings;
 }
 

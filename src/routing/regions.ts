@@ -99,6 +99,34 @@ export function shadowsBuiltInRegion(id: string): boolean {
   return /^[A-Z]{2}$/.test(id) || /^\d+$/.test(id) || (MACRO_REGIONS as readonly string[]).includes(id);
 }
 
+/**
+ * The pieces of the map a known region reference covers, for telling at compile time whether two
+ * regions can share a destination: `CN:*` (a country), `CN:33` (a province), `CN:33:3301` (a
+ * city), `US:p:california` (a state of a region of your own).
+ */
+export function regionGranules(ref: string, regions: Readonly<Record<string, RegionDefinition>>): string[] {
+  if (/^[A-Z]{2}$/.test(ref)) return [`${ref}:*`];
+  if (/^\d{2}$/.test(ref)) return [`CN:${ref}`];
+  if (/^\d+$/.test(ref)) return [`CN:${ref.slice(0, 2)}:${ref}`];
+  if ((MACRO_REGIONS as readonly string[]).includes(ref)) return MACRO_REGION_PROVINCES[ref as MacroRegion].map((code) => `CN:${code}`);
+  const own = Object.prototype.hasOwnProperty.call(regions, ref) ? regions[ref] : undefined;
+  if (own === undefined) return [];
+  return own.provinces.length === 0 ? [`${own.country}:*`] : own.provinces.map((name) => `${own.country}:p:${squash(name)}`);
+}
+
+/** True when two granules of {@link regionGranules} can hold the same destination. */
+export function granulesOverlap(a: string, b: string): boolean {
+  const [countryA, provinceA, cityA] = a.split(':');
+  const [countryB, provinceB, cityB] = b.split(':');
+  if (countryA !== countryB) return false;
+  if (provinceA === '*' || provinceB === '*') return true;
+  // A user region names provinces by text and cannot be compared with division codes: assume they may meet.
+  if ((provinceA === 'p') !== (provinceB === 'p')) return true;
+  if (provinceA === 'p') return cityA === cityB;
+  if (provinceA !== provinceB) return false;
+  return cityA === undefined || cityB === undefined || cityA === cityB;
+}
+
 /** A test for "in any of these regions"; every reference must already be known. */
 export function anyRegion(tests: readonly RegionTest[]): RegionTest {
   if (tests.length === 1) return tests[0] as RegionTest;

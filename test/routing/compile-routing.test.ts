@@ -84,6 +84,18 @@ describe('compileRouting', () => {
     expect(strict.ok).toBe(false);
   });
 
+  it('warns of a rule for regions none of its warehouses serves when it filters by served region', () => {
+    const network = {
+      currency: 'CNY',
+      regions: { 'us-west': { country: 'US', provinces: ['CA'] } },
+      warehouses: [warehouse('HZ', { serves: ['华东'] }), warehouse('BJ', { serves: ['11', '12'] }), warehouse('RENO', { serves: ['us-west'] })],
+    };
+    const rule = (id: string, regions: string[]) => ({ id, when: { regions }, filters: [{ type: 'serves-region' }] });
+    const policy = { id: 'p', version: '1', rules: [rule('south', ['华南']), rule('hangzhou', ['3301']), rule('beijing-city', ['1101']), rule('west', ['US']), rule('tianjin', ['12'])] };
+    const router = compileRouting({ network, policy });
+    expect(router.warnings.filter((w) => w.code === 'rule_never_matches').map((w) => w.path.join('.'))).toEqual(['policy.rules.0.when.regions']);
+  });
+
   it('never throws a TypeError for a bad argument', () => {
     for (const bad of [null, 42, { network: null, policy: null }]) {
       let caught: unknown;
