@@ -56,8 +56,10 @@ export interface RoutedOrder<S extends string> {
   /**
    * `allocated`: reservations, capacity and the `allocate` event committed together (after an
    * address change, the old reservations and capacity released in the same unit). `held`: the
-   * policy's fallback (or `NO_ROUTE`) put the order on hold with the reason, committed with its
-   * event. `backordered`: the policy waits for stock; nothing was written. `already`: the order
+   * policy's fallback (or `NO_ROUTE`) put the order on hold with the reason `ROUTING_<reason>`,
+   * committed with its event; a re-route after an address change that finds nothing releases the
+   * old reservations and flags the order as an exception instead (an allocated order cannot go
+   * back on hold). `backordered`: the policy waits for stock; nothing was written. `already`: the order
    * was allocated before (a redelivered request); nothing was written.
    */
   readonly outcome: 'allocated' | 'held' | 'backordered' | 'already';
@@ -156,14 +158,16 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
     const event =
       decision.outcome === 'allocate'
         ? { id: eventId, type: 'allocate', actor, reason: `${decision.policy.id}@${decision.policy.version} rule ${decision.rule}`, allocations: decision.allocations }
-        : { id: eventId, type: 'hold', actor, reason: `ROUTING_${decision.reason}` };
+        : // An allocated order cannot go back on hold: a re-route that finds nothing needs an operator.
+          { id: eventId, type: reroute ? 'flag_exception' : 'hold', actor, reason: `ROUTING_${decision.reason}` };
     const result = machine.transition(order, event as unknown as E, { clock, actor });
     if (!result.ok) return { ok: false, error: result.error, retries: lost };
     const { order: next, effects, entry } = result.value;
     if (result.value.duplicate || entry === null) return { ok: true, value: { outcome: 'already', order: next, decision, retries: lost } };
 
     const inventory: InventoryChange[] = reroute ? releaseAll(active, order) : [];
-    let stored = next;
+    // A re-route gives the old capacity days back; only a new allocation records new ones.
+    let stored = reroute ? { ...next, attributes: { ...next.attributes, [CAPACITY_ATTRIBUTE]: '' } } : next;
     if (decision.outcome === 'allocate') {
       const expiresAt = reservationTtlMs === undefined ? undefined : addDuration(at, reservationTtlMs);
       const skuOf = new Map(order.lines.map((line) => [line.lineId, line.sku]));

@@ -158,8 +158,8 @@ class Workspace {
   categoryMasks: Uint8Array[] = [];
 }
 
-/** A line without a category: every warehouse may ship it. */
-const ALL_SHIP = new Uint8Array(0).fill(1);
+/** The mask of a line without a category: never read, since such a line has no category to check. */
+const NO_CATEGORY = new Uint8Array(0);
 
 /** True when the candidate whose units start at `at` has every line's ordered units. */
 function fillsAlone(available: readonly number[], at: number, quantities: readonly number[], lines: number): boolean {
@@ -559,7 +559,7 @@ export class Router {
     const categoryMasks = ws.categoryMasks;
     for (let l = 0; l < lineCount; l++) {
       const category = (lines[l] as RoutableOrder['lines'][number]).category;
-      categoryMasks[l] = category === undefined ? ALL_SHIP : this.#shipsCategory(category);
+      categoryMasks[l] = category === undefined ? NO_CATEGORY : this.#shipsCategory(category);
     }
     const filters = rule.source.filters;
     let rejectedCount = 0;

@@ -200,4 +200,30 @@ describe('reservations follow the order on memory', () => {
     expect((await routeAndReserve({ storage, machine, clock, router }, 'a-1'))?.ok).toBe(true);
     expect(await storage.inventory.getStock('BJ', 'TEA')).toMatchObject({ reserved: 2 });
   });
+
+  it('a re-route that finds nothing at the new address releases the old reservations and capacity and flags the order for an operator', async () => {
+    const storage = createMemoryStorage();
+    await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
+    const holding = compileRouting({
+      network: SEED_ROUTING_NETWORK,
+      policy: { ...SEED_ROUTING_POLICY, rules: SEED_ROUTING_POLICY.rules.map((rule) => (rule.id === 'nationwide' ? { ...rule, fallback: { type: 'hold', reason: 'OUT_OF_STOCK' } } : rule)) } as never,
+    });
+    await storeApproved(storage, [approvedOrder('m-1', HANGZHOU, [['TEA', 2]], clock)]);
+    await routeAndReserve({ storage, machine, clock, router: holding }, 'm-1');
+    await apply(storage, 'm-1', { id: 'm-1:move', type: 'change_address', address: { ...HARBIN } } as never);
+    // Hangzhou does not serve Harbin and ships within a day only in East China: nowhere to go.
+    await storage.inventory.setStock('HZ', 'TEA', 2, clock.now());
+    const again = await routeAndReserve({ storage, machine, clock, router: holding }, 'm-1');
+    expect(again?.ok && again.value.outcome).toBe('held');
+    const order = await storage.orders.get('m-1');
+    expect(order?.status).toBe('exception');
+    expect(order?.history.at(-1)).toMatchObject({ type: 'flag_exception', reason: 'ROUTING_OUT_OF_STOCK' });
+    expect(order?.attributes[CAPACITY_ATTRIBUTE]).toBe('');
+    expect(await storage.inventory.getStock('HZ', 'TEA')).toMatchObject({ reserved: 0 });
+    expect(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'] })).toEqual([]);
+    // The operator resolves it and the buyer cancels: nothing is released twice.
+    expect((await apply(storage, 'm-1', { id: 'm-1:resolve', type: 'resolve_exception' }))?.ok).toBe(true);
+    expect((await apply(storage, 'm-1', { id: 'm-1:cancel', type: 'cancel' }))?.ok).toBe(true);
+    expect(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'] })).toEqual([]);
+  });
 });
