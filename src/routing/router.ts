@@ -132,10 +132,6 @@ const REJECT_STOCK = 9;
 class Workspace {
   rows: number[] = [];
   quantities: number[] = [];
-  eligibleUnits: number[] = [];
-  bestSingle: number[] = [];
-  shippable: boolean[] = [];
-  lineAvailable: number[] = [];
   /** Rejected warehouses as quadruples: warehouse index, REJECT_* code, line, units. */
   rejected: number[] = [];
   rejectedCount = 0;
@@ -542,7 +538,7 @@ export class Router {
     const n = this.#warehouses.length;
     let totalUnits = 0;
     let orderGrams = 0;
-    const { rows, quantities, eligibleUnits, bestSingle, shippable, lineAvailable, rejected, candidates, available, caps } = ws;
+    const { rows, quantities, rejected, candidates, available, caps } = ws;
     for (let l = 0; l < lineCount; l++) {
       const line = lines[l] as RoutableOrder['lines'][number];
       totalUnits += line.quantity;
@@ -550,17 +546,23 @@ export class Router {
       quantities[l] = line.quantity;
       // Each line's row offset in the snapshot's unit counts; -1 when no warehouse has the SKU.
       rows[l] = snapshot.stock.get(line.sku) ?? -1;
-      eligibleUnits[l] = 0;
-      bestSingle[l] = 0;
-      shippable[l] = false;
     }
     const units_ = snapshot.units;
     // Per line, which warehouses may ship its category (one lookup per line, not per warehouse).
     const categoryMasks = ws.categoryMasks;
+    let categorised = false;
     for (let l = 0; l < lineCount; l++) {
       const category = (lines[l] as RoutableOrder['lines'][number]).category;
       categoryMasks[l] = category === undefined ? NO_CATEGORY : this.#shipsCategory(category);
+      if (category !== undefined) categorised = true;
     }
+    // Units warehouse i can ship of line l: stock after safety stock, within its units left today.
+    const usableUnits = (w: CompiledWarehouse, i: number, l: number, unitsLeft: number): number => {
+      const row = rows[l] as number;
+      const line = lines[l] as RoutableOrder['lines'][number];
+      const units = (row < 0 ? 0 : (units_[row + i] as number)) - (w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety));
+      return units <= 0 ? 0 : units < unitsLeft ? units : unitsLeft;
+    };
     const filters = rule.source.filters;
     let rejectedCount = 0;
     let count = 0;
@@ -594,23 +596,21 @@ export class Router {
       let some = false;
       let shortLine = -1;
       let categoryLine = -1;
+      // Written straight into the next candidate's row; a rejected warehouse's row is overwritten.
+      const at = count * lineCount;
+      const safety = w.safety.size === 0 ? w.defaultSafety : -1;
       for (let l = 0; l < lineCount; l++) {
-        const line = lines[l] as RoutableOrder['lines'][number];
-        const category = line.category;
-        if (category !== undefined && (categoryMasks[l] as Uint8Array)[i] === 0) {
-          lineAvailable[l] = 0;
+        if (categorised && (categoryMasks[l] as Uint8Array)[i] === 0) {
+          available[at + l] = 0;
           if (categoryLine === -1) categoryLine = l;
           continue;
         }
-        shippable[l] = true;
         const row = rows[l] as number;
-        const units = (row < 0 ? 0 : (units_[row + i] as number)) - (w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety));
+        const units = (row < 0 ? 0 : (units_[row + i] as number)) - (safety >= 0 ? safety : (w.safety.get((lines[l] as RoutableOrder['lines'][number]).sku) ?? w.defaultSafety));
         const usable = units <= 0 ? 0 : units < unitsLeft ? units : unitsLeft;
-        lineAvailable[l] = usable;
+        available[at + l] = usable;
         if (usable > 0) some = true;
-        if (usable < line.quantity && shortLine === -1) shortLine = l;
-        eligibleUnits[l] = (eligibleUnits[l] as number) + usable;
-        if (usable > (bestSingle[l] as number)) bestSingle[l] = usable;
+        if (usable < (quantities[l] as number) && shortLine === -1) shortLine = l;
       }
       if (categoryLine !== -1 && (maxShipments === 1 || !some)) {
         rejected[rejectedCount++] = i;
@@ -622,9 +622,8 @@ export class Router {
         rejected[rejectedCount++] = i;
         rejected[rejectedCount++] = REJECT_STOCK;
         rejected[rejectedCount++] = l;
-        rejected[rejectedCount++] = lineAvailable[l] as number;
+        rejected[rejectedCount++] = available[at + l] as number;
       } else {
-        for (let l = 0; l < lineCount; l++) available[count * lineCount + l] = lineAvailable[l] as number;
         caps[count] = unitsLeft;
         candidates[count++] = i;
       }
@@ -695,6 +694,26 @@ export class Router {
     };
 
     if (outcome.solution === null) {
+      // What each line had across the warehouses that passed the filters (candidates, and those
+      // set aside for stock or category), counted only now that the order cannot be routed.
+      const eligibleUnits = new Array<number>(lineCount).fill(0);
+      const bestSingle = new Array<number>(lineCount).fill(0);
+      const shippable = new Array<boolean>(lineCount).fill(false);
+      const passed = [...candidates.slice(0, count)];
+      for (let at = 0; at < rejectedCount; at += 4) {
+        const code = rejected[at + 1] as number;
+        if (code === REJECT_STOCK || code === REJECT_CATEGORY) passed.push(rejected[at] as number);
+      }
+      for (const i of passed) {
+        const w = this.#warehouses[i] as CompiledWarehouse;
+        for (let l = 0; l < lineCount; l++) {
+          if (categorised && (categoryMasks[l] as Uint8Array)[i] === 0) continue;
+          shippable[l] = true;
+          const usable = usableUnits(w, i, l, snapshot.unitsLeft[i] as number);
+          eligibleUnits[l] = (eligibleUnits[l] as number) + usable;
+          if (usable > (bestSingle[l] as number)) bestSingle[l] = usable;
+        }
+      }
       const describe = (line: RoutableOrder['lines'][number], l: number, reason: LineShortfallReason): LineShortfall => ({
         lineId: line.lineId,
         sku: line.sku,
