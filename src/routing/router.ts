@@ -150,6 +150,8 @@ class Workspace {
   chosen: readonly number[] = [];
   /** True when explaining: every candidate gets its rank values. */
   explaining = false;
+  /** Per candidate: it can ship the whole order alone. */
+  fills: boolean[] = [];
   /** Per line, which warehouses may ship its category. */
   categoryMasks: Uint8Array[] = [];
 }
@@ -645,13 +647,21 @@ export class Router {
         keys[c * width + r] = bucket(ranker, value);
       }
     };
-    for (let c = 0; c < count; c++) {
+    // Tariffs and rank keys: first only for the warehouses that can ship the whole order alone
+    // (all a single-warehouse answer compares), for the others once a split is needed.
+    const { fills } = ws;
+    const prepare = (c: number): void => {
       const w = this.#warehouses[candidates[c] as number] as CompiledWarehouse;
       const own = this.#steps(facts, w);
       steps[c] = own;
       minCost[c] = own.cheapest;
       wholeOnly[c] = !w.partial;
-      if (ws.explaining || ((caps[c] as number) >= totalUnits && fillsAlone(available, c * lineCount, quantities, lineCount))) keyCandidate(c);
+      keyCandidate(c);
+    };
+    for (let c = 0; c < count; c++) {
+      const alone = (caps[c] as number) >= totalUnits && fillsAlone(available, c * lineCount, quantities, lineCount);
+      fills[c] = alone;
+      if (alone || ws.explaining) prepare(c);
     }
     const idOrder = this.#idOrder;
     const compare = (a: number, b: number): number => {
@@ -681,7 +691,7 @@ export class Router {
     const single = bestSingleCandidate(problem);
     let outcome: SplitOutcome = { solution: single, examined: count, optimal: true };
     if (single === null && maxShipments > 1 && count > 1) {
-      if (!ws.explaining) for (let c = 0; c < count; c++) if (!((caps[c] as number) >= totalUnits && fillsAlone(available, c * lineCount, quantities, lineCount))) keyCandidate(c);
+      if (!ws.explaining) for (let c = 0; c < count; c++) if (fills[c] !== true) prepare(c);
       outcome = searchSplits(problem);
     }
     ws.chosen = outcome.solution?.members ?? [];

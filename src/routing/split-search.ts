@@ -171,6 +171,12 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   for (let c = 0; c < count; c++) if (!problem.wholeOnly[c]) order.push(c);
   if (problem.compare !== undefined) order.sort(compare);
   const k = order.length;
+  // Each candidate's units per line within its unit cap: what it can add to a set at most.
+  const capped = new Array<number>(count * lines);
+  for (let c = 0; c < count; c++) {
+    const cap = problem.unitCaps[c] as number;
+    for (let l = 0; l < lines; l++) capped[c * lines + l] = Math.min(problem.available[c * lines + l] as number, cap);
+  }
   // Per position p (in `order`), line l and j = 1..maxSize: the most units of l that any j of
   // the candidates at positions p..k-1 have together (the sum of the j largest).
   const width = maxSize + 1;
@@ -224,9 +230,8 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   };
   // Does candidate c, as the last member, cover what the chosen ones leave of every line?
   const fits = (c: number): boolean => {
-    const cap = problem.unitCaps[c] as number;
     for (let l = 0; l < lines; l++) {
-      if ((covered[l] as number) + Math.min(problem.available[c * lines + l] as number, cap) < (problem.quantities[l] as number)) return false;
+      if ((covered[l] as number) + (capped[c * lines + l] as number) < (problem.quantities[l] as number)) return false;
     }
     return true;
   };
@@ -258,10 +263,9 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
         }
         continue;
       }
-      const cap = problem.unitCaps[c] as number;
-      for (let l = 0; l < lines; l++) covered[l] = (covered[l] as number) + Math.min(problem.available[c * lines + l] as number, cap);
+      for (let l = 0; l < lines; l++) covered[l] = (covered[l] as number) + (capped[c * lines + l] as number);
       const stop = extend(p + 1, depth + 1, size, bound);
-      for (let l = 0; l < lines; l++) covered[l] = (covered[l] as number) - Math.min(problem.available[c * lines + l] as number, cap);
+      for (let l = 0; l < lines; l++) covered[l] = (covered[l] as number) - (capped[c * lines + l] as number);
       if (stop) return true;
     }
     return false;
