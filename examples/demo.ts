@@ -1,5 +1,6 @@
 // The main demo: a few orders travel their lifecycle on a manual clock, embedded, with no server.
 import {
+  compileRouting,
   createManualClock,
   createOrderHub,
   createSequentialIdSource,
@@ -7,6 +8,8 @@ import {
   formatInZone,
   formatMoney,
   windowState,
+  SEED_ROUTING_NETWORK,
+  SEED_ROUTING_POLICY,
   type DefaultOrderEvent,
   type Order,
 } from 'ordo';
@@ -18,7 +21,12 @@ const SHANGHAI = 'Asia/Shanghai';
 // Singles' Day, midnight in Shanghai. Nothing below reads the process clock or time zone.
 const clock = createManualClock('2026-11-11T00:00:00+08:00');
 const transport = createMemoryTransport();
-const hub = createOrderHub({ clock, transport, ids: createSequentialIdSource('ord-') });
+// Five warehouses; East China ships from Hangzhou first (the seed routing policy).
+const router = compileRouting({ network: SEED_ROUTING_NETWORK, policy: SEED_ROUTING_POLICY });
+const hub = createOrderHub({ clock, transport, ids: createSequentialIdSource('ord-'), router });
+for (const [warehouse, sku, units] of [['HZ', 'LONGJING-250G', 12], ['HZ', 'GAIWAN-SET', 4], ['WH', 'LONGJING-250G', 30]] as const) {
+  await hub.storage.inventory.setStock(warehouse, sku, units, clock.now());
+}
 
 const published: string[] = [];
 await transport.subscribe({
@@ -54,12 +62,22 @@ const { order: tea } = await hub.createOrder({
   shipping: cny(0),
   discount: cny(2000),
   paymentMethod: 'alipay',
+  shippingAddress: { country: 'CN', province: '上海', street: '浦东新区世纪大道 100 号' },
 });
 
 await run(tea, [
   { id: 'tea-pay', type: 'pay' },
   { id: 'tea-approve', type: 'approve' },
-  { id: 'tea-alloc', type: 'allocate', allocations: [{ lineId: 'L1', warehouseId: 'HANGZHOU', quantity: 2 }, { lineId: 'L2', warehouseId: 'HANGZHOU', quantity: 1 }] },
+]);
+// Routing picks the warehouse and reserves the stock, the allocate event committed with them.
+const routed = await hub.route(tea.id, { weights: { 'LONGJING-250G': 300, 'GAIWAN-SET': 900 } });
+if (routed?.ok && routed.value.decision?.outcome === 'allocate') {
+  const decision = routed.value.decision;
+  for (const s of decision.shipments) {
+    console.log(`Routed ${tea.channelOrderId} by rule ${decision.rule}: ${s.warehouseId} ships ${s.lines.map((l) => `${l.lineId}x${l.quantity}`).join(', ')} by ${s.estimatedShipLocal} ${s.zone}, ${s.carrier} ${s.cost ? formatMoney(s.cost) : ''}`);
+  }
+}
+await run(tea, [
   { id: 'tea-pick', type: 'start_picking' },
   { id: 'tea-ship-1', type: 'ship', shipmentId: 'SF-1', lines: [{ lineId: 'L1', quantity: 2 }], carrier: 'SF', trackingNumber: 'SF1234567890' },
   { id: 'tea-ship-2', type: 'ship', shipmentId: 'SF-2', lines: [{ lineId: 'L2', quantity: 1 }], carrier: 'SF', trackingNumber: 'SF1234567891' },
@@ -68,6 +86,9 @@ await run(tea, [
   { id: 'tea-deliver', type: 'deliver' },
   { id: 'tea-cancel', type: 'cancel' }, // too late: refused, nothing changes
 ]);
+
+const longjing = await hub.storage.inventory.getStock('HZ', 'LONGJING-250G');
+console.log(`Hangzhou LONGJING-250G after shipping: ${longjing?.onHand} on hand, ${longjing?.reserved} reserved (the reservation was committed with the shipment)`);
 
 const { order: jd } = await hub.createOrder({
   channel: 'jd',
