@@ -1,7 +1,7 @@
 // simulateRouting and formatRoutingTrace: a candidate policy against the current one over the same orders, and the trace as a table.
 import { describe, expect, it } from 'vitest';
 import { isValidationError } from '../../src/errors/index.js';
-import { compileRouting, formatRoutingTrace, simulateRouting, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY, type RoutingPolicyInput } from '../../src/routing/index.js';
+import { compileRouting, describeWarehouseTrace, formatRoutingTrace, simulateRouting, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY, type RoutingPolicyInput } from '../../src/routing/index.js';
 import { HANGZHOU, HARBIN, MONDAY_MORNING, orderTo, seedRouter, SHANGHAI, SHENZHEN, stock } from './helpers.js';
 
 const current = seedRouter();
@@ -65,5 +65,30 @@ describe('formatRoutingTrace', () => {
     expect(text).toContain('| HZ | 0 | chosen, candidate #1, best ranked |');
     expect(text).toContain('| WH | 1 | chosen, candidate #2, after #1 by region-preference |');
     expect(text).toContain('| BJ |  | rejected by serves-region: serves 华北 东北, not CN 上海市 上海市 |');
+  });
+
+  it('describes every kind of rejection in a sentence, and the lines a held order could not route', () => {
+    const base = { warehouseId: 'W', verdict: 'rejected' } as const;
+    expect([
+      describeWarehouseTrace({ ...base, filter: 'stock', actual: 1, required: 3, lineId: 'L1', sku: 'TEA', safetyStock: 2 }),
+      describeWarehouseTrace({ ...base, filter: 'category', actual: 'fresh', required: 'allowed', lineId: 'L2' }),
+      describeWarehouseTrace({ ...base, filter: 'capacity', actual: 0, required: 1, unit: 'orders', date: '2026-11-30' }),
+      describeWarehouseTrace({ ...base, filter: 'ships-within', actual: 2, required: 1, date: '2026-12-02' }),
+      describeWarehouseTrace({ ...base, filter: 'max-distance', actual: null, required: 300 }),
+      describeWarehouseTrace({ ...base, filter: 'serves-region', actual: '', required: 'CN 浙江省' }),
+      describeWarehouseTrace({ ...base, filter: 'include', actual: 'not listed', required: 'listed' }),
+    ]).toEqual([
+      'rejected by stock: 1 unit of TEA for line L1 after safety stock 2, 3 needed',
+      'rejected by category: does not ship fresh (line L2)',
+      'rejected by capacity: 0 orders left on 2026-11-30, 1 needed',
+      'rejected by ships-within: ships 2026-12-02, 2 working day(s) out, at most 1 allowed',
+      'rejected by max-distance: distance unknown, at most 300 km',
+      'rejected by serves-region: serves no region, not CN 浙江省',
+      'rejected by include: not listed, listed required',
+    ]);
+    const held = current.route(orderTo(HARBIN, [['FISH', 1, 'fresh']]), { at: MONDAY_MORNING, stock: [] });
+    const text = formatRoutingTrace(held);
+    expect(text).toContain('hold (FRESH_NOT_IN_STOCK)');
+    expect(text).toContain('- L1 (FISH x1): NO_STOCK, 0 available in eligible warehouses');
   });
 });
