@@ -405,11 +405,6 @@ export class Router {
     return unrouted({ outcome: 'hold', reason: 'NO_ROUTE', rule: null, lines: lastShortfall });
   }
 
-  /** @internal The warehouses as compiled, for simulations. */
-  get compiledWarehouses(): readonly CompiledWarehouse[] {
-    return this.#warehouses;
-  }
-
   /**
    * A warehouse's ship day at `at`, kept until it may change (its cut-off or its next local
    * midnight): a stream of orders routed over a day computes each warehouse's day once.
@@ -562,7 +557,7 @@ export class Router {
     const usableUnits = (w: CompiledWarehouse, i: number, l: number, unitsLeft: number): number => {
       const row = rows[l] as number;
       const line = lines[l] as RoutableOrder['lines'][number];
-      const units = (row < 0 ? 0 : (units_[row + i] as number)) - (w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety));
+      const units = (row < 0 ? 0 : (units_[row + i] as number)) - safetyStockOf(w, line.sku);
       return units <= 0 ? 0 : units < unitsLeft ? units : unitsLeft;
     };
     const filters = rule.source.filters;
@@ -600,16 +595,13 @@ export class Router {
       let categoryLine = -1;
       // Written straight into the next candidate's row; a rejected warehouse's row is overwritten.
       const at = count * lineCount;
-      const safety = w.safety.size === 0 ? w.defaultSafety : -1;
       for (let l = 0; l < lineCount; l++) {
         if (categorised && (categoryMasks[l] as Uint8Array)[i] === 0) {
           available[at + l] = 0;
           if (categoryLine === -1) categoryLine = l;
           continue;
         }
-        const row = rows[l] as number;
-        const units = (row < 0 ? 0 : (units_[row + i] as number)) - (safety >= 0 ? safety : (w.safety.get((lines[l] as RoutableOrder['lines'][number]).sku) ?? w.defaultSafety));
-        const usable = units <= 0 ? 0 : units < unitsLeft ? units : unitsLeft;
+        const usable = usableUnits(w, i, l, unitsLeft);
         available[at + l] = usable;
         if (usable > 0) some = true;
         if (usable < (quantities[l] as number) && shortLine === -1) shortLine = l;
@@ -883,7 +875,7 @@ export class Router {
       case REJECT_CATEGORY:
         return { ...base, filter: 'category', actual: line.category ?? null, required: 'allowed', lineId: line.lineId };
       default: {
-        const safetyStock = w.safety.size === 0 ? w.defaultSafety : (w.safety.get(line.sku) ?? w.defaultSafety);
+        const safetyStock = safetyStockOf(w, line.sku);
         return { ...base, filter: 'stock', actual: units, required: line.quantity, lineId: line.lineId, sku: line.sku, safetyStock };
       }
     }
@@ -906,6 +898,11 @@ export class Router {
       }
     }
   }
+}
+
+/** Units a warehouse keeps back of a SKU: its own figure for the SKU, else its default. */
+function safetyStockOf(w: CompiledWarehouse, sku: string): number {
+  return w.safety.size === 0 ? w.defaultSafety : (w.safety.get(sku) ?? w.defaultSafety);
 }
 
 function bucket(ranker: CompiledRanker, value: number): number {

@@ -175,7 +175,6 @@ export class RoutingSnapshot {
  */
 export function consumeSnapshot(
   snapshot: RoutingSnapshot,
-  _owner: object,
   order: { readonly lines: readonly { readonly lineId: string; readonly sku: string }[] },
   decision: { readonly allocations: readonly { readonly lineId: string; readonly warehouseId: string; readonly quantity: number }[]; readonly shipments: readonly { readonly warehouseId: string; readonly units: number }[] },
 ): void {

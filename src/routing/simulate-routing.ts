@@ -173,7 +173,7 @@ export function simulateRouting(current: Router, candidate: Router, orders: read
     const [before, after] = sides.map((side) => {
       const decision = side.router.route(order, side.snapshot);
       side.tally.add(decision);
-      if (deplete && decision.outcome === 'allocate') consumeSnapshot(side.snapshot, side.router, order, decision);
+      if (deplete && decision.outcome === 'allocate') consumeSnapshot(side.snapshot, order, decision);
       return summarise(decision);
     }) as [DecisionSummary, DecisionSummary];
     const change = compare(order.id, before, after);
