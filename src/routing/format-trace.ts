@@ -1,5 +1,6 @@
 // The trace for people: one sentence per warehouse and a Markdown table per rule.
 import { ValidationError, expectObject } from '../errors/validation-error.js';
+import { formatMoney } from '../money/money.js';
 import type { RoutingDecision, WarehouseTrace } from './routing-decision.js';
 
 const units = (n: number | string | null): string => `${n} unit${n === 1 ? '' : 's'}`;
@@ -55,7 +56,7 @@ export function formatRoutingTrace(decision: RoutingDecision): string {
   if (decision.outcome === 'allocate') {
     out.push('', '| shipment | lines | weight | carrier | cost | ships by (warehouse time) | km |', '|---|---|---:|---|---:|---|---:|');
     for (const s of decision.shipments) {
-      const cost = s.cost === null ? 'no tariff' : `${(s.cost.amount / 100).toFixed(2)} ${s.cost.currency}`;
+      const cost = s.cost === null ? 'no tariff' : formatMoney(s.cost);
       out.push(`| ${s.warehouseId} | ${s.lines.map((l) => `${l.lineId}x${l.quantity}`).join(', ')} | ${s.weightGrams} g | ${s.carrier ?? '-'} | ${cost} | ${s.estimatedShipLocal.replace('T', ' ')} ${s.zone} | ${s.distanceKm ?? '-'} |`);
     }
   }
