@@ -2,6 +2,15 @@
 import type { Instant } from '../clock/instant.js';
 import type { JsonValue } from './json.js';
 
+/** One failed attempt of a task, as its history keeps it. */
+export interface TaskAttempt {
+  readonly at: Instant;
+  /** What went wrong, already masked (no personal data). */
+  readonly error: string;
+  /** A stable error code, when the failure had one (e.g. `TRANSPORT_FAILURE`, `TIMEOUT`). */
+  readonly code?: string;
+}
+
 /** A task to run at or after `dueAt`. */
 export interface TaskInput {
   /** The queue, e.g. `sync.compensation`. */
@@ -10,6 +19,10 @@ export interface TaskInput {
   readonly key: string;
   readonly payload: JsonValue;
   readonly dueAt: Instant;
+  /** For a task queued because something already failed (a sync push): when, so retry windows count from there. */
+  readonly firstFailedAt?: Instant;
+  /** Failures before the task was queued; every later `fail` and `deadLetter` appends one. */
+  readonly history?: readonly TaskAttempt[];
 }
 
 /** A task as stored. */
@@ -21,6 +34,8 @@ export interface Task extends TaskInput {
   /** When the first failure happened; retry windows (e.g. 72 h) count from here. */
   readonly firstFailedAt?: Instant;
   readonly lastError?: string;
+  /** Every failure, oldest first: the ones it was queued with, then one per `fail` and `deadLetter`. */
+  readonly history: readonly TaskAttempt[];
   readonly leaseOwner?: string;
   readonly leaseUntil?: Instant;
   readonly createdAt: Instant;
@@ -42,13 +57,14 @@ export interface TaskClaimOptions {
  * - `enqueue`: a no-op when the queue has an unfinished task with the key; a used `id` fails the
  *   unit with `DUPLICATE_KEY`.
  * - `complete`, `fail` (rescheduled at `nextDueAt`), `deadLetter`: the task must be leased by
- *   `owner`, or the unit fails with `LEASE_LOST`.
+ *   `owner`, or the unit fails with `LEASE_LOST`. `fail` and `deadLetter` append `{ at, error, code }`
+ *   to the task's history.
  */
 export type TaskChange =
   | { readonly type: 'enqueue'; readonly id: string; readonly task: TaskInput }
   | { readonly type: 'complete'; readonly id: string; readonly owner: string }
-  | { readonly type: 'fail'; readonly id: string; readonly owner: string; readonly error: string; readonly nextDueAt: Instant }
-  | { readonly type: 'deadLetter'; readonly id: string; readonly owner: string; readonly error: string };
+  | { readonly type: 'fail'; readonly id: string; readonly owner: string; readonly error: string; readonly code?: string; readonly nextDueAt: Instant }
+  | { readonly type: 'deadLetter'; readonly id: string; readonly owner: string; readonly error: string; readonly code?: string };
 
 /** The task change types. */
 export const TASK_CHANGE_TYPES = ['enqueue', 'complete', 'fail', 'deadLetter'] as const;
@@ -66,9 +82,9 @@ export interface TaskStore {
   /** Completes a leased task; false when the lease was lost. */
   complete(id: string, owner: string, at: Instant): Promise<boolean>;
   /** Records a failure and reschedules at `nextDueAt`; false when the lease was lost. */
-  fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean>;
+  fail(id: string, owner: string, failure: { readonly error: string; readonly code?: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean>;
   /** Gives up on a leased task; false when the lease was lost. */
-  deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean>;
+  deadLetter(id: string, owner: string, failure: { readonly error: string; readonly code?: string; readonly at: Instant }): Promise<boolean>;
   /** A task by id, or null. */
   get(id: string): Promise<Task | null>;
   /** Tasks of a queue by status, earliest due first. */

@@ -160,8 +160,8 @@ function reservation(fields: { readonly warehouseId: string; readonly sku: strin
   };
 }
 
-function task(queue: string, fields: { readonly key?: string; readonly dueAt?: Instant } = {}): TaskInput {
-  return { queue, key: fields.key ?? uid('key'), payload: { attempt: 'first', n: 1 }, dueAt: fields.dueAt ?? T0 };
+function task(queue: string, fields: Partial<Pick<TaskInput, 'key' | 'dueAt' | 'firstFailedAt' | 'history'>> = {}): TaskInput {
+  return { payload: { attempt: 'first', n: 1 }, ...fields, queue, key: fields.key ?? uid('key'), dueAt: fields.dueAt ?? T0 };
 }
 
 /** Reads through the port when the adapter gives no backdoor. */
@@ -1013,7 +1013,7 @@ export function storageConformance(
         const id = uid('task');
         const { task: stored, created } = await storage.tasks.enqueue(input, id, at(0));
         assert.equal(created, true);
-        assert.deepEqual(stored, { ...input, id, status: 'pending', attempts: 0, createdAt: at(0), updatedAt: at(0) });
+        assert.deepEqual(stored, { ...input, id, status: 'pending', attempts: 0, history: [], createdAt: at(0), updatedAt: at(0) });
         assert.deepEqual(await storage.tasks.get(id), stored);
       });
 
@@ -1119,6 +1119,23 @@ export function storageConformance(
         assert.equal(stored?.firstFailedAt, at(1), 'retry windows count from the first failure');
         assert.equal(stored?.lastError, 'WMS 500');
         assert.equal(stored?.attempts, 2);
+        assert.deepEqual(stored?.history, [{ at: at(1), error: 'WMS timeout' }, { at: at(16), error: 'WMS 500' }]);
+      });
+
+      test('a task queued after a failure keeps that failure; fail and deadLetter append with their codes', async ({ storage }) => {
+        const queue = uid('queue');
+        const first = { at: at(0), error: 'push timed out', code: 'TIMEOUT' };
+        const { task: t } = await storage.tasks.enqueue(task(queue, { dueAt: at(15), firstFailedAt: at(0), history: [first] }), uid('task'), at(0));
+        assert.equal(t.firstFailedAt, at(0));
+        assert.deepEqual(t.history, [first]);
+        await storage.tasks.claim({ queue, owner: 'w', now: at(15), leaseUntil: at(20), limit: 1 });
+        assert.equal(await storage.tasks.fail(t.id, 'w', { error: 'HTTP 503', code: 'TRANSPORT_FAILURE', nextDueAt: at(30), at: at(15) }), true);
+        await storage.tasks.claim({ queue, owner: 'w', now: at(30), leaseUntil: at(35), limit: 1 });
+        assert.equal(await storage.tasks.deadLetter(t.id, 'w', { error: 'schema rejected', at: at(30) }), true);
+        const stored = await storage.tasks.get(t.id);
+        assert.equal(stored?.firstFailedAt, at(0), 'the window counts from the failure before queueing');
+        assert.deepEqual(stored?.history, [first, { at: at(15), error: 'HTTP 503', code: 'TRANSPORT_FAILURE' }, { at: at(30), error: 'schema rejected' }]);
+        assert.deepEqual((await storage.tasks.list({ queue, status: 'dead' }))[0]?.history, stored?.history);
       });
 
       test('tasks.deadLetter gives up on a task leased by the owner', async ({ storage }) => {

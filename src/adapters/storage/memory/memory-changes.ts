@@ -8,6 +8,7 @@ import type { CustomerChange, GoldenProfile } from '../../../ports/customer-stor
 import type { InventoryChange, Reservation, ReservationRequest, StockLevel } from '../../../ports/inventory-port.js';
 import type { QuarantineChange, QuarantineRecord } from '../../../ports/quarantine-port.js';
 import type { Task, TaskChange } from '../../../ports/task-port.js';
+import { attemptOf, initialHistory } from '../shared/task-rows.js';
 import { availableStock, shortfall } from '../shared/inventory-rows.js';
 import type { Planned } from '../shared/unit-plan.js';
 import { copy, stockKey, type MemoryJournal, type MemoryTables, type StockRow } from './memory-state.js';
@@ -116,7 +117,7 @@ export function applyTask(journal: MemoryJournal, tables: MemoryTables, { part, 
     if (tasks.has(change.id)) {
       throw new StorageError('DUPLICATE_KEY', { operation: 'commit', part, message: `task id ${quoteCode(change.id)} already exists`, hint: 'give every task a new id' });
     }
-    const task: Task = { ...copy(input), id: change.id, status: 'pending', attempts: 0, createdAt: at, updatedAt: at };
+    const task: Task = { ...copy(input), id: change.id, status: 'pending', attempts: 0, history: JSON.parse(initialHistory(input)) as Task['history'], createdAt: at, updatedAt: at };
     journal.set(tasks, change.id, task);
     return { task: copy(task), created: true };
   }
@@ -129,8 +130,8 @@ export function applyTask(journal: MemoryJournal, tables: MemoryTables, { part, 
     change.type === 'complete'
       ? { ...base, status: 'completed', updatedAt: at }
       : change.type === 'fail'
-        ? { ...base, status: 'pending', dueAt: change.nextDueAt, lastError: change.error, firstFailedAt: task.firstFailedAt ?? at, updatedAt: at }
-        : { ...base, status: 'dead', lastError: change.error, firstFailedAt: task.firstFailedAt ?? at, updatedAt: at };
+        ? { ...base, status: 'pending', dueAt: change.nextDueAt, lastError: change.error, history: [...task.history, attemptOf(change, at)], firstFailedAt: task.firstFailedAt ?? at, updatedAt: at }
+        : { ...base, status: 'dead', lastError: change.error, history: [...task.history, attemptOf(change, at)], firstFailedAt: task.firstFailedAt ?? at, updatedAt: at };
   journal.set(tasks, change.id, next);
   return true;
 }

@@ -12,7 +12,7 @@ import type { QuarantineChange } from '../../../ports/quarantine-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
 import { CAPACITY_COLUMNS, RESERVATION_COLUMNS, toCapacityUsage, toReservation, toStockLevel, type CapacityRow, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
-import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
+import { TASK_COLUMNS, attemptOf, initialHistory, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlanAsync, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import type { PgResultLike, PgTables } from './postgres-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -133,9 +133,9 @@ async function applyTask(run: PgRun, t: PgTables, { part, change }: Planned<Task
     // The partial unique index on unfinished (queue, key) decides races between workers.
     for (let attempt = 1; ; attempt += 1) {
       const inserted = await run(
-        `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, created_at, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, 'pending', 0, $6, $6) ON CONFLICT DO NOTHING RETURNING ${TASK_COLUMNS}`,
-        [change.id, input.queue, input.key, JSON.stringify(input.payload), input.dueAt, at],
+        `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, first_failed_at, history, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 'pending', 0, $7, $8::jsonb, $6, $6) ON CONFLICT DO NOTHING RETURNING ${TASK_COLUMNS}`,
+        [change.id, input.queue, input.key, JSON.stringify(input.payload), input.dueAt, at, input.firstFailedAt ?? null, initialHistory(input)],
         'task_enqueue',
       );
       const row = inserted.rows[0] as PgTaskRow | undefined;
@@ -156,8 +156,8 @@ async function applyTask(run: PgRun, t: PgTables, { part, change }: Planned<Task
     change.type === 'complete'
       ? { sql: `status = 'completed'`, values: [] as unknown[] }
       : change.type === 'fail'
-        ? { sql: `status = 'pending', due_at = $5, last_error = $4, first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error, change.nextDueAt] }
-        : { sql: `status = 'dead', last_error = $4, first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error] };
+        ? { sql: `status = 'pending', due_at = $6, last_error = $4, history = history || jsonb_build_array($5::jsonb), first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error, JSON.stringify(attemptOf(change, at)), change.nextDueAt] }
+        : { sql: `status = 'dead', last_error = $4, history = history || jsonb_build_array($5::jsonb), first_failed_at = COALESCE(first_failed_at, $3)`, values: [change.error, JSON.stringify(attemptOf(change, at))] };
   // The lease check is the UPDATE's WHERE; only a lost lease costs a second read, to say why.
   const result = await run(
     `UPDATE ${t.tasks} SET ${set.sql}, lease_owner = NULL, lease_until = NULL, updated_at = $3 WHERE id = $1 AND status = 'leased' AND lease_owner = $2`,

@@ -392,8 +392,15 @@ const WAREHOUSE_CAPACITY: PostgresMigration = {
   ],
 };
 
+/** Every failure of a task, for compensation's attempt history and the reconciliation report. */
+const TASK_HISTORY: PostgresMigration = {
+  version: 9,
+  name: 'task history',
+  statements: (t) => [`ALTER TABLE ${t.tasks} ADD COLUMN history jsonb NOT NULL DEFAULT '[]'::jsonb`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

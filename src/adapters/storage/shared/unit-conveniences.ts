@@ -70,11 +70,11 @@ export function taskWrites(run: RunUnit): Pick<TaskStore, 'enqueue' | 'complete'
     async complete(id: string, owner: string, at: Instant): Promise<boolean> {
       return (await one('tasks.complete', { type: 'complete', id, owner }, at)) as boolean;
     },
-    async fail(id: string, owner: string, failure: { readonly error: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
-      return (await one('tasks.fail', { type: 'fail', id, owner, error: failure.error, nextDueAt: failure.nextDueAt }, failure.at)) as boolean;
+    async fail(id: string, owner: string, failure: { readonly error: string; readonly code?: string; readonly nextDueAt: Instant; readonly at: Instant }): Promise<boolean> {
+      return (await one('tasks.fail', { type: 'fail', id, owner, error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), nextDueAt: failure.nextDueAt }, failure.at)) as boolean;
     },
-    async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly at: Instant }): Promise<boolean> {
-      return (await one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error }, failure.at)) as boolean;
+    async deadLetter(id: string, owner: string, failure: { readonly error: string; readonly code?: string; readonly at: Instant }): Promise<boolean> {
+      return (await one('tasks.deadLetter', { type: 'deadLetter', id, owner, error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }) }, failure.at)) as boolean;
     },
   };
 }

@@ -137,11 +137,24 @@ function checkTask(c: Checker, change: Record_, path: Path): void {
     c.string(task, 'key', [...path, 'task']);
     c.instant(task, 'dueAt', [...path, 'task']);
     if (task['payload'] === undefined) c.add([...path, 'task', 'payload'], 'invalid_type', 'Expected a JSON value (null for none)');
+    c.instant(task, 'firstFailedAt', [...path, 'task'], true);
+    const history = task['history'];
+    if (history !== undefined) {
+      if (!Array.isArray(history)) c.add([...path, 'task', 'history'], 'invalid_type', 'Expected an array of { at, error, code? }');
+      else history.forEach((attempt: unknown, index) => {
+        const at = [...path, 'task', 'history', index];
+        if (!c.object(attempt, at, 'an attempt { at, error, code? }')) return;
+        c.instant(attempt, 'at', at);
+        if (typeof attempt['error'] !== 'string') c.add([...at, 'error'], 'invalid_type', 'Expected the error text');
+        if (attempt['code'] !== undefined && typeof attempt['code'] !== 'string') c.add([...at, 'code'], 'invalid_type', 'Expected a code string');
+      });
+    }
     return;
   }
   c.string(change, 'owner', path);
   if (change['type'] === 'fail' || change['type'] === 'deadLetter') {
     if (typeof change['error'] !== 'string') c.add([...path, 'error'], 'invalid_type', 'Expected the error text');
+    if (change['code'] !== undefined && typeof change['code'] !== 'string') c.add([...path, 'code'], 'invalid_type', 'Expected a code string');
   }
   if (change['type'] === 'fail') c.instant(change, 'nextDueAt', path);
 }

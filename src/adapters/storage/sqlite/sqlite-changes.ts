@@ -23,7 +23,7 @@ import {
   type StockRow,
 } from '../shared/inventory-rows.js';
 import { parseJsonText, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
-import { TASK_COLUMNS, toTask, type TaskRow } from '../shared/task-rows.js';
+import { TASK_COLUMNS, attemptOf, initialHistory, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlan, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { jsonList, type SqliteSession, type SqliteTables } from './sqlite-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
@@ -110,8 +110,8 @@ function applyTask(session: SqliteSession, t: SqliteTables, { part, change }: Pl
       throw new StorageError('DUPLICATE_KEY', { operation: 'commit', part, message: `task id ${quoteCode(change.id)} already exists`, hint: 'give every task a new id' });
     }
     session.run(
-      `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      change.id, input.queue, input.key, JSON.stringify(input.payload), input.dueAt, at, at,
+      `INSERT INTO ${t.tasks} (id, queue, key, payload, due_at, status, attempts, first_failed_at, history, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+      change.id, input.queue, input.key, JSON.stringify(input.payload), input.dueAt, input.firstFailedAt ?? null, initialHistory(input), at, at,
     );
     return { task: taskOf(session.get<TaskRow<string>>(`SELECT ${TASK_COLUMNS} FROM ${t.tasks} WHERE id = ?`, change.id) as TaskRow<string>), created: true };
   }
@@ -121,12 +121,12 @@ function applyTask(session: SqliteSession, t: SqliteTables, { part, change }: Pl
       ? session.run(`UPDATE ${t.tasks} SET status = 'completed', lease_owner = NULL, lease_until = NULL, updated_at = ? ${owned}`, at, change.id, change.owner)
       : change.type === 'fail'
         ? session.run(
-            `UPDATE ${t.tasks} SET status = 'pending', due_at = ?, last_error = ?, first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? ${owned}`,
-            change.nextDueAt, change.error, at, at, change.id, change.owner,
+            `UPDATE ${t.tasks} SET status = 'pending', due_at = ?, last_error = ?, history = json_insert(history, '$[#]', json(?)), first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? ${owned}`,
+            change.nextDueAt, change.error, JSON.stringify(attemptOf(change, at)), at, at, change.id, change.owner,
           )
         : session.run(
-            `UPDATE ${t.tasks} SET status = 'dead', last_error = ?, first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? ${owned}`,
-            change.error, at, at, change.id, change.owner,
+            `UPDATE ${t.tasks} SET status = 'dead', last_error = ?, history = json_insert(history, '$[#]', json(?)), first_failed_at = COALESCE(first_failed_at, ?), lease_owner = NULL, lease_until = NULL, updated_at = ? ${owned}`,
+            change.error, JSON.stringify(attemptOf(change, at)), at, at, change.id, change.owner,
           );
   if (changed > 0) return true;
   const found = session.get<{ status: string; lease_owner: string | null }>(`SELECT status, lease_owner FROM ${t.tasks} WHERE id = ?`, change.id);

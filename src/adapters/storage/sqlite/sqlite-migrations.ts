@@ -232,8 +232,15 @@ const WAREHOUSE_CAPACITY: SqliteMigration = {
   ],
 };
 
+/** Every failure of a task, for compensation's attempt history and the reconciliation report. */
+const TASK_HISTORY: SqliteMigration = {
+  version: 9,
+  name: 'task history',
+  statements: (t) => [`ALTER TABLE ${t.tasks} ADD COLUMN history TEXT NOT NULL DEFAULT '[]'`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second
