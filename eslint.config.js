@@ -12,7 +12,7 @@ const ambientTime = [
 // application (src/app) -> domain + ports; adapters -> ports, errors and domain types; only the
 // entry points (src/index.ts, src/app/index.ts, src/adapters/*.ts, src/testing, the hub facade)
 // import an adapter. A domain module's index.ts is domain too: it re-exports no application code. Paths are matched on the import specifier.
-const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
+const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'sync', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
 const group = (names) => names.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../${name}`, `../../${name}`, `../../../${name}`]);
 const ban = (names, message, extra = {}) => ({ group: group(names), message, ...extra });
 const IO_DRIVERS = { group: ['pg', 'better-sqlite3', 'amqplib', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'Domain modules do no I/O: read and write through a port from the application layer (src/app).' };
@@ -41,14 +41,14 @@ export default tseslint.config(
   },
   layer(
     DOMAIN.map((name) => `src/${name}/**/*.ts`),
-    [ban(['app', 'adapters', 'hub', 'sync', 'testing'], 'Domain modules import only other domain modules and ports; the application layer (src/app) calls them, never the reverse.'), IO_DRIVERS],
+    [ban(['app', 'adapters', 'hub', 'testing'], 'Domain modules import only other domain modules and ports; the application layer (src/app) calls them, never the reverse.'), IO_DRIVERS],
   ),
-  layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'sync', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
+  layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
   layer(['src/app/**/*.ts'], [ban(['adapters', 'hub', 'testing'], 'The application layer reaches storage and transports through ports, never an adapter.')]),
   layer(
     ['src/adapters/storage/**/*.ts', 'src/adapters/transport/**/*.ts'],
     [
-      ban(['app', 'hub', 'sync', 'testing'], 'Adapters implement ports; they import no application code.'),
+      ban(['app', 'hub', 'testing'], 'Adapters implement ports; they import no application code.'),
       ban(DOMAIN.filter((name) => name !== 'errors'), 'Adapters use domain types only (import type), never domain logic.', { allowTypeImports: true }),
     ],
   ),

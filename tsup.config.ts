@@ -13,6 +13,7 @@ const entry = {
   intake: 'src/intake/index.ts',
   approval: 'src/approval/index.ts',
   routing: 'src/routing/index.ts',
+  sync: 'src/sync/index.ts',
   customers: 'src/customers/index.ts',
   app: 'src/app/index.ts',
 };

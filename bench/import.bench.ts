@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env['IMPORT_BENCH_ROUNDS'] ?? 15);
-const SUBPATHS = ['ordo', 'ordo/orders', 'ordo/clock', 'ordo/intake', 'ordo/approval', 'ordo/routing', 'ordo/customers'];
+const SUBPATHS = ['ordo', 'ordo/orders', 'ordo/clock', 'ordo/intake', 'ordo/approval', 'ordo/routing', 'ordo/sync', 'ordo/customers'];
 
 /** Milliseconds from the first line of a fresh process to the module being loaded (ESM or CommonJS). */
 function coldImport(specifier: string, kind: 'esm' | 'cjs'): number {

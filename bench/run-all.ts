@@ -8,6 +8,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   intake: () => import('./intake.bench.js'),
   customers: () => import('./customers.bench.js'),
   storage: () => import('./storage.bench.js'),
+  sync: () => import('./sync.bench.js'),
   import: () => import('./import.bench.js'),
 };
 

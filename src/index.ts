@@ -28,6 +28,8 @@ export {
   UnitOfWorkError,
   isUnitOfWorkError,
   UNIT_STORES,
+  StatusCodeError,
+  isStatusCodeError,
   maskPhone,
   maskIdNumber,
   maskName,
@@ -53,6 +55,8 @@ export type {
   UnitOfWorkErrorCode,
   StockShortfall,
   ConcurrencyConflict,
+  StatusCodeErrorCode,
+  StatusDirection,
 } from './errors/index.js';
 
 // money
@@ -282,6 +286,7 @@ export type {
   InventoryStore,
   InventoryChange,
   TaskInput,
+  TaskAttempt,
   Task,
   TaskClaimOptions,
   TaskStore,
@@ -303,6 +308,28 @@ export { routeAndReserve, reservationIdOf } from './app/index.js';
 export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './app/index.js';
 
 // sync
+export {
+  defineStatusDictionary,
+  isStatusDictionary,
+  EXAMPLE_WMS_STATUSES,
+  DIFF_SEVERITIES,
+  DIFF_COMPARATORS,
+  DIFFERENCE_KINDS,
+  compileDiffSpec,
+  diffRecords,
+} from './sync/index.js';
+export type {
+  StatusDictionary,
+  StatusDictionaryConfig,
+  DiffSeverity,
+  DiffComparatorType,
+  DiffFieldSpec,
+  DiffSpecInput,
+  DiffSpec,
+  DifferenceKind,
+  FieldDifference,
+  RecordDiff,
+} from './sync/index.js';
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 

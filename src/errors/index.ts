@@ -22,3 +22,5 @@ export { maskPhone, maskIdNumber, maskName, maskAddress, maskEmail, maskPersonal
 export type { PersonalDataKind } from './mask.js';
 export { UnitOfWorkError, isUnitOfWorkError, UNIT_STORES } from './unit-error.js';
 export type { UnitPart, UnitStore, UnitOfWorkErrorCode, StockShortfall } from './unit-error.js';
+export { StatusCodeError, isStatusCodeError } from './status-error.js';
+export type { StatusCodeErrorCode, StatusDirection } from './status-error.js';

@@ -50,6 +50,7 @@ const ORDO_ERROR_NAMES = new Set([
   'IdempotencyError',
   'TransportError',
   'UnitOfWorkError',
+  'StatusCodeError',
 ]);
 
 /** @internal Registers a subclass name so {@link isOrdoError} recognises it across realms. */

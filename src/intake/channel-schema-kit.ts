@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { instantSchema } from '../clock/instant-schema.js';
 import { instantFromMillis, type Instant } from '../clock/instant.js';
 import { money, parseMoney, type Money } from '../money/money.js';
-import { quoteCode } from '../errors/mask.js';
 import type { OrderStatus } from '../orders/order-statuses.js';
+import type { StatusDictionary } from '../sync/status-dictionary.js';
 
 /**
  * Schemas bound to one channel's declared zone, currency and status dictionary, so a channel
@@ -37,7 +37,7 @@ export const INTAKE_ISSUE_CODES = ['invalid_money', 'invalid_time', 'unknown_sta
 export type IntakeIssueCode = (typeof INTAKE_ISSUE_CODES)[number];
 
 /** @internal Builds the kit for one channel's declaration. */
-export function createChannelSchemaKit(channelId: string, zone: string, currency: string, dictionary: Readonly<Record<string, OrderStatus>>): ChannelSchemaKit {
+export function createChannelSchemaKit(zone: string, currency: string, dictionary: StatusDictionary): ChannelSchemaKit {
   const wall = instantSchema({ zone, allowEpochMillis: false });
   return Object.freeze({
     zone,
@@ -69,14 +69,9 @@ export function createChannelSchemaKit(channelId: string, zone: string, currency
         .transform((seconds) => instantFromMillis(seconds * 1000)),
     status: () =>
       z.union([z.string(), z.number()]).transform((code, ctx): OrderStatus => {
-        const key = String(code);
-        const status = Object.hasOwn(dictionary, key) ? dictionary[key] : undefined;
-        if (status !== undefined) return status;
-        ctx.addIssue({
-          code: 'custom',
-          message: `Unknown ${channelId} status code ${quoteCode(key)}: add it to the channel's status dictionary (no default is assumed)`,
-          params: { code: 'unknown_status' },
-        });
+        const read = dictionary.readCode(code);
+        if (read.ok) return read.value;
+        ctx.addIssue({ code: 'custom', message: read.error.message, params: { code: 'unknown_status' } });
         return z.NEVER;
       }),
   });

@@ -9,6 +9,7 @@ import { ORDER_STATUSES, type OrderStatus } from '../orders/order-statuses.js';
 import { createChannelSchemaKit, type ChannelSchemaKit } from './channel-schema-kit.js';
 import { issuesFromZod } from './intake-issues.js';
 import { invalid, success, type Result } from '../errors/result.js';
+import { defineStatusDictionary, isStatusDictionary, type StatusDictionary } from '../sync/status-dictionary.js';
 
 /** What a channel's mapper returns: the order input (without `channel`/`id`) and the status the channel reports. */
 export interface ChannelOrder {
@@ -38,8 +39,12 @@ export interface ChannelConfig<P> {
    * @default 'CNY'
    */
   readonly currency?: string;
-  /** Every status code the channel sends, mapped to a canonical status. Unknown codes are refused. */
-  readonly statusDictionary: Readonly<Record<string, OrderStatus>>;
+  /**
+   * The channel's status dictionary ({@link defineStatusDictionary}), or only its inbound half:
+   * every code the channel sends, to a canonical status (then a status with exactly one code
+   * maps back to it and every other status is unmapped). Unknown codes are refused.
+   */
+  readonly statusDictionary: StatusDictionary | Readonly<Record<string, OrderStatus>>;
   /** Builds the payload schema from a kit bound to this channel's zone, currency and dictionary. */
   readonly schema: (kit: ChannelSchemaKit) => z.ZodType<P>;
   /** Maps a validated payload to the canonical order input and the reported status. Pure. */
@@ -57,7 +62,8 @@ export interface Channel<P = unknown> {
   readonly id: string;
   readonly zone: string;
   readonly currency: string;
-  readonly statusDictionary: Readonly<Record<string, OrderStatus>>;
+  /** The channel's codes both ways: the one status-dictionary concept intake and sync share. */
+  readonly statusDictionary: StatusDictionary;
   /** The payload schema (its output is already normalised: minor units, instants, canonical statuses). */
   readonly schema: z.ZodType<P>;
   readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
@@ -102,22 +108,19 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
   }
   const currency = config.currency ?? 'CNY';
   if (typeof currency !== 'string' || !isCurrencyCode(currency)) bad('currency', 'Expected an ISO 4217 code such as "CNY"');
-  const dictionary = config.statusDictionary;
-  if (typeof dictionary !== 'object' || dictionary === null || Object.keys(dictionary).length === 0) {
-    bad('statusDictionary', 'Expected at least one channel status code mapped to a canonical status');
-  } else {
-    for (const [code, status] of Object.entries(dictionary)) {
-      if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
-        issues.push({ code: 'invalid_value', path: ['statusDictionary', code], message: `Expected a canonical status (${ORDER_STATUSES.join(', ')})` });
-      }
-    }
+  let dictionary: StatusDictionary | undefined;
+  try {
+    dictionary = channelDictionary(typeof config.id === 'string' ? config.id : 'channel', config.statusDictionary);
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+    // The dictionary's own paths (`toCanonical.X`) read as the channel's (`statusDictionary.X`).
+    for (const found of error.issues) issues.push({ ...found, path: ['statusDictionary', ...found.path.slice(1)] });
   }
   if (typeof config.schema !== 'function') bad('schema', 'Expected a function (kit) => zod schema');
   if (typeof config.toOrder !== 'function') bad('toOrder', 'Expected a function (payload, context) => { input, status }');
-  if (issues.length > 0) throw new ValidationError(`channel "${String(config.id)}"`, issues);
+  if (issues.length > 0 || dictionary === undefined) throw new ValidationError(`channel "${String(config.id)}"`, issues);
 
-  const frozenDictionary = Object.freeze({ ...dictionary });
-  const schema = config.schema(createChannelSchemaKit(config.id, zone, currency, frozenDictionary));
+  const schema = config.schema(createChannelSchemaKit(zone, currency, dictionary));
   const context: ChannelMapContext = Object.freeze({ channel: config.id, zone, currency });
   const toOrder = config.toOrder;
 
@@ -125,7 +128,7 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
     id: config.id,
     zone,
     currency,
-    statusDictionary: frozenDictionary,
+    statusDictionary: dictionary,
     schema,
     toOrder,
     normalise(payload: unknown): Result<ChannelNormalised> {
@@ -151,4 +154,14 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
       }
     },
   });
+}
+
+// A plain record is the inbound half: a status with one code maps back to it, every other is unmapped.
+function channelDictionary(system: string, declared: ChannelConfig<unknown>['statusDictionary']): StatusDictionary {
+  if (isStatusDictionary(declared)) return declared as StatusDictionary;
+  const toCanonical = (typeof declared === 'object' && declared !== null ? declared : {}) as Readonly<Record<string, OrderStatus>>;
+  const counts = new Map<unknown, number>();
+  for (const status of Object.values(toCanonical)) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const fromCanonical = Object.fromEntries(ORDER_STATUSES.filter((status) => counts.get(status) !== 1).map((status) => [status, null]));
+  return defineStatusDictionary({ system: CHANNEL_ID.test(system) ? system : 'channel', toCanonical, fromCanonical });
 }

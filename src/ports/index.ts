@@ -5,7 +5,7 @@ export type { OutboxMessage, StoredOutboxMessage, OutboxStore, OutboxClaimOption
 export type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
 export type { CapacityUsage, CapacityQuery, StockLevel, StockQuery, ReservationRequest, Reservation, ReserveResult, InventoryStore, InventoryChange } from './inventory-port.js';
 export { INVENTORY_CHANGE_TYPES } from './inventory-port.js';
-export type { TaskInput, Task, TaskClaimOptions, TaskStore, TaskChange } from './task-port.js';
+export type { TaskInput, TaskAttempt, Task, TaskClaimOptions, TaskStore, TaskChange } from './task-port.js';
 export { TASK_CHANGE_TYPES } from './task-port.js';
 export type { QuarantineInput, QuarantineRecord, QuarantineStore, QuarantineChange } from './quarantine-port.js';
 export { QUARANTINE_CHANGE_TYPES } from './quarantine-port.js';

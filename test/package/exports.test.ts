@@ -22,6 +22,7 @@ const EXPECTED: Record<string, string> = {
   './intake': 'defineChannel',
   './approval': 'compilePolicy',
   './routing': 'compileRouting',
+  './sync': 'diffRecords',
   './customers': 'createCustomerMatcher',
   './app': 'ingest',
 };

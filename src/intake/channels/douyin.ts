@@ -1,11 +1,29 @@
 // Douyin (Doudian): amounts already in fen integers, times as Unix seconds, numeric status codes.
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 /** Douyin shop orders. `order_status` is numeric; amounts are integer fen; `create_time` is epoch seconds. */
 export const douyinChannel = defineChannel({
   id: 'douyin',
-  statusDictionary: { '1': 'pending_payment', '2': 'paid', '3': 'shipped', '4': 'cancelled', '5': 'completed' },
+  statusDictionary: defineStatusDictionary({
+    system: 'douyin',
+    toCanonical: { '1': 'pending_payment', '2': 'paid', '3': 'shipped', '4': 'cancelled', '5': 'completed' },
+    fromCanonical: {
+      on_hold: '2',
+      approved: '2',
+      allocated: '2',
+      picking: '2',
+      packed: '2',
+      partially_shipped: '2',
+      delivered: '3',
+      rejected: '4',
+      refunded: '4',
+      return_requested: null,
+      returned: null,
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       order_id: z.string().regex(/^\d{6,24}$/, 'Expected a numeric order id'),

@@ -1,17 +1,36 @@
 // JD: a `jingdong.pop.order.get` style order (orderId, yuan strings, Beijing wall times, consigneeInfo).
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 /** JD POP orders. `itemTotal` is a count sent as a string; amounts are yuan strings. */
 export const jdChannel = defineChannel({
   id: 'jd',
-  statusDictionary: {
-    WAIT_SELLER_STOCK_OUT: 'paid',
-    WAIT_GOODS_RECEIVE_CONFIRM: 'shipped',
-    FINISHED_L: 'completed',
-    TRADE_CANCELED: 'cancelled',
-    LOCKED: 'on_hold',
-  },
+  statusDictionary: defineStatusDictionary({
+    system: 'jd',
+    toCanonical: {
+      WAIT_SELLER_STOCK_OUT: 'paid',
+      WAIT_GOODS_RECEIVE_CONFIRM: 'shipped',
+      FINISHED_L: 'completed',
+      TRADE_CANCELED: 'cancelled',
+      LOCKED: 'on_hold',
+    },
+    // JD lists paid orders only and ships an order whole: a partial shipment is still "waiting to stock out".
+    fromCanonical: {
+      pending_payment: null,
+      approved: 'WAIT_SELLER_STOCK_OUT',
+      allocated: 'WAIT_SELLER_STOCK_OUT',
+      picking: 'WAIT_SELLER_STOCK_OUT',
+      packed: 'WAIT_SELLER_STOCK_OUT',
+      partially_shipped: 'WAIT_SELLER_STOCK_OUT',
+      delivered: 'WAIT_GOODS_RECEIVE_CONFIRM',
+      rejected: 'TRADE_CANCELED',
+      refunded: 'TRADE_CANCELED',
+      return_requested: null,
+      returned: null,
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       orderId: z.string().regex(/^\d{6,20}$/, 'Expected a numeric order id'),

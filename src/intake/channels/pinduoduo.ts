@@ -1,6 +1,7 @@
 // Pinduoduo: `order_sn`, order_status 1/2/3, yuan strings, Beijing wall times.
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 /**
  * Pinduoduo orders. PDD only lists paid orders, so status 1 is "waiting to ship". Refunds come
@@ -8,7 +9,27 @@ import { defineChannel } from '../channel.js';
  */
 export const pinduoduoChannel = defineChannel({
   id: 'pinduoduo',
-  statusDictionary: { '1': 'paid', '2': 'shipped', '3': 'delivered' },
+  statusDictionary: defineStatusDictionary({
+    system: 'pinduoduo',
+    toCanonical: { '1': 'paid', '2': 'shipped', '3': 'delivered' },
+    // Cancellations and refunds are after-sales records on PDD, not order statuses.
+    fromCanonical: {
+      pending_payment: null,
+      on_hold: '1',
+      approved: '1',
+      allocated: '1',
+      picking: '1',
+      packed: '1',
+      partially_shipped: '1',
+      completed: '3',
+      cancelled: null,
+      rejected: null,
+      return_requested: null,
+      returned: null,
+      refunded: null,
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       order_sn: z.string().regex(/^\d{6}-\d{6,20}$/, 'Expected an order_sn such as 260618-123456789012345'),

@@ -1,6 +1,7 @@
 // Offline POS: one row of a store's CSV export per receipt (all fields text, items packed as `SKU*qty@price;...`).
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 const ITEM = /^([A-Za-z0-9_-]{1,40})\*([1-9]\d{0,4})@(\d{1,9}(?:\.\d+)?)$/;
 
@@ -11,7 +12,27 @@ const ITEM = /^([A-Za-z0-9_-]{1,40})\*([1-9]\d{0,4})@(\d{1,9}(?:\.\d+)?)$/;
  */
 export const posChannel = defineChannel({
   id: 'pos',
-  statusDictionary: { SETTLED: 'paid', VOID: 'cancelled', RETURNED: 'return_requested' },
+  statusDictionary: defineStatusDictionary({
+    system: 'pos',
+    toCanonical: { SETTLED: 'paid', VOID: 'cancelled', RETURNED: 'return_requested' },
+    // A till knows a sale, a void and a return; the buyer carried the goods away.
+    fromCanonical: {
+      pending_payment: null,
+      on_hold: null,
+      approved: 'SETTLED',
+      allocated: 'SETTLED',
+      picking: 'SETTLED',
+      packed: 'SETTLED',
+      partially_shipped: 'SETTLED',
+      shipped: 'SETTLED',
+      delivered: 'SETTLED',
+      completed: 'SETTLED',
+      rejected: 'VOID',
+      returned: 'RETURNED',
+      refunded: 'RETURNED',
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       receipt_no: z.string().regex(/^[A-Z0-9-]{4,32}$/, 'Expected a receipt number such as SH01-20260618-0042'),

@@ -1,6 +1,7 @@
 // Tmall/Taobao: a `taobao.trade.fullinfo.get` style trade (tid, yuan strings, Beijing wall times).
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 /**
  * Tmall/Taobao trades. Amounts are yuan strings (`payment`, `post_fee`, `discount_fee`),
@@ -10,16 +11,33 @@ export const tmallChannel = defineChannel({
   id: 'tmall',
   zone: 'Asia/Shanghai',
   currency: 'CNY',
-  statusDictionary: {
-    WAIT_BUYER_PAY: 'pending_payment',
-    WAIT_SELLER_SEND_GOODS: 'paid',
-    SELLER_CONSIGNED_PART: 'partially_shipped',
-    WAIT_BUYER_CONFIRM_GOODS: 'shipped',
-    TRADE_BUYER_SIGNED: 'delivered',
-    TRADE_FINISHED: 'completed',
-    TRADE_CLOSED: 'cancelled',
-    TRADE_CLOSED_BY_TAOBAO: 'cancelled',
-  },
+  statusDictionary: defineStatusDictionary({
+    system: 'tmall',
+    toCanonical: {
+      WAIT_BUYER_PAY: 'pending_payment',
+      WAIT_SELLER_SEND_GOODS: 'paid',
+      SELLER_CONSIGNED_PART: 'partially_shipped',
+      WAIT_BUYER_CONFIRM_GOODS: 'shipped',
+      TRADE_BUYER_SIGNED: 'delivered',
+      TRADE_FINISHED: 'completed',
+      TRADE_CLOSED: 'cancelled',
+      TRADE_CLOSED_BY_TAOBAO: 'cancelled',
+    },
+    // Until the parcel leaves, the buyer sees "waiting for the seller to ship"; refunds live in the refund API.
+    fromCanonical: {
+      on_hold: 'WAIT_SELLER_SEND_GOODS',
+      approved: 'WAIT_SELLER_SEND_GOODS',
+      allocated: 'WAIT_SELLER_SEND_GOODS',
+      picking: 'WAIT_SELLER_SEND_GOODS',
+      packed: 'WAIT_SELLER_SEND_GOODS',
+      cancelled: 'TRADE_CLOSED',
+      rejected: 'TRADE_CLOSED',
+      refunded: 'TRADE_CLOSED',
+      return_requested: null,
+      returned: null,
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       tid: z.string().regex(/^\d{6,20}$/, 'Expected a numeric trade id'),

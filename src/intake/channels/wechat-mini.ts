@@ -1,6 +1,7 @@
 // WeChat mini-program: a WeChat Pay notify (out_trade_no, total_fee in fen, time_end yyyyMMddHHmmss) plus the mini-program's cart and address.
 import { z } from 'zod';
 import { defineChannel } from '../channel.js';
+import { defineStatusDictionary } from '../../sync/status-dictionary.js';
 
 /**
  * WeChat mini-program orders. `time_end` is compact Beijing time (`20260618100005`); amounts
@@ -8,7 +9,28 @@ import { defineChannel } from '../channel.js';
  */
 export const wechatMiniChannel = defineChannel({
   id: 'wechat-mini',
-  statusDictionary: { NOTPAY: 'pending_payment', USERPAYING: 'pending_payment', SUCCESS: 'paid', CLOSED: 'cancelled', REVOKED: 'cancelled', REFUND: 'refunded' },
+  statusDictionary: defineStatusDictionary({
+    system: 'wechat-mini',
+    toCanonical: { NOTPAY: 'pending_payment', USERPAYING: 'pending_payment', SUCCESS: 'paid', CLOSED: 'cancelled', REVOKED: 'cancelled', REFUND: 'refunded' },
+    // WeChat Pay's trade state is about the payment: every fulfilment status is still SUCCESS.
+    fromCanonical: {
+      pending_payment: 'NOTPAY',
+      on_hold: 'SUCCESS',
+      approved: 'SUCCESS',
+      allocated: 'SUCCESS',
+      picking: 'SUCCESS',
+      packed: 'SUCCESS',
+      partially_shipped: 'SUCCESS',
+      shipped: 'SUCCESS',
+      delivered: 'SUCCESS',
+      completed: 'SUCCESS',
+      cancelled: 'CLOSED',
+      rejected: 'CLOSED',
+      return_requested: 'SUCCESS',
+      returned: 'SUCCESS',
+      exception: null,
+    },
+  }),
   schema: (kit) =>
     z.object({
       out_trade_no: z.string().regex(/^[A-Za-z0-9_-]{6,32}$/, 'Expected WeChat Pay out_trade_no (6-32 letters, digits, _ or -)'),
