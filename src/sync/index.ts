@@ -21,3 +21,5 @@ export type {
   SetField,
   LinesField,
 } from './record-diff.js';
+export { createDiffMonitor } from './diff-monitor.js';
+export type { DiffThreshold, DiffAlertEvent, ActiveDiffAlert, DiffObservation, DiffMonitor } from './diff-monitor.js';
