@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import { instantFromMillis } from '../clock/instant.js';
 import type { OutboxStore, StoredOutboxMessage } from '../ports/outbox-port.js';
 import type { TransportMessage, TransportPort } from '../ports/transport-port.js';
+import { createPollingLoop, defaultSleep } from './polling-loop.js';
 
 /** Options of {@link createOutboxRelay}. */
 export interface OutboxRelayOptions {
@@ -101,19 +102,6 @@ function defaultRetryDelay(attempt: number): number {
   return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 300_000);
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
-}
-
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.length > 1_000 ? `${text.slice(0, 1_000)}...` : text;
@@ -198,37 +186,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     };
   };
 
-  let loop: Promise<void> | undefined;
-  let abort: AbortController | undefined;
-
+  const loop = createPollingLoop(
+    async () => {
+      const result = await runOnce();
+      return result.delivered + result.failed > 0;
+    },
+    { pollIntervalMs, sleep, onError },
+  );
   const relay: OutboxRelay = {
     runOnce,
-    start(): void {
-      if (loop !== undefined) return;
-      const controller = new AbortController();
-      abort = controller;
-      loop = (async () => {
-        while (!controller.signal.aborted) {
-          let idle = true;
-          try {
-            const result = await runOnce();
-            idle = result.delivered + result.failed === 0;
-          } catch (error) {
-            onError(error);
-          }
-          if (idle && !controller.signal.aborted) await sleep(pollIntervalMs, controller.signal);
-        }
-      })();
-    },
-    async stop(): Promise<void> {
-      if (loop === undefined) return;
-      abort?.abort();
-      await loop;
-      loop = undefined;
-      abort = undefined;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
     get running(): boolean {
-      return loop !== undefined;
+      return loop.running;
     },
   };
   return Object.freeze(relay);
