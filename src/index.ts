@@ -317,6 +317,11 @@ export {
   DIFFERENCE_KINDS,
   compileDiffSpec,
   diffRecords,
+  createDiffMonitor,
+  DEAD_LETTER_REASONS,
+  compileRetryPolicy,
+  decideRetry,
+  defineRecurringSchedule,
 } from './sync/index.js';
 export type {
   StatusDictionary,
@@ -329,7 +334,21 @@ export type {
   DifferenceKind,
   FieldDifference,
   RecordDiff,
+  DiffThreshold,
+  DiffAlertEvent,
+  ActiveDiffAlert,
+  DiffObservation,
+  DiffMonitor,
+  RetryPolicyInput,
+  RetryPolicy,
+  RetryDecision,
+  DeadLetterReason,
+  FailedAttempt,
+  RecurringScheduleInput,
+  RecurringSchedule,
 } from './sync/index.js';
+export { createCompensationScheduler } from './app/index.js';
+export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 

@@ -17,3 +17,5 @@ export type { StorageFactProvidersOptions, StorageFactSource } from './storage-f
 export { routeAndReserve, reservationIdOf } from './route-and-reserve.js';
 export { CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays, reservationChangesFor } from './reservation-changes.js';
 export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './route-and-reserve.js';
+export { createCompensationScheduler, describeFailure } from './compensation-scheduler.js';
+export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationRequest, CompensationRound, RecurringJob } from './compensation-scheduler.js';

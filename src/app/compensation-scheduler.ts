@@ -1,0 +1,352 @@
+// The compensation scheduler: failed sync work retried on the task store by a retry policy, leased,
+// each outcome committed with its event in one unit of work; recurring jobs on zoned wall times.
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.js';
+import { instantFromMillis, type Instant } from '../clock/instant.js';
+import { maskDriverText } from '../errors/mask.js';
+import { option, parseOptions } from '../errors/options.js';
+import { isOrdoError } from '../errors/ordo-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { createUuidSource, type IdSource } from '../ids/id-source.js';
+import type { JsonValue } from '../ports/json.js';
+import type { OutboxMessage } from '../ports/outbox-port.js';
+import type { UnitOfWork } from '../ports/storage-port.js';
+import type { Task, TaskAttempt, TaskChange, TaskStore } from '../ports/task-port.js';
+import { isUnitOfWorkError } from '../errors/unit-error.js';
+import { defineRecurringSchedule, type RecurringSchedule, type RecurringScheduleInput } from '../sync/recurring-schedule.js';
+import { compileRetryPolicy, decideRetry, type DeadLetterReason, type RetryPolicyInput } from '../sync/retry-policy.js';
+import { createPollingLoop, defaultSleep } from './polling-loop.js';
+
+/** What a handler gets besides the payload. */
+export interface CompensationContext {
+  /** Aborted when the handler's time is up (`timeoutMs`): pass it to fetch, pg, amqplib. */
+  readonly signal: AbortSignal;
+  /** This attempt's number, 2 for the first retry of work that failed once before it was scheduled. */
+  readonly attempt: number;
+  readonly task: Task;
+  /** For a recurring job: the occurrence this run is for. */
+  readonly occurrence?: Instant;
+}
+
+/**
+ * Does the work again. Resolves when it succeeded (optionally with a JSON result for the outcome
+ * event); throws when it failed. An error's `code` (an {@link OrdoError}'s, or any `code` string
+ * property) is what `nonRetryableErrorCodes` matches.
+ */
+export type CompensationHandler = (payload: JsonValue, context: CompensationContext) => Promise<JsonValue | void>;
+
+/** Options of {@link createCompensationScheduler}. */
+export interface CompensationSchedulerOptions {
+  /** Any storage: its tasks and the unit of work that commits an outcome with its event. */
+  readonly storage: { readonly tasks: TaskStore; commit(unit: UnitOfWork): Promise<void> };
+  /** The only source of "now": due times, leases, the 72 hours. */
+  readonly clock: Clock;
+  /** A stable id per worker process; leases are held in its name. */
+  readonly owner: string;
+  /** Handlers by kind; a task of an unknown kind is dead-lettered with `UNKNOWN_KIND`. */
+  readonly handlers: Readonly<Record<string, CompensationHandler>>;
+  /** @default every 15 minutes for 72 hours from the first failure (see {@link RetryPolicyInput}) */
+  readonly retry?: RetryPolicyInput;
+  /** @default 'sync.compensation' */
+  readonly queue?: string;
+  /** Tasks claimed (and run concurrently) per round. @default 10 */
+  readonly batchSize?: number;
+  /** A handler's time; then its signal aborts and the attempt fails with `TIMEOUT`. @default 60000 */
+  readonly timeoutMs?: number;
+  /** A claimed task stays this worker's for this long; must exceed `timeoutMs`. @default timeoutMs + 60000 */
+  readonly leaseMs?: number;
+  /** The outbox topic prefix of outcome events (`.succeeded`, `.retry_scheduled`, `.dead_lettered`). @default 'sync.compensation' */
+  readonly topic?: string;
+  /** @default 1000 */
+  readonly pollIntervalMs?: number;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Told about a round that failed (the database is unreachable); the loop keeps going. */
+  readonly onError?: (error: unknown) => void;
+  /** Task and event ids. @default random UUIDs */
+  readonly ids?: IdSource;
+}
+
+/** Work that failed once, for {@link CompensationScheduler.schedule}. */
+export interface CompensationRequest {
+  readonly kind: string;
+  /** One unfinished task per key: scheduling a key that is already waiting is a no-op. */
+  readonly key: string;
+  readonly payload: JsonValue;
+  /** The failure that makes compensation necessary; the retry window counts from its `at` (default now). */
+  readonly failure: { readonly error: unknown; readonly at?: Instant };
+}
+
+/** A recurring job, for {@link CompensationScheduler.recurring}. */
+export interface RecurringJob {
+  /** Unique per job, e.g. `weekly-reconciliation`. */
+  readonly name: string;
+  readonly schedule: RecurringSchedule | RecurringScheduleInput;
+  readonly kind: string;
+  readonly payload?: JsonValue;
+}
+
+/** The outcome of one {@link CompensationScheduler.runOnce} round. */
+export interface CompensationRound {
+  readonly succeeded: number;
+  readonly retried: number;
+  readonly deadLettered: number;
+  /** Tasks whose lease another worker took first (this worker's outcome was not committed). */
+  readonly lost: number;
+}
+
+/** A compensation scheduler; see {@link createCompensationScheduler}. */
+export interface CompensationScheduler {
+  /** Queues failed work; returns the waiting task (`created: false` when the key was already waiting). */
+  schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }>;
+  /** Registers a recurring job: its next occurrence is queued once, however many workers register it. */
+  recurring(job: RecurringJob): Promise<Task>;
+  /** Claims due tasks, runs them, commits each outcome with its event. */
+  runOnce(): Promise<CompensationRound>;
+  /** Dead-lettered tasks of the queue, with their whole attempt history, for the reconciliation report. */
+  deadLetters(options?: { readonly limit?: number }): Promise<Task[]>;
+  start(): void;
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+/** The stored payload of a compensation task. */
+interface TaskPayload {
+  readonly kind?: string;
+  readonly payload?: JsonValue;
+  readonly recurring?: { readonly name: string; readonly schedule: RecurringScheduleInput; readonly occurrence: Instant };
+  /** Scheduled with a failure no retry can fix: dead-lettered on its first claim, without running. */
+  readonly nonRetryable?: true;
+}
+
+/** A task's payload as the scheduler wrote it; `{}` for anything else (its kind is then unknown). */
+function payloadOf(task: Task): TaskPayload {
+  const payload = task.payload;
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as unknown as TaskPayload) : {};
+}
+
+const schedulerOptionsSchema = z.strictObject({
+  storage: option.withMethods<CompensationSchedulerOptions['storage']>('a storage port (tasks and commit)', 'commit', 'tasks.claim', 'tasks.enqueue', 'tasks.list'),
+  clock: option.withMethods<Clock>('a Clock', 'now', 'millis'),
+  owner: option.text(),
+  handlers: z.record(z.string(), option.fn<CompensationHandler>()),
+  retry: z.custom<RetryPolicyInput>(() => true).optional(),
+  queue: option.text().default('sync.compensation'),
+  batchSize: option.positiveInt().default(10),
+  timeoutMs: option.positiveInt().default(60_000),
+  leaseMs: option.positiveInt().optional(),
+  topic: option.text().default('sync.compensation'),
+  pollIntervalMs: option.positiveInt().default(1_000),
+  sleep: option.fn<NonNullable<CompensationSchedulerOptions['sleep']>>().optional(),
+  onError: option.fn<NonNullable<CompensationSchedulerOptions['onError']>>().optional(),
+  ids: option.fn<IdSource>().optional(),
+});
+
+/** A failure as history keeps it: a stable code when there is one, text without personal data. */
+export function describeFailure(error: unknown, at: Instant): TaskAttempt {
+  if (isOrdoError(error)) return { at, error: cap(error.message), code: error.code };
+  const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? ((error as { code: string }).code) : undefined;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : typeof error === 'string' ? error : `a thrown ${typeof error}`;
+  // Foreign text may quote what it was given: quoted values and long digit runs become shapes.
+  const masked = maskDriverText(text).replace(/\d{6,}/g, (digits) => '9'.repeat(digits.length));
+  return code === undefined ? { at, error: cap(masked) } : { at, error: cap(masked), code };
+}
+
+function cap(text: string): string {
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/**
+ * Creates a compensation scheduler on a task store: work that failed (a push to a WMS that
+ * timed out) is retried on a schedule (by default every 15 minutes until 72 hours after the first
+ * failure, all on the injected clock) and then dead-lettered with its whole attempt history.
+ * Every outcome (complete, reschedule, dead-letter) commits in one unit of work with its outbox
+ * event, lease-checked: several workers on PostgreSQL never run one task twice at once, and a
+ * worker that dies mid-task loses its lease to the next.
+ *
+ * @throws ValidationError `INVALID_OPTIONS` with every bad option's path.
+ * @example
+ * const compensation = createCompensationScheduler({ storage, clock, owner: `sync-${process.pid}`,
+ *   handlers: { 'wms.push': (payload, { signal }) => wms.push(payload, { signal }) } });
+ * await compensation.schedule({ kind: 'wms.push', key: `wms:${order.id}`, payload: order, failure: { error } });
+ * compensation.start();
+ */
+export function createCompensationScheduler(options: CompensationSchedulerOptions): CompensationScheduler {
+  const parsed = parseOptions('createCompensationScheduler options', schedulerOptionsSchema, options);
+  const { storage, clock, owner, handlers, queue, batchSize, timeoutMs, topic, pollIntervalMs } = parsed;
+  let policy;
+  try {
+    policy = compileRetryPolicy(parsed.retry ?? {});
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError('createCompensationScheduler options', error.issues.map((issue) => ({ ...issue, path: ['retry', ...issue.path] })), { code: 'INVALID_OPTIONS' });
+    throw error;
+  }
+  const leaseMs = parsed.leaseMs ?? timeoutMs + 60_000;
+  if (leaseMs <= timeoutMs) {
+    throw new ValidationError('createCompensationScheduler options', [{ code: 'invalid_value', path: ['leaseMs'], message: 'Expected a lease longer than timeoutMs, or a slow handler loses its task to another worker' }], { code: 'INVALID_OPTIONS' });
+  }
+  const ids = parsed.ids ?? createUuidSource('task_');
+  const sleep = parsed.sleep ?? defaultSleep;
+  const onError = parsed.onError ?? ((): void => undefined);
+
+  const event = (task: Task, type: 'succeeded' | 'retry_scheduled' | 'dead_lettered', at: Instant, body: Record<string, JsonValue>): OutboxMessage => ({
+    id: `${task.id}:${task.attempts}:${type}`,
+    topic: `${topic}.${type}`,
+    key: task.key,
+    payload: { taskId: task.id, queue: task.queue, key: task.key, kind: payloadOf(task).kind ?? null, attempt: task.history.length + 1, ...body },
+    createdAt: at,
+  });
+
+  /** The next occurrence of a recurring task's job, queued in the same unit as its outcome. */
+  const nextOccurrence = (task: Task, at: Instant): TaskChange[] => {
+    const { recurring, kind, payload } = payloadOf(task);
+    if (recurring === undefined || kind === undefined) return [];
+    const schedule = defineRecurringSchedule(recurring.schedule);
+    // After now as well as after this occurrence: a late run never re-queues one that already ran.
+    const after = recurring.occurrence > at ? recurring.occurrence : at;
+    return [occurrenceTask(recurring.name, schedule, kind, payload ?? null, schedule.next(after))];
+  };
+
+  const occurrenceTask = (name: string, schedule: RecurringSchedule, kind: string, payload: JsonValue, occurrence: Instant): TaskChange => ({
+    type: 'enqueue',
+    id: ids(),
+    task: {
+      queue,
+      key: `recurring:${name}:${occurrence}`,
+      dueAt: occurrence,
+      payload: { kind, payload, recurring: { name, schedule: { zone: schedule.zone, time: schedule.time, weekdays: [...schedule.weekdays] }, occurrence } } as unknown as JsonValue,
+    },
+  });
+
+  const runTask = async (task: Task): Promise<keyof CompensationRound> => {
+    const stored = payloadOf(task);
+    const handler = typeof stored.kind === 'string' && Object.hasOwn(handlers, stored.kind) ? handlers[stored.kind] : undefined;
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let outcome: { ok: true; result: JsonValue | undefined } | { ok: false; error: unknown };
+    try {
+      if (handler === undefined) throw Object.assign(new Error(`no handler for kind ${String(stored.kind)}`), { code: 'UNKNOWN_KIND' });
+      if (stored.nonRetryable === true) throw Object.assign(new Error('scheduled with a failure no retry can fix'), { code: 'NON_RETRYABLE' });
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const error = Object.assign(new Error(`the handler ran longer than ${timeoutMs} ms`), { name: 'TimeoutError', code: 'TIMEOUT' });
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      });
+      const context: CompensationContext = {
+        signal: controller.signal,
+        attempt: task.history.length + 1,
+        task,
+        ...(stored.recurring === undefined ? {} : { occurrence: stored.recurring.occurrence }),
+      };
+      const result = await Promise.race([handler(stored.payload ?? null, context), timeout]);
+      outcome = { ok: true, result: result ?? undefined };
+    } catch (error) {
+      outcome = { ok: false, error };
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const at = clock.now();
+    let unit: UnitOfWork;
+    let kind: keyof CompensationRound;
+    if (outcome.ok) {
+      unit = {
+        tasks: [{ type: 'complete', id: task.id, owner }, ...nextOccurrence(task, at)],
+        outbox: [event(task, 'succeeded', at, outcome.result === undefined ? {} : { result: outcome.result })],
+        at,
+      };
+      kind = 'succeeded';
+    } else {
+      const failure = describeFailure(outcome.error, at);
+      const decision =
+        failure.code === 'UNKNOWN_KIND' || failure.code === 'NON_RETRYABLE'
+          ? ({ action: 'dead_letter', reason: 'non_retryable' } as const)
+          : decideRetry(policy, { failures: task.history.length + 1, firstFailedAt: task.firstFailedAt ?? at, failedAt: at, seed: task.id, ...(failure.code === undefined ? {} : { code: failure.code }) });
+      const change: TaskChange =
+        decision.action === 'retry'
+          ? { type: 'fail', id: task.id, owner, error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), nextDueAt: decision.nextDueAt }
+          : { type: 'deadLetter', id: task.id, owner, error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }) };
+      const body: Record<string, JsonValue> =
+        decision.action === 'retry'
+          ? { error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), nextDueAt: decision.nextDueAt }
+          : { error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), reason: decision.reason satisfies DeadLetterReason };
+      unit = {
+        tasks: [change, ...nextOccurrence(task, at)],
+        outbox: [event(task, decision.action === 'retry' ? 'retry_scheduled' : 'dead_lettered', at, body)],
+        at,
+      };
+      kind = decision.action === 'retry' ? 'retried' : 'deadLettered';
+    }
+    try {
+      await storage.commit(unit);
+      return kind;
+    } catch (error) {
+      // Another worker took the task after this one's lease ran out: its outcome is the one that counts.
+      if (isUnitOfWorkError(error) && error.code === 'LEASE_LOST') return 'lost';
+      throw error;
+    }
+  };
+
+  const runOnce = async (): Promise<CompensationRound> => {
+    const now = clock.now();
+    const claimed = await storage.tasks.claim({ queue, owner, now, leaseUntil: instantFromMillis(clock.millis() + leaseMs), limit: batchSize });
+    const round = { succeeded: 0, retried: 0, deadLettered: 0, lost: 0 };
+    const outcomes = await Promise.allSettled(claimed.map(runTask));
+    const failures: unknown[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') round[outcome.value] += 1;
+      else failures.push(outcome.reason);
+    }
+    // A commit that failed (database down) leaves its task leased; the lease runs out and it runs again.
+    if (failures.length > 0) throw failures[0];
+    return round;
+  };
+
+  const loop = createPollingLoop(
+    async () => {
+      const round = await runOnce();
+      return round.succeeded + round.retried + round.deadLettered + round.lost > 0;
+    },
+    { pollIntervalMs, sleep, onError },
+  );
+
+  return Object.freeze({
+    async schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }> {
+      const { kind, key, payload, failure } = (request ?? {}) as Partial<CompensationRequest>;
+      const issues = [];
+      if (typeof kind !== 'string' || kind === '') issues.push({ code: 'invalid_type', path: ['kind'], message: 'Expected the kind of work (a handler name)' });
+      else if (!Object.hasOwn(handlers, kind)) issues.push({ code: 'invalid_value', path: ['kind'], message: `No handler for this kind (handlers: ${Object.keys(handlers).join(', ')})` });
+      if (typeof key !== 'string' || key === '') issues.push({ code: 'invalid_type', path: ['key'], message: 'Expected a key (one waiting task per key)' });
+      if (payload === undefined) issues.push({ code: 'invalid_type', path: ['payload'], message: 'Expected a JSON payload (null for none)' });
+      if (typeof failure !== 'object' || failure === null) issues.push({ code: 'invalid_type', path: ['failure'], message: 'Expected { error, at? }: the failure that needs compensating' });
+      if (issues.length > 0) throw new ValidationError('compensation request', issues);
+      const at = (failure as { at?: Instant }).at ?? clock.now();
+      const first = describeFailure((failure as { error: unknown }).error, at);
+      const decision = decideRetry(policy, { failures: 1, firstFailedAt: at, failedAt: at, seed: key as string, ...(first.code === undefined ? {} : { code: first.code }) });
+      // Work that cannot be retried still gets a task, due now: it is dead-lettered on its first claim, so it is reported.
+      const dueAt = decision.action === 'retry' ? decision.nextDueAt : at;
+      const stored: TaskPayload = decision.action === 'retry' ? { kind: kind as string, payload: payload as JsonValue } : { kind: kind as string, payload: payload as JsonValue, nonRetryable: true };
+      return storage.tasks.enqueue({ queue, key: key as string, payload: stored as unknown as JsonValue, dueAt, firstFailedAt: at, history: [first] }, ids(), clock.now());
+    },
+    async recurring(job: RecurringJob): Promise<Task> {
+      const { name, schedule, kind, payload = null } = (job ?? {}) as Partial<RecurringJob>;
+      if (typeof name !== 'string' || name === '' || typeof kind !== 'string' || !Object.hasOwn(handlers, kind)) {
+        throw new ValidationError('recurring job', [{ code: 'invalid_value', path: typeof name !== 'string' || name === '' ? ['name'] : ['kind'], message: 'Expected a job name and the kind of a registered handler' }]);
+      }
+      const checked = typeof (schedule as RecurringSchedule)?.next === 'function' ? (schedule as RecurringSchedule) : defineRecurringSchedule(schedule as RecurringScheduleInput);
+      // The key names the occurrence: registering again (a restart, another worker) finds it waiting.
+      const change = occurrenceTask(name, checked, kind, payload, checked.next(clock.now())) as Extract<TaskChange, { type: 'enqueue' }>;
+      return (await storage.tasks.enqueue(change.task, change.id, clock.now())).task;
+    },
+    runOnce,
+    deadLetters: (list: { readonly limit?: number } = {}) => storage.tasks.list({ queue, status: 'dead', ...(list.limit === undefined ? {} : { limit: list.limit }) }),
+    start: () => loop.start(),
+    async stop(): Promise<void> {
+      await loop.stop();
+    },
+    get running(): boolean {
+      return loop.running;
+    },
+  });
+}
