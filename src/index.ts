@@ -301,6 +301,8 @@ export type {
   SubscribeOptions,
   Subscription,
   TransportPort,
+  SyncTarget,
+  SyncCallContext,
 } from './ports/index.js';
 
 // routing with storage
@@ -347,8 +349,9 @@ export type {
   RecurringScheduleInput,
   RecurringSchedule,
 } from './sync/index.js';
-export { createCompensationScheduler } from './app/index.js';
-export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
+export { createCompensationScheduler, createSyncService } from './app/index.js';
+export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';
+export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 

@@ -10,12 +10,14 @@ import { ValidationError } from '../errors/validation-error.js';
 import { createUuidSource, type IdSource } from '../ids/id-source.js';
 import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
+import type { QuarantineChange } from '../ports/quarantine-port.js';
 import type { UnitOfWork } from '../ports/storage-port.js';
 import type { Task, TaskAttempt, TaskChange, TaskStore } from '../ports/task-port.js';
 import { isUnitOfWorkError } from '../errors/unit-error.js';
 import { defineRecurringSchedule, type RecurringSchedule, type RecurringScheduleInput } from '../sync/recurring-schedule.js';
 import { compileRetryPolicy, decideRetry, type DeadLetterReason, type RetryPolicyInput } from '../sync/retry-policy.js';
 import { createPollingLoop, defaultSleep } from './polling-loop.js';
+import { withTimeout } from './with-timeout.js';
 
 /** What a handler gets besides the payload. */
 export interface CompensationContext {
@@ -26,6 +28,17 @@ export interface CompensationContext {
   readonly task: Task;
   /** For a recurring job: the occurrence this run is for. */
   readonly occurrence?: Instant;
+  /**
+   * Adds changes (quarantine records, outbox events) to the unit that commits this attempt's
+   * outcome, whatever it is: they are written with it, or not at all.
+   */
+  alsoCommit(parts: CompensationExtras): void;
+}
+
+/** What a handler may add to its outcome's unit of work. */
+export interface CompensationExtras {
+  readonly quarantine?: readonly QuarantineChange[];
+  readonly outbox?: readonly OutboxMessage[];
 }
 
 /**
@@ -98,6 +111,8 @@ export interface CompensationRound {
 export interface CompensationScheduler {
   /** Queues failed work; returns the waiting task (`created: false` when the key was already waiting). */
   schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }>;
+  /** The task change {@link schedule} commits, for a caller that commits it in a unit of its own (with the failure's quarantine record or event). */
+  scheduleChange(request: CompensationRequest): Extract<TaskChange, { type: 'enqueue' }>;
   /** Registers a recurring job: its next occurrence is queued once, however many workers register it. */
   recurring(job: RecurringJob): Promise<Task>;
   /** Claims due tasks, runs them, commits each outcome with its event. */
@@ -220,31 +235,26 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
   const runTask = async (task: Task): Promise<keyof CompensationRound> => {
     const stored = payloadOf(task);
     const handler = typeof stored.kind === 'string' && Object.hasOwn(handlers, stored.kind) ? handlers[stored.kind] : undefined;
-    const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const extras: CompensationExtras[] = [];
     let outcome: { ok: true; result: JsonValue | undefined } | { ok: false; error: unknown };
     try {
       if (handler === undefined) throw Object.assign(new Error(`no handler for kind ${String(stored.kind)}`), { code: 'UNKNOWN_KIND' });
       if (stored.nonRetryable === true) throw Object.assign(new Error('scheduled with a failure no retry can fix'), { code: 'NON_RETRYABLE' });
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const error = Object.assign(new Error(`the handler ran longer than ${timeoutMs} ms`), { name: 'TimeoutError', code: 'TIMEOUT' });
-          controller.abort(error);
-          reject(error);
-        }, timeoutMs);
+      const result = await withTimeout(timeoutMs, 'the handler', (signal) => {
+        const context: CompensationContext = {
+          signal,
+          attempt: task.history.length + 1,
+          task,
+          ...(stored.recurring === undefined ? {} : { occurrence: stored.recurring.occurrence }),
+          alsoCommit: (parts: CompensationExtras) => {
+            extras.push(parts);
+          },
+        };
+        return handler(stored.payload ?? null, context);
       });
-      const context: CompensationContext = {
-        signal: controller.signal,
-        attempt: task.history.length + 1,
-        task,
-        ...(stored.recurring === undefined ? {} : { occurrence: stored.recurring.occurrence }),
-      };
-      const result = await Promise.race([handler(stored.payload ?? null, context), timeout]);
       outcome = { ok: true, result: result ?? undefined };
     } catch (error) {
       outcome = { ok: false, error };
-    } finally {
-      clearTimeout(timer);
     }
 
     const at = clock.now();
@@ -278,6 +288,10 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
       };
       kind = decision.action === 'retry' ? 'retried' : 'deadLettered';
     }
+    const quarantine = extras.flatMap((parts) => parts.quarantine ?? []);
+    const outbox = extras.flatMap((parts) => parts.outbox ?? []);
+    if (quarantine.length > 0) unit = { ...unit, quarantine };
+    if (outbox.length > 0) unit = { ...unit, outbox: [...(unit.outbox ?? []), ...outbox] };
     try {
       await storage.commit(unit);
       return kind;
@@ -303,6 +317,24 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
     return round;
   };
 
+  const scheduleChange = (request: CompensationRequest): Extract<TaskChange, { type: 'enqueue' }> => {
+    const { kind, key, payload, failure } = (request ?? {}) as Partial<CompensationRequest>;
+    const issues = [];
+    if (typeof kind !== 'string' || kind === '') issues.push({ code: 'invalid_type', path: ['kind'], message: 'Expected the kind of work (a handler name)' });
+    else if (!Object.hasOwn(handlers, kind)) issues.push({ code: 'invalid_value', path: ['kind'], message: `No handler for this kind (handlers: ${Object.keys(handlers).join(', ')})` });
+    if (typeof key !== 'string' || key === '') issues.push({ code: 'invalid_type', path: ['key'], message: 'Expected a key (one waiting task per key)' });
+    if (payload === undefined) issues.push({ code: 'invalid_type', path: ['payload'], message: 'Expected a JSON payload (null for none)' });
+    if (typeof failure !== 'object' || failure === null) issues.push({ code: 'invalid_type', path: ['failure'], message: 'Expected { error, at? }: the failure that needs compensating' });
+    if (issues.length > 0) throw new ValidationError('compensation request', issues);
+    const at = (failure as { at?: Instant }).at ?? clock.now();
+    const first = describeFailure((failure as { error: unknown }).error, at);
+    const decision = decideRetry(policy, { failures: 1, firstFailedAt: at, failedAt: at, seed: key as string, ...(first.code === undefined ? {} : { code: first.code }) });
+    // Work that cannot be retried still gets a task, due now: it is dead-lettered on its first claim, so it is reported.
+    const dueAt = decision.action === 'retry' ? decision.nextDueAt : at;
+    const stored: TaskPayload = decision.action === 'retry' ? { kind: kind as string, payload: payload as JsonValue } : { kind: kind as string, payload: payload as JsonValue, nonRetryable: true };
+    return { type: 'enqueue', id: ids(), task: { queue, key: key as string, payload: stored as unknown as JsonValue, dueAt, firstFailedAt: at, history: [first] } };
+  };
+
   const loop = createPollingLoop(
     async () => {
       const round = await runOnce();
@@ -312,22 +344,10 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
   );
 
   return Object.freeze({
+    scheduleChange,
     async schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }> {
-      const { kind, key, payload, failure } = (request ?? {}) as Partial<CompensationRequest>;
-      const issues = [];
-      if (typeof kind !== 'string' || kind === '') issues.push({ code: 'invalid_type', path: ['kind'], message: 'Expected the kind of work (a handler name)' });
-      else if (!Object.hasOwn(handlers, kind)) issues.push({ code: 'invalid_value', path: ['kind'], message: `No handler for this kind (handlers: ${Object.keys(handlers).join(', ')})` });
-      if (typeof key !== 'string' || key === '') issues.push({ code: 'invalid_type', path: ['key'], message: 'Expected a key (one waiting task per key)' });
-      if (payload === undefined) issues.push({ code: 'invalid_type', path: ['payload'], message: 'Expected a JSON payload (null for none)' });
-      if (typeof failure !== 'object' || failure === null) issues.push({ code: 'invalid_type', path: ['failure'], message: 'Expected { error, at? }: the failure that needs compensating' });
-      if (issues.length > 0) throw new ValidationError('compensation request', issues);
-      const at = (failure as { at?: Instant }).at ?? clock.now();
-      const first = describeFailure((failure as { error: unknown }).error, at);
-      const decision = decideRetry(policy, { failures: 1, firstFailedAt: at, failedAt: at, seed: key as string, ...(first.code === undefined ? {} : { code: first.code }) });
-      // Work that cannot be retried still gets a task, due now: it is dead-lettered on its first claim, so it is reported.
-      const dueAt = decision.action === 'retry' ? decision.nextDueAt : at;
-      const stored: TaskPayload = decision.action === 'retry' ? { kind: kind as string, payload: payload as JsonValue } : { kind: kind as string, payload: payload as JsonValue, nonRetryable: true };
-      return storage.tasks.enqueue({ queue, key: key as string, payload: stored as unknown as JsonValue, dueAt, firstFailedAt: at, history: [first] }, ids(), clock.now());
+      const change = scheduleChange(request);
+      return storage.tasks.enqueue(change.task, change.id, clock.now());
     },
     async recurring(job: RecurringJob): Promise<Task> {
       const { name, schedule, kind, payload = null } = (job ?? {}) as Partial<RecurringJob>;

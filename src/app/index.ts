@@ -18,4 +18,6 @@ export { routeAndReserve, reservationIdOf } from './route-and-reserve.js';
 export { CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays, reservationChangesFor } from './reservation-changes.js';
 export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './route-and-reserve.js';
 export { createCompensationScheduler, describeFailure } from './compensation-scheduler.js';
-export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationRequest, CompensationRound, RecurringJob } from './compensation-scheduler.js';
+export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './compensation-scheduler.js';
+export { createSyncService } from './sync-service.js';
+export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './sync-service.js';

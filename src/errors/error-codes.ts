@@ -38,6 +38,7 @@ export const ORDO_ERROR_CODES = [
   // sync
   'UNKNOWN_STATUS_CODE',
   'UNMAPPED_STATUS',
+  'SYNC_MISMATCH',
   // transport
   'TRANSPORT_FAILURE',
   'TRANSPORT_CLOSED',

@@ -12,3 +12,4 @@ export { QUARANTINE_CHANGE_TYPES } from './quarantine-port.js';
 export type { CustomerStore, CustomerChange, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from './customer-store-port.js';
 export { CUSTOMER_CHANGE_TYPES } from './customer-store-port.js';
 export type { TransportMessage, Delivery, SubscribeOptions, Subscription, TransportPort } from './transport-port.js';
+export type { SyncTarget, SyncCallContext } from './sync-target-port.js';
