@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   customers: () => import('./customers.bench.js'),
   storage: () => import('./storage.bench.js'),
   sync: () => import('./sync.bench.js'),
+  reconcile: () => import('./reconcile.bench.js'),
   import: () => import('./import.bench.js'),
 };
 

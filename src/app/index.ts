@@ -21,3 +21,5 @@ export { createCompensationScheduler, describeFailure } from './compensation-sch
 export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './compensation-scheduler.js';
 export { createSyncService } from './sync-service.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './sync-service.js';
+export { reconcile } from './reconcile.js';
+export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './reconcile.js';
