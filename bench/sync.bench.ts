@@ -1,7 +1,12 @@
 // Sync benchmark: field diff of 20-field orders (records/s) with tolerances, beside microdiff and jsondiffpatch
 // measured in the same run, rounds alternating so machine load hits all alike.
+import { randomBytes } from 'node:crypto';
 import { diff as jsonDiff } from 'jsondiffpatch';
 import microdiff from 'microdiff';
+import pg from 'pg';
+import { createPostgresStorage } from '../src/adapters/postgres.js';
+import { createCompensationScheduler } from '../src/app/index.js';
+import { createFixedClock, instant } from '../src/clock/index.js';
 import { EXAMPLE_WMS_STATUSES, compileDiffSpec, diffRecords } from '../src/sync/index.js';
 
 const PAIRS = Number(process.env.ORDO_BENCH_DIFF_PAIRS ?? 20_000);
@@ -107,8 +112,94 @@ function measure(pairs: readonly [Record<string, unknown>, Record<string, unknow
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Runs the sync benchmark and prints records/s per contender and the ratio to microdiff. */
+const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const WORKERS = 8;
+const TASKS = Number(process.env.ORDO_BENCH_COMPENSATION_TASKS ?? 4_000);
+
+async function postgresProblem(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1_500 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Compensation throughput on PostgreSQL: 8 workers (each its own connections) claim due tasks,
+ * run a no-op handler and commit each outcome with its outbox event; beside it, in alternating
+ * rounds, the bare task queue (claim, then complete) the scheduler is built on.
+ */
+async function benchCompensation(): Promise<void> {
+  const problem = await postgresProblem();
+  if (problem !== undefined) {
+    console.log(`  compensation: skipped, PostgreSQL does not answer at ${POSTGRES_URL} (${problem})`);
+    return;
+  }
+  const clock = createFixedClock(instant('2026-11-11T03:00:00Z'));
+  const admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 1 });
+  const rates: { scheduler: number[]; bare: number[] } = { scheduler: [], bare: [] };
+  try {
+    for (let round = 0; round < 4; round += 1) {
+      const kind = round % 2 === 0 ? 'scheduler' : 'bare';
+      const schema = `ordo_bench_comp_${randomBytes(4).toString('hex')}`;
+      const storages = Array.from({ length: WORKERS }, () => createPostgresStorage({ connectionString: POSTGRES_URL, schema, maxConnections: 2 }));
+      try {
+        await storages[0]?.migrate();
+        const seed = storages[0] as (typeof storages)[number];
+        for (let start = 0; start < TASKS; start += 200) {
+          await Promise.all(
+            Array.from({ length: Math.min(200, TASKS - start) }, (_, j) =>
+              seed.tasks.enqueue({ queue: 'sync.compensation', key: `k${start + j}`, payload: { kind: 'push', payload: { n: start + j } }, dueAt: clock.now(), firstFailedAt: clock.now(), history: [{ at: clock.now(), error: 'timeout' }] }, `t${start + j}`, clock.now()),
+            ),
+          );
+        }
+        let done = 0;
+        const started = performance.now();
+        await Promise.all(
+          storages.map(async (storage, w) => {
+            if (kind === 'scheduler') {
+              const scheduler = createCompensationScheduler({ storage, clock, owner: `w${w}`, handlers: { push: async () => undefined } });
+              for (;;) {
+                const result = await scheduler.runOnce();
+                if (result.succeeded + result.retried + result.deadLettered + result.lost === 0) return;
+                done += result.succeeded;
+              }
+            }
+            for (;;) {
+              const claimed = await storage.tasks.claim({ queue: 'sync.compensation', owner: `w${w}`, now: clock.now(), leaseUntil: instant('2026-11-11T04:00:00Z'), limit: 10 });
+              if (claimed.length === 0) return;
+              for (const task of claimed) if (await storage.tasks.complete(task.id, `w${w}`, clock.now())) done += 1;
+            }
+          }),
+        );
+        if (done !== TASKS) throw new Error(`${kind}: ${done} of ${TASKS} tasks completed`);
+        rates[kind].push((done / (performance.now() - started)) * 1000);
+      } finally {
+        for (const storage of storages) await storage.close();
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+  console.log(`  compensation on PostgreSQL, ${WORKERS} workers, ${fmt(TASKS)} due tasks, two alternating rounds each:`);
+  console.log(`    createCompensationScheduler (run + outcome and outbox event in one unit) ${fmt(mean(rates.scheduler)).padStart(7)} tasks/s`);
+  console.log(`    bare task queue (claim, complete)                                      ${fmt(mean(rates.bare)).padStart(7)} tasks/s`);
+  console.log(`    ratio scheduler / bare queue: ${(mean(rates.scheduler) / mean(rates.bare)).toFixed(2)}x`);
+}
+
+/** Runs the sync benchmark: the diff beside microdiff and jsondiffpatch, then compensation throughput. */
 export async function run(): Promise<void> {
+  await benchDiff();
+  await benchCompensation();
+}
+
+async function benchDiff(): Promise<void> {
   const next = random(20_261_201);
   const pairs = Array.from({ length: PAIRS }, (_, i): [Record<string, unknown>, Record<string, unknown>] => {
     const source = order(next, i);
