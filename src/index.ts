@@ -349,7 +349,8 @@ export type {
   RecurringScheduleInput,
   RecurringSchedule,
 } from './sync/index.js';
-export { createCompensationScheduler, createSyncService, reconcile } from './app/index.js';
+export { createCompensationScheduler, createSyncService, reconcile, reconcileTables } from './app/index.js';
+export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';
 export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';

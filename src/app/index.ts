@@ -23,3 +23,5 @@ export { createSyncService } from './sync-service.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './sync-service.js';
 export { reconcile } from './reconcile.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './reconcile.js';
+export { reconcileTables } from './reconcile-tables.js';
+export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './reconcile-tables.js';

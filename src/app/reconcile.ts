@@ -44,7 +44,7 @@ export interface ReconciliationDifference {
 
 /** Counts of a reconciliation run. */
 export interface ReconciliationSummary {
-  readonly mode: 'sorted-merge' | 'partitioned';
+  readonly mode: 'sorted-merge' | 'partitioned' | 'checksum-bisection';
   /** Records read per side. */
   readonly records: Readonly<Record<string, number>>;
   /** Distinct keys seen on any side. */
@@ -60,6 +60,8 @@ export interface ReconciliationSummary {
   /** Partitioned mode: partitions used and the most records one held in memory. */
   readonly partitions?: number;
   readonly largestPartition?: number;
+  /** Checksum mode: checksum queries run, segments found equal by checksum, rows fetched to diff. */
+  readonly checksum?: { readonly queries: number; readonly equalSegments: number; readonly fetchedRows: number };
 }
 
 /** Where the report goes: Node writable streams, or anything with `write`. */
@@ -126,14 +128,16 @@ export async function reconcile(options: ReconcileOptions): Promise<Reconciliati
 
 // ---------------------------------------------------------------------------------------------
 
-interface Plan {
+/** @internal What a run compares: sides, how to key a record, and each side's spec. */
+export interface Plan {
   readonly sides: readonly ReconciliationSide[];
   readonly keyOf: (record: unknown) => string | undefined;
   /** Per non-reference side index, its compiled spec. */
   readonly specs: readonly (DiffSpec | undefined)[];
 }
 
-function checkOptions(options: ReconcileOptions): Plan {
+/** @internal Checks options (every problem at once) and plans the run. */
+export function checkOptions(options: ReconcileOptions): Plan {
   const issues: ValidationIssue[] = [];
   const bad = (path: (string | number)[], message: string): void => {
     issues.push({ code: 'invalid_value', path, message });
@@ -230,7 +234,8 @@ async function compareKey(plan: Plan, report: Report, key: string, records: read
 // ---------------------------------------------------------------------------------------------
 // Sorted merge: one record per side in memory.
 
-async function mergeSorted(plan: Plan, report: Report): Promise<void> {
+/** @internal Streams sorted sides through a merge, one record per side in memory. */
+export async function mergeSorted(plan: Plan, report: Report): Promise<void> {
   const iterators = plan.sides.map((side) => iteratorOf(side.records));
   const heads: ({ key: string; record: unknown } | undefined)[] = [];
   const previous: (string | undefined)[] = plan.sides.map(() => undefined);
@@ -425,7 +430,8 @@ async function comparePartition(plan: Plan, report: Report, files: readonly Spil
 // ---------------------------------------------------------------------------------------------
 // The report: counts, JSON Lines and CSV, written through buffers.
 
-class Report {
+/** @internal The report of a run: counts, JSON Lines and CSV. */
+export class Report {
   private readonly records: number[];
   private keys = 0;
   private inSync = 0;
@@ -439,7 +445,7 @@ class Report {
 
   constructor(
     private readonly plan: Plan,
-    private readonly options: ReconcileOptions,
+    private readonly options: Pick<ReconcileOptions, 'jsonl' | 'csv' | 'onDifference'>,
   ) {
     this.records = plan.sides.map(() => 0);
     this.jsonl = options.jsonl === undefined ? undefined : new Buffered(options.jsonl);
@@ -457,6 +463,12 @@ class Report {
   key(clean: boolean): void {
     this.keys += 1;
     if (clean) this.inSync += 1;
+  }
+
+  /** Keys found alike without being compared one by one (a range whose checksums agree). */
+  keysInSync(count: number): void {
+    this.keys += count;
+    this.inSync += count;
   }
 
   async difference(difference: ReconciliationDifference): Promise<void> {
@@ -480,10 +492,11 @@ class Report {
     await this.csv?.write(csvRow(['dead_letter', task.key, '', '', 'dead_letter', '', '', '', '', '', `${task.history.length} attempts; last: ${last?.code ?? ''} ${last?.error ?? ''}`.trim()]));
   }
 
-  async finish(partitions: { count: number; largest: number } | undefined): Promise<ReconciliationSummary> {
+  async finish(partitions: { count: number; largest: number } | undefined, extra: { mode?: ReconciliationSummary['mode']; records?: readonly number[]; checksum?: ReconciliationSummary['checksum'] } = {}): Promise<ReconciliationSummary> {
+    const records = extra.records ?? this.records;
     const summary: ReconciliationSummary = {
-      mode: partitions === undefined ? 'sorted-merge' : 'partitioned',
-      records: Object.fromEntries(this.plan.sides.map((side, i) => [side.name, this.records[i] as number])),
+      mode: extra.mode ?? (partitions === undefined ? 'sorted-merge' : 'partitioned'),
+      records: Object.fromEntries(this.plan.sides.map((side, i) => [side.name, records[i] as number])),
       keys: this.keys,
       inSync: this.inSync,
       differences: this.differences,
@@ -492,6 +505,7 @@ class Report {
       bySide: this.bySide,
       deadLetters: this.deadLetters,
       ...(partitions === undefined ? {} : { partitions: partitions.count, largestPartition: partitions.largest }),
+      ...(extra.checksum === undefined ? {} : { checksum: extra.checksum }),
     };
     await this.jsonl?.write(`${JSON.stringify({ type: 'summary', ...summary })}\n`);
     await this.jsonl?.flush();
