@@ -311,5 +311,33 @@ for (const adapter of RELIABILITY_ADAPTERS) {
         await cleanup();
       }
     }, 120_000);
+
+    it('four workers registering and running one recurring job fire each occurrence once, none skipped', async () => {
+      const { target, cleanup } = adapter.fresh();
+      const storages = Array.from({ length: 4 }, () => openTarget(target));
+      try {
+        await storages[0]?.migrate();
+        const clock = createManualClock('2026-11-30T00:00:00Z');
+        const runs: Instant[] = [];
+        const handlers: Record<string, CompensationHandler> = {
+          reconcile: async (_payload, { occurrence }) => {
+            runs.push(occurrence as Instant);
+            await new Promise((resolve) => setImmediate(resolve));
+          },
+        };
+        const workers = storages.map((storage, i) => createCompensationScheduler({ storage, clock, owner: `worker-${i}`, handlers }));
+        const job = { name: 'nightly', schedule: { zone: 'Asia/Shanghai', time: '02:00' }, kind: 'reconcile' };
+        await Promise.all(workers.map((worker) => worker.recurring(job)));
+        // Ten nights, every worker polling at once each night.
+        for (let night = 0; night < 10; night += 1) {
+          clock.set(addDuration(instant('2026-11-30T18:00:00Z'), { days: night }));
+          await Promise.all(workers.map((worker) => worker.runOnce()));
+        }
+        expect(runs.sort()).toEqual(Array.from({ length: 10 }, (_, night) => addDuration(instant('2026-11-30T18:00:00Z'), { days: night })));
+      } finally {
+        for (const storage of storages) await storage.close();
+        await cleanup();
+      }
+    }, 120_000);
   });
 }
