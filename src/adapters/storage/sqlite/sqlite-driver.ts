@@ -20,6 +20,8 @@ export interface SqliteDatabaseLike {
   close(): unknown;
   /** False once closed. */
   readonly open: boolean;
+  /** True inside a transaction (better-sqlite3 has it); absent reads as false. */
+  readonly inTransaction?: boolean;
 }
 
 /** Table names of one storage, already quoted. */
@@ -40,7 +42,7 @@ export interface SqliteSession {
 /** What every SQLite sub-store shares: the connection, table names, error wrapping. */
 export interface SqliteContext {
   readonly tables: SqliteTables;
-  /** Runs `work` outside a transaction (one statement, or reads). */
+  /** Runs `work` in a read transaction: all its statements see one snapshot, and writers are never blocked (WAL). */
   read<T>(operation: string, work: (session: SqliteSession) => T): Promise<T>;
   /**
    * Runs `work` in a `BEGIN IMMEDIATE` transaction: it takes the write lock up front, so two
@@ -109,7 +111,25 @@ export function createSqliteContext(config: {
     tables,
     async read(operation, work) {
       try {
-        return work(session(await connect(operation)));
+        const database = await connect(operation);
+        // One snapshot for every statement of a read: another process committing between an
+        // order's row and its history would otherwise tear it (WAL readers never block writers).
+        const own = database.inTransaction !== true;
+        if (own) database.exec('BEGIN');
+        try {
+          const result = work(session(database));
+          if (own) database.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (own) {
+            try {
+              database.exec('ROLLBACK');
+            } catch {
+              // Already rolled back; the first error is the one to report.
+            }
+          }
+          throw error;
+        }
       } catch (error) {
         throw wrapSqliteError(error, operation, config.busyTimeoutMs);
       }
