@@ -12,8 +12,8 @@ import { BUILT_IN_CHANNELS } from '../src/intake/index.js';
 import { ingest, type IngestPayload, type IngestReport } from '../src/app/index.js';
 import type { StoragePort } from '../src/ports/index.js';
 import { channelFixture, type FixtureChannel } from '../src/testing/index.js';
+import { POSTGRES_URL, postgresProblem } from './bench-postgres.js';
 
-const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Payloads per adapter (memory gets twice as many: it is fast enough). */
 const PAYLOADS = Number(process.env['INTAKE_BENCH_PAYLOADS'] ?? 3_000);
 /** Payloads per `ingest` call. */
@@ -80,17 +80,6 @@ const nonZero = (counts: Record<string, number>): string =>
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
 
-async function postgresProblem(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1_500 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || String(error) : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Runs the intake benchmark and prints payloads/s per adapter, with ratios to validation alone. */
 export async function run(): Promise<void> {

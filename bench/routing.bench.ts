@@ -19,6 +19,7 @@ import { createFixedClock, type Clock } from '../src/clock/index.js';
 import { createOrderMachine } from '../src/orders/index.js';
 import type { StoragePort } from '../src/ports/index.js';
 import { SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from '../src/routing/index.js';
+import { POSTGRES_URL } from './bench-postgres.js';
 
 const orderMachine = createOrderMachine();
 
@@ -259,7 +260,6 @@ function measure(router: ReturnType<typeof compileRouting>, assortment: Assortme
 
 const STORED_ORDERS = Number(process.env['ROUTING_BENCH_ORDERS'] ?? 2_000);
 const WORKERS = 8;
-const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** An approved order as routeAndReserve finds it: created, paid and approved, in one commit. */
 function approvedWrites(id: string, skus: readonly string[], clock: Clock): Parameters<StoragePort['commit']>[0] {

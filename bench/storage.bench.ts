@@ -17,6 +17,7 @@ import { applyOrderEvent } from '../src/hub/index.js';
 import { BUILT_IN_CHANNELS } from '../src/intake/index.js';
 import { ingest } from '../src/app/index.js';
 import { channelFixture } from '../src/testing/index.js';
+import { POSTGRES_URL, postgresProblem } from './bench-postgres.js';
 
 /** Time per transition measurement. */
 const BUDGET_MS = Number(process.env['STORAGE_BENCH_MS'] ?? 3_000);
@@ -25,7 +26,6 @@ const TASKS = Number(process.env['STORAGE_BENCH_TASKS'] ?? 4_000);
 const CONCURRENCY = 8;
 /** Comma-separated subset of memory, sqlite, postgres (default: all). */
 const ADAPTERS = (process.env['STORAGE_BENCH_ADAPTERS'] ?? 'memory,sqlite,postgres').split(',');
-const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // A fixed clock: every adapter pays the same (nothing) for formatting the time.
 const clock = createFixedClock('2026-06-18T02:00:00Z');
@@ -148,17 +148,6 @@ async function benchReservations(storage: StoragePort): Promise<number> {
   return rate(done, performance.now() - started);
 }
 
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1_500 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** Claim-and-complete throughput of Ordo's PostgreSQL task queue and graphile-worker, same database, same run. */
 async function benchTaskQueues(): Promise<void> {
@@ -323,7 +312,7 @@ async function postgresTraffic(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const pgProblem = await postgresReachable();
+  const pgProblem = await postgresProblem();
   const subjects: Subject[] = [
     { name: 'memory', expectedRate: 6_000, make: async () => ({ storage: createMemoryStorage(), cleanup: async () => undefined }) },
     {

@@ -8,22 +8,13 @@ import { createPostgresStorage } from '../src/adapters/postgres.js';
 import { createCompensationScheduler } from '../src/app/index.js';
 import { createFixedClock, instant } from '../src/clock/index.js';
 import { EXAMPLE_WMS_STATUSES, compileDiffSpec, diffRecords } from '../src/sync/index.js';
+import { mulberry32 } from '../src/testing/index.js';
+import { POSTGRES_URL, postgresProblem } from './bench-postgres.js';
 
 const PAIRS = Number(process.env.ORDO_BENCH_DIFF_PAIRS ?? 20_000);
 const ROUNDS = 7;
 const ROUND_MS = 300;
 
-/** A deterministic generator (mulberry32), so every run diffs the same records. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const STATUSES = ['allocated', 'picking', 'packed', 'shipped'] as const;
 const WMS_CODE: Record<string, string> = { allocated: 'NEW', picking: 'PICKING', packed: 'PACKED', shipped: 'SHIPPED' };
@@ -112,21 +103,9 @@ function measure(pairs: readonly [Record<string, unknown>, Record<string, unknow
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-const POSTGRES_URL = process.env['ORDO_BENCH_POSTGRES_URL'] ?? process.env['ORDO_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WORKERS = 8;
 const TASKS = Number(process.env.ORDO_BENCH_COMPENSATION_TASKS ?? 4_000);
 
-async function postgresProblem(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 1_500 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * Compensation throughput on PostgreSQL: 8 workers (each its own connections) claim due tasks,
@@ -200,7 +179,7 @@ export async function run(): Promise<void> {
 }
 
 async function benchDiff(): Promise<void> {
-  const next = random(20_261_201);
+  const next = mulberry32(20_261_201); // the same records every run
   const pairs = Array.from({ length: PAIRS }, (_, i): [Record<string, unknown>, Record<string, unknown>] => {
     const source = order(next, i);
     return [source, counterpart(next, source, i)];

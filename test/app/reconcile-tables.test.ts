@@ -3,21 +3,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconcile, reconcileTables, type ReconcileTablesOptions, type ReconciliationDifference } from '../../src/app/index.js';
+import { mulberry32 } from '../../src/testing/index.js';
 import { postgresTarget, testSchema, type TestSchema } from '../support/postgres.js';
 
 const postgres = await postgresTarget();
-
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe.skipIf(postgres.skipReason !== undefined)('reconcileTables on PostgreSQL', () => {
   let schema: TestSchema;
@@ -36,7 +25,7 @@ describe.skipIf(postgres.skipReason !== undefined)('reconcileTables on PostgreSQ
     // Ordo's side stores the order as JSON; the WMS has its own columns and names.
     await pool.query(`CREATE TABLE ${s}.orders (id text PRIMARY KEY, status text NOT NULL, data jsonb NOT NULL)`);
     await pool.query(`CREATE TABLE ${s}.wms_orders (order_no text PRIMARY KEY, state text, amount_fen bigint)`);
-    const next = random(7);
+    const next = mulberry32(7);
     const oms: unknown[][] = [];
     const wms: unknown[][] = [];
     for (let i = 0; i < N; i += 1) {
