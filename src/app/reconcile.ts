@@ -165,10 +165,13 @@ export function checkOptions(options: ReconcileOptions): Plan {
       return keyText(value);
     };
   } else bad(['key'], 'Expected the key field (e.g. "id") or a function record => key');
+  // One spec for every side, or one per side: an object whose keys are all side names.
+  const declared = options.spec as Record<string, unknown> | undefined;
+  const perSide =
+    typeof declared === 'object' && declared !== null && Object.keys(declared).length > 0 && Object.keys(declared).every((key) => sides.some((side) => side?.name === key) && !['fields', 'others', 'ignore', 'severity', 'input'].includes(key));
   const specs = sides.map((side, index): DiffSpec | undefined => {
     if (index === 0) return undefined;
-    const declared = options.spec as Record<string, unknown> | undefined;
-    const own = declared !== undefined && typeof side?.name === 'string' && !('fields' in declared) && !('others' in declared) && !('ignore' in declared) && Object.hasOwn(declared, side.name) ? declared[side.name] : declared;
+    const own = perSide ? (declared as Record<string, unknown>)[side.name] : declared;
     try {
       return compileDiffSpec((own ?? {}) as DiffSpecInput);
     } catch (error) {

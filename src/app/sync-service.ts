@@ -54,7 +54,7 @@ export interface SyncServiceOptions {
   readonly onAlert?: (event: DiffAlertEvent) => void;
   /** One push + read-back, in milliseconds. @default 30000 */
   readonly timeoutMs?: number;
-  /** The compensation retry policy. @default every 15 minutes for 72 hours */
+  /** The compensation retry policy; `UNMAPPED_STATUS` (a status the system has no code for) is never retried. @default every 15 minutes for 72 hours */
   readonly retry?: RetryPolicyInput;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
@@ -197,7 +197,8 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     ),
     timeoutMs,
     leaseMs: timeoutMs + 60_000,
-    ...(parsed.retry === undefined ? {} : { retry: parsed.retry }),
+    // A status the system has no code for stays so: retrying it for 72 hours helps no one.
+    retry: { ...parsed.retry, nonRetryableErrorCodes: [...new Set(['UNMAPPED_STATUS', ...(parsed.retry?.nonRetryableErrorCodes ?? [])])] },
     ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
     ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
     ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),

@@ -348,8 +348,9 @@ function emit(field: CompiledField, kind: DifferenceKind, s: unknown, t: unknown
     field: field.name,
     kind,
     severity: field.severity,
-    source: shown(s, field),
-    target: shown(t, field),
+    // A value its comparator could not read may be anything (a phone in a date field): shown by its shape.
+    source: shown(s, kind === 'unreadable' ? { ...field, typed: false } : field),
+    target: shown(t, kind === 'unreadable' ? { ...field, typed: false } : field),
     ...(detail === undefined ? {} : { detail }),
   };
   out.push(difference);
@@ -580,7 +581,8 @@ function compileField(name: string, declared: DiffFieldSpec, parentSeverity: Dif
         return isStatusDictionary(dictionary) ? dictionary : undefined;
       });
       const [source, target] = sides.map((dictionary) => (dictionary === undefined ? undefined : statusTable(dictionary)));
-      field = { ...base, typed: true, compare: (s, t) => compareStatuses(s, t, source, target) };
+      // Codes are shown as sent when they read as codes (at most 6 digits), like any untyped text.
+      field = { ...base, typed: false, compare: (s, t) => compareStatuses(s, t, source, target) };
       break;
     }
     case 'set':

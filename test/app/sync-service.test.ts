@@ -130,6 +130,16 @@ describe('createSyncService', () => {
     expect(alerts).toEqual([expect.objectContaining({ type: 'alert_raised', threshold: 'status', system: 'wms', matching: 2 })]);
   });
 
+  it('a status the system has no code for is dead-lettered at once, not retried for 72 hours', async () => {
+    const { service, storage, clock } = setup();
+    const [outcome] = await service.sync('o-10', order('o-10', 'paid'));
+    expect(outcome?.error?.code).toBe('UNMAPPED_STATUS');
+    const [task] = await storage.tasks.list({ queue: QUEUE });
+    expect(task?.dueAt).toBe(clock.now());
+    await service.compensation.runOnce();
+    expect((await storage.tasks.get(task?.id as string))?.status).toBe('dead');
+  });
+
   it('differences below failOn are reported, not compensated', async () => {
     const { service, storage, wms } = setup({ failOn: 'critical' });
     wms.behave.offsetless = true;

@@ -97,6 +97,12 @@ describe('diffRecords', () => {
     expect(text).toContain('+86139****5678');
   });
 
+  it('a value its comparator cannot read is shown by its shape: a phone in a date or status field stays hidden', () => {
+    const text = JSON.stringify(diffRecords(ordo, { ...ordo, updatedAt: '13812345678', status: '13912345678' }, ORDER_SPEC).differences);
+    expect(text).not.toContain('13812345678');
+    expect(text).not.toContain('13912345678');
+  });
+
   it('an unreadable value is a difference, never an exception: a batch never dies of one record', () => {
     const bad = { ...ordo, status: 'SHIPPD', total: 129.9, updatedAt: '2026-11-11 10:00:00', lines: 'none' };
     const result = diffRecords(ordo, bad, ORDER_SPEC);
