@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/clock/index.js';
-import { createOutboxRelay, routeAndReserve } from '../../../src/app/index.js';
+import { createCompensationScheduler, createOutboxRelay, routeAndReserve } from '../../../src/app/index.js';
 import { reliabilityRouter, routingTestMachine } from '../../support/routing.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
 import { applyNextTransition } from '../../support/transitions.js';
@@ -15,6 +15,7 @@ export type WorkerJob =
   | { readonly job: 'transition'; readonly target: StorageTarget; readonly worker: string; readonly orderIds: readonly string[]; readonly count: number }
   | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string }
   | { readonly job: 'units'; readonly target: StorageTarget; readonly logFile: string; readonly warehouseId: string; readonly sku: string; readonly goldenId: string }
+  | { readonly job: 'compensate'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly leaseMs: number }
   | { readonly job: 'route'; readonly target: StorageTarget; readonly orderIds: readonly string[] };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
@@ -82,6 +83,26 @@ async function main(): Promise<unknown> {
         await storage.commit(unitNumber(n, job));
         appendFileSync(job.logFile, `${n}\n`);
       }
+    case 'compensate': {
+      // Runs compensation tasks (logging each handler call) and then hangs in a handler, to be killed there.
+      let handled = 0;
+      const scheduler = createCompensationScheduler({
+        storage,
+        clock: systemClock,
+        owner: job.owner,
+        batchSize: 5,
+        timeoutMs: job.leaseMs - 1_000,
+        leaseMs: job.leaseMs,
+        handlers: {
+          push: async (payload) => {
+            appendFileSync(job.logFile, `${job.owner} ${(payload as { n: number }).n}\n`);
+            handled += 1;
+            if (handled >= 12) await new Promise(() => undefined);
+          },
+        },
+      });
+      for (;;) await scheduler.runOnce();
+    }
     case 'relay': {
       // With a barrier, every relay starts together: each says it is ready, then waits for `go`.
       if (job.barrierDir !== undefined) {
