@@ -7,6 +7,7 @@ const entry = {
   'adapters/memory': 'src/adapters/memory.ts',
   'adapters/sqlite': 'src/adapters/sqlite.ts',
   'adapters/postgres': 'src/adapters/postgres.ts',
+  'adapters/webhook': 'src/adapters/webhook.ts',
   testing: 'src/testing/index.ts',
   clock: 'src/clock/index.ts',
   orders: 'src/orders/index.ts',

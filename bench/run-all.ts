@@ -10,6 +10,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   storage: () => import('./storage.bench.js'),
   sync: () => import('./sync.bench.js'),
   reconcile: () => import('./reconcile.bench.js'),
+  webhook: () => import('./webhook.bench.js'),
   import: () => import('./import.bench.js'),
 };
 

@@ -30,6 +30,9 @@ export {
   UNIT_STORES,
   StatusCodeError,
   isStatusCodeError,
+  WebhookError,
+  isWebhookError,
+  WEBHOOK_ERROR_STATUS,
   maskPhone,
   maskIdNumber,
   maskName,
@@ -57,6 +60,7 @@ export type {
   ConcurrencyConflict,
   StatusCodeErrorCode,
   StatusDirection,
+  WebhookErrorCode,
 } from './errors/index.js';
 
 // money

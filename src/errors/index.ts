@@ -24,3 +24,5 @@ export { UnitOfWorkError, isUnitOfWorkError, UNIT_STORES } from './unit-error.js
 export type { UnitPart, UnitStore, UnitOfWorkErrorCode, StockShortfall } from './unit-error.js';
 export { StatusCodeError, isStatusCodeError } from './status-error.js';
 export type { StatusCodeErrorCode, StatusDirection } from './status-error.js';
+export { WebhookError, isWebhookError, WEBHOOK_ERROR_STATUS } from './webhook-error.js';
+export type { WebhookErrorCode } from './webhook-error.js';

@@ -51,6 +51,7 @@ const ORDO_ERROR_NAMES = new Set([
   'TransportError',
   'UnitOfWorkError',
   'StatusCodeError',
+  'WebhookError',
 ]);
 
 /** @internal Registers a subclass name so {@link isOrdoError} recognises it across realms. */

@@ -16,6 +16,7 @@ const EXPECTED: Record<string, string> = {
   './adapters/memory': 'createMemoryStorage',
   './adapters/sqlite': 'createSqliteStorage',
   './adapters/postgres': 'createPostgresStorage',
+  './adapters/webhook': 'verifyWebhook',
   './testing': 'storageConformance',
   './clock': 'toInstant',
   './orders': 'createOrderMachine',
