@@ -305,6 +305,7 @@ export type {
   SubscribeOptions,
   Subscription,
   TransportPort,
+  DeclareGroupOptions,
   SyncTarget,
   SyncCallContext,
 } from './ports/index.js';
@@ -353,7 +354,8 @@ export type {
   RecurringScheduleInput,
   RecurringSchedule,
 } from './sync/index.js';
-export { createCompensationScheduler, createSyncService, reconcile, reconcileTables } from './app/index.js';
+export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
+export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';

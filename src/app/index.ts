@@ -25,3 +25,5 @@ export { reconcile } from './reconcile.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './reconcile.js';
 export { reconcileTables } from './reconcile-tables.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './reconcile-tables.js';
+export { createInboxHandler } from './inbox.js';
+export type { InboxOptions } from './inbox.js';

@@ -11,5 +11,5 @@ export type { QuarantineInput, QuarantineRecord, QuarantineStore, QuarantineChan
 export { QUARANTINE_CHANGE_TYPES } from './quarantine-port.js';
 export type { CustomerStore, CustomerChange, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from './customer-store-port.js';
 export { CUSTOMER_CHANGE_TYPES } from './customer-store-port.js';
-export type { TransportMessage, Delivery, SubscribeOptions, Subscription, TransportPort } from './transport-port.js';
+export type { TransportMessage, Delivery, SubscribeOptions, Subscription, TransportPort, DeclareGroupOptions } from './transport-port.js';
 export type { SyncTarget, SyncCallContext } from './sync-target-port.js';

@@ -60,10 +60,23 @@ export interface Subscription {
   unsubscribe(): Promise<void>;
 }
 
+/** Options for {@link TransportPort.declareGroup}. */
+export interface DeclareGroupOptions {
+  readonly group: string;
+  /** The topics or patterns the group receives (added to any it has). */
+  readonly topics: readonly string[];
+}
+
 /** The transport port. Adapter so far: memory (eventemitter3), in `ordo/adapters/memory`. */
 export interface TransportPort {
   /** Publishes a message; resolves when the transport has accepted it. */
   publish(message: TransportMessage): Promise<void>;
+  /**
+   * Creates a consumer group (its queue, as a broker does) bound to `topics`, before any consumer
+   * subscribes: messages published from now on wait for the group's first consumer. Without it a
+   * group starts receiving at its first subscription. Idempotent; bindings only add up.
+   */
+  declareGroup(options: DeclareGroupOptions): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /** Stops all subscriptions and releases connections. */
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 // The transport port's conformance suite: every adapter, memory and real brokers, must pass it unchanged.
+import { isOrdoError } from '../errors/ordo-error.js';
 import { expectObject } from '../errors/validation-error.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -160,6 +161,23 @@ export function transportConformance(
       const [delivery] = recorder.deliveries;
       assert.deepEqual(delivery?.message, sent);
       assert.equal(delivery?.attempt, 1);
+    });
+
+    test('a group declared before anything is published gets what was published before its first consumer', async ({ transport, prefix, group, message, record, settle }) => {
+      const name = group();
+      await transport.declareGroup({ group: name, topics: [`${prefix}.order.*`] });
+      await transport.declareGroup({ group: name, topics: [`${prefix}.order.*`, `${prefix}.refund.#`] });
+      const early = [message('order.created'), message('refund.requested.partial'), message('stock.changed')];
+      for (const m of early) await transport.publish(m);
+      // The consumer's own pattern covers every topic: what it gets is what the group queued before it came.
+      const recorder = await record({ topic: `${prefix}.#`, group: name });
+      await recorder.until(2, 'the two messages published before the consumer, on the declared bindings');
+      await settle();
+      assert.deepEqual(ids(recorder.deliveries).sort(), [early[0]?.id, early[1]?.id].sort(), 'a topic outside the bindings is not queued');
+    });
+
+    test('declareGroup refuses a malformed request with a typed error', async ({ transport }) => {
+      await assert.rejects(transport.declareGroup({ group: '', topics: [] }), (error: unknown) => isOrdoError(error) && ['INVALID_OPTIONS', 'VALIDATION_FAILED'].includes(error.code));
     });
 
     test('every group gets every message (fan-out)', async ({ transport, prefix, group, message, record, settle }) => {

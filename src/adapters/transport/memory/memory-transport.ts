@@ -4,7 +4,7 @@ import { option, parseOptions } from '../../../errors/options.js';
 import { ValidationError } from '../../../errors/validation-error.js';
 import { EventEmitter } from 'eventemitter3';
 import { TransportError } from '../../../errors/transport-error.js';
-import type { Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
+import type { DeclareGroupOptions, Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
 import { compileTopicPattern, matchesTopic, type TopicPattern } from './topic-pattern.js';
 
 /** Options of {@link createMemoryTransport}. */
@@ -70,6 +70,8 @@ interface Group {
 
 const PUBLISH = 'publish';
 
+const declareSchema = z.strictObject({ group: option.text(), topics: z.array(option.text()).min(1) });
+
 const subscribeSchema = z.strictObject({
   topic: option.text(),
   group: option.text(),
@@ -98,8 +100,8 @@ function checkMessage(message: unknown): void {
  * sees each key in publish order, and is dead-lettered after `maxAttempts` deliveries.
  *
  * Like a broker whose queue does not exist yet, a group only receives messages published after
- * its first subscription; once created it keeps its bindings and queued messages until `close()`,
- * even with no consumer left. Deliveries start on a later microtask, never inside `publish`.
+ * its first subscription, or after `declareGroup`; once created it keeps its bindings and queued
+ * messages until `close()`, even with no consumer left. Deliveries start on a later microtask, never inside `publish`.
  * Delivery runs on microtasks (not timers), so it also works under fake timers.
  *
  * @example
@@ -212,6 +214,27 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Mem
     consumer.running.add(run);
   }
 
+  /** The group's queue, created (and subscribed to publishes) on first use, as a broker's queue is. */
+  const groupOf = (name: string): Group => {
+    const existing = groups.get(name);
+    if (existing !== undefined) return existing;
+    const created: Group = { name, bindings: [], consumers: [], queue: [], cursor: 0 };
+    emitter.on(PUBLISH, (message: TransportMessage) => {
+      if (created.bindings.some((binding) => matchesTopic(binding, message.topic))) {
+        created.queue.push({ message, attempts: 0 });
+        schedulePump();
+      }
+    });
+    groups.set(name, created);
+    return created;
+  };
+
+  const bind = (group: Group, topic: string): TopicPattern => {
+    const pattern = compileTopicPattern(topic);
+    if (!group.bindings.some((binding) => binding.join('.') === topic)) group.bindings.push(pattern);
+    return pattern;
+  };
+
   const ensureOpen = (operation: string): void => {
     if (closed) throw new TransportError('TRANSPORT_CLOSED', { operation, message: 'the memory transport was closed' });
   };
@@ -230,24 +253,22 @@ export function createMemoryTransport(options: MemoryTransportOptions = {}): Mem
       emitter.emit(PUBLISH, frozen);
     },
 
+    async declareGroup(declared: DeclareGroupOptions): Promise<void> {
+      ensureOpen('declareGroup');
+      const { group: name, topics } = parseOptions('declareGroup options', declareSchema, declared);
+      // Every pattern checked before anything is bound: a bad one binds none.
+      for (const topic of topics) compileTopicPattern(topic);
+      const group = groupOf(name);
+      for (const topic of topics) bind(group, topic);
+    },
+
     async subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
       ensureOpen('subscribe');
       parseOptions('subscribe options', subscribeSchema, subscribeOptions);
 
-      const pattern = compileTopicPattern(subscribeOptions.topic);
-      let group = groups.get(subscribeOptions.group);
-      if (group === undefined) {
-        const created: Group = { name: subscribeOptions.group, bindings: [], consumers: [], queue: [], cursor: 0 };
-        emitter.on(PUBLISH, (message: TransportMessage) => {
-          if (created.bindings.some((binding) => matchesTopic(binding, message.topic))) {
-            created.queue.push({ message, attempts: 0 });
-            schedulePump();
-          }
-        });
-        groups.set(created.name, created);
-        group = created;
-      }
-      if (!group.bindings.some((binding) => binding.join('.') === subscribeOptions.topic)) group.bindings.push(pattern);
+      compileTopicPattern(subscribeOptions.topic);
+      const group = groupOf(subscribeOptions.group);
+      const pattern = bind(group, subscribeOptions.topic);
       const consumer: Consumer = {
         pattern,
         handler: subscribeOptions.handler,
