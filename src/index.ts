@@ -326,6 +326,7 @@ export {
   diffRecords,
   createDiffMonitor,
   DEAD_LETTER_REASONS,
+  STANDARD_WEBHOOKS_SCHEDULE,
   compileRetryPolicy,
   decideRetry,
   defineRecurringSchedule,

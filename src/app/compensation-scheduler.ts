@@ -44,7 +44,8 @@ export interface CompensationExtras {
 /**
  * Does the work again. Resolves when it succeeded (optionally with a JSON result for the outcome
  * event); throws when it failed. An error's `code` (an {@link OrdoError}'s, or any `code` string
- * property) is what `nonRetryableErrorCodes` matches.
+ * property) is what `nonRetryableErrorCodes` matches; its `retryAfterMs`, when the other side
+ * asked to wait (HTTP `Retry-After`), delays the next attempt at least that long.
  */
 export type CompensationHandler = (payload: JsonValue, context: CompensationContext) => Promise<JsonValue | void>;
 
@@ -166,6 +167,12 @@ export function describeFailure(error: unknown, at: Instant): TaskAttempt {
   return code === undefined ? { at, error: cap(masked) } : { at, error: cap(masked), code };
 }
 
+/** An error's `retryAfterMs` (a `Retry-After` the other side sent), for the retry decision. */
+function retryAfterOf(error: unknown): { retryAfterMs?: number } {
+  const value = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? { retryAfterMs: value } : {};
+}
+
 function cap(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
@@ -272,7 +279,14 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
       const decision =
         failure.code === 'UNKNOWN_KIND' || failure.code === 'NON_RETRYABLE'
           ? ({ action: 'dead_letter', reason: 'non_retryable' } as const)
-          : decideRetry(policy, { failures: task.history.length + 1, firstFailedAt: task.firstFailedAt ?? at, failedAt: at, seed: task.id, ...(failure.code === undefined ? {} : { code: failure.code }) });
+          : decideRetry(policy, {
+              failures: task.history.length + 1,
+              firstFailedAt: task.firstFailedAt ?? at,
+              failedAt: at,
+              seed: task.id,
+              ...(failure.code === undefined ? {} : { code: failure.code }),
+              ...retryAfterOf(outcome.error),
+            });
       const change: TaskChange =
         decision.action === 'retry'
           ? { type: 'fail', id: task.id, owner, error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), nextDueAt: decision.nextDueAt }

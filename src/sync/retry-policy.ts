@@ -28,7 +28,16 @@ export interface RetryPolicyInput {
   readonly jitter?: number;
   /** Error codes that no retry can fix (a rejected schema, an unknown status code): dead-lettered at once. */
   readonly nonRetryableErrorCodes?: readonly string[];
+  /**
+   * An explicit schedule instead of interval and backoff: the wait after the first failure, the
+   * second, ...; when it runs out, the task is dead-lettered (`max_attempts`). The deadline still
+   * applies. Standard Webhooks' schedule is `STANDARD_WEBHOOKS_SCHEDULE`.
+   */
+  readonly intervals?: readonly DurationInput[];
 }
+
+/** The Standard Webhooks retry schedule: after the first attempt, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const STANDARD_WEBHOOKS_SCHEDULE: readonly DurationInput[] = Object.freeze([{ seconds: 5 }, { minutes: 5 }, { minutes: 30 }, { hours: 2 }, { hours: 5 }, { hours: 10 }, { hours: 10 }]);
 
 /** A checked retry policy, durations in milliseconds. */
 export interface RetryPolicy {
@@ -39,6 +48,8 @@ export interface RetryPolicy {
   readonly deadlineMs: number;
   readonly jitter: number;
   readonly nonRetryableErrorCodes: readonly string[];
+  /** The explicit schedule in milliseconds, when one was given. */
+  readonly intervalsMs?: readonly number[];
 }
 
 /** Why a task was given up. */
@@ -64,6 +75,8 @@ export interface FailedAttempt {
   readonly code?: string;
   /** Seeds the jitter, e.g. the task id. */
   readonly seed?: string;
+  /** The other side asked to wait at least this long (HTTP `Retry-After`); never past the deadline. */
+  readonly retryAfterMs?: number;
 }
 
 /**
@@ -79,7 +92,7 @@ export function compileRetryPolicy(input: RetryPolicyInput = {}): RetryPolicy {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError('retry policy', [{ code: 'invalid_type', path: [], message: 'Expected a retry policy object' }], { code: 'INVALID_OPTIONS' });
   }
-  const known = ['initialInterval', 'backoffCoefficient', 'maximumInterval', 'maximumAttempts', 'deadline', 'jitter', 'nonRetryableErrorCodes'];
+  const known = ['initialInterval', 'backoffCoefficient', 'maximumInterval', 'maximumAttempts', 'deadline', 'jitter', 'nonRetryableErrorCodes', 'intervals'];
   for (const key of Object.keys(input)) if (!known.includes(key)) issues.push({ code: 'unrecognized_keys', path: [key], message: `Unknown key (expected ${known.join(', ')})` });
   const millis = (key: keyof RetryPolicyInput, fallback: number, positive: boolean): number => {
     const value = input[key];
@@ -105,8 +118,32 @@ export function compileRetryPolicy(input: RetryPolicyInput = {}): RetryPolicy {
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter < 1)) issue('jitter', 'Expected a share from 0 up to (not including) 1, e.g. 0.1');
   const codes = input.nonRetryableErrorCodes ?? [];
   if (!Array.isArray(codes) || codes.some((code) => typeof code !== 'string' || code === '')) issue('nonRetryableErrorCodes', 'Expected a list of error codes');
+  let intervalsMs: number[] | undefined;
+  if (input.intervals !== undefined) {
+    if (!Array.isArray(input.intervals) || input.intervals.length === 0) issue('intervals', 'Expected a non-empty list of durations');
+    else
+      intervalsMs = input.intervals.map((interval, index) => {
+        try {
+          const ms = durationToMillis(interval);
+          if (ms < 0) issues.push({ code: 'invalid_value', path: ['intervals', index], message: 'Expected a non-negative duration' });
+          return ms;
+        } catch (error) {
+          issues.push({ code: 'invalid_value', path: ['intervals', index], message: isOrdoError(error) ? error.message : 'Expected a duration' });
+          return 0;
+        }
+      });
+  }
   if (issues.length > 0) throw new ValidationError('retry policy', issues, { code: 'INVALID_OPTIONS' });
-  return Object.freeze({ initialIntervalMs, backoffCoefficient, maximumIntervalMs, maximumAttempts, deadlineMs, jitter, nonRetryableErrorCodes: Object.freeze([...codes]) });
+  return Object.freeze({
+    initialIntervalMs,
+    backoffCoefficient,
+    maximumIntervalMs,
+    maximumAttempts,
+    deadlineMs,
+    jitter,
+    nonRetryableErrorCodes: Object.freeze([...codes]),
+    ...(intervalsMs === undefined ? {} : { intervalsMs: Object.freeze(intervalsMs) }),
+  });
 }
 
 /**
@@ -122,7 +159,7 @@ export function compileRetryPolicy(input: RetryPolicyInput = {}): RetryPolicy {
  * @example decideRetry(policy, { failures: 1, firstFailedAt: t0, failedAt: t0 }) // { action: 'retry', nextDueAt: t0 + 15 min }
  */
 export function decideRetry(policy: RetryPolicy, attempt: FailedAttempt): RetryDecision {
-  const { failures, firstFailedAt, failedAt, code, seed } = (attempt ?? {}) as Partial<FailedAttempt>;
+  const { failures, firstFailedAt, failedAt, code, seed, retryAfterMs } = (attempt ?? {}) as Partial<FailedAttempt>;
   if (!Number.isSafeInteger(failures) || (failures as number) < 1 || !isInstant(firstFailedAt) || !isInstant(failedAt)) {
     throw new ValidationError('failed attempt', [{ code: 'invalid_type', path: [], message: 'Expected { failures (from 1), firstFailedAt, failedAt } with Instants' }]);
   }
@@ -131,8 +168,14 @@ export function decideRetry(policy: RetryPolicy, attempt: FailedAttempt): RetryD
   const deadline = Date.parse(firstFailedAt) + policy.deadlineMs;
   const now = Date.parse(failedAt);
   if (now >= deadline) return { action: 'dead_letter', reason: 'deadline' };
-  let wait = Math.min(policy.initialIntervalMs * policy.backoffCoefficient ** ((failures as number) - 1), policy.maximumIntervalMs);
+  let wait: number;
+  if (policy.intervalsMs !== undefined) {
+    const scheduled = policy.intervalsMs[(failures as number) - 1];
+    if (scheduled === undefined) return { action: 'dead_letter', reason: 'max_attempts' };
+    wait = scheduled;
+  } else wait = Math.min(policy.initialIntervalMs * policy.backoffCoefficient ** ((failures as number) - 1), policy.maximumIntervalMs);
   if (policy.jitter > 0) wait *= 1 + policy.jitter * (2 * unitHash(`${seed ?? ''}:${failures}`) - 1);
+  if (typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > wait) wait = retryAfterMs;
   return { action: 'retry', nextDueAt: instantFromMillis(Math.min(now + Math.max(1, Math.round(wait)), deadline)) };
 }
 

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDuration, instant, type Instant } from '../../src/clock/index.js';
-import { compileRetryPolicy, decideRetry, defineRecurringSchedule } from '../../src/sync/index.js';
+import { STANDARD_WEBHOOKS_SCHEDULE, compileRetryPolicy, decideRetry, defineRecurringSchedule } from '../../src/sync/index.js';
 
 const T0 = instant('2026-11-11T00:00:00.000Z');
 const minutes = (n: number): Instant => addDuration(T0, { minutes: n });
@@ -41,6 +41,28 @@ describe('decideRetry', () => {
     expect(waits).toEqual([1, 2, 4, 8, 10]);
     expect(decideRetry(policy, { failures: 6, firstFailedAt: T0, failedAt: T0 })).toEqual({ action: 'dead_letter', reason: 'max_attempts' });
     expect(decideRetry(policy, { failures: 1, firstFailedAt: T0, failedAt: T0, code: 'VALIDATION_FAILED' })).toEqual({ action: 'dead_letter', reason: 'non_retryable' });
+  });
+
+  it('an explicit schedule (Standard Webhooks): 8 attempts, then dead-lettered', () => {
+    const policy = compileRetryPolicy({ intervals: STANDARD_WEBHOOKS_SCHEDULE });
+    let failedAt = T0;
+    const attemptsAt = [T0];
+    for (let failures = 1; ; failures += 1) {
+      const decision = decideRetry(policy, { failures, firstFailedAt: T0, failedAt });
+      if (decision.action === 'dead_letter') {
+        expect(decision.reason).toBe('max_attempts');
+        break;
+      }
+      attemptsAt.push((failedAt = decision.nextDueAt));
+    }
+    expect(attemptsAt.map((at) => (Date.parse(at) - Date.parse(T0)) / 1000)).toEqual([0, 5, 305, 2105, 9305, 27305, 63305, 99305]);
+  });
+
+  it('a Retry-After longer than the scheduled wait is honoured, never past the deadline', () => {
+    const policy = compileRetryPolicy({ initialInterval: { seconds: 5 }, deadline: { hours: 1 } });
+    expect(decideRetry(policy, { failures: 1, firstFailedAt: T0, failedAt: T0, retryAfterMs: 120_000 })).toEqual({ action: 'retry', nextDueAt: minutes(2) });
+    expect(decideRetry(policy, { failures: 1, firstFailedAt: T0, failedAt: T0, retryAfterMs: 1_000 })).toEqual({ action: 'retry', nextDueAt: addDuration(T0, { seconds: 5 }) });
+    expect(decideRetry(policy, { failures: 1, firstFailedAt: T0, failedAt: T0, retryAfterMs: 7_200_000 })).toEqual({ action: 'retry', nextDueAt: minutes(60) });
   });
 
   it('jitter spreads waits within its share, deterministically per seed and attempt', () => {

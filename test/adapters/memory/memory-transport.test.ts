@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryTransport, type MemoryTransport } from '../../../src/adapters/memory.js';
-import { compileTopicPattern, matchesTopic } from '../../../src/adapters/transport/memory/topic-pattern.js';
+import { compileTopicPattern, matchesTopic } from '../../../src/ports/topic-pattern.js';
 import type { Delivery, TransportMessage } from '../../../src/ports/index.js';
 import { transportConformance } from '../../../src/testing/index.js';
 

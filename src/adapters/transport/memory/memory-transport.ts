@@ -5,7 +5,7 @@ import { ValidationError } from '../../../errors/validation-error.js';
 import { EventEmitter } from 'eventemitter3';
 import { TransportError } from '../../../errors/transport-error.js';
 import type { DeclareGroupOptions, Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
-import { compileTopicPattern, matchesTopic, type TopicPattern } from './topic-pattern.js';
+import { compileTopicPattern, matchesTopic, type TopicPattern } from '../../../ports/topic-pattern.js';
 
 /** Options of {@link createMemoryTransport}. */
 export interface MemoryTransportOptions {

@@ -1,4 +1,4 @@
-// AMQP-style topic patterns: dot-separated words, `*` for exactly one word, `#` for zero or more.
+// AMQP-style topic patterns, part of the transport port's contract: dot-separated words, `*` for exactly one word, `#` for zero or more.
 
 /** A pattern split into words once, at subscribe time. */
 export type TopicPattern = readonly string[];
