@@ -1,7 +1,10 @@
 // Webhooks: Standard Webhooks verifications and signatures per second, beside the standardwebhooks
 // package in the same run, rounds alternating so load hits both alike.
 import { Webhook } from 'standardwebhooks';
-import { generateWebhookSecret, signWebhook, verifyWebhook } from '../src/adapters/webhook.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMemoryStorage } from '../src/adapters/memory.js';
+import { createWebhookTransport, generateWebhookSecret, signWebhook, verifyWebhook } from '../src/adapters/webhook.js';
 import { createFixedClock } from '../src/clock/index.js';
 
 const ROUNDS = 6;
@@ -52,6 +55,62 @@ export async function run(): Promise<void> {
   console.log(`webhook: Standard Webhooks over a ${body.length}-byte body, HMAC-SHA256; ${ROUNDS} rounds of ${ROUND_MS} ms, contenders alternating`);
   for (const [index, [name]] of contenders.entries()) console.log(`  ${name.padEnd(30)} ${fmt(median(rates[index]!)).padStart(9)} per s`);
   console.log(`  verify: ordo / standardwebhooks ${(median(rates[0]!) / median(rates[1]!)).toFixed(2)}x (goal >= 1x); sign: ${(median(rates[2]!) / median(rates[3]!)).toFixed(2)}x`);
+  await deliveries();
+}
+
+const DELIVERIES = 2_000;
+const CONCURRENCY = 50;
+
+/**
+ * Signed deliveries per second to a local receiver (204 without reading further): Ordo's webhook
+ * transport (queue on memory storage, claim, sign, POST, commit each outcome with its event)
+ * beside a bare loop of standardwebhooks sign + fetch at the same concurrency, alternating.
+ */
+async function deliveries(): Promise<void> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  const rates: { ordo: number[]; bare: number[] } = { ordo: [], bare: [] };
+  try {
+    for (let round = 0; round < 4; round += 1) {
+      const started = performance.now();
+      if (round % 2 === 0) {
+        const storage = createMemoryStorage();
+        const transport = createWebhookTransport({ storage, clock, owner: 'bench', allowPrivateNetworks: true, allowHttp: true, batchSize: CONCURRENCY, endpoints: [{ id: 'local', url, secrets: secret, topics: ['#'] }] });
+        for (let i = 0; i < DELIVERIES; i += 1) await transport.publish({ id: `evt_${round}_${i}`, topic: 'order.status_changed', payload: JSON.parse(body) as never });
+        let done = 0;
+        while (done < DELIVERIES) {
+          const result = await transport.runOnce();
+          if (result.succeeded + result.retried + result.deadLettered === 0) throw new Error('deliveries stalled');
+          done += result.succeeded;
+        }
+        rates.ordo.push((DELIVERIES / (performance.now() - started)) * 1000);
+      } else {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            while (next < DELIVERIES) {
+              const i = next++;
+              const signature = theirs.sign(`evt_${round}_${i}`, new Date(timestamp * 1000), body);
+              const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': `evt_${round}_${i}`, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature }, body });
+              await response.arrayBuffer();
+            }
+          }),
+        );
+        rates.bare.push((DELIVERIES / (performance.now() - started)) * 1000);
+      }
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+  console.log(`  deliveries to a local receiver, ${fmt(DELIVERIES)} events, ${CONCURRENCY} at once, two alternating rounds each:`);
+  console.log(`    ordo webhook transport (queued as tasks, outcome committed per delivery) ${fmt(mean(rates.ordo)).padStart(7)} deliveries/s`);
+  console.log(`    standardwebhooks sign + fetch, nothing stored                          ${fmt(mean(rates.bare)).padStart(7)} deliveries/s`);
+  console.log(`    ratio ${(mean(rates.ordo) / mean(rates.bare)).toFixed(2)}x`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

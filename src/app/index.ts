@@ -27,3 +27,5 @@ export { reconcileTables } from './reconcile-tables.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './reconcile-tables.js';
 export { createInboxHandler } from './inbox.js';
 export type { InboxOptions } from './inbox.js';
+export { createWebhookDispatcher } from './webhook-dispatcher.js';
+export type { WebhookDispatcher, WebhookDispatcherOptions, DispatchEndpoint, WebhookSend, WebhookSendRequest } from './webhook-dispatcher.js';
