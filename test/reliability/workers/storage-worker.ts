@@ -2,6 +2,8 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/clock/index.js';
+import { createMemoryStorage } from '../../../src/adapters/memory.js';
+import { createRabbitMqTransport } from '../../../src/adapters/rabbitmq.js';
 import { createCompensationScheduler, createOutboxRelay, routeAndReserve } from '../../../src/app/index.js';
 import { reliabilityRouter, routingTestMachine } from '../../support/routing.js';
 import { openTarget, type StorageTarget } from '../../support/storage-target.js';
@@ -16,10 +18,12 @@ export type WorkerJob =
   | { readonly job: 'relay'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly batchSize: number; readonly leaseMs: number; readonly publishDelayMs: number; readonly barrierDir?: string }
   | { readonly job: 'units'; readonly target: StorageTarget; readonly logFile: string; readonly warehouseId: string; readonly sku: string; readonly goldenId: string }
   | { readonly job: 'compensate'; readonly target: StorageTarget; readonly owner: string; readonly logFile: string; readonly leaseMs: number }
+  | { readonly job: 'rabbit-hold'; readonly url: string; readonly exchange: string; readonly queuePrefix: string; readonly group: string; readonly topic: string; readonly concurrency: number }
   | { readonly job: 'route'; readonly target: StorageTarget; readonly orderIds: readonly string[] };
 
 const job = JSON.parse(process.argv[2] ?? '{}') as WorkerJob;
-const storage = openTarget(job.target);
+// A RabbitMQ job has no storage; a memory one keeps the shutdown path the same.
+const storage = 'target' in job ? openTarget(job.target) : createMemoryStorage();
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<unknown> {
@@ -83,6 +87,23 @@ async function main(): Promise<unknown> {
         await storage.commit(unitNumber(n, job));
         appendFileSync(job.logFile, `${n}\n`);
       }
+    case 'rabbit-hold': {
+      // Takes a prefetch's worth of messages, says how many, and never acks: the parent kills it.
+      const transport = createRabbitMqTransport({ url: job.url, exchange: job.exchange, queuePrefix: job.queuePrefix });
+      let holding = 0;
+      await transport.subscribe({
+        topic: job.topic,
+        group: job.group,
+        concurrency: job.concurrency,
+        handler: async () => {
+          holding += 1;
+          if (holding === job.concurrency) process.stdout.write(`HOLDING:${holding}\n`);
+          await new Promise(() => undefined);
+        },
+      });
+      await new Promise(() => undefined);
+      return { never: true };
+    }
     case 'compensate': {
       // Runs compensation tasks (logging each handler call) and then hangs in a handler, to be killed there.
       let handled = 0;
