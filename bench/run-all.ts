@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   sync: () => import('./sync.bench.js'),
   reconcile: () => import('./reconcile.bench.js'),
   webhook: () => import('./webhook.bench.js'),
+  rabbitmq: () => import('./rabbitmq.bench.js'),
   import: () => import('./import.bench.js'),
 };
 

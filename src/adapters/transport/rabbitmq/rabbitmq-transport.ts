@@ -70,7 +70,15 @@ interface Consumer {
   channel: Channel | undefined;
   tag: string | undefined;
   stopped: boolean;
-  readonly running: Set<Promise<void>>;
+  /** Deliveries being handled, and who waits for them to end (unsubscribe, close). */
+  inFlight: number;
+  drained: (() => void)[];
+}
+
+/** Resolves once the consumer has no delivery in flight. */
+function drain(consumer: Consumer): Promise<void> {
+  if (consumer.inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => consumer.drained.push(resolve));
 }
 
 /** Where the broker is, for messages: host and port, never the credentials. */
@@ -141,9 +149,8 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
     consumer.channel = channel;
     const reply = await channel.consume(queueOf(consumer.group), (raw) => {
       if (raw === null || consumer.stopped) return;
-      const run = handle(consumer, channel, raw);
-      consumer.running.add(run);
-      void run.finally(() => consumer.running.delete(run));
+      consumer.inFlight += 1;
+      void handle(consumer, channel, raw);
     });
     consumer.tag = reply.consumerTag;
   };
@@ -157,7 +164,12 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
       message = decode(raw, headers);
     } catch {
       // Not Ordo's wire format: nobody can handle it, so it goes straight to the dead letters.
-      channel.nack(raw, false, false);
+      try {
+        channel.nack(raw, false, false);
+      } catch {
+        // The channel closed: the broker redelivers it elsewhere.
+      }
+      done(consumer);
       return;
     }
     let settled = false;
@@ -188,7 +200,14 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
       await settle('ack');
     } catch {
       await settle('retry');
+    } finally {
+      done(consumer);
     }
+  };
+
+  const done = (consumer: Consumer): void => {
+    consumer.inFlight -= 1;
+    if (consumer.inFlight === 0 && consumer.drained.length > 0) for (const resolve of consumer.drained.splice(0)) resolve();
   };
 
   const connectOnce = async (): Promise<void> => {
@@ -309,7 +328,8 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
         channel: undefined,
         tag: undefined,
         stopped: false,
-        running: new Set(),
+        inFlight: 0,
+        drained: [],
       };
       const known = declared.get(consumer.group) ?? new Set<string>();
       known.add(consumer.topic);
@@ -331,7 +351,7 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
           } catch {
             // The channel is gone already: nothing more arrives on it.
           }
-          await Promise.all([...consumer.running]);
+          await drain(consumer);
           await consumer.channel?.close().catch(() => undefined);
         },
       };
@@ -344,7 +364,7 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
         consumer.stopped = true;
         if (consumer.channel !== undefined && consumer.tag !== undefined) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
       }
-      await Promise.all([...consumers].flatMap((consumer) => [...consumer.running]));
+      await Promise.all([...consumers].map(drain));
       consumers.clear();
       const connection = model;
       model = undefined;
