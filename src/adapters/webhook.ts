@@ -30,8 +30,8 @@ export interface WebhookTransport extends TransportPort {
   runOnce: WebhookDispatcher['runOnce'];
   start(): void;
   stop(): Promise<void>;
-  /** Endpoints this process disabled (410 Gone, or failing past `disableAfter`). */
-  disabled(): string[];
+  /** Disabled endpoints (410 Gone, or failing past `disableAfter`), also those disabled before this process. */
+  disabled(): Promise<string[]>;
   /** The delivery tasks' scheduler, for `deadLetters()`. */
   readonly deliveries: WebhookDispatcher['deliveries'];
 }

@@ -7,6 +7,7 @@ import { option, parseOptions } from '../errors/options.js';
 import { TransportError } from '../errors/transport-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { createUuidSource, type IdSource } from '../ids/id-source.js';
+import type { IdempotencyStore } from '../ports/idempotency-port.js';
 import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
 import type { UnitOfWork } from '../ports/storage-port.js';
@@ -36,7 +37,8 @@ export type WebhookSend = (endpointId: string, request: WebhookSendRequest, sign
 
 /** Options of {@link createWebhookDispatcher}. */
 export interface WebhookDispatcherOptions {
-  readonly storage: { readonly tasks: TaskStore; commit(unit: UnitOfWork): Promise<void> };
+  /** Tasks hold the deliveries; the idempotency store remembers disabled endpoints across restarts. */
+  readonly storage: { readonly tasks: TaskStore; readonly idempotency: IdempotencyStore; commit(unit: UnitOfWork): Promise<void> };
   readonly clock: Clock;
   readonly owner: string;
   readonly endpoints: readonly DispatchEndpoint[];
@@ -63,15 +65,15 @@ export interface WebhookDispatcher {
   runOnce(): Promise<CompensationRound>;
   start(): void;
   stop(): Promise<void>;
-  /** Endpoints this process disabled (410 Gone, or failing past `disableAfter`). */
-  disabled(): string[];
+  /** Disabled endpoints: by 410 Gone or by failing past `disableAfter`, in this process or (once read) before it. */
+  disabled(): Promise<string[]>;
   readonly deliveries: CompensationScheduler;
 }
 
 const QUEUE = 'webhook.delivery';
 
 const dispatcherSchema = z.strictObject({
-  storage: option.withMethods<WebhookDispatcherOptions['storage']>('a storage port (tasks and commit)', 'commit', 'tasks.claim', 'tasks.enqueue'),
+  storage: option.withMethods<WebhookDispatcherOptions['storage']>('a storage port (tasks, idempotency and commit)', 'commit', 'tasks.claim', 'tasks.enqueue', 'idempotency.get', 'idempotency.putIfAbsent'),
   clock: option.withMethods<Clock>('a Clock', 'now', 'millis'),
   owner: option.text(),
   endpoints: z.array(z.object({ id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'Expected an endpoint id: letters, digits, _ . : -'), topics: z.array(option.text()).min(1) }).passthrough()).min(1),
@@ -98,7 +100,9 @@ interface DeliveryPayload {
  * endpoint and dead-letters the delivery (non-retryable); `429`/`503` retry no sooner than
  * `Retry-After`; anything else retries on the schedule, then dead-letters with every attempt.
  * An endpoint failing with no success for `disableAfter` is disabled with an outbox event.
- * Disabled endpoints are kept in this process (a restart enables them again).
+ * A disabled endpoint stays disabled across restarts and workers (a record in the idempotency
+ * store, `webhook:endpoint-disabled:<id>`); to send to it again, give the endpoint a new id. How
+ * long an endpoint has been failing is counted per process.
  *
  * @throws ValidationError `INVALID_OPTIONS`.
  */
@@ -119,12 +123,30 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     throw new ValidationError('createWebhookDispatcher options', [{ code: 'invalid_value', path: ['disableAfter'], message: error instanceof Error ? error.message : 'Expected a duration' }], { code: 'INVALID_OPTIONS' });
   }
   const ids = parsed.ids ?? createUuidSource('whd_');
-  const disabled = new Set<string>();
   const failingSince = new Map<string, number>();
+  // Whether each endpoint is disabled, read once from the idempotency store, then kept.
+  const disabledState = new Map<string, Promise<boolean>>();
+  const markerKey = (endpointId: string): string => `webhook:endpoint-disabled:${endpointId}`;
+  const isDisabled = (endpointId: string): Promise<boolean> => {
+    let known = disabledState.get(endpointId);
+    if (known === undefined) {
+      known = storage.idempotency.get(markerKey(endpointId)).then((record) => record !== null);
+      known.catch(() => disabledState.delete(endpointId));
+      disabledState.set(endpointId, known);
+    }
+    return known;
+  };
 
-  const disabledEvent = (endpointId: string, reason: string): { outbox: OutboxMessage[] } => ({
-    outbox: [{ id: `${endpointId}:disabled:${ids()}`, topic: `${topic}.endpoint_disabled`, key: endpointId, payload: { endpointId, reason, at: clock.now() }, createdAt: clock.now() }],
-  });
+  /** Records the endpoint disabled (idempotent); the event goes out with the delivery's outcome only for the first to disable it. */
+  const disable = async (endpointId: string, reason: string, context: { alsoCommit(parts: { outbox: OutboxMessage[] }): void }): Promise<void> => {
+    const at = clock.now();
+    const marker = { key: markerKey(endpointId), fingerprint: reason, result: { reason, at }, createdAt: at };
+    const stored = await storage.idempotency.putIfAbsent(marker);
+    disabledState.set(endpointId, Promise.resolve(true));
+    if (stored.createdAt === at && stored.fingerprint === reason) {
+      context.alsoCommit({ outbox: [{ id: `${endpointId}:disabled:${ids()}`, topic: `${topic}.endpoint_disabled`, key: endpointId, payload: { endpointId, reason, at }, createdAt: at }] });
+    }
+  };
 
   const deliveries = createCompensationScheduler({
     storage,
@@ -142,14 +164,14 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     handlers: {
       deliver: async (payload, context) => {
         const { endpointId, message } = payload as unknown as DeliveryPayload;
-        if (disabled.has(endpointId) || !patterns.has(endpointId)) throw Object.assign(new Error(`Endpoint ${endpointId} is disabled or no longer configured`), { code: 'WEBHOOK_ENDPOINT_DISABLED' });
+        if (!patterns.has(endpointId) || (await isDisabled(endpointId))) throw Object.assign(new Error(`Endpoint ${endpointId} is disabled or no longer configured`), { code: 'WEBHOOK_ENDPOINT_DISABLED' });
         const now = clock.millis();
         const body = JSON.stringify({ type: message.topic, timestamp: message.publishedAt ?? clock.now(), data: message.payload });
         let answer: { readonly status: number; readonly retryAfterMs?: number };
         try {
           answer = await send(endpointId, { id: message.id, timestamp: Math.floor(now / 1000), body }, context.signal);
         } catch (error) {
-          noteFailure(endpointId, now, context);
+          await noteFailure(endpointId, now, context);
           throw error;
         }
         if (answer.status >= 200 && answer.status < 300) {
@@ -157,26 +179,24 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
           return { status: answer.status };
         }
         if (answer.status === 410) {
-          disabled.add(endpointId);
-          context.alsoCommit(disabledEvent(endpointId, '410 Gone'));
+          await disable(endpointId, '410 Gone', context);
           throw Object.assign(new Error(`Endpoint ${endpointId} answered 410 Gone: disabled`), { code: 'WEBHOOK_ENDPOINT_GONE' });
         }
-        noteFailure(endpointId, now, context);
+        await noteFailure(endpointId, now, context);
         const wait = answer.status === 429 || answer.status === 503 ? answer.retryAfterMs : undefined;
         throw Object.assign(new Error(`Endpoint ${endpointId} answered HTTP ${answer.status}`), { code: `HTTP_${answer.status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
       },
     },
   });
 
-  function noteFailure(endpointId: string, now: number, context: { alsoCommit(parts: { outbox: OutboxMessage[] }): void }): void {
+  async function noteFailure(endpointId: string, now: number, context: { alsoCommit(parts: { outbox: OutboxMessage[] }): void }): Promise<void> {
     const since = failingSince.get(endpointId);
     if (since === undefined) {
       failingSince.set(endpointId, now);
       return;
     }
-    if (now - since >= disableAfterMs && !disabled.has(endpointId)) {
-      disabled.add(endpointId);
-      context.alsoCommit(disabledEvent(endpointId, `failing without a success for ${Math.round((now - since) / 3_600_000)} h`));
+    if (now - since >= disableAfterMs && !(await isDisabled(endpointId))) {
+      await disable(endpointId, `failing without a success for ${Math.round((now - since) / 3_600_000)} h`, context);
     }
   }
 
@@ -188,7 +208,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       const at = clock.now();
       const tasks: TaskChange[] = [];
       for (const endpoint of endpoints) {
-        if (disabled.has(endpoint.id) || !(patterns.get(endpoint.id) ?? []).some((pattern) => matchesTopic(pattern, message.topic))) continue;
+        if (!(patterns.get(endpoint.id) ?? []).some((pattern) => matchesTopic(pattern, message.topic)) || (await isDisabled(endpoint.id))) continue;
         tasks.push({ type: 'enqueue', id: ids(), task: { queue: QUEUE, key: `${endpoint.id}:${message.id}`, payload: { kind: 'deliver', payload: { endpointId: endpoint.id, message } } as unknown as JsonValue, dueAt: at } });
       }
       if (tasks.length === 0) return;
@@ -201,7 +221,10 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     runOnce: () => deliveries.runOnce(),
     start: () => deliveries.start(),
     stop: () => deliveries.stop(),
-    disabled: () => [...disabled],
+    async disabled(): Promise<string[]> {
+      const states = await Promise.all(endpoints.map(async (endpoint) => ((await isDisabled(endpoint.id)) ? endpoint.id : undefined)));
+      return states.filter((id): id is string => id !== undefined);
+    },
     deliveries,
   });
 }

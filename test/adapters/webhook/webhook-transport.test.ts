@@ -117,11 +117,16 @@ describe('createWebhookTransport', () => {
     const transport = createWebhookTransport({ storage, clock, owner: 'hooks', allowPrivateNetworks: true, allowHttp: true, endpoints: [{ id: 'old-wms', url, secrets: generateWebhookSecret(), topics: ['#'] }] });
     await transport.publish(message('evt-4'));
     expect(await transport.runOnce()).toMatchObject({ deadLettered: 1 });
-    expect(transport.disabled()).toEqual(['old-wms']);
+    expect(await transport.disabled()).toEqual(['old-wms']);
     expect((await storage.outbox.list({ limit: 10 })).map((m) => m.topic).sort()).toEqual(['webhook.delivery.dead_lettered', 'webhook.endpoint_disabled']);
     await transport.publish(message('evt-5'));
     expect(await storage.tasks.list({ queue: 'webhook.delivery', status: 'pending' })).toEqual([]);
     expect(calls).toBe(1);
+    // A restart (a new transport on the same storage) remembers it.
+    const restarted = createWebhookTransport({ storage, clock, owner: 'hooks-2', allowPrivateNetworks: true, allowHttp: true, endpoints: [{ id: 'old-wms', url, secrets: generateWebhookSecret(), topics: ['#'] }] });
+    expect(await restarted.disabled()).toEqual(['old-wms']);
+    await restarted.publish(message('evt-6'));
+    expect(await storage.tasks.list({ queue: 'webhook.delivery', status: 'pending' })).toEqual([]);
   });
 
   it('429 with Retry-After waits that long rather than the 5 s of the schedule', async () => {
@@ -157,7 +162,7 @@ describe('createWebhookTransport', () => {
     const transport = createWebhookTransport({ storage, clock, owner: 'hooks', allowPrivateNetworks: true, allowHttp: true, disableAfter: { hours: 1 }, endpoints: [{ id: 'flaky', url, secrets: generateWebhookSecret(), topics: ['#'] }] });
     await transport.publish(message('evt-8'));
     await drive(clock, storage, transport, addDuration(T0, { days: 2 }));
-    expect(transport.disabled()).toEqual(['flaky']);
+    expect(await transport.disabled()).toEqual(['flaky']);
     const disabled = (await storage.outbox.list({ limit: 100 })).find((m) => m.topic === 'webhook.endpoint_disabled');
     expect(disabled?.payload).toMatchObject({ endpointId: 'flaky', reason: expect.stringContaining('failing without a success') });
   });
