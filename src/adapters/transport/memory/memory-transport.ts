@@ -1,7 +1,7 @@
 // createMemoryTransport: an in-process broker on eventemitter3 with groups, acks and dead letters.
 import { z } from 'zod';
 import { option, parseOptions } from '../../../errors/options.js';
-import { ValidationError } from '../../../errors/validation-error.js';
+import { checkMessage, declareSchema, subscribeSchema } from '../transport-message.js';
 import { EventEmitter } from 'eventemitter3';
 import { TransportError } from '../../../errors/transport-error.js';
 import type { DeclareGroupOptions, Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
@@ -70,27 +70,6 @@ interface Group {
 
 const PUBLISH = 'publish';
 
-const declareSchema = z.strictObject({ group: option.text(), topics: z.array(option.text()).min(1) });
-
-const subscribeSchema = z.strictObject({
-  topic: option.text(),
-  group: option.text(),
-  handler: option.fn<SubscribeOptions['handler']>(),
-  maxAttempts: option.positiveInt().optional(),
-  concurrency: option.positiveInt().optional(),
-});
-
-/** A message's id and topic: data, so a bad one is `VALIDATION_FAILED` with its path. */
-function checkMessage(message: unknown): void {
-  if (typeof message !== 'object' || message === null) {
-    throw new ValidationError('transport message', [{ code: 'invalid_type', path: [], message: 'Expected a message object { id, topic, key, payload }' }]);
-  }
-  const record = message as Record<string, unknown>;
-  const issues = (['id', 'topic'] as const)
-    .filter((key) => typeof record[key] !== 'string' || record[key] === '')
-    .map((key) => ({ code: 'invalid_type', path: [key], message: 'Expected a non-empty string' }));
-  if (issues.length > 0) throw new ValidationError('transport message', issues);
-}
 
 /**
  * Creates an in-process transport. Each group gets every message published on a topic it is

@@ -3,8 +3,8 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
 import { option, parseOptions } from '../../../errors/options.js';
+import { checkMessage, declareSchema, subscribeSchema } from '../transport-message.js';
 import { TransportError } from '../../../errors/transport-error.js';
-import { ValidationError } from '../../../errors/validation-error.js';
 import type { DeclareGroupOptions, Delivery, SubscribeOptions, Subscription, TransportMessage, TransportPort } from '../../../ports/transport-port.js';
 
 /** Options of {@link createRabbitMqTransport}. */
@@ -43,16 +43,6 @@ const optionsSchema = z.strictObject({
   reconnect: z.strictObject({ initialMs: option.positiveInt().default(100), maxMs: option.positiveInt().default(10_000) }).default({ initialMs: 100, maxMs: 10_000 }),
   onConnectionEvent: option.fn<NonNullable<RabbitMqTransportOptions['onConnectionEvent']>>().optional(),
 });
-
-const subscribeSchema = z.strictObject({
-  topic: option.text(),
-  group: option.text(),
-  handler: option.fn<SubscribeOptions['handler']>(),
-  maxAttempts: option.positiveInt().optional(),
-  concurrency: option.positiveInt().optional(),
-});
-
-const declareSchema = z.strictObject({ group: option.text(), topics: z.array(option.text()).min(1) });
 
 const KEY = 'x-ordo-key';
 const TOPIC = 'x-ordo-topic';
@@ -374,16 +364,6 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
   });
 }
 
-function checkMessage(message: unknown): asserts message is TransportMessage {
-  if (typeof message !== 'object' || message === null) {
-    throw new ValidationError('transport message', [{ code: 'invalid_type', path: [], message: 'Expected a message object { id, topic, key, payload }' }]);
-  }
-  const record = message as Record<string, unknown>;
-  const issues = (['id', 'topic'] as const)
-    .filter((key) => typeof record[key] !== 'string' || record[key] === '')
-    .map((key) => ({ code: 'invalid_type', path: [key], message: 'Expected a non-empty string' }));
-  if (issues.length > 0) throw new ValidationError('transport message', issues);
-}
 
 /** A delivery back into the message that was published. */
 function decode(raw: ConsumeMessage, headers: Record<string, unknown>): TransportMessage {
