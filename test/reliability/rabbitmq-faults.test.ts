@@ -75,6 +75,33 @@ describe.skipIf(rabbit.skipReason !== undefined || !canClose)('RabbitMQ faults',
     expect(duplicates).toBeGreaterThanOrEqual(0);
   }, 180_000);
 
+  it('a channel the broker closes (its exchange deleted underneath) is recovered: topology declared again, publishing and consuming resume', async () => {
+    const own = `${exchange}-chan`;
+    const events: string[] = [];
+    const transport = createRabbitMqTransport({ url: rabbit.url as string, exchange: own, queuePrefix: `${prefix}chan.`, reconnect: { initialMs: 50, maxMs: 500 }, onConnectionEvent: (e) => events.push(e.type) });
+    const got: string[] = [];
+    await transport.subscribe({ topic: 'order.*', group: 'wms', handler: async ({ message }) => void got.push(message.id) });
+    await transport.publish({ id: 'before', topic: 'order.created', payload: null });
+    await until(() => got.includes('before'), 'the first message');
+    // Another tool deletes the exchange: the next publish is refused by the broker, closing the channel.
+    const admin = await (await import('amqplib')).connect(rabbit.url as string);
+    const channel = await admin.createChannel();
+    await channel.deleteExchange(own);
+    await admin.close();
+    await transport.publish({ id: 'lost', topic: 'order.created', payload: null }).catch(() => undefined);
+    await until(() => events.includes('reconnected'), 'the reconnection');
+    // The relay's retry: published again, it arrives.
+    for (let i = 0; ; i += 1) {
+      const sent = await transport.publish({ id: 'after', topic: 'order.created', payload: null }).then(() => true, () => false);
+      if (sent) break;
+      if (i > 100) throw new Error('publishing never resumed');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await until(() => got.includes('after'), 'a message after the recovery');
+    await transport.close();
+    await dropRabbitPrefix(rabbit.url as string, `${prefix}chan.`, [own, `${own}.dead`]);
+  }, 60_000);
+
   it('a consumer killed with SIGKILL mid-batch: its unacked messages are redelivered to another consumer', async () => {
     const EVENTS = 200;
     const transport = createRabbitMqTransport({ url: rabbit.url as string, exchange, queuePrefix: prefix });

@@ -134,6 +134,13 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
     const connection = model as ChannelModel;
     const channel = await connection.createChannel();
     channel.on('error', () => undefined);
+    // A consumer channel the broker closed while its connection lives is opened again.
+    channel.on('close', () => {
+      if (closed || consumer.stopped || model !== connection || consumer.channel !== channel) return;
+      setTimeout(() => {
+        if (!closed && !consumer.stopped && model === connection) start(consumer).catch(() => undefined);
+      }, reconnect.initialMs).unref();
+    });
     await channel.prefetch(consumer.concurrency);
     await declareOn(channel, consumer.group, [...(declared.get(consumer.group) ?? []), consumer.topic], consumer.maxAttempts);
     consumer.channel = channel;
@@ -201,14 +208,33 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
   };
 
   const connectOnce = async (): Promise<void> => {
+    const opening = connect(url, { timeout: connectTimeoutMs });
     const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs).unref());
-    const connection = await Promise.race([connect(url, { timeout: connectTimeoutMs }), timer]);
+    let connection: ChannelModel;
+    try {
+      connection = await Promise.race([opening, timer]);
+    } catch (error) {
+      // A connection that opens after the deadline is closed, not leaked.
+      opening.then((late) => late.close(), () => undefined).catch(() => undefined);
+      throw error;
+    }
     connection.on('error', () => undefined);
-    const channel = await connection.createConfirmChannel();
-    channel.on('error', () => undefined);
-    await channel.assertExchange(exchange, 'topic', { durable: true });
-    await channel.assertExchange(deadExchange, 'direct', { durable: true });
-    for (const [group, topics] of declared) await declareOn(channel, group, topics, defaultMaxAttempts);
+    let channel: ConfirmChannel;
+    try {
+      channel = await connection.createConfirmChannel();
+      channel.on('error', () => undefined);
+      await channel.assertExchange(exchange, 'topic', { durable: true });
+      await channel.assertExchange(deadExchange, 'direct', { durable: true });
+      for (const [group, topics] of declared) await declareOn(channel, group, topics, defaultMaxAttempts);
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    // A channel the broker closed (a channel error) is not repaired in place: the whole connection
+    // is re-established, which recreates the channel and every consumer.
+    channel.on('close', () => {
+      if (!closed && model === connection) connection.close().catch(() => undefined);
+    });
     model = connection;
     publisher = channel;
     connections += 1;
