@@ -12,7 +12,7 @@ const ambientTime = [
 // application (src/app) -> domain + ports; adapters -> ports, errors and domain types; only the
 // entry points (src/index.ts, src/app/index.ts, src/adapters/*.ts, src/testing, the hub facade)
 // import an adapter. A domain module's index.ts is domain too: it re-exports no application code. Paths are matched on the import specifier.
-const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'sync', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
+const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'sync', 'ops', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
 const group = (names) => names.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../${name}`, `../../${name}`, `../../../${name}`]);
 const ban = (names, message, extra = {}) => ({ group: group(names), message, ...extra });
 const IO_DRIVERS = { group: ['pg', 'better-sqlite3', 'amqplib', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'Domain modules do no I/O: read and write through a port from the application layer (src/app).' };

@@ -364,6 +364,10 @@ export type { CompensationScheduler, CompensationSchedulerOptions, CompensationH
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 
+// ops
+export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics } from './ops/index.js';
+export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics } from './ops/index.js';
+
 // approval
 export {
   APPROVAL_OUTCOMES,
