@@ -173,7 +173,7 @@ export function checkOptions(options: ReconcileOptions): Plan {
     if (index === 0) return undefined;
     const own = perSide ? (declared as Record<string, unknown>)[side.name] : declared;
     try {
-      return compileDiffSpec((own ?? {}) as DiffSpecInput);
+      return compileDiffSpec((own ?? {}) as DiffSpecInput | DiffSpec);
     } catch (error) {
       if (error instanceof ValidationError) issues.push(...error.issues.map((issue) => ({ ...issue, path: ['spec', ...issue.path] })));
       else throw error;

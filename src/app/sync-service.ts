@@ -136,7 +136,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     if (systems.has(system)) throw new ValidationError('createSyncService options', [{ code: 'invalid_value', path: ['targets', index, 'target', 'system'], message: `System ${system} is listed twice` }], { code: 'INVALID_OPTIONS' });
     let spec: DiffSpec;
     try {
-      spec = typeof (config.spec as DiffSpec).others === 'string' && Array.isArray((config.spec as DiffSpec).fields) ? (config.spec as DiffSpec) : compileDiffSpec(config.spec as DiffSpecInput);
+      spec = compileDiffSpec(config.spec);
     } catch (error) {
       if (error instanceof ValidationError) throw new ValidationError('createSyncService options', error.issues.map((issue) => ({ ...issue, path: ['targets', index, 'spec', ...issue.path] })), { code: 'INVALID_OPTIONS' });
       throw error;

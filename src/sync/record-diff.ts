@@ -178,15 +178,18 @@ interface CompiledSpec {
   /** `[ignore]`, made once. */
   readonly rootIgnores: IgnoreNode[] | undefined;
   readonly others: 'exact' | 'ignore';
-  readonly severity: DiffSeverity;
+  /** How a field the spec does not list is reported: `*`, at the spec's severity. */
+  readonly other: CompiledField;
 }
 
 const compiled = new WeakMap<object, CompiledSpec>();
+/** The public spec of a declaration or of itself, so compiling twice returns the first result. */
+const specs = new WeakMap<object, DiffSpec>();
 const SEVERITY_RANK: Readonly<Record<DiffSeverity, number>> = { info: 0, warning: 1, error: 2, critical: 3 };
 
 /**
  * Checks a diff spec and compiles it: every problem at once, each with its path
- * (`fields.total.tolerance`).
+ * (`fields.total.tolerance`). A spec compiled already (or its declaration) is returned as it is.
  *
  * @throws ValidationError `INVALID_OPTIONS`.
  * @example
@@ -195,13 +198,19 @@ const SEVERITY_RANK: Readonly<Record<DiffSeverity, number>> = { info: 0, warning
  *   ignore: ['meta'],
  * });
  */
-export function compileDiffSpec(input: DiffSpecInput): DiffSpec {
+export function compileDiffSpec(input: DiffSpecInput | DiffSpec): DiffSpec {
+  // A compiled spec, or a declaration compiled before, is answered as it is.
+  const known = typeof input === 'object' && input !== null ? specs.get(input) : undefined;
+  if (known !== undefined) return known;
   const issues: ValidationIssue[] = [];
   const spec = compileSpecNode(input, [], issues);
   if (issues.length > 0 || spec === undefined) throw new ValidationError('diff spec', issues, { code: 'INVALID_OPTIONS' });
-  const result: DiffSpec = Object.freeze({ fields: Object.freeze(Object.keys(input.fields ?? {})), others: spec.others, input });
+  const declared = input as DiffSpecInput;
+  const result: DiffSpec = Object.freeze({ fields: Object.freeze(Object.keys(declared.fields ?? {})), others: spec.others, input: declared });
   compiled.set(result, spec);
-  compiled.set(input, spec);
+  compiled.set(declared, spec);
+  specs.set(result, result);
+  specs.set(declared, result);
   return result;
 }
 
@@ -228,7 +237,6 @@ export function diffRecords(source: unknown, target: unknown, spec: DiffSpec | D
 // ---------------------------------------------------------------------------------------------
 // Walking
 
-const OTHER: CompiledField = { name: '*', severity: 'error', personal: undefined, typed: false };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -239,13 +247,13 @@ function walk(plan: CompiledSpec, node: SpecNode, ignores: IgnoreNode[] | undefi
   const t = isPlainObject(target) ? target : undefined;
   if ((source !== undefined && s === undefined) || (target !== undefined && t === undefined)) {
     // One side is not an object where the other is (or where fields are listed): one difference for the whole.
-    if (plan.others === 'exact' || path.length === 0 || node.children.size > 0) emitWhole({ ...OTHER, severity: plan.severity }, source, target, path, out);
+    if (plan.others === 'exact' || path.length === 0 || node.children.size > 0) emitWhole(plan.other, source, target, path, out);
     return;
   }
   if (s === undefined && t === undefined) return;
   if (path.length === 0 && (s === undefined || t === undefined)) {
     // A record one system does not hold at all: one difference, not one per field.
-    emit({ ...OTHER, severity: plan.severity }, s === undefined ? 'missing_in_source' : 'missing_in_target', source === undefined ? undefined : '(record)', target === undefined ? undefined : '(record)', path, out);
+    emit(plan.other, s === undefined ? 'missing_in_source' : 'missing_in_target', source === undefined ? undefined : '(record)', target === undefined ? undefined : '(record)', path, out);
     return;
   }
   if (plan.others === 'ignore') {
@@ -332,7 +340,7 @@ function compareOther(plan: CompiledSpec, ignores: IgnoreNode[] | undefined, s: 
     for (let i = 0; i < s.length; i += 1) compareOther(plan, ignores, s[i], t[i], [...path, i], out);
     return;
   }
-  emitWhole({ ...OTHER, severity: plan.severity }, s, t, path, out);
+  emitWhole(plan.other, s, t, path, out);
 }
 
 const EMPTY_NODE: SpecNode = { children: new Map() };
@@ -474,7 +482,8 @@ function compileSpecNode(input: unknown, at: (string | number)[], issues: Valida
       node.end = true;
     });
   }
-  return { root, ignore, rootIgnores: ignore === undefined ? undefined : [ignore], others, severity: isSeverity(severity) ? severity : 'error' };
+  const level = isSeverity(severity) ? severity : 'error';
+  return { root, ignore, rootIgnores: ignore === undefined ? undefined : [ignore], others, other: { name: '*', severity: level, personal: undefined, typed: false } };
 }
 
 function isSeverity(value: unknown): value is DiffSeverity {

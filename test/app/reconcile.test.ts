@@ -165,3 +165,13 @@ describe('reconcile properties', () => {
     );
   });
 });
+
+describe('reconcile with a compiled spec', () => {
+  it('takes a spec from compileDiffSpec as well as its declaration', async () => {
+    const { compileDiffSpec } = await import('../../src/sync/index.js');
+    const compiledSpec = compileDiffSpec({ fields: { total: { compare: 'money', tolerance: 1 } } });
+    expect(compileDiffSpec(compiledSpec)).toBe(compiledSpec);
+    const summary = await reconcile({ sides: [{ name: 'a', records: [{ id: 'x', total: cny(1) }] }, { name: 'b', records: [{ id: 'x', total: cny(2) }] }], key: 'id', spec: compiledSpec });
+    expect(summary).toMatchObject({ inSync: 1, differences: 0 });
+  });
+});
