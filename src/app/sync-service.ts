@@ -15,7 +15,7 @@ import type { TaskStore } from '../ports/task-port.js';
 import type { DiffAlertEvent, DiffMonitor } from '../sync/diff-monitor.js';
 import { DIFF_SEVERITIES, compileDiffSpec, diffRecords, type DiffSeverity, type DiffSpec, type DiffSpecInput, type FieldDifference } from '../sync/record-diff.js';
 import type { RetryPolicyInput } from '../sync/retry-policy.js';
-import { createCompensationScheduler, describeFailure, type CompensationScheduler } from './compensation-scheduler.js';
+import { createCompensationScheduler, describeFailure, type CompensationHandler, type CompensationScheduler } from './compensation-scheduler.js';
 import { withTimeout } from './with-timeout.js';
 
 /** A schema for what a system sends back, e.g. a zod schema: anything with `safeParse`. */
@@ -181,7 +181,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     handlers: Object.fromEntries(
       [...systems.keys()].map((system) => [
         `sync:${system}`,
-        async (payload: JsonValue, context: { signal: AbortSignal; alsoCommit(parts: { quarantine?: readonly QuarantineChange[] }): void }) => {
+        (async (payload, context) => {
           const { key, record } = payload as unknown as SyncTaskPayload;
           const current = parsed.load === undefined ? record : await parsed.load(key);
           if (current === null) return { skipped: 'the record no longer exists' };
@@ -192,7 +192,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           } finally {
             if (evidence.length > 0) context.alsoCommit({ quarantine: evidence });
           }
-        },
+        }) satisfies CompensationHandler,
       ]),
     ),
     timeoutMs,

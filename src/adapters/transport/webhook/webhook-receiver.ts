@@ -6,7 +6,7 @@ import type { Instant } from '../../../clock/instant.js';
 import { isOrdoError } from '../../../errors/ordo-error.js';
 import { isStorageError } from '../../../errors/storage-error.js';
 import { ValidationError } from '../../../errors/validation-error.js';
-import { WebhookError } from '../../../errors/webhook-error.js';
+import { WEBHOOK_ERROR_STATUS, WebhookError } from '../../../errors/webhook-error.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../../../ports/idempotency-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import { checkVerifyOptions, verifyWithKeys, type HeaderSource, type VerifyWebhookOptions } from './standard-webhooks.js';
@@ -82,7 +82,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const process_ = async (id: string, timestamp: number, body: string, at: Instant): Promise<WebhookResponse> => {
     const record: IdempotencyRecord = { key: `${prefix}${id}`, fingerprint: createHash('sha256').update(body).digest('hex'), result: null, createdAt: at };
     const seen = await idempotency.get(record.key);
-    if (seen !== null) return seen.fingerprint === record.fingerprint ? replayed(id) : mismatch(id);
+    if (seen !== null) return seen.fingerprint === record.fingerprint ? replayed() : mismatch(id);
     let payload: JsonValue;
     try {
       payload = JSON.parse(body) as JsonValue;
@@ -93,7 +93,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       await handler({ id, timestamp, payload, body, record });
     } catch (error) {
       // The handler committed the record in its unit and another delivery got there first.
-      if (isStorageError(error) && error.code === 'DUPLICATE_KEY' && (error.part?.store === 'idempotency' || error.operation.startsWith('idempotency'))) return replayed(id);
+      if (isStorageError(error) && error.code === 'DUPLICATE_KEY' && (error.part?.store === 'idempotency' || error.operation.startsWith('idempotency'))) return replayed();
       // Foreign errors' text may quote the payload: only Ordo's messages are passed on.
       return refuse({ code: isOrdoError(error) ? error.code : 'HANDLER_FAILED', status: 500, message: isOrdoError(error) ? error.message : 'The handler failed; the sender will retry' });
     }
@@ -109,7 +109,7 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     if (running !== undefined) {
       // The same delivery twice at once: one handler call; the second answer says it was a replay.
       const first = await running;
-      return first.status < 300 ? replayed(id) : first;
+      return first.status < 300 ? replayed() : first;
     }
     const work = process_(id, timestamp, body, clock.now());
     inFlight.set(id, work);
@@ -165,9 +165,9 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   return Object.freeze({ receive, handle });
 }
 
-function replayed(id: string): WebhookResponse {
-  const error = new WebhookError('WEBHOOK_REPLAYED', `Message ${describeId(id)} was delivered before; it is not handled again`);
-  return { status: error.status, body: { status: 'duplicate' } };
+/** A delivered id again: answered as a success (208), the handler not called. */
+function replayed(): WebhookResponse {
+  return { status: WEBHOOK_ERROR_STATUS.WEBHOOK_REPLAYED, body: { status: 'duplicate' } };
 }
 
 function mismatch(id: string): WebhookResponse {
