@@ -2,7 +2,7 @@
 import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
 
 /** The stores a unit of work writes to, in the order an adapter applies them. */
-export const UNIT_STORES = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine'] as const;
+export const UNIT_STORES = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine', 'settings'] as const;
 /** A store a unit of work writes to; see {@link UNIT_STORES}. */
 export type UnitStore = (typeof UNIT_STORES)[number];
 

@@ -9,6 +9,8 @@ export type { TaskInput, TaskAttempt, Task, TaskClaimOptions, TaskStore, TaskCha
 export { TASK_CHANGE_TYPES } from './task-port.js';
 export type { QuarantineInput, QuarantineRecord, QuarantineStore, QuarantineChange } from './quarantine-port.js';
 export { QUARANTINE_CHANGE_TYPES } from './quarantine-port.js';
+export type { Setting, SettingChange, SettingsStore } from './settings-port.js';
+export { SETTING_CHANGE_TYPES } from './settings-port.js';
 export type { CustomerStore, CustomerChange, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from './customer-store-port.js';
 export { CUSTOMER_CHANGE_TYPES } from './customer-store-port.js';
 export type { TransportMessage, Delivery, SubscribeOptions, Subscription, TransportPort, DeclareGroupOptions } from './transport-port.js';

@@ -6,6 +6,7 @@ import type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js'
 import type { InventoryChange, InventoryStore } from './inventory-port.js';
 import type { OutboxMessage, OutboxStore } from './outbox-port.js';
 import type { QuarantineChange, QuarantineStore } from './quarantine-port.js';
+import type { SettingChange, SettingsStore } from './settings-port.js';
 import type { TaskChange, TaskStore } from './task-port.js';
 
 /** One order written by a unit of work. */
@@ -32,9 +33,9 @@ export interface OrderWrite {
 
 /**
  * Changes committed together or not at all: orders and their history, the events they emit
- * (outbox), idempotency records, inventory, tasks, customers and quarantine. Data, not
+ * (outbox), idempotency records, inventory, tasks, customers, quarantine and settings. Data, not
  * callbacks, so every adapter honours it the same way. Applied store by store in the order of
- * `UNIT_STORES` (orders, outbox, idempotency, inventory, tasks, customers, quarantine), each store's list in order; a change sees the ones before
+ * `UNIT_STORES` (orders, outbox, idempotency, inventory, tasks, customers, quarantine, settings), each store's list in order; a change sees the ones before
  * it. A part that cannot hold fails the whole unit, nothing written, with an error naming it in
  * `details.part`: `CONCURRENCY_CONFLICT` (entity, versions or statuses), `INSUFFICIENT_STOCK`
  * (the line), `LEASE_LOST` (the task), `DUPLICATE_KEY` (the id).
@@ -48,9 +49,11 @@ export interface UnitOfWork {
   readonly tasks?: readonly TaskChange[];
   readonly customers?: readonly CustomerChange[];
   readonly quarantine?: readonly QuarantineChange[];
+  readonly settings?: readonly SettingChange[];
   /**
    * When the unit happens, from the injected clock: stamps `updatedAt` of stock, reservations,
-   * tasks and quarantine records. Required when the unit has inventory, task or quarantine changes.
+   * tasks, quarantine records and settings. Required when the unit has inventory, task, quarantine
+   * or settings changes.
    */
   readonly at?: Instant;
 }
@@ -86,6 +89,8 @@ export interface StoragePort {
   readonly quarantine: QuarantineStore;
   /** Customer profiles, golden profiles, blocking postings and the merge audit (the customers module's store). */
   readonly customers: CustomerStore;
+  /** Versioned values changed at run time: the ops kill switch, job canary stages. */
+  readonly settings: SettingsStore;
   /**
    * Commits a unit of work atomically: every part, or none. Writes to the same order within one
    * unit are checked in sequence; moving an order onto another order's (channel, channelOrderId)

@@ -39,6 +39,8 @@ export interface StorageBackdoor {
   readTask?(id: string): Promise<{ readonly status: string; readonly leaseOwner: string | null } | null>;
   /** A quarantine record's stored status, or null. @default `quarantine.get` */
   readQuarantineStatus?(id: string): Promise<string | null>;
+  /** A setting's stored version, or null. @default `settings.get` */
+  readSettingVersion?(key: string): Promise<number | null>;
 }
 
 /** Options of {@link storageConformance}. */
@@ -180,7 +182,7 @@ function portReader(storage: StoragePort): StorageBackdoor {
 }
 
 /** The unit tests' readers through the port, for a backdoor that lacks them. */
-function portUnitReader(storage: StoragePort): Required<Pick<StorageBackdoor, 'readReservationStatus' | 'readTask' | 'readQuarantineStatus'>> {
+function portUnitReader(storage: StoragePort): Required<Pick<StorageBackdoor, 'readReservationStatus' | 'readTask' | 'readQuarantineStatus' | 'readSettingVersion'>> {
   return {
     readReservationStatus: async (id) => (await storage.inventory.getReservation(id))?.status ?? null,
     readTask: async (id) => {
@@ -188,6 +190,7 @@ function portUnitReader(storage: StoragePort): Required<Pick<StorageBackdoor, 'r
       return task === null ? null : { status: task.status, leaseOwner: task.leaseOwner ?? null };
     },
     readQuarantineStatus: async (id) => (await storage.quarantine.get(id))?.status ?? null,
+    readSettingVersion: async (key) => (await storage.settings.get(key))?.version ?? null,
   };
 }
 
@@ -283,6 +286,8 @@ export function storageConformance(
           ['inventory.getStock', () => storage.inventory.getStock('w', 's')],
           ['tasks.get', () => storage.tasks.get('x')],
           ['quarantine.get', () => storage.quarantine.get('x')],
+          ['settings.get', () => storage.settings.get('x')],
+          ['settings.put', () => storage.settings.put('x', 1, { expectedVersion: null, by: 'ops', at: T0 })],
           ['customers.getProfile', () => storage.customers.getProfile('x')],
         ];
         for (const [what, call] of calls) {
@@ -1246,6 +1251,56 @@ export function storageConformance(
         const stored = await storage.quarantine.get(id);
         assert.equal(stored?.status, 'discarded');
         assert.equal(stored?.payload, 1);
+      });
+    });
+
+    describe('settings', () => {
+      test('settings.get returns null for a missing key', async ({ storage }) => {
+        assert.equal(await storage.settings.get(uid('setting')), null);
+      });
+
+      test('settings.put creates a setting at version 1 and each write adds one, keeping the JSON value as given', async ({ storage, inspect }) => {
+        const key = uid('ops:kill-switch');
+        const first = await storage.settings.put(key, { engaged: true, reason: 'peak', by: ['ops'] }, { expectedVersion: null, by: 'alice', at: at(1) });
+        assert.deepEqual(first, { key, value: { engaged: true, reason: 'peak', by: ['ops'] }, version: 1, updatedAt: at(1), updatedBy: 'alice' });
+        assert.deepEqual(await storage.settings.get(key), first);
+        const second = await storage.settings.put(key, null, { expectedVersion: 1, by: 'bob', at: at(2) });
+        assert.deepEqual(second, { key, value: null, version: 2, updatedAt: at(2), updatedBy: 'bob' });
+        assert.equal(await inspect.readSettingVersion?.(key) ?? (await storage.settings.get(key))?.version, 2);
+      });
+
+      test('settings.put with a stale or missing expected version fails with CONCURRENCY_CONFLICT and both versions, writing nothing', async ({ storage }) => {
+        const key = uid('setting');
+        await storage.settings.put(key, 'a', { expectedVersion: null, by: 'ops', at: at(1) });
+        const stale = await rejectsWithCode(storage.settings.put(key, 'b', { expectedVersion: null, by: 'ops', at: at(2) }), 'CONCURRENCY_CONFLICT', 'put over an existing key');
+        assert.equal((stale as { details: Record<string, unknown> }).details['actualVersion'], 1);
+        await rejectsWithCode(storage.settings.put(key, 'b', { expectedVersion: 3, by: 'ops', at: at(2) }), 'CONCURRENCY_CONFLICT', 'put with a wrong version');
+        const missing = await rejectsWithCode(storage.settings.put(uid('setting'), 'b', { expectedVersion: 1, by: 'ops', at: at(2) }), 'CONCURRENCY_CONFLICT', 'put to a missing key');
+        assert.equal((missing as { details: Record<string, unknown> }).details['actualVersion'], null);
+        assert.equal((await storage.settings.get(key))?.value, 'a');
+      });
+
+      test('two writers holding the same version: exactly one wins', async ({ storage }) => {
+        const key = uid('setting');
+        await storage.settings.put(key, 0, { expectedVersion: null, by: 'ops', at: at(1) });
+        const results = await Promise.allSettled([1, 2, 3].map((n) => storage.settings.put(key, n, { expectedVersion: 1, by: `w${n}`, at: at(2) })));
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+        assert.equal((await storage.settings.get(key))?.version, 2);
+      });
+
+      test('settings.list gives the settings under a prefix in key order', async ({ storage }) => {
+        const prefix = `${uid('job')}:`;
+        for (const name of ['b', 'a', 'c']) await storage.settings.put(`${prefix}${name}`, name, { expectedVersion: null, by: 'ops', at: at(1) });
+        await storage.settings.put(`${prefix.slice(0, -1)}x`, 'outside', { expectedVersion: null, by: 'ops', at: at(1) });
+        assert.deepEqual((await storage.settings.list({ prefix })).map((setting) => setting.value), ['a', 'b', 'c']);
+        assert.ok((await storage.settings.list()).length >= 4);
+      });
+
+      test('a malformed put is a ValidationError with the path of what was wrong', async ({ storage }) => {
+        const error = await rejectsWithCode(storage.settings.put('', undefined as never, { expectedVersion: 0, by: '', at: 'now' as Instant }), 'VALIDATION_FAILED', 'malformed put');
+        const paths = (error as { issues: { path: unknown[] }[] }).issues.map((issue) => issue.path.join('.')).sort();
+        assert.deepEqual(paths, ['at', 'by', 'expectedVersion', 'key', 'value']);
+        await rejectsWithCode(storage.settings.put('k', 1, undefined as never), 'VALIDATION_FAILED', 'put without options');
       });
     });
   });

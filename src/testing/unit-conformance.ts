@@ -25,6 +25,8 @@ export interface UnitBackdoor {
   readTask(id: string): Promise<{ readonly status: string; readonly leaseOwner: string | null } | null>;
   /** A quarantine record's status, or null when there is none. */
   readQuarantineStatus(id: string): Promise<string | null>;
+  /** A setting's version, or null when there is none. */
+  readSettingVersion(key: string): Promise<number | null>;
 }
 
 const T0 = '2026-03-01T00:00:00.000Z' as Instant;
@@ -68,6 +70,7 @@ interface Seed {
   readonly goldenId: string;
   readonly openId: string;
   readonly replayedId: string;
+  readonly settingKey: string;
 }
 
 async function seed(storage: StoragePort): Promise<Seed> {
@@ -93,13 +96,15 @@ async function seed(storage: StoragePort): Promise<Seed> {
   const replayedId = uid('q');
   for (const id of [openId, replayedId]) await storage.quarantine.put({ id, source: 'intake:test', payload: { n: 1 }, issues: [], receivedAt: T0 });
   assert.equal(await storage.quarantine.markReplayed(replayedId, T0), true);
-  return { order: seeded, messageId, key, warehouseId, sku, taskId, goldenId, openId, replayedId };
+  const settingKey = uid('setting');
+  await storage.settings.put(settingKey, { engaged: false }, { expectedVersion: null, by: 'conformance', at: T0 });
+  return { order: seeded, messageId, key, warehouseId, sku, taskId, goldenId, openId, replayedId, settingKey };
 }
 
 /** A unit with writable changes in every store; `failIn` appends a failing change to that store's list. */
 function unitOf(s: Seed, failIn: UnitStore | undefined): { readonly unit: UnitOfWork; readonly ids: Record<string, string>; readonly expected: string | undefined; readonly index: number } {
   const fresh = order();
-  const ids: Record<string, string> = { order: fresh.id, message: uid('msg'), key: uid('key'), reservation: uid('res'), task: uid('task'), profile: uid('c'), quarantine: uid('q') };
+  const ids: Record<string, string> = { order: fresh.id, message: uid('msg'), key: uid('key'), reservation: uid('res'), task: uid('task'), profile: uid('c'), quarantine: uid('q'), setting: uid('setting') };
   const goldenAudit = audit(s.goldenId);
   const customers: CustomerChange[] = [
     { type: 'putProfile', profile: profile(ids['profile'] as string) },
@@ -122,6 +127,10 @@ function unitOf(s: Seed, failIn: UnitStore | undefined): { readonly unit: UnitOf
       { type: 'put' as const, record: { id: ids['quarantine'] as string, source: 'intake:test', payload: 1, issues: [], receivedAt: T1 } },
       { type: 'markReplayed' as const, id: s.openId },
     ],
+    settings: [
+      { type: 'put' as const, key: ids['setting'] as string, value: 1, expectedVersion: null, by: 'conformance' },
+      { type: 'put' as const, key: s.settingKey, value: { engaged: true }, expectedVersion: 1, by: 'conformance' },
+    ],
   };
   const failing: Record<UnitStore, () => { list: unknown[]; change: unknown; code: string }> = {
     orders: () => ({ list: unit.orders, change: { order: { ...s.order, version: 8 }, expectedVersion: 7, newHistory: [] }, code: 'CONCURRENCY_CONFLICT' }),
@@ -135,6 +144,7 @@ function unitOf(s: Seed, failIn: UnitStore | undefined): { readonly unit: UnitOf
     tasks: () => ({ list: unit.tasks, change: { type: 'fail', id: s.taskId, owner: 'worker-2', error: 'x', nextDueAt: T1 }, code: 'LEASE_LOST' }),
     customers: () => ({ list: unit.customers, change: { type: 'putGolden', golden: golden(s.goldenId, 9), expectedVersion: 8 }, code: 'CONCURRENCY_CONFLICT' }),
     quarantine: () => ({ list: unit.quarantine, change: { type: 'discard', id: s.replayedId }, code: 'CONCURRENCY_CONFLICT' }),
+    settings: () => ({ list: unit.settings, change: { type: 'put', key: s.settingKey, value: 0, expectedVersion: 5, by: 'conformance' }, code: 'CONCURRENCY_CONFLICT' }),
   };
   let expected: string | undefined;
   let index = -1;
@@ -161,10 +171,12 @@ async function assertNothingWritten(s: Seed, ids: Record<string, string>, inspec
   assert.equal(await customers.countAudit(s.goldenId), 0, `${label}: the audit record`);
   assert.equal(await inspect.readQuarantineStatus(ids['quarantine'] as string), null, `${label}: the quarantine record`);
   assert.equal(await inspect.readQuarantineStatus(s.openId), 'open', `${label}: the replayed record`);
+  assert.equal(await inspect.readSettingVersion(ids['setting'] as string), null, `${label}: the new setting`);
+  assert.equal(await inspect.readSettingVersion(s.settingKey), 1, `${label}: the updated setting`);
 }
 
 /** The stores, in the order a unit applies them. */
-const STORES: readonly UnitStore[] = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine'];
+const STORES: readonly UnitStore[] = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine', 'settings'];
 
 /**
  * Registers the cross-store unit tests. `test` gives each a fresh, migrated storage and its
@@ -192,6 +204,8 @@ export function unitOfWorkConformance(
       assert.equal(await customers.countAudit(s.goldenId), 1);
       assert.equal(await inspect.readQuarantineStatus(ids['quarantine'] as string), 'open');
       assert.equal(await inspect.readQuarantineStatus(s.openId), 'replayed');
+      assert.equal(await inspect.readSettingVersion(ids['setting'] as string), 1);
+      assert.equal(await inspect.readSettingVersion(s.settingKey), 2);
     });
 
     // One unit per failing store holds a writable change in every store (and one before the

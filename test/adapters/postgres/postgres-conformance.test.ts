@@ -49,6 +49,10 @@ function backdoor(schema: TestSchema, storage: StoragePort): StorageBackdoor {
       const result = await schema.pool.query<{ status: string }>(`SELECT status FROM ${table('quarantine')} WHERE id = $1`, [id]);
       return result.rows[0]?.status ?? null;
     },
+    async readSettingVersion(key) {
+      const result = await schema.pool.query<{ version: number }>(`SELECT version FROM ${table('settings')} WHERE key = $1`, [key]);
+      return result.rows[0]?.version ?? null;
+    },
   };
 }
 

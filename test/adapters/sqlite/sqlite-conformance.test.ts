@@ -33,6 +33,7 @@ function rawReader(db: Database.Database, tablePrefix: string): StorageBackdoor 
       return row === undefined ? null : { status: row.status, leaseOwner: row.lease_owner };
     },
     readQuarantineStatus: async (id) => (db.prepare(`SELECT status FROM ${table('quarantine')} WHERE id = ?`).get(id) as { status: string } | undefined)?.status ?? null,
+    readSettingVersion: async (key) => (db.prepare(`SELECT version FROM ${table('settings')} WHERE key = ?`).get(key) as { version: number } | undefined)?.version ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { checkCapacity, insufficientStock, leaseLost, type UnitPart } from '../.
 import type { CustomerChange, GoldenProfile } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest, StockLevel } from '../../../ports/inventory-port.js';
 import type { QuarantineChange, QuarantineRecord } from '../../../ports/quarantine-port.js';
+import type { Setting, SettingChange } from '../../../ports/settings-port.js';
 import type { Task, TaskChange } from '../../../ports/task-port.js';
 import { attemptOf, initialHistory } from '../shared/task-rows.js';
 import { availableStock, shortfall } from '../shared/inventory-rows.js';
@@ -217,5 +218,16 @@ export function applyQuarantine(journal: MemoryJournal, tables: MemoryTables, { 
       ? { ...record, payload: copy(change.payload), issues: copy(change.issues), revisions: record.revisions + 1, updatedAt: at }
       : { ...record, status: change.type === 'markReplayed' ? 'replayed' : 'discarded', updatedAt: at };
   journal.set(quarantine, change.id, next);
+  return copy(next);
+}
+
+/** Applies one settings change; answers the stored setting. */
+export function applySetting(journal: MemoryJournal, tables: MemoryTables, { part, change }: Planned<SettingChange>, at: Instant): Setting {
+  const stored = tables.settings.get(change.key);
+  if ((stored?.version ?? null) !== change.expectedVersion) {
+    throw new ConcurrencyError({ entity: 'setting', id: change.key, expectedVersion: change.expectedVersion, actualVersion: stored?.version ?? null, part });
+  }
+  const next: Setting = { key: change.key, value: copy(change.value), version: (stored?.version ?? 0) + 1, updatedAt: at, updatedBy: change.by };
+  journal.set(tables.settings, change.key, next);
   return copy(next);
 }

@@ -5,13 +5,13 @@ import { recordedEventError, StorageError } from '../../../errors/storage-error.
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import type { RunUnit } from '../shared/unit-conveniences.js';
 import { applyPlan, corePart, planUnit, type UnitResults } from '../shared/unit-plan.js';
-import { applyCustomer, applyInventory, applyQuarantine, applyTask } from './memory-changes.js';
+import { applyCustomer, applyInventory, applyQuarantine, applySetting, applyTask } from './memory-changes.js';
 import { channelRefKey, copy, MemoryJournal, type MemoryState } from './memory-state.js';
 import { quoteCode } from '../../../errors/mask.js';
 
 /**
  * Commits a unit: checks its shape, then applies orders, outbox, idempotency, inventory, tasks,
- * customers and quarantine in that order through a journal; a failing part rolls every earlier
+ * customers, quarantine and settings in that order through a journal; a failing part rolls every earlier
  * one back before the error leaves. Runs without yielding, so it is atomic in one process.
  */
 export function commitUnit(state: MemoryState, unit: UnitOfWork): UnitResults {
@@ -25,6 +25,7 @@ export function commitUnit(state: MemoryState, unit: UnitOfWork): UnitResults {
       tasks: (planned, at) => applyTask(journal, tables, planned, at),
       customers: (planned) => applyCustomer(journal, tables, planned),
       quarantine: (planned, at) => applyQuarantine(journal, tables, planned, at),
+      settings: (planned, at) => applySetting(journal, tables, planned, at),
     });
   } catch (error) {
     journal.rollback();

@@ -6,6 +6,7 @@ import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { CapacityUsage, Reservation } from '../../../ports/inventory-port.js';
 import type { StoredOutboxMessage } from '../../../ports/outbox-port.js';
 import type { QuarantineRecord } from '../../../ports/quarantine-port.js';
+import type { Setting } from '../../../ports/settings-port.js';
 import type { Task } from '../../../ports/task-port.js';
 import type { Customer } from '../../../model/customer.js';
 import type { GoldenProfile, MergeAuditRecord } from '../../../ports/customer-store-port.js';
@@ -51,6 +52,7 @@ export interface MemoryTables {
   readonly postings: Map<string, Set<string>>;
   /** In append order. */
   readonly audits: Map<string, MergeAuditRecord>;
+  readonly settings: Map<string, Setting>;
 }
 
 /** The state shared by the sub-stores of one memory storage. */
@@ -86,6 +88,7 @@ export function createMemoryState(failWith: ((operation: string) => unknown) | u
       goldenBySource: new Map(),
       postings: new Map(),
       audits: new Map(),
+      settings: new Map(),
     },
     outboxSequence: 0,
     closed: false,

@@ -10,6 +10,7 @@ import { createMemoryInventory } from './memory-inventory.js';
 import { createMemoryOrderReader } from './memory-orders.js';
 import { createMemoryOutbox } from './memory-outbox.js';
 import { createMemoryQuarantine } from './memory-quarantine.js';
+import { createMemorySettings } from './memory-settings.js';
 import { createMemoryState, stockKey, type MemoryState } from './memory-state.js';
 import { createMemoryTasks } from './memory-tasks.js';
 
@@ -71,6 +72,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     inventory: Object.freeze(createMemoryInventory(state)),
     tasks: Object.freeze(createMemoryTasks(state)),
     quarantine: Object.freeze(createMemoryQuarantine(state)),
+    settings: Object.freeze(createMemorySettings(state)),
     customers: Object.freeze(createMemoryCustomers(state)),
     async commit(unit: UnitOfWork): Promise<void> {
       state.enter('commit');

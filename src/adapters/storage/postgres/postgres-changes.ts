@@ -9,8 +9,10 @@ import type { CustomerChange } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest } from '../../../ports/inventory-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange } from '../../../ports/quarantine-port.js';
+import type { SettingChange } from '../../../ports/settings-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
 import { CAPACITY_COLUMNS, RESERVATION_COLUMNS, toCapacityUsage, toReservation, toStockLevel, type CapacityRow, type ReservationRow, type StockRow } from '../shared/inventory-rows.js';
+import { SETTING_COLUMNS, toSetting, type SettingRow } from '../shared/setting-rows.js';
 import { jsonAsIs, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
 import { TASK_COLUMNS, attemptOf, initialHistory, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlanAsync, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
@@ -305,12 +307,33 @@ async function applyQuarantine(run: PgRun, t: PgTables, { part, change }: Planne
   });
 }
 
-/** Runs a unit's inventory, task, customer and quarantine changes, in that order, one statement each. */
+async function applySetting(run: PgRun, t: PgTables, { part, change }: Planned<SettingChange>, at: Instant): Promise<unknown> {
+  const value = JSON.stringify(change.value);
+  const result =
+    change.expectedVersion === null
+      ? await run(
+          `INSERT INTO ${t.settings} (key, value, version, updated_at, updated_by) VALUES ($1, $2::jsonb, 1, $3, $4) ON CONFLICT (key) DO NOTHING RETURNING ${SETTING_COLUMNS}`,
+          [change.key, value, at, change.by],
+          'settings_insert',
+        )
+      : await run(
+          `UPDATE ${t.settings} SET value = $2::jsonb, version = version + 1, updated_at = $3, updated_by = $4 WHERE key = $1 AND version = $5 RETURNING ${SETTING_COLUMNS}`,
+          [change.key, value, at, change.by, change.expectedVersion],
+          'settings_update',
+        );
+  if (result.rows.length > 0) return toSetting(result.rows[0] as SettingRow<unknown>, jsonAsIs);
+  const found = await run(`SELECT version FROM ${t.settings} WHERE key = $1`, [change.key]);
+  const actual = (found.rows[0] as { version: number } | undefined)?.version;
+  throw new ConcurrencyError({ entity: 'setting', id: change.key, expectedVersion: change.expectedVersion, actualVersion: actual === undefined ? null : Number(actual), part });
+}
+
+/** Runs a unit's inventory, task, customer, quarantine and settings changes, in that order, one statement each. */
 export function applyPostgresPlan(run: PgRun, t: PgTables, plan: UnitPlan): Promise<UnitResults> {
   return applyPlanAsync(plan, {
     inventory: (planned, at) => applyInventory(run, t, planned, at),
     tasks: (planned, at) => applyTask(run, t, planned, at),
     customers: (planned) => applyCustomer(run, t, planned),
     quarantine: (planned, at) => applyQuarantine(run, t, planned, at),
+    settings: (planned, at) => applySetting(run, t, planned, at),
   });
 }

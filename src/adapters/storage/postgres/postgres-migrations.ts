@@ -399,8 +399,23 @@ const TASK_HISTORY: PostgresMigration = {
   statements: (t) => [`ALTER TABLE ${t.tasks} ADD COLUMN history jsonb NOT NULL DEFAULT '[]'::jsonb`],
 };
 
+/** Versioned values changed at run time: the ops kill switch, job canary stages. */
+const SETTINGS: PostgresMigration = {
+  version: 10,
+  name: 'settings',
+  statements: (t) => [
+    `CREATE TABLE ${t.settings} (
+      key text PRIMARY KEY,
+      value jsonb NOT NULL,
+      version integer NOT NULL CHECK (version >= 1),
+      updated_at text NOT NULL,
+      updated_by text NOT NULL
+    )`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

@@ -13,6 +13,7 @@ import { migratePostgres } from './postgres-migrations.js';
 import { commitPostgres, createPostgresOrderReader } from './postgres-orders.js';
 import { createPostgresOutbox } from './postgres-outbox.js';
 import { createPostgresQuarantine } from './postgres-quarantine.js';
+import { createPostgresSettings } from './postgres-settings.js';
 import { createPostgresTasks } from './postgres-tasks.js';
 
 /** Settings shared by both ways of connecting. */
@@ -146,6 +147,7 @@ export function createPostgresStorage(options: PostgresStorageOptions, ...unexpe
     inventory: Object.freeze(createPostgresInventory(context)),
     tasks: Object.freeze(createPostgresTasks(context)),
     quarantine: Object.freeze(createPostgresQuarantine(context)),
+    settings: Object.freeze(createPostgresSettings(context)),
     customers: Object.freeze(createPostgresCustomers(context)),
     async commit(unit: UnitOfWork): Promise<void> {
       await commitPostgres(context, unit);

@@ -19,6 +19,7 @@ const TABLE_NAMES = {
   customerPostings: 'customer_postings',
   customerPostingCounts: 'customer_posting_counts',
   customerAudit: 'customer_audit',
+  settings: 'settings',
 } as const;
 
 /** Table names of one storage, already quoted (and schema-qualified where the dialect has schemas). */

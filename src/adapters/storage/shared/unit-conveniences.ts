@@ -8,6 +8,7 @@ import type { CustomerChange, CustomerStore, GoldenProfile, MergeAuditRecord } f
 import type { InventoryChange, InventoryStore, Reservation, ReservationRequest, ReserveResult, StockLevel } from '../../../ports/inventory-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange, QuarantineInput, QuarantineRecord, QuarantineStore } from '../../../ports/quarantine-port.js';
+import type { Setting, SettingChange, SettingsStore } from '../../../ports/settings-port.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import type { Task, TaskChange, TaskInput, TaskStore } from '../../../ports/task-port.js';
 import type { Customer } from '../../../model/customer.js';
@@ -131,6 +132,20 @@ export function customerWrites(run: RunUnit): Pick<CustomerStore, 'commit' | 'pu
     },
     async appendAudit(record: MergeAuditRecord): Promise<void> {
       await apply('customers.appendAudit', [{ type: 'appendAudit', record }]);
+    },
+  };
+}
+
+/** The settings write. */
+export function settingsWrites(run: RunUnit): Pick<SettingsStore, 'put'> {
+  return {
+    async put(key: string, value: JsonValue, options: { readonly expectedVersion: number | null; readonly by: string; readonly at: Instant }): Promise<Setting> {
+      const change: SettingChange = { type: 'put', key, value, expectedVersion: options?.expectedVersion, by: options?.by };
+      try {
+        return (await run({ settings: [change], at: options?.at }, 'settings.put')).settings[0] as Setting;
+      } catch (error) {
+        throw asArgumentError(error, ['settings', 0], 'setting');
+      }
     },
   };
 }

@@ -6,6 +6,7 @@ import { isValidationError, ValidationError, type ValidationIssue } from '../../
 import { CUSTOMER_CHANGE_TYPES, type CustomerChange } from '../../../ports/customer-store-port.js';
 import { INVENTORY_CHANGE_TYPES, type InventoryChange } from '../../../ports/inventory-port.js';
 import { QUARANTINE_CHANGE_TYPES, type QuarantineChange } from '../../../ports/quarantine-port.js';
+import { SETTING_CHANGE_TYPES, type SettingChange } from '../../../ports/settings-port.js';
 import type { UnitOfWork } from '../../../ports/storage-port.js';
 import { TASK_CHANGE_TYPES, type TaskChange } from '../../../ports/task-port.js';
 import { requireCount } from './inventory-rows.js';
@@ -24,11 +25,12 @@ export interface UnitPlan {
   readonly tasks: readonly Planned<TaskChange>[];
   readonly customers: readonly Planned<CustomerChange>[];
   readonly quarantine: readonly Planned<QuarantineChange>[];
+  readonly settings: readonly Planned<SettingChange>[];
   /** How many such changes there are. */
   readonly size: number;
 }
 
-const UNIT_KEYS = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine', 'at'];
+const UNIT_KEYS = ['orders', 'outbox', 'idempotency', 'inventory', 'tasks', 'customers', 'quarantine', 'settings', 'at'];
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 type Path = readonly (string | number)[];
@@ -220,16 +222,24 @@ function checkQuarantine(c: Checker, change: Record_, path: Path): void {
   }
 }
 
+function checkSetting(c: Checker, change: Record_, path: Path): void {
+  c.string(change, 'key', path);
+  c.string(change, 'by', path);
+  c.version(change, 'expectedVersion', path, true);
+  if (change['value'] === undefined) c.add([...path, 'value'], 'invalid_type', 'Expected a JSON value (null for none)');
+}
+
 const STORES = [
   { key: 'inventory', types: INVENTORY_CHANGE_TYPES, check: checkInventory },
   { key: 'tasks', types: TASK_CHANGE_TYPES, check: checkTask },
   { key: 'customers', types: CUSTOMER_CHANGE_TYPES, check: checkCustomer },
   { key: 'quarantine', types: QUARANTINE_CHANGE_TYPES, check: checkQuarantine },
+  { key: 'settings', types: SETTING_CHANGE_TYPES, check: checkSetting },
 ] as const;
 
 /**
  * Checks a unit's shape (not its orders, which the commit checks as before) and lists its
- * inventory, task, customer and quarantine changes in the order they apply.
+ * inventory, task, customer, quarantine and settings changes in the order they apply.
  * @param maxCount the largest quantity the adapter's columns hold.
  * @throws ValidationError `VALIDATION_FAILED` with a path per problem (`inventory.0.requests.1.quantity`).
  */
@@ -260,7 +270,7 @@ export function planUnit(unit: UnitOfWork, maxCount: number = Number.MAX_SAFE_IN
     });
     size += list.length;
   }
-  const needsAt = (lists['inventory']?.length ?? 0) + (lists['tasks']?.length ?? 0) + (lists['quarantine']?.length ?? 0) > 0;
+  const needsAt = (lists['inventory']?.length ?? 0) + (lists['tasks']?.length ?? 0) + (lists['quarantine']?.length ?? 0) + (lists['settings']?.length ?? 0) > 0;
   if (needsAt || unit.at !== undefined) checker.instant(unit as Record_, 'at', []);
   if (checker.issues.length > 0) throw new ValidationError('unit of work', checker.issues);
   return {
@@ -269,6 +279,7 @@ export function planUnit(unit: UnitOfWork, maxCount: number = Number.MAX_SAFE_IN
     tasks: lists['tasks'] as Planned<TaskChange>[],
     customers: lists['customers'] as Planned<CustomerChange>[],
     quarantine: lists['quarantine'] as Planned<QuarantineChange>[],
+    settings: lists['settings'] as Planned<SettingChange>[],
     size,
   };
 }
@@ -279,6 +290,7 @@ export interface UnitResults {
   readonly tasks: unknown[];
   readonly customers: unknown[];
   readonly quarantine: unknown[];
+  readonly settings: unknown[];
 }
 
 /** How an adapter applies each kind of change (its result, or a promise of it). */
@@ -287,20 +299,22 @@ export interface PlanAppliers<R> {
   tasks(planned: Planned<TaskChange>, at: Instant): R;
   customers(planned: Planned<CustomerChange>): R;
   quarantine(planned: Planned<QuarantineChange>, at: Instant): R;
+  settings(planned: Planned<SettingChange>, at: Instant): R;
 }
 
 /** A unit with nothing beyond orders, outbox and idempotency answers this. */
 export function noResults(): UnitResults {
-  return { inventory: [], tasks: [], customers: [], quarantine: [] };
+  return { inventory: [], tasks: [], customers: [], quarantine: [], settings: [] };
 }
 
-/** Applies a plan's changes in order (inventory, tasks, customers, quarantine) with synchronous appliers. */
+/** Applies a plan's changes in order (inventory, tasks, customers, quarantine, settings) with synchronous appliers. */
 export function applyPlan(plan: UnitPlan, apply: PlanAppliers<unknown>): UnitResults {
   const results = noResults();
   for (const planned of plan.inventory) results.inventory[planned.part.index] = apply.inventory(planned, plan.at);
   for (const planned of plan.tasks) results.tasks[planned.part.index] = apply.tasks(planned, plan.at);
   for (const planned of plan.customers) results.customers[planned.part.index] = apply.customers(planned);
   for (const planned of plan.quarantine) results.quarantine[planned.part.index] = apply.quarantine(planned, plan.at);
+  for (const planned of plan.settings) results.settings[planned.part.index] = apply.settings(planned, plan.at);
   return results;
 }
 
@@ -311,6 +325,7 @@ export async function applyPlanAsync(plan: UnitPlan, apply: PlanAppliers<Promise
   for (const planned of plan.tasks) results.tasks[planned.part.index] = await apply.tasks(planned, plan.at);
   for (const planned of plan.customers) results.customers[planned.part.index] = await apply.customers(planned);
   for (const planned of plan.quarantine) results.quarantine[planned.part.index] = await apply.quarantine(planned, plan.at);
+  for (const planned of plan.settings) results.settings[planned.part.index] = await apply.settings(planned, plan.at);
   return results;
 }
 

@@ -8,6 +8,7 @@ import type { CustomerChange } from '../../../ports/customer-store-port.js';
 import type { InventoryChange, Reservation, ReservationRequest } from '../../../ports/inventory-port.js';
 import type { JsonValue } from '../../../ports/json.js';
 import type { QuarantineChange } from '../../../ports/quarantine-port.js';
+import type { SettingChange } from '../../../ports/settings-port.js';
 import type { TaskChange } from '../../../ports/task-port.js';
 import {
   availableStock,
@@ -23,6 +24,7 @@ import {
   type StockRow,
 } from '../shared/inventory-rows.js';
 import { parseJsonText, QUARANTINE_COLUMNS, toQuarantineRecord, type QuarantineRow } from '../shared/outbox-rows.js';
+import { SETTING_COLUMNS, toSetting, type SettingRow } from '../shared/setting-rows.js';
 import { TASK_COLUMNS, attemptOf, initialHistory, toTask, type TaskRow } from '../shared/task-rows.js';
 import { applyPlan, type Planned, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { jsonList, type SqliteSession, type SqliteTables } from './sqlite-driver.js';
@@ -224,12 +226,24 @@ function applyQuarantine(session: SqliteSession, t: SqliteTables, { part, change
   throw new ConcurrencyError({ entity: 'quarantine record', id: change.id, expectedVersion: null, expectedStatus: 'open', actualStatus: found?.status ?? null, part });
 }
 
-/** Runs a unit's inventory, task, customer and quarantine changes, in that order, in the open transaction. */
+function applySetting(session: SqliteSession, t: SqliteTables, { part, change }: Planned<SettingChange>, at: Instant): unknown {
+  const value = JSON.stringify(change.value);
+  const written =
+    change.expectedVersion === null
+      ? session.run(`INSERT INTO ${t.settings} (key, value, version, updated_at, updated_by) VALUES (?, ?, 1, ?, ?) ON CONFLICT (key) DO NOTHING`, change.key, value, at, change.by)
+      : session.run(`UPDATE ${t.settings} SET value = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE key = ? AND version = ?`, value, at, change.by, change.key, change.expectedVersion);
+  const row = session.get<SettingRow<string>>(`SELECT ${SETTING_COLUMNS} FROM ${t.settings} WHERE key = ?`, change.key);
+  if (written > 0 && row !== undefined) return toSetting(row, parseJsonText);
+  throw new ConcurrencyError({ entity: 'setting', id: change.key, expectedVersion: change.expectedVersion, actualVersion: row === undefined ? null : Number(row.version), part });
+}
+
+/** Runs a unit's inventory, task, customer, quarantine and settings changes, in that order, in the open transaction. */
 export function applySqlitePlan(session: SqliteSession, t: SqliteTables, plan: UnitPlan): UnitResults {
   return applyPlan(plan, {
     inventory: (planned, at) => applyInventory(session, t, planned, at),
     tasks: (planned, at) => applyTask(session, t, planned, at),
     customers: (planned) => applyCustomer(session, t, planned),
     quarantine: (planned, at) => applyQuarantine(session, t, planned, at),
+    settings: (planned, at) => applySetting(session, t, planned, at),
   });
 }

@@ -239,8 +239,23 @@ const TASK_HISTORY: SqliteMigration = {
   statements: (t) => [`ALTER TABLE ${t.tasks} ADD COLUMN history TEXT NOT NULL DEFAULT '[]'`],
 };
 
+/** Versioned values changed at run time: the ops kill switch, job canary stages. */
+const SETTINGS: SqliteMigration = {
+  version: 10,
+  name: 'settings',
+  statements: (t) => [
+    `CREATE TABLE ${t.settings} (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL,
+      version INTEGER NOT NULL CHECK (version >= 1),
+      updated_at TEXT NOT NULL,
+      updated_by TEXT NOT NULL
+    )`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second

@@ -13,6 +13,7 @@ import { migrateSqlite } from './sqlite-migrations.js';
 import { commitSqlite, createSqliteOrderReader } from './sqlite-orders.js';
 import { createSqliteOutbox } from './sqlite-outbox.js';
 import { createSqliteQuarantine } from './sqlite-quarantine.js';
+import { createSqliteSettings } from './sqlite-settings.js';
 import { createSqliteTasks } from './sqlite-tasks.js';
 
 /** Settings shared by both ways of opening. */
@@ -119,6 +120,7 @@ export function createSqliteStorage(options: SqliteStorageOptions, ...unexpected
     inventory: Object.freeze(createSqliteInventory(context)),
     tasks: Object.freeze(createSqliteTasks(context)),
     quarantine: Object.freeze(createSqliteQuarantine(context)),
+    settings: Object.freeze(createSqliteSettings(context)),
     customers: Object.freeze(createSqliteCustomers(context)),
     async commit(unit: UnitOfWork): Promise<void> {
       await commitSqlite(context, unit);
