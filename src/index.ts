@@ -299,6 +299,9 @@ export type {
   QuarantineRecord,
   QuarantineStore,
   QuarantineChange,
+  Setting,
+  SettingChange,
+  SettingsStore,
   CustomerChange,
   TransportMessage,
   Delivery,
@@ -358,6 +361,8 @@ export type {
 export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
 export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
+export { createJobRunner, KILL_SWITCH_KEY } from './app/index.js';
+export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';
 export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
@@ -367,6 +372,8 @@ export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/i
 // ops
 export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics } from './ops/index.js';
 export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics } from './ops/index.js';
+export { defineJob, isJob, canaryBucket, inCanary, planJobRun, checkBlastRadius, jobEventId, autoCancelUnpaidJob, promotionExpiryJob } from './ops/index.js';
+export type { Job, JobDefinition, JobDecision, JobEvent, JobContext, JobLimits, JobCanary, JobAction, JobPlan, JobDecisionFailure, BlastRadiusBreach, AutoCancelUnpaidOptions, PromotionExpiryOptions } from './ops/index.js';
 
 // approval
 export {

@@ -29,3 +29,5 @@ export { createInboxHandler } from './inbox.js';
 export type { InboxOptions } from './inbox.js';
 export { createWebhookDispatcher } from './webhook-dispatcher.js';
 export type { WebhookDispatcher, WebhookDispatcherOptions, DispatchEndpoint, WebhookSend, WebhookSendRequest } from './webhook-dispatcher.js';
+export { createJobRunner, KILL_SWITCH_KEY } from './job-runner.js';
+export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './job-runner.js';

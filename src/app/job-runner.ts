@@ -1,0 +1,458 @@
+// The guarded job runner: reads a job's orders, lets the pure core decide, checks the kill switch,
+// the blast radius and the canary, then applies each action as its own unit of work with the job
+// as actor. Runs are leased in the settings store, so several workers never run one job at once.
+import { z } from 'zod';
+import type { Clock } from '../clock/clock.js';
+import { instantFromMillis, millisBetween, type Instant } from '../clock/instant.js';
+import { isConcurrencyError } from '../errors/concurrency-error.js';
+import { describeInput } from '../errors/mask.js';
+import { option, parseOptions } from '../errors/options.js';
+import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { createUuidSource, type IdSource } from '../ids/id-source.js';
+import type { OrderEventBase } from '../orders/order-events.js';
+import type { OrderMachine } from '../orders/order-machine-types.js';
+import type { Order } from '../orders/order.js';
+import { checkBlastRadius, inCanary, isJob, jobEventId, planJobRun, type BlastRadiusBreach, type Job, type JobAction, type JobDecisionFailure } from '../ops/jobs.js';
+import type { JsonValue } from '../ports/json.js';
+import type { OutboxMessage } from '../ports/outbox-port.js';
+import type { Setting } from '../ports/settings-port.js';
+import type { StoragePort } from '../ports/storage-port.js';
+import { applyOrderEvent } from './apply-order-event.js';
+import type { CompensationHandler } from './compensation-scheduler.js';
+import { retryOnConflict } from './retry-on-conflict.js';
+
+/** The settings key of the kill switch. */
+export const KILL_SWITCH_KEY = 'ops:kill-switch';
+
+/** The kill switch as stored. */
+export interface KillSwitchState {
+  readonly engaged: boolean;
+  /** Who changed it last, when and why. */
+  readonly by?: string;
+  readonly reason?: string;
+  readonly at?: Instant;
+  /** When it was last engaged (kept when released): a canary acting before this was not clean. */
+  readonly lastEngagedAt?: Instant;
+}
+
+/** A job's canary as stored: per revision, `waiting` until confirmed or clean long enough. */
+export interface CanaryState {
+  readonly revision: string;
+  readonly stage: 'waiting' | 'promoted';
+  /** When the canary first acted. */
+  readonly startedAt?: Instant;
+  readonly actedOn: number;
+  /** Canary actions that failed; a clean interval needs none. */
+  readonly failures: number;
+  readonly promotedAt?: Instant;
+  readonly promotedBy?: string;
+}
+
+/** A job stopped by its blast radius, as stored: it stays stopped for this revision until someone resets it. */
+export interface BreakerState {
+  readonly revision: string;
+  readonly tripped: boolean;
+  readonly at: Instant;
+  readonly breach?: BlastRadiusBreach;
+  readonly resetBy?: string;
+  readonly reason?: string;
+}
+
+/** How a run ended. */
+export type JobRunOutcome =
+  /** Acted on every planned order it could (see `acted`, `skipped`, `failed`). */
+  | 'acted'
+  /** Nothing was due. */
+  | 'nothing_to_do'
+  /** A dry run: `planned` is what a real run would do now. */
+  | 'dry_run'
+  /** The kill switch is engaged: nothing was done. */
+  | 'killed'
+  /** Stopped by the kill switch part way: `acted` lists what was done before. */
+  | 'killed_during_run'
+  /**
+   * Over the blast-radius limit (now, or in an earlier run of this revision): nothing was done;
+   * the first time, an alert was raised. Reset with `resetBreaker` or change the revision.
+   */
+  | 'blocked'
+  /** Another worker holds the job's lease. */
+  | 'busy'
+  /** The canary acted (or had nothing to act on) and waits for confirmation or a clean interval. */
+  | 'canary';
+
+/** What one run did, or would do. */
+export interface JobRunReport {
+  readonly jobId: string;
+  readonly runId: string;
+  readonly at: Instant;
+  readonly dryRun: boolean;
+  readonly outcome: JobRunOutcome;
+  /** Orders the job examined (in its statuses, matched). */
+  readonly examined: number;
+  /** Every action the job decided on, before the canary narrowed it. */
+  readonly planned: readonly JobAction[];
+  /** Orders acted on. */
+  readonly acted: readonly string[];
+  /** Orders planned but left alone: no longer due when re-read, not in the canary, or already done. */
+  readonly skipped: readonly { readonly orderId: string; readonly reason: string }[];
+  /** Orders whose action failed (refused by the state machine, decide threw); the run went on. */
+  readonly failed: readonly JobDecisionFailure[];
+  readonly blastRadius?: BlastRadiusBreach;
+  readonly canary?: CanaryState;
+  /** More orders were in a status than `scanLimit`: the oldest were examined. */
+  readonly truncated: boolean;
+}
+
+/** Options of {@link createJobRunner}. */
+export interface JobRunnerOptions<S extends string, E extends OrderEventBase<string>> {
+  readonly storage: StoragePort;
+  /** The only source of "now": due times, deadlines, leases. */
+  readonly clock: Clock;
+  /** The state machine the actions go through, so guards and effects (released stock, events) apply. */
+  readonly machine: OrderMachine<S, E>;
+  /** A stable id per worker process; job leases are held in its name. */
+  readonly owner: string;
+  /** Jobs from `defineJob`, `autoCancelUnpaidJob`, `promotionExpiryJob`. */
+  readonly jobs: readonly Job[];
+  /** A run holds its job this long; a crashed worker's job is free again after it. @default 300000 */
+  readonly leaseMs?: number;
+  /** The kill switch is read again after this many actions. @default 50 */
+  readonly checkEvery?: number;
+  /** At most this many orders read per status and run. @default 100000 */
+  readonly scanLimit?: number;
+  /** The outbox topic prefix of alerts and switch events. @default 'ops' */
+  readonly topic?: string;
+  /** Run and event ids. @default random UUIDs */
+  readonly ids?: IdSource;
+}
+
+/** A job runner; see {@link createJobRunner}. */
+export interface JobRunner {
+  /** Runs a job now: a dry run reports and writes nothing. */
+  run(jobId: string, options?: { readonly dryRun?: boolean }): Promise<JobRunReport>;
+  /** Engages the kill switch: every run after it (and every run in progress, at its next check) acts on nothing. Persists across restarts. */
+  engageKillSwitch(change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState>;
+  releaseKillSwitch(change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState>;
+  killSwitch(): Promise<KillSwitchState>;
+  /** Promotes a waiting canary: the next run acts on every order. */
+  confirmCanary(jobId: string, change: { readonly by: string }): Promise<CanaryState>;
+  canary(jobId: string): Promise<CanaryState | null>;
+  /** Lets a job stopped by its blast radius run again (after its configuration was checked). */
+  resetBreaker(jobId: string, change: { readonly by: string; readonly reason: string }): Promise<BreakerState | null>;
+  breaker(jobId: string): Promise<BreakerState | null>;
+  /** A compensation-scheduler handler (payload `{ job, dryRun? }`) for running jobs on recurring schedules. */
+  readonly handler: CompensationHandler;
+  readonly jobs: readonly Job[];
+}
+
+const optionsSchema = z.strictObject({
+  storage: option.withMethods<StoragePort>('a StoragePort', 'commit', 'orders.get', 'orders.listByStatus', 'settings.get', 'settings.put'),
+  clock: option.withMethods<Clock>('a Clock', 'now'),
+  machine: option.withMethods<OrderMachine<string, OrderEventBase<string>>>('an order machine from createOrderMachine', 'transition'),
+  owner: option.text(),
+  jobs: z.array(z.custom<Job>(isJob, 'Expected a job from defineJob')).min(1),
+  leaseMs: option.positiveInt().default(300_000),
+  checkEvery: option.positiveInt().default(50),
+  scanLimit: option.positiveInt().default(100_000),
+  topic: option.text().default('ops'),
+  ids: option.fn<IdSource>().optional(),
+});
+
+/** An operator's words with long digit runs (a phone, an ID number typed in) shown by their shape. */
+function maskDigitRuns(text: string): string {
+  return text.replace(/\d[\d\s-]{5,}\d/g, (run) => describeInput(run));
+}
+
+const leaseKey = (jobId: string): string => `ops:job:${jobId}:lease`;
+const breakerKey = (jobId: string): string => `ops:job:${jobId}:breaker`;
+const canaryKey = (jobId: string): string => `ops:job:${jobId}:canary`;
+
+interface LeaseValue {
+  readonly owner: string | null;
+  readonly until: Instant | null;
+  readonly runId: string | null;
+}
+
+/**
+ * Creates a job runner. A live run: refuses while the kill switch is engaged; takes the job's
+ * lease; reads the orders in the job's statuses; decides purely; stops with an alert (outbox
+ * `<topic>.job.blocked`) and acts on none when the plan crosses the blast radius; acts only on
+ * the canary's orders until the canary is promoted; then applies each action through the state
+ * machine as its own unit of work, with actor `job:<id>` and the decision's reason in history,
+ * after re-reading the order and deciding again (an order paid in the meantime is left alone).
+ *
+ * @throws ValidationError `INVALID_OPTIONS`.
+ */
+export function createJobRunner<S extends string, E extends OrderEventBase<string>>(options: JobRunnerOptions<S, E>): JobRunner {
+  const parsed = parseOptions('createJobRunner options', optionsSchema, options);
+  const { storage, clock, owner, leaseMs, checkEvery, scanLimit, topic } = parsed;
+  const machine = parsed.machine as unknown as OrderMachine<string, OrderEventBase<string>>;
+  const ids = parsed.ids ?? createUuidSource();
+  const jobs = new Map<string, Job>();
+  parsed.jobs.forEach((job, index) => {
+    if (jobs.has(job.id)) throw new ValidationError('createJobRunner options', [{ code: 'invalid_value', path: ['jobs', index, 'id'], message: `Job ids must differ: ${job.id} is given twice` }], { code: 'INVALID_OPTIONS' });
+    jobs.set(job.id, job);
+  });
+
+  const jobOf = (jobId: string): Job => {
+    const job = typeof jobId === 'string' ? jobs.get(jobId) : undefined;
+    if (job === undefined) throw new ValidationError('job id', [{ code: 'invalid_value', path: ['jobId'], message: `Expected one of ${[...jobs.keys()].join(', ')}` }]);
+    return job;
+  };
+  const event = (name: string, key: string, payload: JsonValue, at: Instant): OutboxMessage => ({ id: ids(), topic: `${topic}.${name}`, key, payload, createdAt: at });
+
+  const readKillSwitch = async (): Promise<{ state: KillSwitchState; setting: Setting | null }> => {
+    const setting = await storage.settings.get(KILL_SWITCH_KEY);
+    return { state: setting === null ? { engaged: false } : (setting.value as unknown as KillSwitchState), setting };
+  };
+
+  const switchKillSwitch = async (engaged: boolean, change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState> => {
+    if (typeof change?.by !== 'string' || change.by === '' || typeof change.reason !== 'string' || change.reason === '') {
+      throw new ValidationError('kill switch change', [{ code: 'invalid_value', path: typeof change?.by !== 'string' || change.by === '' ? ['by'] : ['reason'], message: 'Expected who changes the kill switch and why' }]);
+    }
+    return retryOnConflict(
+      async () => {
+        const { state, setting } = await readKillSwitch();
+        const at = clock.now();
+        const lastEngagedAt = engaged ? at : state.lastEngagedAt;
+        const next: KillSwitchState = { engaged, by: change.by, reason: maskDigitRuns(change.reason), at, ...(lastEngagedAt === undefined ? {} : { lastEngagedAt }) };
+        await storage.commit({
+          at,
+          settings: [{ type: 'put', key: KILL_SWITCH_KEY, value: next as unknown as JsonValue, expectedVersion: setting?.version ?? null, by: change.by }],
+          outbox: [event(engaged ? 'kill_switch.engaged' : 'kill_switch.released', KILL_SWITCH_KEY, next as unknown as JsonValue, at)],
+        });
+        return next;
+      },
+      { retries: 5 },
+    );
+  };
+
+  const readCanary = async (job: Job): Promise<{ state: CanaryState; setting: Setting | null }> => {
+    const setting = await storage.settings.get(canaryKey(job.id));
+    const stored = setting?.value as unknown as CanaryState | undefined;
+    const state: CanaryState = stored !== undefined && stored.revision === job.revision ? stored : { revision: job.revision, stage: 'waiting', actedOn: 0, failures: 0 };
+    return { state, setting };
+  };
+
+  /** The job's breaker for its current revision (a breaker of an earlier revision is no longer tripped). */
+  const readBreaker = async (job: Job): Promise<{ state: BreakerState | null; setting: Setting | null }> => {
+    const setting = await storage.settings.get(breakerKey(job.id));
+    const stored = setting?.value as unknown as BreakerState | undefined;
+    return { state: stored !== undefined && stored.revision === job.revision ? stored : null, setting };
+  };
+
+  /** A waiting canary that may be promoted now: clean for `promoteAfter` since it acted. */
+  const cleanLongEnough = (job: Job, state: CanaryState, killSwitch: KillSwitchState, at: Instant): boolean => {
+    const after = job.canary?.promoteAfterMs;
+    if (after === undefined || state.startedAt === undefined || state.failures > 0) return false;
+    if (killSwitch.lastEngagedAt !== undefined && killSwitch.lastEngagedAt >= state.startedAt) return false;
+    return millisBetween(state.startedAt, at) >= after;
+  };
+
+  /** Takes the job's lease, or answers null when another worker holds it. */
+  const takeLease = async (job: Job, runId: string, at: Instant): Promise<Setting | null> => {
+    const setting = await storage.settings.get(leaseKey(job.id));
+    const lease = setting?.value as unknown as LeaseValue | undefined;
+    if (lease?.owner !== undefined && lease.owner !== null && lease.until !== null && lease.until > at) return null;
+    const until = instantFromMillis(Date.parse(at) + leaseMs);
+    try {
+      return await storage.settings.put(leaseKey(job.id), { owner, until, runId }, { expectedVersion: setting?.version ?? null, by: owner, at });
+    } catch (error) {
+      if (isConcurrencyError(error)) return null;
+      throw error;
+    }
+  };
+
+  const releaseLease = async (job: Job, lease: Setting): Promise<void> => {
+    try {
+      await storage.settings.put(leaseKey(job.id), { owner: null, until: null, runId: null }, { expectedVersion: lease.version, by: owner, at: clock.now() });
+    } catch (error) {
+      // The lease ran out and another worker took it: that worker's lease stands.
+      if (!isConcurrencyError(error)) throw error;
+    }
+  };
+
+  const readCandidates = async (job: Job): Promise<{ orders: Order<string>[]; truncated: boolean }> => {
+    const orders: Order<string>[] = [];
+    let truncated = false;
+    for (const status of job.statuses) {
+      const found = await storage.orders.listByStatus(status, { limit: scanLimit + 1 });
+      if (found.length > scanLimit) {
+        truncated = true;
+        found.length = scanLimit;
+      }
+      orders.push(...found);
+    }
+    return { orders, truncated };
+  };
+
+  type ActOutcome = { kind: 'acted' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; error: string };
+
+  /** Re-reads the order, decides again, and applies the action as one unit; a lost race reads and decides again. */
+  const act = async (job: Job, action: JobAction): Promise<ActOutcome> => {
+    let conflicts = 0;
+    for (;;) {
+      const fresh = await storage.orders.get(action.orderId);
+      if (fresh === null) return { kind: 'skipped', reason: 'the order is gone' };
+      const at = clock.now();
+      const again = planJobRun(job, [fresh], at);
+      const decided = again.actions[0];
+      if (decided === undefined) return again.failures[0] === undefined ? { kind: 'skipped', reason: `no longer due (now ${fresh.status})` } : { kind: 'failed', error: again.failures[0].error };
+      const orderEvent = { ...decided.event, id: jobEventId(job, decided), actor: `job:${job.id}`, reason: decided.reason } as OrderEventBase<string>;
+      try {
+        const result = await applyOrderEvent({ storage, machine, clock }, fresh.id, orderEvent, { current: fresh, retries: 0, actor: `job:${job.id}` });
+        if (result === null) return { kind: 'skipped', reason: 'the order is gone' };
+        if (!result.ok) return { kind: 'failed', error: `${result.error.code}: ${result.error.message}` };
+        return result.value.duplicate ? { kind: 'skipped', reason: 'already done by an earlier run' } : { kind: 'acted' };
+      } catch (error) {
+        if (isConcurrencyError(error) && conflicts < 5) {
+          conflicts += 1;
+          continue;
+        }
+        if (isOrdoError(error) && error.code !== 'STORAGE_FAILURE' && error.code !== 'STORAGE_UNAVAILABLE') return { kind: 'failed', error: `${error.code}: ${error.message}` };
+        throw error;
+      }
+    }
+  };
+
+  const run = async (jobId: string, runOptions: { readonly dryRun?: boolean } = {}): Promise<JobRunReport> => {
+    const job = jobOf(jobId);
+    if (runOptions?.dryRun !== undefined && typeof runOptions.dryRun !== 'boolean') {
+      throw new ValidationError('job run options', [{ code: 'invalid_type', path: ['dryRun'], message: 'Expected true or false' }]);
+    }
+    const dryRun = runOptions?.dryRun === true;
+    const runId = ids();
+    const at = clock.now();
+    const base = { jobId: job.id, runId, at, dryRun };
+    const empty = { examined: 0, planned: [], acted: [], skipped: [], failed: [], truncated: false };
+    const killSwitch = (await readKillSwitch()).state;
+    if (killSwitch.engaged && !dryRun) return { ...base, ...empty, outcome: 'killed' };
+
+    const lease = dryRun ? null : await takeLease(job, runId, at);
+    if (!dryRun && lease === null) return { ...base, ...empty, outcome: 'busy' };
+    try {
+      const { orders, truncated } = await readCandidates(job);
+      const plan = planJobRun(job, orders, at);
+      const breach = checkBlastRadius(job, plan);
+      const report = { ...base, examined: plan.examined, planned: plan.actions, failed: plan.failures, truncated };
+      const breaker = await readBreaker(job);
+      const canaryRead = job.canary === undefined ? undefined : await readCanary(job);
+      let canary = canaryRead?.state;
+      if (canary !== undefined && canary.stage === 'waiting' && cleanLongEnough(job, canary, killSwitch, at)) {
+        canary = { ...canary, stage: 'promoted', promotedAt: at, promotedBy: 'clean interval' };
+      }
+      const waiting = canary !== undefined && canary.stage === 'waiting';
+      const chosen = waiting ? plan.actions.filter((action) => inCanary(job, action.orderId)) : plan.actions;
+      const outside = waiting ? plan.actions.filter((action) => !inCanary(job, action.orderId)).map((action) => ({ orderId: action.orderId, reason: 'outside the canary' })) : [];
+      const withCanary = canary === undefined ? {} : { canary };
+
+      if (dryRun) return { ...report, ...withCanary, ...(breach === undefined ? {} : { blastRadius: breach }), outcome: 'dry_run', acted: [], skipped: outside };
+      if (breaker.state?.tripped === true) {
+        return { ...report, ...withCanary, ...(breaker.state.breach === undefined ? {} : { blastRadius: breaker.state.breach }), outcome: 'blocked', acted: [], skipped: [] };
+      }
+      if (breach !== undefined) {
+        const tripped: BreakerState = { revision: job.revision, tripped: true, at, breach };
+        await storage.commit({
+          at,
+          settings: [{ type: 'put', key: breakerKey(job.id), value: tripped as unknown as JsonValue, expectedVersion: breaker.setting?.version ?? null, by: `job:${job.id}` }],
+          outbox: [event('job.blocked', job.id, { jobId: job.id, runId, revision: job.revision, ...breach, sample: plan.actions.slice(0, 20).map((action) => action.orderId) }, at)],
+        });
+        return { ...report, ...withCanary, blastRadius: breach, outcome: 'blocked', acted: [], skipped: [] };
+      }
+
+      const acted: string[] = [];
+      const skipped = [...outside];
+      const failed = [...plan.failures];
+      let stoppedByKillSwitch = false;
+      for (const [index, action] of chosen.entries()) {
+        if (index > 0 && index % checkEvery === 0 && (await readKillSwitch()).state.engaged) {
+          stoppedByKillSwitch = true;
+          break;
+        }
+        const outcome = await act(job, action);
+        if (outcome.kind === 'acted') acted.push(action.orderId);
+        else if (outcome.kind === 'skipped') skipped.push({ orderId: action.orderId, reason: outcome.reason });
+        else failed.push({ orderId: action.orderId, error: outcome.error });
+      }
+      if (canaryRead !== undefined && canary !== undefined) {
+        const canaryFailures = waiting ? failed.filter((failure) => inCanary(job, failure.orderId)).length : 0;
+        const next: CanaryState = waiting
+          ? { ...canary, ...(canary.startedAt === undefined && acted.length > 0 ? { startedAt: at } : {}), actedOn: canary.actedOn + acted.length, failures: canary.failures + canaryFailures }
+          : canary;
+        if (JSON.stringify(next) !== JSON.stringify(canaryRead.state) || canaryRead.setting === null) {
+          await storage.settings.put(canaryKey(job.id), next as unknown as JsonValue, { expectedVersion: canaryRead.setting?.version ?? null, by: `job:${job.id}`, at: clock.now() });
+        }
+        canary = next;
+      }
+      const outcome: JobRunOutcome = stoppedByKillSwitch ? 'killed_during_run' : waiting ? 'canary' : plan.actions.length === 0 ? 'nothing_to_do' : 'acted';
+      return { ...report, ...(canary === undefined ? {} : { canary }), outcome, acted, skipped, failed };
+    } finally {
+      if (lease !== null) await releaseLease(job, lease);
+    }
+  };
+
+  const runner: JobRunner = {
+    jobs: [...jobs.values()],
+    run,
+    engageKillSwitch: (change) => switchKillSwitch(true, change),
+    releaseKillSwitch: (change) => switchKillSwitch(false, change),
+    killSwitch: async () => (await readKillSwitch()).state,
+    async confirmCanary(jobId, change) {
+      const job = jobOf(jobId);
+      if (job.canary === undefined) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} has no canary to confirm`);
+      if (typeof change?.by !== 'string' || change.by === '') throw new ValidationError('canary confirmation', [{ code: 'invalid_value', path: ['by'], message: 'Expected who confirms the canary' }]);
+      return retryOnConflict(
+        async () => {
+          const { state, setting } = await readCanary(job);
+          if (state.stage === 'promoted') return state;
+          const at = clock.now();
+          const next: CanaryState = { ...state, stage: 'promoted', promotedAt: at, promotedBy: change.by };
+          await storage.commit({
+            at,
+            settings: [{ type: 'put', key: canaryKey(job.id), value: next as unknown as JsonValue, expectedVersion: setting?.version ?? null, by: change.by }],
+            outbox: [event('job.canary_promoted', job.id, { jobId: job.id, ...next } as unknown as JsonValue, at)],
+          });
+          return next;
+        },
+        { retries: 5 },
+      );
+    },
+    async breaker(jobId) {
+      return (await readBreaker(jobOf(jobId))).state;
+    },
+    async resetBreaker(jobId, change) {
+      const job = jobOf(jobId);
+      if (typeof change?.by !== 'string' || change.by === '' || typeof change.reason !== 'string' || change.reason === '') {
+        throw new ValidationError('breaker reset', [{ code: 'invalid_value', path: typeof change?.by !== 'string' || change.by === '' ? ['by'] : ['reason'], message: 'Expected who resets the breaker and why' }]);
+      }
+      return retryOnConflict(
+        async () => {
+          const { state, setting } = await readBreaker(job);
+          if (state === null || !state.tripped || setting === null) return state;
+          const at = clock.now();
+          const next: BreakerState = { ...state, tripped: false, at, resetBy: change.by, reason: maskDigitRuns(change.reason) };
+          await storage.commit({
+            at,
+            settings: [{ type: 'put', key: breakerKey(job.id), value: next as unknown as JsonValue, expectedVersion: setting.version, by: change.by }],
+            outbox: [event('job.breaker_reset', job.id, { jobId: job.id, ...next } as unknown as JsonValue, at)],
+          });
+          return next;
+        },
+        { retries: 5 },
+      );
+    },
+    async canary(jobId) {
+      const job = jobOf(jobId);
+      if (job.canary === undefined) return null;
+      return (await readCanary(job)).state;
+    },
+    handler: async (payload) => {
+      const request = payload as { job?: unknown; dryRun?: unknown } | null;
+      if (typeof request?.job !== 'string') throw new ValidationError('job task payload', [{ code: 'invalid_type', path: ['job'], message: 'Expected { job: "<job id>", dryRun? }' }]);
+      const report = await run(request.job, { dryRun: request.dryRun === true });
+      return { jobId: report.jobId, runId: report.runId, outcome: report.outcome, examined: report.examined, planned: report.planned.length, acted: report.acted.length, failed: report.failed.length };
+    },
+  };
+  return Object.freeze(runner);
+}

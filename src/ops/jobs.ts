@@ -1,0 +1,340 @@
+// Guarded jobs, pure: what a job would do to the orders it sees, decided at an instant the caller
+// gives, and the checks that stop it (blast radius) or narrow it (canary) before anything is done.
+import { createBusinessCalendar, type BusinessCalendarConfig } from '../clock/business-calendar.js';
+import { createDeadline, describeDeadline, type Deadline, type DeadlineDefinition } from '../clock/deadline.js';
+import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
+import { isOrdoError } from '../errors/ordo-error.js';
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import type { Order } from '../orders/order.js';
+
+/** The event a job applies to one order; the runner gives it its id, actor and reason. */
+export interface JobEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** What a job decides for one order it acts on. */
+export interface JobDecision {
+  readonly event: JobEvent;
+  /** Why, in words an operator reads in the order's history (no personal data). */
+  readonly reason: string;
+}
+
+/** What a job's `decide` is told besides the order. */
+export interface JobContext {
+  /** The run's instant, from the injected clock. */
+  readonly at: Instant;
+}
+
+/**
+ * How far one run may reach. A run that would act on more orders than `maxOrders`, or on more
+ * than `maxShare` of the orders it examined (once it examined at least `shareFrom`), acts on none
+ * and raises an alert.
+ */
+export interface JobLimits {
+  /** @default 1000 */
+  readonly maxOrders?: number;
+  /** A share from 0 to 1. @default 0.5 */
+  readonly maxShare?: number;
+  /** The share limit applies from this many examined orders (two of three is not a pattern). @default 20 */
+  readonly shareFrom?: number;
+}
+
+/**
+ * A canary: the job first acts only on the orders whose stable hash falls in `share`, then waits
+ * until someone confirms it, or until `promoteAfter` passed since the canary acted with nothing
+ * failing and the kill switch never engaged.
+ */
+export interface JobCanary {
+  /** @default 0.01 */
+  readonly share?: number;
+  /** A clean interval after which the job acts on every order; without it, only a confirmation promotes it. */
+  readonly promoteAfter?: DurationInput;
+}
+
+/** A job as declared; see {@link defineJob}. */
+export interface JobDefinition {
+  /** Unique per runner; names the actor `job:<id>` in order history. */
+  readonly id: string;
+  readonly description?: string;
+  /** Changing it starts the canary again (a new deadline, a new delay). @default '1' */
+  readonly revision?: string;
+  /** The statuses whose orders the job examines. */
+  readonly statuses: readonly string[];
+  /** Narrows the examined orders (a promotion's orders); pure. @default every order in `statuses` */
+  readonly matches?: (order: Order<string>) => boolean;
+  /** What to do to one examined order, or null for nothing; pure, no clock reads (use `context.at`). */
+  readonly decide: (order: Order<string>, context: JobContext) => JobDecision | null | undefined;
+  readonly limits?: JobLimits;
+  readonly canary?: JobCanary;
+}
+
+/** A checked job. */
+export interface Job {
+  readonly id: string;
+  readonly description: string;
+  readonly revision: string;
+  readonly statuses: readonly string[];
+  readonly matches: (order: Order<string>) => boolean;
+  readonly decide: (order: Order<string>, context: JobContext) => JobDecision | null | undefined;
+  readonly limits: Required<JobLimits>;
+  readonly canary: { readonly share: number; readonly promoteAfterMs: number | undefined } | undefined;
+}
+
+/** One action a run plans: the order, the event and why. */
+export interface JobAction {
+  readonly orderId: string;
+  /** The order's version when it was examined. */
+  readonly version: number;
+  readonly event: JobEvent;
+  readonly reason: string;
+}
+
+/** An examined order the job could not decide on (its `decide` threw); the run goes on without it. */
+export interface JobDecisionFailure {
+  readonly orderId: string;
+  readonly error: string;
+}
+
+/** What a run would do: the orders examined, the actions, and the ones it could not decide. */
+export interface JobPlan {
+  readonly examined: number;
+  readonly actions: readonly JobAction[];
+  readonly failures: readonly JobDecisionFailure[];
+}
+
+/** Why a run was stopped before acting: which limit, and the figures. */
+export interface BlastRadiusBreach {
+  readonly limit: 'maxOrders' | 'maxShare';
+  readonly actions: number;
+  readonly examined: number;
+  /** The configured limit that was crossed (an order count or a share). */
+  readonly allowed: number;
+}
+
+const DEFAULT_LIMITS: Required<JobLimits> = Object.freeze({ maxOrders: 1000, maxShare: 0.5, shareFrom: 20 });
+
+/**
+ * Checks a job declaration: every problem at once, with its path.
+ * @throws ValidationError `INVALID_OPTIONS`.
+ */
+export function defineJob(definition: JobDefinition): Job {
+  const issues: ValidationIssue[] = [];
+  const input = (typeof definition === 'object' && definition !== null ? definition : {}) as Partial<JobDefinition>;
+  const add = (path: (string | number)[], message: string): void => void issues.push({ code: 'invalid_value', path, message });
+  if (typeof input.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/.test(input.id)) add(['id'], 'Expected an id of letters, digits, dots, dashes and underscores (at most 80)');
+  if (input.description !== undefined && typeof input.description !== 'string') add(['description'], 'Expected text');
+  if (input.revision !== undefined && (typeof input.revision !== 'string' || input.revision === '')) add(['revision'], 'Expected a non-empty revision');
+  if (!Array.isArray(input.statuses) || input.statuses.length === 0 || input.statuses.some((status) => typeof status !== 'string' || status === '')) add(['statuses'], 'Expected the statuses whose orders the job examines');
+  if (input.matches !== undefined && typeof input.matches !== 'function') add(['matches'], 'Expected a function (order) => boolean');
+  if (typeof input.decide !== 'function') add(['decide'], 'Expected a function (order, context) => decision or null');
+  const limits = { ...DEFAULT_LIMITS, ...(typeof input.limits === 'object' && input.limits !== null ? input.limits : {}) };
+  if (input.limits !== undefined && (typeof input.limits !== 'object' || input.limits === null)) add(['limits'], 'Expected { maxOrders?, maxShare?, shareFrom? }');
+  if (!Number.isSafeInteger(limits.maxOrders) || limits.maxOrders < 0) add(['limits', 'maxOrders'], 'Expected a whole number of orders from 0');
+  if (typeof limits.maxShare !== 'number' || !(limits.maxShare >= 0 && limits.maxShare <= 1)) add(['limits', 'maxShare'], 'Expected a share from 0 to 1');
+  if (!Number.isSafeInteger(limits.shareFrom) || limits.shareFrom < 1) add(['limits', 'shareFrom'], 'Expected a whole number from 1');
+  let canary: Job['canary'];
+  if (input.canary !== undefined) {
+    const given = (typeof input.canary === 'object' && input.canary !== null ? input.canary : {}) as JobCanary;
+    if (typeof input.canary !== 'object' || input.canary === null) add(['canary'], 'Expected { share?, promoteAfter? }');
+    const share = given.share ?? 0.01;
+    if (typeof share !== 'number' || !(share > 0 && share < 1)) add(['canary', 'share'], 'Expected a share above 0 and below 1');
+    let promoteAfterMs: number | undefined;
+    if (given.promoteAfter !== undefined) {
+      try {
+        promoteAfterMs = durationToMillis(given.promoteAfter);
+        if (promoteAfterMs <= 0) add(['canary', 'promoteAfter'], 'Expected a positive duration');
+      } catch (error) {
+        add(['canary', 'promoteAfter'], isOrdoError(error) ? error.message : 'Expected a duration such as { minutes: 30 }');
+      }
+    }
+    canary = { share, promoteAfterMs };
+  }
+  if (issues.length > 0) throw new ValidationError(`job ${typeof input.id === 'string' ? input.id : ''}`.trim(), issues, { code: 'INVALID_OPTIONS' });
+  return Object.freeze({
+    id: input.id as string,
+    description: input.description ?? '',
+    revision: input.revision ?? '1',
+    statuses: Object.freeze([...(input.statuses as string[])]),
+    matches: input.matches ?? (() => true),
+    decide: input.decide as Job['decide'],
+    limits: Object.freeze(limits),
+    canary: canary === undefined ? undefined : Object.freeze(canary),
+  });
+}
+
+/** True for a job from {@link defineJob}. */
+export function isJob(value: unknown): value is Job {
+  const job = value as Partial<Job> | null;
+  return typeof job === 'object' && job !== null && typeof job.id === 'string' && typeof job.decide === 'function' && typeof job.matches === 'function' && typeof job.limits === 'object';
+}
+
+/**
+ * Where an order falls among 10,000 buckets for a job: FNV-1a of the job and order ids, so the
+ * canary is the same orders on every worker and every run, and differs between jobs.
+ */
+export function canaryBucket(jobId: string, orderId: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${jobId}\u0000${orderId}`;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % 10_000;
+}
+
+/** True when the order is in the job's canary (false for a job without one). */
+export function inCanary(job: Job, orderId: string): boolean {
+  return job.canary !== undefined && canaryBucket(job.id, orderId) < Math.round(job.canary.share * 10_000);
+}
+
+/**
+ * Decides a run: examines each order the job matches, asks `decide`, and lists the actions. An
+ * order whose `decide` throws is a failure of that order, never of the run.
+ */
+export function planJobRun(job: Job, orders: Iterable<Order<string>>, at: Instant): JobPlan {
+  const actions: JobAction[] = [];
+  const failures: JobDecisionFailure[] = [];
+  let examined = 0;
+  const context = Object.freeze({ at });
+  for (const order of orders) {
+    if (!job.statuses.includes(order.status)) continue;
+    let decision: JobDecision | null | undefined;
+    try {
+      if (!job.matches(order)) continue;
+      examined += 1;
+      decision = job.decide(order, context);
+    } catch (error) {
+      failures.push({ orderId: order.id, error: isOrdoError(error) ? `${error.code}: ${error.message}` : 'decide threw' });
+      continue;
+    }
+    if (decision === null || decision === undefined) continue;
+    if (typeof decision.event?.type !== 'string' || typeof decision.reason !== 'string') {
+      failures.push({ orderId: order.id, error: 'decide answered no { event: { type }, reason }' });
+      continue;
+    }
+    actions.push({ orderId: order.id, version: order.version, event: decision.event, reason: decision.reason });
+  }
+  return { examined, actions, failures };
+}
+
+/** The limit a planned run crosses, or undefined when it may act. */
+export function checkBlastRadius(job: Job, plan: Pick<JobPlan, 'actions' | 'examined'>): BlastRadiusBreach | undefined {
+  const actions = plan.actions.length;
+  const { maxOrders, maxShare, shareFrom } = job.limits;
+  if (actions > maxOrders) return { limit: 'maxOrders', actions, examined: plan.examined, allowed: maxOrders };
+  if (plan.examined >= shareFrom && actions > maxShare * plan.examined) return { limit: 'maxShare', actions, examined: plan.examined, allowed: maxShare };
+  return undefined;
+}
+
+/** The event id a job's action carries: one per job revision and order, so a repeated run is a duplicate, never a second action. */
+export function jobEventId(job: Job, action: Pick<JobAction, 'event'>): string {
+  return `job:${job.id}:${job.revision}:${action.event.type}`;
+}
+
+/** Options of {@link autoCancelUnpaidJob}. */
+export interface AutoCancelUnpaidOptions {
+  /** @default 'auto-cancel-unpaid' */
+  readonly id?: string;
+  /** How long an order may wait for payment: elapsed time, or working time of `calendar`. */
+  readonly after: DurationInput;
+  /** Working hours and holidays in a named zone; `after` is then working time. */
+  readonly calendar?: BusinessCalendarConfig;
+  /** @default 'pending_payment' */
+  readonly status?: string;
+  readonly limits?: JobLimits;
+  readonly canary?: JobCanary;
+  readonly revision?: string;
+}
+
+/** Cancels orders that waited for payment longer than `after` since they entered the status. */
+export function autoCancelUnpaidJob(options: AutoCancelUnpaidOptions): Job {
+  const status = options?.status ?? 'pending_payment';
+  let afterMs = 0;
+  const issues: ValidationIssue[] = [];
+  try {
+    afterMs = durationToMillis(options?.after);
+    if (afterMs <= 0) issues.push({ code: 'invalid_value', path: ['after'], message: 'Expected a positive duration' });
+  } catch (error) {
+    issues.push({ code: 'invalid_value', path: ['after'], message: isOrdoError(error) ? error.message : 'Expected a duration such as { hours: 24 }' });
+  }
+  let calendar: ReturnType<typeof createBusinessCalendar> | undefined;
+  if (options?.calendar !== undefined) {
+    try {
+      calendar = createBusinessCalendar(options.calendar);
+    } catch (error) {
+      if (error instanceof ValidationError) issues.push(...error.issues.map((issue) => ({ ...issue, path: ['calendar', ...issue.path] })));
+      else issues.push({ code: 'invalid_value', path: ['calendar'], message: isOrdoError(error) ? error.message : 'Expected a business calendar' });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError('autoCancelUnpaidJob options', issues, { code: 'INVALID_OPTIONS' });
+  const wait = calendar === undefined ? `${Math.round(afterMs / 60_000)} min` : `${Math.round(afterMs / 60_000)} working min (${options.calendar?.zone ?? ""})`;
+  return defineJob({
+    id: options.id ?? 'auto-cancel-unpaid',
+    description: `Cancels orders unpaid ${wait} after they entered ${status}`,
+    ...(options.revision === undefined ? {} : { revision: options.revision }),
+    statuses: [status],
+    decide(order, { at }) {
+      const entered = order.statusEnteredAt[status];
+      if (entered === undefined || !isInstant(entered)) return null;
+      const due = calendar === undefined ? instantFromMillis(Date.parse(entered) + afterMs) : calendar.addBusinessTime(entered, afterMs);
+      return at >= due ? { event: { type: 'cancel' }, reason: `unpaid ${wait} after ${entered} (due ${due})` } : null;
+    },
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.canary === undefined ? {} : { canary: options.canary }),
+  });
+}
+
+/** Options of {@link promotionExpiryJob}. */
+export interface PromotionExpiryOptions {
+  /** @default `promotion-expiry-<promotion>` */
+  readonly id?: string;
+  /** The promotion's id, as orders carry it in `attributes[attribute]`. */
+  readonly promotion: string;
+  /** @default 'promotion' */
+  readonly attribute?: string;
+  /** When the promotion ends: a wall time and the zone it is written in, never the server's. */
+  readonly endsAt: DeadlineDefinition;
+  /** Orders in these statuses that have not paid are cancelled once it ended. @default ['pending_payment'] */
+  readonly cancel?: readonly string[];
+  /**
+   * Every status of the promotion's orders the job examines, so the share limit compares what
+   * it cancels with the promotion's orders, not only the unpaid ones.
+   * @default [...cancel, 'paid', 'allocated']
+   */
+  readonly examine?: readonly string[];
+  readonly limits?: JobLimits;
+  readonly canary?: JobCanary;
+  readonly revision?: string;
+}
+
+/**
+ * Cancels a promotion's unpaid orders once the promotion ended: the end is a wall time in a named
+ * zone resolved to one instant, so a server in Singapore and one in New York cancel at the same moment.
+ */
+export function promotionExpiryJob(options: PromotionExpiryOptions): Job {
+  const issues: ValidationIssue[] = [];
+  if (typeof options?.promotion !== 'string' || options.promotion === '') issues.push({ code: 'invalid_value', path: ['promotion'], message: 'Expected the promotion id orders carry' });
+  let end: Deadline | undefined;
+  try {
+    end = createDeadline(options?.endsAt?.local, options?.endsAt?.zone, options?.endsAt?.disambiguation === undefined ? {} : { disambiguation: options.endsAt.disambiguation });
+  } catch (error) {
+    issues.push({ code: 'invalid_value', path: ['endsAt'], message: isOrdoError(error) ? error.message : 'Expected { local, zone }' });
+  }
+  if (issues.length > 0 || end === undefined) throw new ValidationError('promotionExpiryJob options', issues, { code: 'INVALID_OPTIONS' });
+  const deadline = end;
+  const attribute = options.attribute ?? 'promotion';
+  const cancel = options.cancel ?? ['pending_payment'];
+  const examine = options.examine ?? [...new Set([...cancel, 'paid', 'allocated'])];
+  const ended = describeDeadline(deadline);
+  return defineJob({
+    id: options.id ?? `promotion-expiry-${options.promotion}`,
+    description: `Cancels unpaid orders of promotion ${options.promotion} once it ended (${ended})`,
+    revision: options.revision ?? `${deadline.instant}`,
+    statuses: examine,
+    matches: (order) => order.attributes?.[attribute] === options.promotion,
+    decide: (order, { at }) => (cancel.includes(order.status) && at >= deadline.instant ? { event: { type: 'cancel' }, reason: `promotion ${options.promotion} ended ${ended}` } : null),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.canary === undefined ? {} : { canary: options.canary }),
+  });
+}
