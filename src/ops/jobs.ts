@@ -169,6 +169,10 @@ export function isJob(value: unknown): value is Job {
   return typeof job === 'object' && job !== null && typeof job.id === 'string' && typeof job.decide === 'function' && typeof job.matches === 'function' && typeof job.limits === 'object';
 }
 
+function expectJob(subject: string, job: unknown): asserts job is Job {
+  if (!isJob(job)) throw new ValidationError(subject, [{ code: 'invalid_type', path: ['job'], message: 'Expected a job from defineJob' }]);
+}
+
 /**
  * Where an order falls among 10,000 buckets for a job: FNV-1a of the job and order ids, so the
  * canary is the same orders on every worker and every run, and differs between jobs.
@@ -185,6 +189,7 @@ export function canaryBucket(jobId: string, orderId: string): number {
 
 /** True when the order is in the job's canary (false for a job without one). */
 export function inCanary(job: Job, orderId: string): boolean {
+  expectJob('inCanary', job);
   return job.canary !== undefined && canaryBucket(job.id, orderId) < Math.round(job.canary.share * 10_000);
 }
 
@@ -193,12 +198,17 @@ export function inCanary(job: Job, orderId: string): boolean {
  * order whose `decide` throws is a failure of that order, never of the run.
  */
 export function planJobRun(job: Job, orders: Iterable<Order<string>>, at: Instant): JobPlan {
+  expectJob('planJobRun', job);
+  if (typeof (orders as Iterable<unknown> | null)?.[Symbol.iterator] !== 'function' || typeof orders === 'string') {
+    throw new ValidationError('planJobRun', [{ code: 'invalid_type', path: ['orders'], message: 'Expected an iterable of orders' }]);
+  }
+  if (!isInstant(at)) throw new ValidationError('planJobRun', [{ code: 'invalid_instant', path: ['at'], message: 'Expected an Instant from the clock' }]);
   const actions: JobAction[] = [];
   const failures: JobDecisionFailure[] = [];
   let examined = 0;
   const context = Object.freeze({ at });
   for (const order of orders) {
-    if (!job.statuses.includes(order.status)) continue;
+    if (typeof order !== 'object' || order === null || !job.statuses.includes(order.status)) continue;
     let decision: JobDecision | null | undefined;
     try {
       if (!job.matches(order)) continue;
@@ -220,6 +230,8 @@ export function planJobRun(job: Job, orders: Iterable<Order<string>>, at: Instan
 
 /** The limit a planned run crosses, or undefined when it may act. */
 export function checkBlastRadius(job: Job, plan: Pick<JobPlan, 'actions' | 'examined'>): BlastRadiusBreach | undefined {
+  expectJob('checkBlastRadius', job);
+  if (!Array.isArray(plan?.actions) || !Number.isSafeInteger(plan.examined)) throw new ValidationError('checkBlastRadius', [{ code: 'invalid_type', path: ['plan'], message: 'Expected a plan from planJobRun' }]);
   const actions = plan.actions.length;
   const { maxOrders, maxShare, shareFrom } = job.limits;
   if (actions > maxOrders) return { limit: 'maxOrders', actions, examined: plan.examined, allowed: maxOrders };
@@ -229,6 +241,8 @@ export function checkBlastRadius(job: Job, plan: Pick<JobPlan, 'actions' | 'exam
 
 /** The event id a job's action carries: one per job revision and order, so a repeated run is a duplicate, never a second action. */
 export function jobEventId(job: Job, action: Pick<JobAction, 'event'>): string {
+  expectJob('jobEventId', job);
+  if (typeof action?.event?.type !== 'string') throw new ValidationError('jobEventId', [{ code: 'invalid_type', path: ['action', 'event', 'type'], message: 'Expected an action with an event type' }]);
   return `job:${job.id}:${job.revision}:${action.event.type}`;
 }
 

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { applyOrderEvent, createCompensationScheduler, createJobRunner, KILL_SWITCH_KEY } from '../../src/app/index.js';
-import { addDuration, createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
+import { addDuration, createFixedClock, createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
 import { isOrdoError } from '../../src/errors/index.js';
 import { autoCancelUnpaidJob, canaryBucket, defineJob, inCanary } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
@@ -68,7 +68,7 @@ async function seedUnpaid(storage: StoragePort, count: number, prefix = 'o'): Pr
         currency: 'CNY',
         lines: [{ sku: 'TEA', quantity: 1, unitPrice: { amount: 1000, currency: 'CNY' } }],
       },
-      { clock: { now: () => placedAt }, initialStatus: 'pending_payment' },
+      { clock: createFixedClock(placedAt), initialStatus: 'pending_payment' },
     );
   });
   for (let i = 0; i < orders.length; i += 250) await storage.commit({ orders: orders.slice(i, i + 250).map((order) => ({ order, expectedVersion: null, newHistory: order.history })) });

@@ -4,7 +4,7 @@
 // Everything runs on a manual clock; the process time zone is whatever the caller set.
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { applyOrderEvent, createJobRunner, type JobRunReport } from '../../src/app/index.js';
-import { addDuration, createManualClock, instant, type Instant } from '../../src/clock/index.js';
+import { addDuration, createFixedClock, createManualClock, instant, type Instant } from '../../src/clock/index.js';
 import { promotionExpiryJob } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 
@@ -52,7 +52,7 @@ export async function runIncidentScenario(): Promise<IncidentResult> {
           lines: [{ sku: 'GIFT-BOX', quantity: 1, unitPrice: { amount: 12_900, currency: 'USD' } }],
           attributes: { promotion: PROMOTION, country: COUNTRIES[i % COUNTRIES.length] as string },
         },
-        { clock: { now: () => placedAt }, initialStatus: 'pending_payment' },
+        { clock: createFixedClock(placedAt), initialStatus: 'pending_payment' },
       ),
     );
   }
