@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   reconcile: () => import('./reconcile.bench.js'),
   webhook: () => import('./webhook.bench.js'),
   rabbitmq: () => import('./rabbitmq.bench.js'),
+  jobs: () => import('./jobs.bench.js'),
   import: () => import('./import.bench.js'),
 };
 
