@@ -107,6 +107,54 @@ export interface StoragePort {
   close(): Promise<void>;
 }
 
+/**
+ * One page of a keyset-paged read. Pass `next` as the following call's `after` (with the same
+ * filters); `null` when there is nothing more. Cursors are opaque and adapter-specific.
+ */
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: string | null;
+}
+
+/** What metrics read of an order, without its lines or history. */
+export interface OrderMeasure {
+  readonly id: string;
+  readonly status: string;
+  /** When the order last entered each status it has been in. */
+  readonly statusEnteredAt: Readonly<Partial<Record<string, Instant>>>;
+  readonly updatedAt: Instant;
+}
+
+/** One history entry with its order, as {@link OrderReader.historyBetween} pages them. */
+export interface HistoryRecord {
+  readonly orderId: string;
+  readonly entry: HistoryEntry<string>;
+}
+
+/** Options of {@link OrderReader.measure}. */
+export interface MeasureOptions {
+  /** Only orders in this status. */
+  readonly status?: string;
+  /** Only orders changed after this instant (exclusive). */
+  readonly updatedAfter?: Instant;
+  /** The previous page's `next`. */
+  readonly after?: string | null;
+  /** Page size; default 1,000, capped at 10,000. */
+  readonly limit?: number;
+}
+
+/** Options of {@link OrderReader.historyBetween}. */
+export interface HistoryBetweenOptions {
+  /** Exclusive. */
+  readonly from: Instant;
+  /** Inclusive. */
+  readonly to: Instant;
+  /** The previous page's `next`. */
+  readonly after?: string | null;
+  /** Page size; default 1,000, capped at 10,000. */
+  readonly limit?: number;
+}
+
 /** Read access to orders. Not found is `null`. */
 export interface OrderReader {
   /** The order with its full history, or null. */
@@ -125,4 +173,18 @@ export interface OrderReader {
    * - `limit`: at most this many orders; default 100, capped at 1,000 (a larger value reads 1,000).
    */
   listByCustomer(customerRef: string, options?: { readonly since?: Instant; readonly limit?: number }): Promise<Order<string>[]>;
+  /** How many orders are in each status (a status with none is absent): one aggregate query, no order loaded. */
+  countByStatus(): Promise<Record<string, number>>;
+  /**
+   * Orders as metrics read them (id, status, `statusEnteredAt`, `updatedAt`), by `updatedAt` then
+   * id, a page at a time: what a snapshot of a million orders reads instead of the orders.
+   * @throws ValidationError for a malformed cursor or option.
+   */
+  measure(options?: MeasureOptions): Promise<Page<OrderMeasure>>;
+  /**
+   * History entries with `from < at <= to`, by `at`, order id and version, a page at a time: what
+   * throughput and stage timings over a window read.
+   * @throws ValidationError for a malformed window, cursor or option.
+   */
+  historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>>;
 }

@@ -461,6 +461,82 @@ export function storageConformance(
         assert.deepEqual((await storage.orders.listByStatus(status)).map((o) => o.id), [middle.id, late.id]);
       });
 
+      test('orders.countByStatus counts the orders in each status, reading none of them', async ({ storage }) => {
+        const [a, b] = [uid('status'), uid('status')];
+        const orders = [newOrder({ status: a }), newOrder({ status: a }), newOrder({ status: b }), newOrder({ status: a })];
+        await storage.commit({ orders: orders.map(create) });
+        const moved = advance(orders[0] as Order<string>, b, at(5));
+        await storage.commit({ orders: [moved.write] });
+        const counts = await storage.orders.countByStatus();
+        assert.equal(counts[a], 2);
+        assert.equal(counts[b], 2);
+        assert.equal(counts[uid('status')], undefined);
+      });
+
+      test('orders.measure pages through orders by updatedAt then id, with status and updatedAfter filters, each once', async ({ storage }) => {
+        const status = uid('status');
+        const orders = Array.from({ length: 7 }, (_, i) => newOrder({ id: `m-${String(i).padStart(3, '0')}-${uid('o')}`, status, createdAt: at(i % 3) }));
+        const outsider = newOrder({ createdAt: at(1) });
+        await storage.commit({ orders: [...orders, outsider].map(create) });
+        const moved = advance(orders[1] as Order<string>, 'elsewhere', at(50));
+        await storage.commit({ orders: [moved.write] });
+        const byKey = (o: { updatedAt: string; id: string }): string => `${o.updatedAt} ${o.id}`;
+        const expected = orders.filter((o) => o.id !== moved.order.id).sort((x, y) => (byKey(x) < byKey(y) ? -1 : 1)).map((o) => o.id);
+        const seen: string[] = [];
+        let after: string | null = null;
+        let pages = 0;
+        do {
+          const page = await storage.orders.measure({ status, limit: 2, after });
+          seen.push(...page.items.map((item) => item.id));
+          for (const item of page.items) {
+            assert.equal(item.status, status);
+            assert.deepEqual(item.statusEnteredAt, { [status]: item.updatedAt });
+          }
+          after = page.next;
+          pages += 1;
+        } while (after !== null && pages < 10);
+        assert.deepEqual([...seen].sort(), [...expected].sort(), 'every order in the status once');
+        assert.equal(pages, 3);
+        const updatedAts = seen.map((id) => orders.find((o) => o.id === id)?.updatedAt as string);
+        assert.deepEqual(updatedAts, [...updatedAts].sort(), 'by updatedAt');
+        const recent = await storage.orders.measure({ updatedAfter: at(30) });
+        assert.deepEqual(recent.items.map((item) => [item.id, item.status, item.statusEnteredAt['elsewhere']]), [[moved.order.id, 'elsewhere', at(50)]]);
+        assert.equal(recent.next, null);
+        const all = await storage.orders.measure({ limit: 100 });
+        assert.ok(all.items.some((item) => item.id === outsider.id));
+      });
+
+      test('orders.historyBetween pages through the entries of a window (from exclusive, to inclusive) by time', async ({ storage }) => {
+        const first = newOrder({ createdAt: at(0) });
+        const second = newOrder({ createdAt: at(10) });
+        await storage.commit({ orders: [create(first), create(second)] });
+        const paid = advance(first, 'paid', at(20));
+        const shipped = advance(paid.order, 'shipped', at(30));
+        const paid2 = advance(second, 'paid', at(20));
+        for (const step of [paid, shipped, paid2]) await storage.commit({ orders: [step.write] });
+        const seen: string[] = [];
+        let after: string | null = null;
+        do {
+          const page = await storage.orders.historyBetween({ from: at(0), to: at(30), limit: 1, after });
+          seen.push(...page.items.map((item) => `${item.entry.at} ${item.orderId === first.id ? 'first' : 'second'} ${item.entry.to}`));
+          after = page.next;
+        } while (after !== null && seen.length < 10);
+        const [lo, hi] = first.id < second.id ? ['first', 'second'] : ['second', 'first'];
+        assert.deepEqual(seen.slice(0, 1), [`${at(10)} second pending_payment`]);
+        assert.deepEqual(new Set(seen.slice(1, 3)), new Set([`${at(20)} ${lo} paid`, `${at(20)} ${hi} paid`]));
+        assert.deepEqual(seen.slice(3), [`${at(30)} first shipped`]);
+        assert.equal(seen.length, 4, 'the entry at `from` itself is outside the window');
+        const entry = (await storage.orders.historyBetween({ from: at(25), to: at(30) })).items[0];
+        assert.deepEqual(entry, { orderId: first.id, entry: shipped.order.history.at(-1) });
+      });
+
+      test('orders.measure and orders.historyBetween refuse a malformed cursor or window with a ValidationError', async ({ storage }) => {
+        await rejectsWithCode(storage.orders.measure({ after: 'not a cursor' }), 'VALIDATION_FAILED', 'measure with a bad cursor');
+        await rejectsWithCode(storage.orders.measure({ updatedAfter: '2026-01-01' as Instant, limit: 0 }), 'VALIDATION_FAILED', 'measure with bad options');
+        await rejectsWithCode(storage.orders.historyBetween({ from: 'yesterday' as Instant, to: at(1) }), 'VALIDATION_FAILED', 'historyBetween with a bad window');
+        await rejectsWithCode(storage.orders.historyBetween(undefined as never), 'VALIDATION_FAILED', 'historyBetween without options');
+      });
+
       test('orders.listByCustomer returns that customer\'s orders only, newest createdAt first, each as orders.get returns it', async ({ storage }) => {
         const customer = uid('cus');
         const early = newOrder({ customerRef: customer, createdAt: at(10) });

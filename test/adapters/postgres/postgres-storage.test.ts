@@ -76,6 +76,7 @@ describe.skipIf(target.url === undefined)('PostgreSQL adapter', () => {
       'shop_a_outbox',
       'shop_a_quarantine',
       'shop_a_reservations',
+      'shop_a_settings',
       'shop_a_stock',
       'shop_a_tasks',
       'shop_a_warehouse_capacity',

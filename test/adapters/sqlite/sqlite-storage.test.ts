@@ -57,7 +57,7 @@ describe('createSqliteStorage', () => {
     await a.migrate();
     await b.migrate();
     const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'shop_a_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
-    expect(names).toEqual(['shop_a_customer_audit', 'shop_a_customer_golden_sources', 'shop_a_customer_goldens', 'shop_a_customer_posting_counts', 'shop_a_customer_postings', 'shop_a_customer_profiles', 'shop_a_idempotency', 'shop_a_migrations', 'shop_a_order_history', 'shop_a_orders', 'shop_a_outbox', 'shop_a_quarantine', 'shop_a_reservations', 'shop_a_stock', 'shop_a_tasks', 'shop_a_warehouse_capacity']);
+    expect(names).toEqual(['shop_a_customer_audit', 'shop_a_customer_golden_sources', 'shop_a_customer_goldens', 'shop_a_customer_posting_counts', 'shop_a_customer_postings', 'shop_a_customer_profiles', 'shop_a_idempotency', 'shop_a_migrations', 'shop_a_order_history', 'shop_a_orders', 'shop_a_outbox', 'shop_a_quarantine', 'shop_a_reservations', 'shop_a_settings', 'shop_a_stock', 'shop_a_tasks', 'shop_a_warehouse_capacity']);
     await a.commit(paidOrder('ord-1', createFixedClock(T0)).writes);
     expect(await a.orders.get('ord-1')).not.toBeNull();
     expect(await b.orders.get('ord-1')).toBeNull();

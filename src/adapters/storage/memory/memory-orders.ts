@@ -1,8 +1,9 @@
 // Reads orders and their append-only history from the memory storage.
 import type { Instant } from '../../../clock/instant.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
-import type { OrderReader } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
+import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
 import { channelRefKey, copy, take, type MemoryState } from './memory-state.js';
 
 /** The order as stored, joined with its history; a copy. */
@@ -52,6 +53,41 @@ export function createMemoryOrderReader(state: MemoryState): OrderReader {
         // Newest first; ties break by the greater id (ORDER BY created_at DESC, id DESC in SQL).
         .sort((a, b) => (a.createdAt > b.createdAt ? -1 : a.createdAt < b.createdAt ? 1 : a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
       return matching.slice(0, limit).map((order) => assemble(state, order));
+    },
+
+    async countByStatus(): Promise<Record<string, number>> {
+      state.enter('orders.countByStatus');
+      const counts: Record<string, number> = {};
+      for (const order of orders.values()) counts[order.status] = (counts[order.status] ?? 0) + 1;
+      return counts;
+    },
+
+    async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
+      const query = measureQuery(options);
+      state.enter('orders.measure');
+      const after = (order: Order<string>): boolean =>
+        order.updatedAt > query.updatedAfter && (order.updatedAt > query.afterUpdatedAt || (order.updatedAt === query.afterUpdatedAt && order.id > query.afterId));
+      const rows = [...orders.values()]
+        .filter((order) => (query.status === undefined || order.status === query.status) && after(order))
+        .sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, query.limit + 1)
+        .map((order): OrderMeasure => ({ id: order.id, status: order.status, statusEnteredAt: copy(order.statusEnteredAt) as OrderMeasure['statusEnteredAt'], updatedAt: order.updatedAt }));
+      return measurePage(rows, query.limit);
+    },
+
+    async historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>> {
+      const query = historyQuery(options);
+      state.enter('orders.historyBetween');
+      const rows: HistoryRecord[] = [];
+      for (const [orderId, entries] of history) {
+        for (const entry of entries) {
+          if (entry.at <= query.from || entry.at > query.to) continue;
+          const past = entry.at > query.afterAt || (entry.at === query.afterAt && (orderId > query.afterOrderId || (orderId === query.afterOrderId && entry.version > query.afterVersion)));
+          if (past) rows.push({ orderId, entry });
+        }
+      }
+      rows.sort((a, b) => (a.entry.at < b.entry.at ? -1 : a.entry.at > b.entry.at ? 1 : a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.entry.version - b.entry.version));
+      return historyPage(copy(rows.slice(0, query.limit + 1)), query.limit);
     },
   };
 }

@@ -414,8 +414,15 @@ const SETTINGS: PostgresMigration = {
   ],
 };
 
+/** The metric reads: orders changed in a window, history entries in a window. */
+const METRIC_READS: PostgresMigration = {
+  version: 11,
+  name: 'metric reads',
+  statements: (t) => [`CREATE INDEX ON ${t.orders} (updated_at, id)`, `CREATE INDEX ON ${t.history} ((entry->>'at'), order_id, version)`],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS]);
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = Object.freeze([INITIAL, RESERVE_FUNCTION, CUSTOMERS, ORDERS_BY_CUSTOMER, UNIT_PARTS, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS, METRIC_READS]);
 
 /** An arbitrary constant that namespaces Ordo's advisory locks (the first of the two int4 keys). */
 const ADVISORY_LOCK_CLASS = 0x4f52444f; // 'ORDO'

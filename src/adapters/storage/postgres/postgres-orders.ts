@@ -5,8 +5,9 @@ import { isOrdoError } from '../../../errors/ordo-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { OutboxMessage } from '../../../ports/outbox-port.js';
-import type { OrderReader, OrderWrite, UnitOfWork } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, OrderWrite, Page, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
+import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
 import { isStorageError, recordedEventError, StorageError } from '../../../errors/storage-error.js';
 import { corePart, noResults, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
@@ -279,6 +280,35 @@ export function createPostgresOrderReader(context: PgContext): OrderReader {
         'orders_list_by_customer',
       );
       return (result.rows as OrderRow[]).map(assemble);
+    },
+
+    async countByStatus(): Promise<Record<string, number>> {
+      const result = await context.query('orders.countByStatus', `SELECT status, count(*)::int AS n FROM ${t.orders} GROUP BY status`, [], 'orders_count_by_status');
+      return Object.fromEntries((result.rows as { status: string; n: number }[]).map((row) => [row.status, Number(row.n)]));
+    },
+
+    async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
+      const q = measureQuery(options);
+      const columns = `id, status, updated_at AS "updatedAt", data->'statusEnteredAt' AS entered`;
+      const bounds = `updated_at > $1 AND (updated_at, id) > ($2, $3) ORDER BY updated_at, id LIMIT $4`;
+      const result =
+        q.status === undefined
+          ? await context.query('orders.measure', `SELECT ${columns} FROM ${t.orders} WHERE ${bounds}`, [q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1], 'orders_measure')
+          : await context.query('orders.measure', `SELECT ${columns} FROM ${t.orders} WHERE status = $5 AND ${bounds}`, [q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1, q.status], 'orders_measure_status');
+      const rows = result.rows as { id: string; status: string; updatedAt: Instant; entered: OrderMeasure['statusEnteredAt'] | null }[];
+      return measurePage(rows.map((row) => ({ id: row.id, status: row.status, updatedAt: row.updatedAt, statusEnteredAt: row.entered ?? {} })), q.limit);
+    },
+
+    async historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>> {
+      const q = historyQuery(options);
+      const at = `(entry->>'at')`;
+      const result = await context.query(
+        'orders.historyBetween',
+        `SELECT order_id AS "orderId", entry FROM ${t.history} WHERE ${at} > $1 AND ${at} <= $2 AND (${at}, order_id, version) > ($3, $4, $5) ORDER BY ${at}, order_id, version LIMIT $6`,
+        [q.from, q.to, q.afterAt, q.afterOrderId, q.afterVersion, q.limit + 1],
+        'orders_history_between',
+      );
+      return historyPage(result.rows as HistoryRecord[], q.limit);
     },
   };
 }

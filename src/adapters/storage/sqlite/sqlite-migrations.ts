@@ -254,8 +254,18 @@ const SETTINGS: SqliteMigration = {
   ],
 };
 
+/** The metric reads: orders changed in a window, history entries in a window. */
+const METRIC_READS: SqliteMigration = {
+  version: 11,
+  name: 'metric reads',
+  statements: (t) => [
+    `CREATE INDEX "${t.orders.slice(1, -1)}_updated" ON ${t.orders} (updated_at, id)`,
+    `CREATE INDEX "${t.history.slice(1, -1)}_at" ON ${t.history} (json_extract(entry, '$.at'), order_id, version)`,
+  ],
+};
+
 /** Every migration, oldest first. Append only: a released version never changes. */
-export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS]);
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = Object.freeze([INITIAL, PLACEHOLDER_2, CUSTOMERS, ORDERS_BY_CUSTOMER, PLACEHOLDER_5, EVENT_ONCE, STOCK_BY_SKU, WAREHOUSE_CAPACITY, TASK_HISTORY, SETTINGS, METRIC_READS]);
 
 /**
  * Applies the migrations not yet recorded, in one `BEGIN IMMEDIATE` transaction: a second

@@ -7,14 +7,22 @@ import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/u
 import { applySqlitePlan } from './sqlite-changes.js';
 import { wrapSqliteError } from './sqlite-errors.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
-import type { OrderReader, UnitOfWork } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
+import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
 import { limitValue, type SqliteContext } from './sqlite-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
 
 interface OrderRow {
   id: string;
   data: string;
+}
+
+interface MeasureRow {
+  id: string;
+  status: string;
+  updatedAt: string;
+  entered: string | null;
 }
 
 /** Rethrows a unique-key violation of one insert as `DUPLICATE_KEY` naming the unit's part. */
@@ -151,6 +159,37 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
           )
           .map((row) => assemble(session.all, row)),
       );
+    },
+
+    countByStatus(): Promise<Record<string, number>> {
+      return context.read('orders.countByStatus', (session) =>
+        Object.fromEntries(session.all<{ status: string; n: number }>(`SELECT status, count(*) AS n FROM ${t.orders} GROUP BY status`).map((row) => [row.status, Number(row.n)])),
+      );
+    },
+
+    async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
+      const q = measureQuery(options);
+      const columns = `id, status, updated_at AS updatedAt, json_extract(data, '$.statusEnteredAt') AS entered`;
+      const bounds = `updated_at > ? AND (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?`;
+      return context.read('orders.measure', (session) => {
+        const rows =
+          q.status === undefined
+            ? session.all<MeasureRow>(`SELECT ${columns} FROM ${t.orders} WHERE ${bounds}`, q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1)
+            : session.all<MeasureRow>(`SELECT ${columns} FROM ${t.orders} WHERE status = ? AND ${bounds}`, q.status, q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1);
+        return measurePage(rows.map((row) => ({ id: row.id, status: row.status, updatedAt: row.updatedAt as Instant, statusEnteredAt: JSON.parse(row.entered ?? '{}') as OrderMeasure['statusEnteredAt'] })), q.limit);
+      });
+    },
+
+    async historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>> {
+      const q = historyQuery(options);
+      const at = `json_extract(entry, '$.at')`;
+      return context.read('orders.historyBetween', (session) => {
+        const rows = session.all<{ orderId: string; entry: string }>(
+          `SELECT order_id AS orderId, entry FROM ${t.history} WHERE ${at} > ? AND ${at} <= ? AND (${at}, order_id, version) > (?, ?, ?) ORDER BY ${at}, order_id, version LIMIT ?`,
+          q.from, q.to, q.afterAt, q.afterOrderId, q.afterVersion, q.limit + 1,
+        );
+        return historyPage(rows.map((row) => ({ orderId: row.orderId, entry: JSON.parse(row.entry) as HistoryEntry<string> })), q.limit);
+      });
     },
   };
 }
