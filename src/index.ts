@@ -361,7 +361,8 @@ export type {
 export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
 export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
-export { createJobRunner, KILL_SWITCH_KEY } from './app/index.js';
+export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics } from './app/index.js';
+export type { StoredMetricsOptions } from './app/index.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';
@@ -370,8 +371,8 @@ export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 
 // ops
-export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics } from './ops/index.js';
-export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics } from './ops/index.js';
+export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics, createOverdueCollector, createStageTimingCollector, createThroughputCollector } from './ops/index.js';
+export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics, ThroughputBucket, OverdueCollector, StageTimingCollector, ThroughputCollector } from './ops/index.js';
 export { defineJob, isJob, canaryBucket, inCanary, planJobRun, checkBlastRadius, jobEventId, autoCancelUnpaidJob, promotionExpiryJob } from './ops/index.js';
 export type { Job, JobDefinition, JobDecision, JobEvent, JobContext, JobLimits, JobCanary, JobAction, JobPlan, JobDecisionFailure, BlastRadiusBreach, AutoCancelUnpaidOptions, PromotionExpiryOptions } from './ops/index.js';
 

@@ -63,7 +63,11 @@ export interface OrderMetrics {
   readonly ordersPerStatus: Readonly<Record<string, number>>;
   /** Overdue orders, the longest overdue first. */
   readonly overdue: readonly OverdueOrder[];
+  /** Every overdue order counted per SLA (`overdue` may list fewer). */
+  readonly overdueBySla: Readonly<Record<string, number>>;
   readonly stages: readonly StageTiming[];
+  /** Transitions per status entered, per interval over the window, when history was read. */
+  readonly throughput?: readonly ThroughputBucket[];
 }
 
 /**
@@ -148,24 +152,55 @@ export function ordersPerStatus(orders: Iterable<MeasuredOrder>): Record<string,
   return counts;
 }
 
+/** Collects overdue orders one order at a time; see {@link createOverdueCollector}. */
+export interface OverdueCollector {
+  add(order: MeasuredOrder): void;
+  /** The longest overdue first, at most `limit`; `bySla` counts every one. */
+  result(): { readonly overdue: OverdueOrder[]; readonly bySla: Record<string, number> };
+}
+
+const byOverdue = (a: OverdueOrder, b: OverdueOrder): number => b.overdueMs - a.overdueMs || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.sla < b.sla ? -1 : 1);
+
+/**
+ * Overdue orders at `now`, fed an order at a time (a page of a storage read), keeping the `limit`
+ * longest overdue and a count per SLA: memory stays flat however many orders pass.
+ */
+export function createOverdueCollector(slas: readonly Sla[], now: Instant, options: { readonly limit?: number } = {}): OverdueCollector {
+  checkSlas('createOverdueCollector', slas);
+  if (!isInstant(now)) throw new ValidationError('createOverdueCollector', [{ code: 'invalid_instant', path: ['now'], message: 'Expected an Instant from the clock' }]);
+  const limit = options?.limit ?? Number.POSITIVE_INFINITY;
+  if (!(limit >= 0)) throw new ValidationError('createOverdueCollector', [{ code: 'invalid_value', path: ['limit'], message: 'Expected a number of orders from 0' }]);
+  const nowMs = Date.parse(now);
+  let kept: OverdueOrder[] = [];
+  const bySla: Record<string, number> = Object.fromEntries(slas.map((sla) => [sla.id, 0]));
+  return {
+    add(order) {
+      for (const sla of slas) {
+        const stage = stageOf(order, sla);
+        if (stage === undefined || stage.endedAt !== undefined) continue;
+        const dueAt = dueOf(sla, stage.enteredAt);
+        if (dueAt >= now) continue;
+        bySla[sla.id] = (bySla[sla.id] ?? 0) + 1;
+        kept.push({ orderId: order.id, sla: sla.id, status: order.status, enteredAt: stage.enteredAt, dueAt, overdueMs: nowMs - Date.parse(dueAt) });
+        // Trimmed in batches: sorting on every add would cost a sort per order.
+        if (kept.length > 2 * limit + 1000) kept = kept.sort(byOverdue).slice(0, limit);
+      }
+    },
+    result() {
+      kept = kept.sort(byOverdue).slice(0, limit);
+      return { overdue: [...kept], bySla: { ...bySla } };
+    },
+  };
+}
+
 /**
  * Orders still in an SLA's stage past its due time at `now`, the longest overdue first. A stage
  * counts as open while the order has not entered one of `to` since it entered `from`.
  */
 export function overdueOrders(orders: Iterable<MeasuredOrder>, slas: readonly Sla[], now: Instant): OverdueOrder[] {
-  checkSlas('overdueOrders', slas);
-  if (!isInstant(now)) throw new ValidationError('overdueOrders', [{ code: 'invalid_instant', path: ['now'], message: 'Expected an Instant from the clock' }]);
-  const overdue: OverdueOrder[] = [];
-  const nowMs = Date.parse(now);
-  for (const order of measured('overdueOrders', orders)) {
-    for (const sla of slas) {
-      const stage = stageOf(order, sla);
-      if (stage === undefined || stage.endedAt !== undefined) continue;
-      const dueAt = dueOf(sla, stage.enteredAt);
-      if (dueAt < now) overdue.push({ orderId: order.id, sla: sla.id, status: order.status, enteredAt: stage.enteredAt, dueAt, overdueMs: nowMs - Date.parse(dueAt) });
-    }
-  }
-  return overdue.sort((a, b) => b.overdueMs - a.overdueMs || (a.orderId < b.orderId ? -1 : 1));
+  const collector = createOverdueCollector(slas, now);
+  for (const order of measured('overdueOrders', orders)) collector.add(order);
+  return collector.result().overdue;
 }
 
 /** Nearest-rank quantile of sorted values. */
@@ -174,25 +209,84 @@ function quantile(sorted: readonly number[], q: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
-/** Time per stage for stages that ended in (from, to]: p50, p95, p99 (nearest rank) and how many were late. */
-export function stageTimings(orders: Iterable<MeasuredOrder>, slas: readonly Sla[], window: { readonly from: Instant; readonly to: Instant }): StageTiming[] {
-  checkSlas('stageTimings', slas);
-  if (!isInstant(window?.from) || !isInstant(window.to)) throw new ValidationError('stageTimings', [{ code: 'invalid_instant', path: ['window'], message: 'Expected { from, to } Instants' }]);
+/** Collects stage timings one order at a time; see {@link createStageTimingCollector}. */
+export interface StageTimingCollector {
+  add(order: MeasuredOrder): void;
+  result(): StageTiming[];
+}
+
+/** Time per stage for stages that ended in (from, to], fed an order at a time; keeps one number per stage ended. */
+export function createStageTimingCollector(slas: readonly Sla[], window: { readonly from: Instant; readonly to: Instant }): StageTimingCollector {
+  checkSlas('createStageTimingCollector', slas);
+  if (!isInstant(window?.from) || !isInstant(window.to)) throw new ValidationError('createStageTimingCollector', [{ code: 'invalid_instant', path: ['window'], message: 'Expected { from, to } Instants' }]);
   const durations = slas.map(() => [] as number[]);
   const late = slas.map(() => 0);
-  for (const order of measured('stageTimings', orders)) {
-    slas.forEach((sla, index) => {
-      const stage = stageOf(order, sla);
-      if (stage?.endedAt === undefined || stage.endedAt <= window.from || stage.endedAt > window.to) return;
-      const took = sla.calendar === undefined ? Date.parse(stage.endedAt) - Date.parse(stage.enteredAt) : sla.calendar.businessTimeBetween(stage.enteredAt, stage.endedAt);
-      (durations[index] as number[]).push(took);
-      if (stage.endedAt > dueOf(sla, stage.enteredAt)) late[index] = (late[index] as number) + 1;
-    });
+  return {
+    add(order) {
+      slas.forEach((sla, index) => {
+        const stage = stageOf(order, sla);
+        if (stage?.endedAt === undefined || stage.endedAt <= window.from || stage.endedAt > window.to) return;
+        const took = sla.calendar === undefined ? Date.parse(stage.endedAt) - Date.parse(stage.enteredAt) : sla.calendar.businessTimeBetween(stage.enteredAt, stage.endedAt);
+        (durations[index] as number[]).push(took);
+        if (stage.endedAt > dueOf(sla, stage.enteredAt)) late[index] = (late[index] as number) + 1;
+      });
+    },
+    result() {
+      return slas.map((sla, index) => {
+        const sorted = [...(durations[index] as number[])].sort((a, b) => a - b);
+        return { sla: sla.id, count: sorted.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), p99: quantile(sorted, 0.99), late: late[index] as number };
+      });
+    },
+  };
+}
+
+/** Time per stage for stages that ended in (from, to]: p50, p95, p99 (nearest rank) and how many were late. */
+export function stageTimings(orders: Iterable<MeasuredOrder>, slas: readonly Sla[], window: { readonly from: Instant; readonly to: Instant }): StageTiming[] {
+  const collector = createStageTimingCollector(slas, window);
+  for (const order of measured('stageTimings', orders)) collector.add(order);
+  return collector.result();
+}
+
+/** Transitions into each status during one interval. */
+export interface ThroughputBucket {
+  /** The interval's first instant (inclusive); it ends where the next starts. */
+  readonly start: Instant;
+  /** Entries per status entered (`to`), e.g. `{ shipped: 120, paid: 340 }`. */
+  readonly entered: Readonly<Record<string, number>>;
+}
+
+/** Counts history entries into buckets; see {@link createThroughputCollector}. */
+export interface ThroughputCollector {
+  add(entry: { readonly at: string; readonly to: string }): void;
+  result(): ThroughputBucket[];
+}
+
+/**
+ * Throughput per interval over (from, to]: history entries counted by the status they entered,
+ * in buckets of `bucket` aligned to `to` (the last bucket ends at `to`).
+ */
+export function createThroughputCollector(options: { readonly from: Instant; readonly to: Instant; readonly bucket: DurationInput }): ThroughputCollector {
+  if (!isInstant(options?.from) || !isInstant(options.to) || options.from >= options.to) {
+    throw new ValidationError('createThroughputCollector', [{ code: 'invalid_instant', path: ['from'], message: 'Expected Instants from < to' }]);
   }
-  return slas.map((sla, index) => {
-    const sorted = (durations[index] as number[]).sort((a, b) => a - b);
-    return { sla: sla.id, count: sorted.length, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), p99: quantile(sorted, 0.99), late: late[index] as number };
-  });
+  const bucketMs = durationToMillis(options.bucket);
+  if (!(bucketMs > 0)) throw new ValidationError('createThroughputCollector', [{ code: 'invalid_value', path: ['bucket'], message: 'Expected a positive duration' }]);
+  const toMs = Date.parse(options.to);
+  const count = Math.ceil((toMs - Date.parse(options.from)) / bucketMs);
+  const buckets = Array.from({ length: count }, () => ({}) as Record<string, number>);
+  return {
+    add(entry) {
+      if (typeof entry?.at !== 'string' || typeof entry.to !== 'string' || entry.at <= options.from || entry.at > options.to) return;
+      // Buckets end at `to`: an entry at `to` itself is in the last one.
+      const fromEnd = Math.floor((toMs - Date.parse(entry.at)) / bucketMs);
+      const index = count - 1 - Math.min(count - 1, fromEnd);
+      const bucket = buckets[index] as Record<string, number>;
+      bucket[entry.to] = (bucket[entry.to] ?? 0) + 1;
+    },
+    result() {
+      return buckets.map((entered, index) => ({ start: instantFromMillis(toMs - (count - index) * bucketMs), entered: { ...entered } }));
+    },
+  };
 }
 
 /**
@@ -203,10 +297,14 @@ export function collectMetrics(orders: readonly MeasuredOrder[], slas: readonly 
   if (!isInstant(options?.at)) throw new ValidationError('collectMetrics options', [{ code: 'invalid_instant', path: ['at'], message: 'Expected an Instant from the clock' }]);
   if (!Array.isArray(orders)) throw new ValidationError('collectMetrics', [{ code: 'invalid_type', path: ['orders'], message: 'Expected a list of orders' }]);
   const from = instantFromMillis(Date.parse(options.at) - durationToMillis(options.window));
+  const overdue = createOverdueCollector(slas, options.at);
+  for (const order of measured('collectMetrics', orders)) overdue.add(order);
+  const { overdue: list, bySla } = overdue.result();
   return {
     at: options.at,
     ordersPerStatus: ordersPerStatus(orders),
-    overdue: overdueOrders(orders, slas, options.at),
+    overdue: list,
+    overdueBySla: bySla,
     stages: stageTimings(orders, slas, { from, to: options.at }),
   };
 }
@@ -230,8 +328,8 @@ export function formatPrometheusMetrics(metrics: OrderMetrics): string {
   lines.push('# HELP ordo_orders Orders per status.', '# TYPE ordo_orders gauge');
   for (const [status, count] of Object.entries(metrics.ordersPerStatus).sort()) lines.push(`ordo_orders{status="${label(status)}"} ${count}`);
   lines.push('# HELP ordo_orders_overdue Orders past an SLA.', '# TYPE ordo_orders_overdue gauge');
-  const overdue: Record<string, number> = {};
-  for (const order of metrics.overdue) overdue[order.sla] = (overdue[order.sla] ?? 0) + 1;
+  const overdue: Record<string, number> = { ...metrics.overdueBySla };
+  if (metrics.overdueBySla === undefined) for (const order of metrics.overdue) overdue[order.sla] = (overdue[order.sla] ?? 0) + 1;
   for (const stage of metrics.stages) lines.push(`ordo_orders_overdue{sla="${label(stage.sla)}"} ${overdue[stage.sla] ?? 0}`);
   lines.push('# HELP ordo_stage_seconds Time per stage over the window (working time for a calendar SLA).', '# TYPE ordo_stage_seconds summary');
   for (const stage of metrics.stages) {
@@ -242,5 +340,11 @@ export function formatPrometheusMetrics(metrics: OrderMetrics): string {
   }
   lines.push('# HELP ordo_stage_late Stages over the window that ended after their due time.', '# TYPE ordo_stage_late gauge');
   for (const stage of metrics.stages) lines.push(`ordo_stage_late{sla="${label(stage.sla)}"} ${stage.late}`);
+  if (metrics.throughput !== undefined && metrics.throughput.length > 0) {
+    const entered: Record<string, number> = {};
+    for (const bucket of metrics.throughput) for (const [status, n] of Object.entries(bucket.entered)) entered[status] = (entered[status] ?? 0) + n;
+    lines.push('# HELP ordo_orders_entered Orders that entered each status over the window.', '# TYPE ordo_orders_entered gauge');
+    for (const [status, n] of Object.entries(entered).sort()) lines.push(`ordo_orders_entered{status="${label(status)}"} ${n}`);
+  }
   return `${lines.join('\n')}\n`;
 }
