@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   webhook: () => import('./webhook.bench.js'),
   rabbitmq: () => import('./rabbitmq.bench.js'),
   jobs: () => import('./jobs.bench.js'),
+  metrics: () => import('./metrics.bench.js'),
   import: () => import('./import.bench.js'),
 };
 

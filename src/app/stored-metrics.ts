@@ -1,6 +1,7 @@
 // A metrics snapshot from storage without loading orders: counts per status from one aggregate,
 // overdue orders from the open statuses' measures, stage timings from the orders changed in the
-// window and throughput from its history, each read a page at a time into collectors of flat size.
+// window and throughput from one aggregate of its history, each read a page at a time into
+// collectors of flat size.
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
@@ -13,7 +14,7 @@ import type { OrderReader, Page } from '../ports/storage-port.js';
 /** Options of {@link collectStoredMetrics}. */
 export interface StoredMetricsOptions {
   /** Any storage's order reader (`storage.orders`). */
-  readonly orders: Pick<OrderReader, 'countByStatus' | 'measure' | 'historyBetween'>;
+  readonly orders: Pick<OrderReader, 'countByStatus' | 'measure' | 'countTransitions'>;
   /** SLAs from `compileSlas`. */
   readonly slas: readonly Sla[];
   /** The snapshot's instant: `clock.now()`, or give `clock`. */
@@ -39,7 +40,7 @@ const DEFAULT_CLOSED = Object.entries(ORDER_STATUS_DEFINITIONS)
   .map(([status]) => status);
 
 const optionsSchema = z.strictObject({
-  orders: option.withMethods<StoredMetricsOptions['orders']>('a storage order reader (storage.orders)', 'countByStatus', 'measure', 'historyBetween'),
+  orders: option.withMethods<StoredMetricsOptions['orders']>('a storage order reader (storage.orders)', 'countByStatus', 'measure', 'countTransitions'),
   slas: z.array(z.custom<Sla>((value) => typeof (value as Partial<Sla> | null)?.withinMs === 'number', 'Expected an SLA from compileSlas')),
   at: z.custom<Instant>(isInstant, 'Expected an Instant from the clock').optional(),
   clock: option.withMethods<Clock>('a Clock', 'now').optional(),
@@ -77,13 +78,13 @@ export async function collectStoredMetrics(options: StoredMetricsOptions): Promi
   const overdue = createOverdueCollector(slas, at, { limit: parsed.overdueLimit });
   const closed = new Set(parsed.closedStatuses);
   for (const status of Object.keys(ordersPerStatus).sort()) {
-    if (closed.has(status)) continue;
+    if (closed.has(status) || slas.length === 0) continue;
     await eachPage((after) => orders.measure({ status, after, limit: pageSize }), (order) => overdue.add(order));
   }
   const stages = createStageTimingCollector(slas, { from, to: at });
-  await eachPage((after) => orders.measure({ updatedAfter: from, after, limit: pageSize }), (order) => stages.add(order));
+  if (slas.length > 0) await eachPage((after) => orders.measure({ updatedAfter: from, after, limit: pageSize }), (order) => stages.add(order));
   const throughput = createThroughputCollector({ from, to: at, bucket: parsed.bucket });
-  await eachPage((after) => orders.historyBetween({ from, to: at, after, limit: pageSize }), (record) => throughput.add(record.entry));
+  throughput.addCounts(await orders.countTransitions({ boundaries: throughput.boundaries }));
 
   const { overdue: list, bySla } = overdue.result();
   return { at, ordersPerStatus, overdue: list, overdueBySla: bySla, stages: stages.result(), throughput: throughput.result() };

@@ -258,6 +258,13 @@ export interface ThroughputBucket {
 /** Counts history entries into buckets; see {@link createThroughputCollector}. */
 export interface ThroughputCollector {
   add(entry: { readonly at: string; readonly to: string }): void;
+  /**
+   * The intervals' edges, ascending, `from` first and `to` last: interval k (from 1) is
+   * `(boundaries[k - 1], boundaries[k]]`, as a storage's `countTransitions` counts them.
+   */
+  readonly boundaries: readonly Instant[];
+  /** Adds counts a storage made (`countTransitions` with {@link boundaries}). */
+  addCounts(counts: Iterable<{ readonly bucket: number; readonly status: string; readonly count: number }>): void;
   result(): ThroughputBucket[];
 }
 
@@ -274,7 +281,15 @@ export function createThroughputCollector(options: { readonly from: Instant; rea
   const toMs = Date.parse(options.to);
   const count = Math.ceil((toMs - Date.parse(options.from)) / bucketMs);
   const buckets = Array.from({ length: count }, () => ({}) as Record<string, number>);
+  const boundaries = Array.from({ length: count + 1 }, (_, i) => (i === 0 ? options.from : instantFromMillis(toMs - (count - i) * bucketMs)));
   return {
+    boundaries,
+    addCounts(counts) {
+      for (const { bucket, status, count: n } of counts) {
+        const target = buckets[bucket - 1];
+        if (target !== undefined && Number.isSafeInteger(n)) target[status] = (target[status] ?? 0) + n;
+      }
+    },
     add(entry) {
       if (typeof entry?.at !== 'string' || typeof entry.to !== 'string' || entry.at <= options.from || entry.at > options.to) return;
       // Buckets end at `to`: an entry at `to` itself is in the last one.

@@ -1,6 +1,6 @@
 // The ports' face: the interfaces the core needs from storage and transport.
 export type { JsonValue, JsonObject } from './json.js';
-export type { StoragePort, StorageCapabilities, UnitOfWork, OrderWrite, OrderReader, Page, OrderMeasure, HistoryRecord, MeasureOptions, HistoryBetweenOptions } from './storage-port.js';
+export type { StoragePort, StorageCapabilities, UnitOfWork, OrderWrite, OrderReader, Page, OrderMeasure, HistoryRecord, MeasureOptions, HistoryBetweenOptions, TransitionCount } from './storage-port.js';
 export type { OutboxMessage, StoredOutboxMessage, OutboxStore, OutboxClaimOptions } from './outbox-port.js';
 export type { IdempotencyRecord, IdempotencyStore } from './idempotency-port.js';
 export type { CapacityUsage, CapacityQuery, StockLevel, StockQuery, ReservationRequest, Reservation, ReserveResult, InventoryStore, InventoryChange } from './inventory-port.js';

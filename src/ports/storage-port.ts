@@ -155,6 +155,15 @@ export interface HistoryBetweenOptions {
   readonly limit?: number;
 }
 
+/** Transitions into one status during one interval, as {@link OrderReader.countTransitions} counts them. */
+export interface TransitionCount {
+  /** 1 for the first interval: entries with `boundaries[bucket - 1] < at <= boundaries[bucket]`. */
+  readonly bucket: number;
+  /** The status entered (the entry's `to`). */
+  readonly status: string;
+  readonly count: number;
+}
+
 /** Read access to orders. Not found is `null`. */
 export interface OrderReader {
   /** The order with its full history, or null. */
@@ -187,4 +196,11 @@ export interface OrderReader {
    * @throws ValidationError for a malformed window, cursor or option.
    */
   historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>>;
+  /**
+   * History entries counted per interval and status entered, in the database: intervals
+   * `(boundaries[i - 1], boundaries[i]]` for ascending instants (at most 1,000), so throughput
+   * over a window costs one aggregate, whatever the number of entries.
+   * @throws ValidationError for boundaries that are not ascending instants.
+   */
+  countTransitions(options: { readonly boundaries: readonly Instant[] }): Promise<TransitionCount[]>;
 }

@@ -530,6 +530,25 @@ export function storageConformance(
         assert.deepEqual(entry, { orderId: first.id, entry: shipped.order.history.at(-1) });
       });
 
+      test('orders.countTransitions counts entries per interval (b[k-1], b[k]] and status entered', async ({ storage }) => {
+        const first = newOrder({ createdAt: at(0) });
+        const second = newOrder({ createdAt: at(10) });
+        await storage.commit({ orders: [create(first), create(second)] });
+        const paid = advance(first, 'paid', at(20));
+        const shipped = advance(paid.order, 'shipped', at(30));
+        const paid2 = advance(second, 'paid', at(21));
+        for (const step of [paid, shipped, paid2]) await storage.commit({ orders: [step.write] });
+        const counts = await storage.orders.countTransitions({ boundaries: [at(0), at(10), at(20), at(30)] });
+        assert.deepEqual(counts, [
+          { bucket: 1, status: 'pending_payment', count: 1 },
+          { bucket: 2, status: 'paid', count: 1 },
+          { bucket: 3, status: 'paid', count: 1 },
+          { bucket: 3, status: 'shipped', count: 1 },
+        ]);
+        await rejectsWithCode(storage.orders.countTransitions({ boundaries: [at(2), at(1)] }), 'VALIDATION_FAILED', 'descending boundaries');
+        await rejectsWithCode(storage.orders.countTransitions(undefined as never), 'VALIDATION_FAILED', 'no boundaries');
+      });
+
       test('orders.measure and orders.historyBetween refuse a malformed cursor or window with a ValidationError', async ({ storage }) => {
         await rejectsWithCode(storage.orders.measure({ after: 'not a cursor' }), 'VALIDATION_FAILED', 'measure with a bad cursor');
         await rejectsWithCode(storage.orders.measure({ updatedAfter: '2026-01-01' as Instant, limit: 0 }), 'VALIDATION_FAILED', 'measure with bad options');

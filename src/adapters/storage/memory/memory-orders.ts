@@ -1,9 +1,9 @@
 // Reads orders and their append-only history from the memory storage.
 import type { Instant } from '../../../clock/instant.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
-import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page, TransitionCount } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
-import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
+import { bucketOf, historyPage, historyQuery, measurePage, measureQuery, transitionBoundaries } from '../shared/metric-reads.js';
 import { channelRefKey, copy, take, type MemoryState } from './memory-state.js';
 
 /** The order as stored, joined with its history; a copy. */
@@ -88,6 +88,21 @@ export function createMemoryOrderReader(state: MemoryState): OrderReader {
       }
       rows.sort((a, b) => (a.entry.at < b.entry.at ? -1 : a.entry.at > b.entry.at ? 1 : a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.entry.version - b.entry.version));
       return historyPage(copy(rows.slice(0, query.limit + 1)), query.limit);
+    },
+
+    async countTransitions(options: { readonly boundaries: readonly Instant[] }): Promise<TransitionCount[]> {
+      const boundaries = transitionBoundaries(options);
+      state.enter('orders.countTransitions');
+      const counts = new Map<string, TransitionCount>();
+      for (const entries of history.values()) {
+        for (const entry of entries) {
+          const bucket = bucketOf(boundaries, entry.at);
+          if (bucket === 0) continue;
+          const key = `${bucket} ${entry.to}`;
+          counts.set(key, { bucket, status: entry.to, count: (counts.get(key)?.count ?? 0) + 1 });
+        }
+      }
+      return [...counts.values()].sort((a, b) => a.bucket - b.bucket || (a.status < b.status ? -1 : 1));
     },
   };
 }

@@ -5,9 +5,9 @@ import { isOrdoError } from '../../../errors/ordo-error.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
 import type { IdempotencyRecord } from '../../../ports/idempotency-port.js';
 import type { OutboxMessage } from '../../../ports/outbox-port.js';
-import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, OrderWrite, Page, UnitOfWork } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, OrderWrite, Page, TransitionCount, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
-import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
+import { historyPage, historyQuery, measurePage, measureQuery, transitionBoundaries } from '../shared/metric-reads.js';
 import { isStorageError, recordedEventError, StorageError } from '../../../errors/storage-error.js';
 import { corePart, noResults, planUnit, type UnitPlan, type UnitResults } from '../shared/unit-plan.js';
 import { applyPostgresPlan, type PgRun } from './postgres-changes.js';
@@ -289,7 +289,7 @@ export function createPostgresOrderReader(context: PgContext): OrderReader {
 
     async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
       const q = measureQuery(options);
-      const columns = `id, status, updated_at AS "updatedAt", data->'statusEnteredAt' AS entered`;
+      const columns = `id, status, updated_at AS "updatedAt", status_entered_at AS entered`;
       const bounds = `updated_at > $1 AND (updated_at, id) > ($2, $3) ORDER BY updated_at, id LIMIT $4`;
       const result =
         q.status === undefined
@@ -309,6 +309,22 @@ export function createPostgresOrderReader(context: PgContext): OrderReader {
         'orders_history_between',
       );
       return historyPage(result.rows as HistoryRecord[], q.limit);
+    },
+
+    async countTransitions(options: { readonly boundaries: readonly Instant[] }): Promise<TransitionCount[]> {
+      const boundaries = transitionBoundaries(options);
+      const at = `(entry->>'at')`;
+      // The interval is how many boundaries lie before the instant: (b[k-1], b[k]] is k.
+      const result = await context.query(
+        'orders.countTransitions',
+        `SELECT (SELECT count(*) FROM unnest($1::text[]) AS b(at) WHERE b.at < ${at})::int AS bucket, entry->>'to' AS status, count(*)::int AS count
+           FROM ${t.history} WHERE ${at} > $2 AND ${at} <= $3 GROUP BY 1, 2`,
+        [boundaries, boundaries[0], boundaries.at(-1)],
+        'orders_count_transitions',
+      );
+      return (result.rows as { bucket: number; status: string; count: number }[])
+        .map((row) => ({ bucket: Number(row.bucket), status: row.status, count: Number(row.count) }))
+        .sort((a, b) => a.bucket - b.bucket || (a.status < b.status ? -1 : 1));
     },
   };
 }

@@ -94,3 +94,28 @@ export function historyPage<T extends { readonly orderId: string; readonly entry
   const last = items.at(-1);
   return { items, next: more && last !== undefined ? JSON.stringify([last.entry.at, last.orderId, last.entry.version]) : null };
 }
+
+/** Checks `countTransitions` boundaries: ascending canonical instants, 2 to 1,001 of them. @throws ValidationError */
+export function transitionBoundaries(options: { readonly boundaries: readonly Instant[] } | undefined): readonly Instant[] {
+  const boundaries = (options as { boundaries?: unknown } | undefined)?.boundaries;
+  const ok =
+    Array.isArray(boundaries) &&
+    boundaries.length >= 2 &&
+    boundaries.length <= 1001 &&
+    boundaries.every((at: unknown, i) => typeof at === 'string' && CANONICAL_INSTANT.test(at) && (i === 0 || at > (boundaries[i - 1] as string)));
+  if (!ok) throw new ValidationError('countTransitions options', [{ code: 'invalid_value', path: ['boundaries'], message: 'Expected 2 to 1,001 ascending Instants' }]);
+  return boundaries as Instant[];
+}
+
+/** The interval an instant falls in: k for `boundaries[k - 1] < at <= boundaries[k]`, 0 outside. */
+export function bucketOf(boundaries: readonly string[], at: string): number {
+  if (at <= (boundaries[0] as string) || at > (boundaries.at(-1) as string)) return 0;
+  let lo = 1;
+  let hi = boundaries.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at <= (boundaries[mid] as string)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

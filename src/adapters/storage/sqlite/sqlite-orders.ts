@@ -7,9 +7,9 @@ import { corePart, planUnit, type UnitPlan, type UnitResults } from '../shared/u
 import { applySqlitePlan } from './sqlite-changes.js';
 import { wrapSqliteError } from './sqlite-errors.js';
 import type { HistoryEntry, Order } from '../../../orders/order.js';
-import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page, UnitOfWork } from '../../../ports/storage-port.js';
+import type { HistoryBetweenOptions, HistoryRecord, MeasureOptions, OrderMeasure, OrderReader, Page, TransitionCount, UnitOfWork } from '../../../ports/storage-port.js';
 import { customerOrdersLimit } from '../shared/customer-orders.js';
-import { historyPage, historyQuery, measurePage, measureQuery } from '../shared/metric-reads.js';
+import { bucketOf, historyPage, historyQuery, measurePage, measureQuery, transitionBoundaries } from '../shared/metric-reads.js';
 import { limitValue, type SqliteContext } from './sqlite-driver.js';
 import { quoteCode } from '../../../errors/mask.js';
 
@@ -189,6 +189,24 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
           q.from, q.to, q.afterAt, q.afterOrderId, q.afterVersion, q.limit + 1,
         );
         return historyPage(rows.map((row) => ({ orderId: row.orderId, entry: JSON.parse(row.entry) as HistoryEntry<string> })), q.limit);
+      });
+    },
+
+    async countTransitions(options: { readonly boundaries: readonly Instant[] }): Promise<TransitionCount[]> {
+      const boundaries = transitionBoundaries(options);
+      const at = `json_extract(entry, '$.at')`;
+      // Grouped by instant and status in SQL (one row per distinct instant), bucketed here.
+      return context.read('orders.countTransitions', (session) => {
+        const counts = new Map<string, TransitionCount>();
+        for (const row of session.all<{ at: string; status: string; n: number }>(
+          `SELECT ${at} AS at, json_extract(entry, '$.to') AS status, count(*) AS n FROM ${t.history} WHERE ${at} > ? AND ${at} <= ? GROUP BY 1, 2`,
+          boundaries[0] as string, boundaries.at(-1) as string,
+        )) {
+          const bucket = bucketOf(boundaries, row.at);
+          const key = `${bucket} ${row.status}`;
+          counts.set(key, { bucket, status: row.status, count: (counts.get(key)?.count ?? 0) + Number(row.n) });
+        }
+        return [...counts.values()].sort((a, b) => a.bucket - b.bucket || (a.status < b.status ? -1 : 1));
       });
     },
   };
