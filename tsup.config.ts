@@ -8,6 +8,7 @@ const entry = {
   'adapters/sqlite': 'src/adapters/sqlite.ts',
   'adapters/postgres': 'src/adapters/postgres.ts',
   'adapters/webhook': 'src/adapters/webhook.ts',
+  'adapters/ops-board': 'src/adapters/ops-board.ts',
   'adapters/rabbitmq': 'src/adapters/rabbitmq.ts',
   testing: 'src/testing/index.ts',
   clock: 'src/clock/index.ts',

@@ -33,3 +33,5 @@ export { createJobRunner, KILL_SWITCH_KEY } from './job-runner.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './job-runner.js';
 export { collectStoredMetrics } from './stored-metrics.js';
 export type { StoredMetricsOptions } from './stored-metrics.js';
+export { createOpsSnapshotSource } from './ops-snapshot.js';
+export type { OpsSnapshotSourceOptions } from './ops-snapshot.js';

@@ -17,6 +17,7 @@ const EXPECTED: Record<string, string> = {
   './adapters/sqlite': 'createSqliteStorage',
   './adapters/postgres': 'createPostgresStorage',
   './adapters/webhook': 'verifyWebhook',
+  './adapters/ops-board': 'createOpsBoard',
   './adapters/rabbitmq': 'createRabbitMqTransport',
   './testing': 'storageConformance',
   './clock': 'toInstant',
