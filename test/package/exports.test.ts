@@ -18,6 +18,7 @@ const EXPECTED: Record<string, string> = {
   './adapters/postgres': 'createPostgresStorage',
   './adapters/webhook': 'verifyWebhook',
   './adapters/ops-board': 'createOpsBoard',
+  './adapters/prometheus': 'registerOrdoMetrics',
   './adapters/rabbitmq': 'createRabbitMqTransport',
   './testing': 'storageConformance',
   './clock': 'toInstant',
