@@ -46,7 +46,7 @@ export default tseslint.config(
   layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
   layer(['src/app/**/*.ts'], [ban(['adapters', 'hub', 'testing'], 'The application layer reaches storage and transports through ports, never an adapter.')]),
   layer(
-    ['src/adapters/storage/**/*.ts', 'src/adapters/transport/**/*.ts', 'src/adapters/http/**/*.ts', 'src/adapters/metrics/**/*.ts'],
+    ['src/adapters/storage/**/*.ts', 'src/adapters/transport/**/*.ts', 'src/adapters/http/**/*.ts', 'src/adapters/metrics/**/*.ts', 'src/adapters/carrier/**/*.ts'],
     [
       ban(['app', 'hub', 'testing'], 'Adapters implement ports; they import no application code.'),
       ban(DOMAIN.filter((name) => name !== 'errors'), 'Adapters use domain types only (import type), never domain logic.', { allowTypeImports: true }),

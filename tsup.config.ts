@@ -10,6 +10,7 @@ const entry = {
   'adapters/webhook': 'src/adapters/webhook.ts',
   'adapters/ops-board': 'src/adapters/ops-board.ts',
   'adapters/prometheus': 'src/adapters/prometheus.ts',
+  'adapters/carrier': 'src/adapters/carrier.ts',
   'adapters/rabbitmq': 'src/adapters/rabbitmq.ts',
   testing: 'src/testing/index.ts',
   clock: 'src/clock/index.ts',
@@ -33,7 +34,7 @@ export default defineConfig({
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
   // Drivers are optional peer dependencies: never bundled, only imported by their adapter's entry.
-  external: ['pg', 'better-sqlite3', 'amqplib', 'prom-client'],
+  external: ['pg', 'better-sqlite3', 'amqplib', 'prom-client', 'bwip-js', 'bwip-js/node'],
   // p-retry is ESM-only; bundling it keeps `require('ordo')` working on every Node 20 release.
   noExternal: ['p-retry', 'is-network-error'],
 });

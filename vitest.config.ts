@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^ordo\/adapters\/webhook$/, replacement: src('adapters/webhook.ts') },
       { find: /^ordo\/adapters\/ops-board$/, replacement: src('adapters/ops-board.ts') },
       { find: /^ordo\/adapters\/prometheus$/, replacement: src('adapters/prometheus.ts') },
+      { find: /^ordo\/adapters\/carrier$/, replacement: src('adapters/carrier.ts') },
       { find: /^ordo\/adapters\/rabbitmq$/, replacement: src('adapters/rabbitmq.ts') },
       { find: /^ordo\/testing$/, replacement: src('testing/index.ts') },
       { find: /^ordo\/clock$/, replacement: src('clock/index.ts') },

@@ -25,6 +25,8 @@ export {
   isIdempotencyError,
   TransportError,
   isTransportError,
+  CarrierError,
+  isCarrierError,
   UnitOfWorkError,
   isUnitOfWorkError,
   UNIT_STORES,
@@ -311,6 +313,12 @@ export type {
   DeclareGroupOptions,
   SyncTarget,
   SyncCallContext,
+  CarrierPort,
+  Waybill,
+  WaybillRequest,
+  WaybillResult,
+  WaybillItem,
+  WaybillPrintData,
 } from './ports/index.js';
 
 // routing with storage
@@ -361,7 +369,8 @@ export type {
 export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
 export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
-export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics } from './app/index.js';
+export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics, createWaybillService } from './app/index.js';
+export type { WaybillService, WaybillServiceOptions, WaybillRequestOutcome, WaybillCancelOutcome, StoredWaybill, ParcelFacts } from './app/index.js';
 export type { StoredMetricsOptions } from './app/index.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';

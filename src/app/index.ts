@@ -35,3 +35,5 @@ export { collectStoredMetrics } from './stored-metrics.js';
 export type { StoredMetricsOptions } from './stored-metrics.js';
 export { createOpsSnapshotSource } from './ops-snapshot.js';
 export type { OpsSnapshotSourceOptions } from './ops-snapshot.js';
+export { createWaybillService } from './waybill-service.js';
+export type { WaybillService, WaybillServiceOptions, WaybillRequestOutcome, WaybillCancelOutcome, StoredWaybill, ParcelFacts } from './waybill-service.js';

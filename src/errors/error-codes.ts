@@ -50,6 +50,8 @@ export const ORDO_ERROR_CODES = [
   // transport
   'TRANSPORT_FAILURE',
   'TRANSPORT_CLOSED',
+  // carrier
+  'CARRIER_REJECTED',
 ] as const;
 
 /** A stable error code; see {@link ORDO_ERROR_CODES}. */

@@ -15,3 +15,5 @@ export type { CustomerStore, CustomerChange, GoldenProfile, MergeAuditRecord, Me
 export { CUSTOMER_CHANGE_TYPES } from './customer-store-port.js';
 export type { TransportMessage, Delivery, SubscribeOptions, Subscription, TransportPort, DeclareGroupOptions } from './transport-port.js';
 export type { SyncTarget, SyncCallContext } from './sync-target-port.js';
+export type { CarrierPort, Waybill, WaybillRequest, WaybillResult, WaybillItem, WaybillPrintData } from './carrier-port.js';
+export type { OpsSnapshot, OpsSnapshotSource, OpsAlert, OpsJobState, OpsDeadLetter } from './ops-board-port.js';

@@ -7,10 +7,11 @@ import * as sqlite from '../../src/adapters/sqlite.js';
 import * as webhook from '../../src/adapters/webhook.js';
 import * as opsBoard from '../../src/adapters/ops-board.js';
 import * as prometheus from '../../src/adapters/prometheus.js';
+import * as carrier from '../../src/adapters/carrier.js';
 import * as root from '../../src/index.js';
 import * as testing from '../../src/testing/index.js';
 
-const MODULES: Record<string, Record<string, unknown>> = { ordo: root, 'ordo/adapters/memory': memory, 'ordo/adapters/sqlite': sqlite, 'ordo/adapters/postgres': postgres, 'ordo/adapters/webhook': webhook, 'ordo/adapters/ops-board': opsBoard, 'ordo/adapters/prometheus': prometheus, 'ordo/testing': testing };
+const MODULES: Record<string, Record<string, unknown>> = { ordo: root, 'ordo/adapters/memory': memory, 'ordo/adapters/sqlite': sqlite, 'ordo/adapters/postgres': postgres, 'ordo/adapters/webhook': webhook, 'ordo/adapters/ops-board': opsBoard, 'ordo/adapters/prometheus': prometheus, 'ordo/adapters/carrier': carrier, 'ordo/testing': testing };
 
 /** Wrong arguments a caller from JavaScript or a queue might pass. */
 const WRONG: readonly unknown[][] = [[], [undefined], [null], [42], ['x'], [{}], [[]], [null, null], [{}, {}], ['x', 'y'], [{}, null, null], [true, 13812345678]];

@@ -19,6 +19,7 @@ const EXPECTED: Record<string, string> = {
   './adapters/webhook': 'verifyWebhook',
   './adapters/ops-board': 'createOpsBoard',
   './adapters/prometheus': 'registerOrdoMetrics',
+  './adapters/carrier': 'createMemoryCarrier',
   './adapters/rabbitmq': 'createRabbitMqTransport',
   './testing': 'storageConformance',
   './clock': 'toInstant',
