@@ -1,5 +1,9 @@
 // The main demo: a few orders travel their lifecycle on a manual clock, embedded, with no server.
 import {
+  autoCancelUnpaidJob,
+  collectStoredMetrics,
+  compileSlas,
+  createJobRunner,
   compileRouting,
   createManualClock,
   createSyncService,
@@ -166,6 +170,24 @@ const summary = await reconcile({
   spec,
 });
 console.log(`Reconciliation OMS vs WMS: ${summary.keys} orders, ${summary.inSync} in step, differences ${JSON.stringify(summary.byKind)} (the rejected JD order never reached the WMS)`);
+
+// Ops: a metrics snapshot from storage, and a guarded job that cancels what was never paid.
+for (const i of [1, 2]) {
+  await hub.createOrder({ channel: 'tmall', channelOrderId: `TM-20261111-UNPAID-${i}`, customerRef: `tmall-buyer-${i}`, currency: 'CNY', lines: [{ lineId: 'L1', sku: 'LONGJING-250G', quantity: 1, unitPrice: cny(12800) }] });
+}
+const slas = compileSlas([{ id: 'pay-within-30-min', from: 'pending_payment', to: ['paid', 'cancelled'], within: { minutes: 30 } }]);
+clock.advance({ minutes: 45 });
+const metrics = await collectStoredMetrics({ orders: hub.storage.orders, slas, clock, window: { hours: 24 } });
+console.log(`\nOrders per status ${JSON.stringify(metrics.ordersPerStatus)}; unpaid past 30 minutes: ${metrics.overdueBySla['pay-within-30-min']}`);
+const job = autoCancelUnpaidJob({ after: { minutes: 30 } });
+const runner = createJobRunner({ storage: hub.storage, clock, machine: hub.machine, owner: 'demo-ops', jobs: [job] });
+console.log(`Job ${job.id}, dry run: would cancel ${(await runner.run(job.id, { dryRun: true })).planned.length}`);
+await runner.engageKillSwitch({ by: 'ops:alice', reason: 'checking the peak first' });
+console.log(`With the kill switch engaged: ${(await runner.run(job.id)).outcome}`);
+await runner.releaseKillSwitch({ by: 'ops:alice', reason: 'all clear' });
+const cancelled = await runner.run(job.id);
+const last = (await hub.history(cancelled.acted[0] as string)).at(-1);
+console.log(`Released: ${cancelled.outcome} ${cancelled.acted.length}; history says ${last?.from} -> ${last?.to} by ${last?.actor} (${last?.reason})`);
 
 console.log('\nNext events for the delivered tea order:');
 for (const next of (await hub.nextEvents(tea.id)) ?? []) {
