@@ -1,28 +1,16 @@
 // Guarded job benchmark: one auto-cancel run over 100k candidate orders on memory, SQLite and
 // PostgreSQL, in dry run (read, decide, check the limits) and real run (every order re-read,
 // decided again and cancelled in its own unit of work with its history entry and events).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { createMemoryStorage } from '../src/adapters/memory.js';
-import { createPostgresStorage } from '../src/adapters/postgres.js';
-import { createSqliteStorage } from '../src/adapters/sqlite.js';
 import { createJobRunner } from '../src/app/index.js';
 import { addDuration, createFixedClock, createManualClock, instant } from '../src/clock/index.js';
 import { autoCancelUnpaidJob } from '../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../src/orders/index.js';
 import type { StoragePort } from '../src/ports/index.js';
-import { POSTGRES_URL, postgresProblem } from './bench-postgres.js';
+import { benchStorages } from './bench-storages.js';
 
 const ORDERS = Number(process.env['ORDO_BENCH_JOB_ORDERS'] ?? 100_000);
 const T0 = instant('2026-11-11T00:00:00.000Z');
 
-interface Subject {
-  readonly name: string;
-  make(): Promise<{ storage: StoragePort; cleanup(): Promise<void> }>;
-}
 
 async function seed(storage: StoragePort): Promise<void> {
   const machineClock = createFixedClock(T0);
@@ -42,48 +30,14 @@ async function seed(storage: StoragePort): Promise<void> {
 
 /** Runs the job benchmark and prints orders per second for dry and real runs per adapter. */
 export async function run(): Promise<void> {
-  const subjects: Subject[] = [
-    { name: 'memory', make: async () => ({ storage: createMemoryStorage(), cleanup: async () => undefined }) },
-    {
-      name: 'sqlite (file, WAL)',
-      make: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'ordo-bench-'));
-        const storage = createSqliteStorage({ file: join(dir, 'bench.sqlite') });
-        await storage.migrate();
-        return { storage, cleanup: async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); } };
-      },
-    },
-  ];
-  const problem = await postgresProblem();
-  if (problem === undefined) {
-    subjects.push({
-      name: 'postgres',
-      make: async () => {
-        const schema = `ordo_bench_${randomBytes(4).toString('hex')}`;
-        const storage = createPostgresStorage({ connectionString: POSTGRES_URL, schema });
-        await storage.migrate();
-        return {
-          storage,
-          cleanup: async () => {
-            await storage.close();
-            const admin = new pg.Client({ connectionString: POSTGRES_URL });
-            await admin.connect();
-            await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-            await admin.end();
-          },
-        };
-      },
-    });
-  } else {
-    console.log(`(postgres skipped: ${POSTGRES_URL} does not answer: ${problem})`);
-  }
-
+  const subjects = await benchStorages(['memory', 'sqlite', 'postgres']);
   console.log(`jobs: auto-cancel-unpaid over ${ORDERS.toLocaleString('en-US')} orders waiting for payment, all due; one worker`);
   const machine = createOrderMachine();
   for (const subject of subjects) {
-    const { storage, cleanup } = await subject.make();
+    const { storage, settle, cleanup } = await subject.make();
     try {
       await seed(storage);
+      await settle();
       const clock = createManualClock(addDuration(T0, { hours: 2 }));
       const job = autoCancelUnpaidJob({ after: { minutes: 30 }, limits: { maxOrders: ORDERS, maxShare: 1 } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'bench', jobs: [job], scanLimit: ORDERS });

@@ -1,18 +1,11 @@
 // Metrics snapshot benchmark: collectStoredMetrics over 100k and then 1M stored orders on SQLite and
 // PostgreSQL: time, and heap and RSS growth during the snapshot (flat means the same at both sizes).
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { createPostgresStorage } from '../src/adapters/postgres.js';
-import { createSqliteStorage } from '../src/adapters/sqlite.js';
 import { collectStoredMetrics } from '../src/app/index.js';
 import { addDuration, createFixedClock, instant, type Instant } from '../src/clock/index.js';
 import { compileSlas } from '../src/ops/index.js';
 import { createOrder, type HistoryEntry, type Order } from '../src/orders/index.js';
 import type { StoragePort } from '../src/ports/index.js';
-import { POSTGRES_URL, postgresProblem } from './bench-postgres.js';
+import { benchStorages } from './bench-storages.js';
 
 const SIZES = (process.env['ORDO_BENCH_METRICS_SIZES'] ?? '100000,1000000').split(',').map(Number);
 const AT = instant('2026-11-30T12:00:00.000Z');
@@ -89,47 +82,7 @@ async function snapshot(storage: StoragePort): Promise<{ seconds: number; heapGr
 
 /** Runs the metrics benchmark. */
 export async function run(): Promise<void> {
-  const subjects: { name: string; make(): Promise<{ storage: StoragePort; settle?(): Promise<void>; cleanup(): Promise<void> }> }[] = [
-    {
-      name: 'sqlite (file, WAL)',
-      make: async () => {
-        const dir = mkdtempSync(join(tmpdir(), 'ordo-bench-'));
-        const storage = createSqliteStorage({ file: join(dir, 'bench.sqlite') });
-        await storage.migrate();
-        return { storage, cleanup: async () => { await storage.close(); rmSync(dir, { recursive: true, force: true }); } };
-      },
-    },
-  ];
-  const problem = await postgresProblem();
-  if (problem === undefined) {
-    subjects.push({
-      name: 'postgres',
-      make: async () => {
-        const schema = `ordo_bench_${randomBytes(4).toString('hex')}`;
-        const storage = createPostgresStorage({ connectionString: POSTGRES_URL, schema });
-        await storage.migrate();
-        return {
-          storage,
-          // What autovacuum does after a bulk load: statistics for the planner, a visibility map for index-only scans.
-          settle: async () => {
-            const admin = new pg.Client({ connectionString: POSTGRES_URL });
-            await admin.connect();
-            await admin.query(`VACUUM ANALYZE "${schema}".orders, "${schema}".order_history`);
-            await admin.end();
-          },
-          cleanup: async () => {
-            await storage.close();
-            const admin = new pg.Client({ connectionString: POSTGRES_URL });
-            await admin.connect();
-            await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-            await admin.end();
-          },
-        };
-      },
-    });
-  } else {
-    console.log(`(postgres skipped: ${POSTGRES_URL} does not answer: ${problem})`);
-  }
+  const subjects = await benchStorages(['sqlite', 'postgres']);
   console.log(`metrics: collectStoredMetrics (2 SLAs, 24 h window, 1 h buckets) over orders placed over 180 days (about 3% open at the snapshot); heap/RSS growth during the snapshot${global.gc === undefined ? ' (run node with --expose-gc for steadier heap figures)' : ''}`);
   for (const subject of subjects) {
     const { storage, settle, cleanup } = await subject.make();
@@ -140,7 +93,7 @@ export async function run(): Promise<void> {
         await seed(storage, seeded, size);
         const seedSeconds = Number(process.hrtime.bigint() - seedStarted) / 1e9;
         seeded = size;
-        await settle?.();
+        await settle();
         await snapshot(storage); // warm: caches and prepared statements
         const f = await snapshot(storage);
         console.log(

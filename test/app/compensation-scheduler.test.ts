@@ -6,52 +6,13 @@ import { createCompensationScheduler, type CompensationHandler, type Compensatio
 import { addDuration, createManualClock, instant, type Instant, type ManualClock } from '../../src/clock/index.js';
 import { ValidationError } from '../../src/errors/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
+import { BACKENDS } from '../support/backends.js';
 import { RELIABILITY_ADAPTERS } from '../reliability/adapters.js';
-import { openTarget, type StorageTarget } from '../support/storage-target.js';
+import { openTarget } from '../support/storage-target.js';
 
 const T0 = instant('2026-11-11T00:00:00.000Z');
 const QUEUE = 'sync.compensation';
 
-/** A storage that can be closed and opened again (a restart), or memory (which survives only in-process). */
-interface Backend {
-  readonly name: string;
-  readonly skipReason: string | undefined;
-  open(): Promise<{ storage: StoragePort; reopen(): Promise<StoragePort>; cleanup(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'memory',
-    skipReason: undefined,
-    async open() {
-      const storage = createMemoryStorage();
-      return { storage, reopen: async () => storage, cleanup: async () => {} };
-    },
-  },
-  ...RELIABILITY_ADAPTERS.map(
-    (adapter): Backend => ({
-      name: adapter.name,
-      skipReason: adapter.skipReason,
-      async open() {
-        const { target, cleanup } = adapter.fresh();
-        let storage = openTarget(target as StorageTarget);
-        await storage.migrate();
-        return {
-          storage,
-          async reopen() {
-            await storage.close();
-            storage = openTarget(target as StorageTarget);
-            return storage;
-          },
-          async cleanup() {
-            await storage.close();
-            await cleanup();
-          },
-        };
-      },
-    }),
-  ),
-];
 
 /** Runs due work, then jumps the clock to the next due task, until `until`. */
 async function drive(clock: ManualClock, scheduler: CompensationScheduler, storage: StoragePort, until: Instant): Promise<void> {

@@ -9,51 +9,11 @@ import { isOrdoError } from '../../src/errors/index.js';
 import { autoCancelUnpaidJob, canaryBucket, defineJob, inCanary } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
-import { RELIABILITY_ADAPTERS } from '../reliability/adapters.js';
-import { openTarget, type StorageTarget } from '../support/storage-target.js';
+import { BACKENDS } from '../support/backends.js';
 
 const T0 = instant('2026-11-11T00:00:00.000Z');
 const machine = createOrderMachine();
 
-interface Backend {
-  readonly name: string;
-  readonly skipReason: string | undefined;
-  open(): Promise<{ storage: StoragePort; reopen(): Promise<StoragePort>; cleanup(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'memory',
-    skipReason: undefined,
-    async open() {
-      const storage = createMemoryStorage();
-      return { storage, reopen: async () => storage, cleanup: async () => {} };
-    },
-  },
-  ...RELIABILITY_ADAPTERS.map(
-    (adapter): Backend => ({
-      name: adapter.name,
-      skipReason: adapter.skipReason,
-      async open() {
-        const { target, cleanup } = adapter.fresh();
-        let storage = openTarget(target as StorageTarget);
-        await storage.migrate();
-        return {
-          storage,
-          async reopen() {
-            await storage.close();
-            storage = openTarget(target as StorageTarget);
-            return storage;
-          },
-          async cleanup() {
-            await storage.close();
-            await cleanup();
-          },
-        };
-      },
-    }),
-  ),
-];
 
 /** `count` orders waiting for payment since T0 plus `minutes * i`. */
 async function seedUnpaid(storage: StoragePort, count: number, prefix = 'o'): Promise<Order<string>[]> {

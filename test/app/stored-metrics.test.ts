@@ -8,8 +8,7 @@ import { addDuration, createFixedClock, createManualClock, instant, type Instant
 import { collectMetrics, compileSlas, createThroughputCollector, formatPrometheusMetrics } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
-import { RELIABILITY_ADAPTERS } from '../reliability/adapters.js';
-import { openTarget, type StorageTarget } from '../support/storage-target.js';
+import { BACKENDS } from '../support/backends.js';
 
 const T0 = instant('2026-11-30T00:00:00.000Z');
 const machine = createOrderMachine();
@@ -25,19 +24,6 @@ const slas = compileSlas([
   },
 ]);
 
-const BACKENDS = [
-  { name: 'memory', skipReason: undefined as string | undefined, open: async () => ({ storage: createMemoryStorage() as StoragePort, cleanup: async () => {} }) },
-  ...RELIABILITY_ADAPTERS.map((adapter) => ({
-    name: adapter.name,
-    skipReason: adapter.skipReason,
-    open: async () => {
-      const { target, cleanup } = adapter.fresh();
-      const storage = openTarget(target as StorageTarget);
-      await storage.migrate();
-      return { storage, cleanup: async () => { await storage.close(); await cleanup(); } };
-    },
-  })),
-];
 
 /** 120 orders on a manual clock: placed every 7 minutes, some paid, some cancelled, some allocated. */
 async function seed(storage: StoragePort): Promise<Order<string>[]> {

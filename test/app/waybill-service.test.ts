@@ -4,32 +4,17 @@
 // the warehouse's ship event carries the waybill number. On memory, SQLite and PostgreSQL.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryCarrier, renderWaybillLabel } from '../../src/adapters/carrier.js';
-import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { applyOrderEvent, createWaybillService } from '../../src/app/index.js';
 import { createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 import type { StoragePort, TransportMessage } from '../../src/ports/index.js';
-import { RELIABILITY_ADAPTERS } from '../reliability/adapters.js';
-import { openTarget, type StorageTarget } from '../support/storage-target.js';
+import { BACKENDS } from '../support/backends.js';
 
 const T0 = instant('2026-11-30T02:00:00.000Z');
 const machine = createOrderMachine();
 const SENDER = { country: 'CN', province: '浙江省', city: '杭州市', district: '余杭区', street: '仓前街道 1 号仓', recipient: 'Ordo 杭州仓', phone: '+8657100000000' };
 const RECEIVER = { country: 'CN', province: '广东省', city: '深圳市', district: '南山区', street: '科技园 9 栋 1203', recipient: '张小明', phone: '13912345678' };
 
-const BACKENDS = [
-  { name: 'memory', skipReason: undefined as string | undefined, open: async () => ({ storage: createMemoryStorage() as StoragePort, cleanup: async () => {} }) },
-  ...RELIABILITY_ADAPTERS.map((adapter) => ({
-    name: adapter.name,
-    skipReason: adapter.skipReason,
-    open: async () => {
-      const { target, cleanup } = adapter.fresh();
-      const storage = openTarget(target as StorageTarget);
-      await storage.migrate();
-      return { storage, cleanup: async () => { await storage.close(); await cleanup(); } };
-    },
-  })),
-];
 
 /** An order paid, approved and allocated to the given warehouses (one line each). */
 async function allocatedOrder(storage: StoragePort, clock: ManualClock, id: string, warehouses: readonly string[]): Promise<Order<string>> {
