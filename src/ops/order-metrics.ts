@@ -162,8 +162,35 @@ export interface OverdueCollector {
 const byOverdue = (a: OverdueOrder, b: OverdueOrder): number => b.overdueMs - a.overdueMs || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.sla < b.sla ? -1 : 1);
 
 /**
+ * The latest entry into an SLA's stage that is overdue at `now`: an order is overdue exactly when
+ * it entered before this instant, since its due time grows with its entry. Elapsed time subtracts;
+ * working time searches (a few dozen due-time computations per snapshot instead of one per order).
+ */
+function overdueBefore(sla: Sla, now: Instant): Instant {
+  const nowMs = Date.parse(now);
+  if (sla.calendar === undefined) return instantFromMillis(nowMs - sla.withinMs);
+  const dueAt = (ms: number): number => Date.parse(sla.calendar?.addBusinessTime(instantFromMillis(ms), sla.withinMs) as string);
+  // The smallest entry whose due time is not before now: below it, every entry is overdue.
+  let hi = nowMs;
+  let step = sla.withinMs + 86_400_000;
+  let lo = nowMs - step;
+  while (dueAt(lo) >= nowMs) {
+    hi = lo;
+    step *= 2;
+    lo = nowMs - step;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (dueAt(mid) >= nowMs) hi = mid;
+    else lo = mid;
+  }
+  return instantFromMillis(hi);
+}
+
+/**
  * Overdue orders at `now`, fed an order at a time (a page of a storage read), keeping the `limit`
- * longest overdue and a count per SLA: memory stays flat however many orders pass.
+ * longest overdue and a count per SLA: memory stays flat however many orders pass, and due times
+ * are computed for the listed orders only.
  */
 export function createOverdueCollector(slas: readonly Sla[], now: Instant, options: { readonly limit?: number } = {}): OverdueCollector {
   checkSlas('createOverdueCollector', slas);
@@ -171,24 +198,35 @@ export function createOverdueCollector(slas: readonly Sla[], now: Instant, optio
   const limit = options?.limit ?? Number.POSITIVE_INFINITY;
   if (!(limit >= 0)) throw new ValidationError('createOverdueCollector', [{ code: 'invalid_value', path: ['limit'], message: 'Expected a number of orders from 0' }]);
   const nowMs = Date.parse(now);
-  let kept: OverdueOrder[] = [];
+  const thresholds = slas.map((sla) => overdueBefore(sla, now));
+  // Per SLA, the earliest entries seen: the longest overdue, since the due time grows with the entry.
+  const kept = slas.map(() => [] as { orderId: string; status: string; enteredAt: Instant }[]);
+  const byEntry = (a: { enteredAt: string; orderId: string }, b: { enteredAt: string; orderId: string }): number =>
+    a.enteredAt < b.enteredAt ? -1 : a.enteredAt > b.enteredAt ? 1 : a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
   const bySla: Record<string, number> = Object.fromEntries(slas.map((sla) => [sla.id, 0]));
   return {
     add(order) {
-      for (const sla of slas) {
+      slas.forEach((sla, index) => {
         const stage = stageOf(order, sla);
-        if (stage === undefined || stage.endedAt !== undefined) continue;
-        const dueAt = dueOf(sla, stage.enteredAt);
-        if (dueAt >= now) continue;
+        if (stage === undefined || stage.endedAt !== undefined || stage.enteredAt >= (thresholds[index] as Instant)) return;
         bySla[sla.id] = (bySla[sla.id] ?? 0) + 1;
-        kept.push({ orderId: order.id, sla: sla.id, status: order.status, enteredAt: stage.enteredAt, dueAt, overdueMs: nowMs - Date.parse(dueAt) });
+        const list = kept[index] as { orderId: string; status: string; enteredAt: Instant }[];
+        list.push({ orderId: order.id, status: order.status, enteredAt: stage.enteredAt });
         // Trimmed in batches: sorting on every add would cost a sort per order.
-        if (kept.length > 2 * limit + 1000) kept = kept.sort(byOverdue).slice(0, limit);
-      }
+        if (list.length > 2 * limit + 1000) kept[index] = list.sort(byEntry).slice(0, limit);
+      });
     },
     result() {
-      kept = kept.sort(byOverdue).slice(0, limit);
-      return { overdue: [...kept], bySla: { ...bySla } };
+      const overdue = slas.flatMap((sla, index) =>
+        (kept[index] as { orderId: string; status: string; enteredAt: Instant }[])
+          .sort(byEntry)
+          .slice(0, limit)
+          .map((entry): OverdueOrder => {
+            const dueAt = dueOf(sla, entry.enteredAt);
+            return { orderId: entry.orderId, sla: sla.id, status: entry.status, enteredAt: entry.enteredAt, dueAt, overdueMs: nowMs - Date.parse(dueAt) };
+          }),
+      );
+      return { overdue: overdue.sort(byOverdue).slice(0, limit), bySla: { ...bySla } };
     },
   };
 }
@@ -228,7 +266,10 @@ export function createStageTimingCollector(slas: readonly Sla[], window: { reado
         if (stage?.endedAt === undefined || stage.endedAt <= window.from || stage.endedAt > window.to) return;
         const took = sla.calendar === undefined ? Date.parse(stage.endedAt) - Date.parse(stage.enteredAt) : sla.calendar.businessTimeBetween(stage.enteredAt, stage.endedAt);
         (durations[index] as number[]).push(took);
-        if (stage.endedAt > dueOf(sla, stage.enteredAt)) late[index] = (late[index] as number) + 1;
+        // Late when it took longer than allowed; at exactly the allowance, when it ended past the due
+        // time (a stage that ended in the night after its last working minute).
+        const isLate = took > sla.withinMs || (took === sla.withinMs && stage.endedAt > dueOf(sla, stage.enteredAt));
+        if (isLate) late[index] = (late[index] as number) + 1;
       });
     },
     result() {

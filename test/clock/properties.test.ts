@@ -6,6 +6,7 @@ import {
   createBusinessCalendar,
   instantFromMillis,
   instantToMillis,
+  isInstant,
   millisBetween,
   toInstant,
   toLocalDateTime,
@@ -159,5 +160,26 @@ describe('addDuration and millisBetween', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('isInstant', () => {
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  const roundTrip = (text: string): boolean => {
+    const millis = Date.parse(text);
+    return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text) && !Number.isNaN(millis) && new Date(millis).toISOString() === text;
+  };
+
+  it('accepts exactly the texts that survive a round trip through Date (checked by fields, not by the round trip)', () => {
+    const field = (max: number) => fc.integer({ min: 0, max });
+    fc.assert(
+      fc.property(field(9999), field(13), field(32), field(25), field(61), field(61), field(999), (y, mo, d, h, mi, s, ms) => {
+        const text = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`;
+        expect(isInstant(text)).toBe(roundTrip(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['2024-02-29T00:00:00.000Z', '2000-02-29T12:00:00.000Z', '0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z']) expect(isInstant(text)).toBe(true);
+    for (const text of ['2026-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T00:00:60.000Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.000+00:00']) expect(isInstant(text)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // Order metrics: overdue against SLAs in working hours of a named zone, time per stage, Prometheus text.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { instant, type Instant } from '../../src/clock/index.js';
-import { collectMetrics, compileSlas, formatPrometheusMetrics, overdueOrders, stageTimings, type MeasuredOrder } from '../../src/ops/index.js';
+import { collectMetrics, compileSlas, createOverdueCollector, formatPrometheusMetrics, overdueOrders, stageTimings, type MeasuredOrder } from '../../src/ops/index.js';
 
 // Monday-Friday 09:00-18:00 in Shanghai; 2026-10-01..07 is the National Day holiday.
 const SHANGHAI_WORKDAYS = {
@@ -70,5 +71,73 @@ describe('stageTimings and collectMetrics', () => {
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
     expect(() => overdueOrders([], slas, '2026-11-30 10:00' as Instant)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+});
+
+describe('collectors against the definition (property)', () => {
+  const calendarSla = compileSlas([{ id: 'cal', from: 'paid', to: ['shipped'], within: { hours: 9 }, calendar: SHANGHAI_WORKDAYS as never }])[0];
+  const elapsedSla = compileSlas([{ id: 'el', from: 'paid', to: ['shipped'], within: { minutes: 90 } }])[0];
+  const base = Date.parse('2026-09-25T00:00:00Z');
+  const arbitraryOrders = fc.array(
+    fc.record({ entered: fc.oneof(fc.integer({ min: 0, max: 20 * 86_400_000 }), fc.constantFrom(0, 3_600_000, 32_400_000, 36_000_000, 86_399_999)), took: fc.option(fc.oneof(fc.integer({ min: 0, max: 5 * 86_400_000 }), fc.constantFrom(5_400_000, 5_400_001, 32_400_000)), { nil: undefined }) }),
+    { maxLength: 40 },
+  );
+  const asOrders = (rows: { entered: number; took: number | undefined }[]): MeasuredOrder[] =>
+    rows.map((row, i) => {
+      const paid = new Date(base + row.entered).toISOString();
+      return row.took === undefined
+        ? order(`o-${i}`, 'paid', { paid })
+        : order(`o-${i}`, 'shipped', { paid, shipped: new Date(base + row.entered + row.took).toISOString() });
+    });
+
+  it('overdue orders: every open order whose due time is before now, longest first, the first `limit` listed, all counted', () => {
+    const dueOf = (sla: typeof calendarSla, enteredAt: Instant): Instant =>
+      sla?.calendar === undefined ? instant(new Date(Date.parse(enteredAt) + (sla?.withinMs ?? 0)).toISOString()) : sla.calendar.addBusinessTime(enteredAt, sla.withinMs);
+    fc.assert(
+      // `now` sits on, or a millisecond around, one order's due time under one SLA: the boundary.
+      fc.property(arbitraryOrders.filter((rows) => rows.length > 0), fc.nat(), fc.constantFrom(-1, 0, 1), fc.boolean(), fc.integer({ min: 0, max: 8 }), (rows, pick, delta, onCalendar, limit) => {
+        const orders = asOrders(rows);
+        const chosen = orders[pick % orders.length] as MeasuredOrder;
+        const now = instant(new Date(Date.parse(dueOf(onCalendar ? calendarSla : elapsedSla, chosen.statusEnteredAt['paid'] as Instant)) + delta).toISOString());
+        const collector = createOverdueCollector([calendarSla, elapsedSla] as never, now, { limit });
+        for (const o of orders) collector.add(o);
+        const naive = orders
+          .filter((o) => o.status === 'paid')
+          .flatMap((o) =>
+            [calendarSla, elapsedSla].map((sla) => {
+              const enteredAt = o.statusEnteredAt['paid'] as Instant;
+              const dueAt = dueOf(sla, enteredAt);
+              return { orderId: o.id, sla: sla?.id as string, status: o.status, enteredAt, dueAt, overdueMs: Date.parse(now) - Date.parse(dueAt) };
+            }),
+          )
+          .filter((o) => o.dueAt < now)
+          .sort((a, b) => b.overdueMs - a.overdueMs || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : a.sla < b.sla ? -1 : 1));
+        const { overdue, bySla } = collector.result();
+        expect(overdue).toEqual(naive.slice(0, limit));
+        expect(bySla).toEqual({ cal: naive.filter((o) => o.sla === 'cal').length, el: naive.filter((o) => o.sla === 'el').length });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('late stages: those that ended after their due time', () => {
+    fc.assert(
+      fc.property(arbitraryOrders, (rows) => {
+        const orders = asOrders(rows);
+        const window = { from: instant('2026-01-01T00:00:00Z'), to: instant('2027-01-01T00:00:00Z') };
+        const [cal, el] = stageTimings(orders, [calendarSla, elapsedSla] as never, window);
+        const lateBy = (sla: typeof calendarSla) =>
+          orders.filter((o) => {
+            const entered = o.statusEnteredAt['paid'] as Instant;
+            const ended = o.statusEnteredAt['shipped'];
+            if (ended === undefined || ended < entered) return false;
+            const due = sla?.calendar === undefined ? new Date(Date.parse(entered) + (sla?.withinMs ?? 0)).toISOString() : sla.calendar.addBusinessTime(entered, sla.withinMs);
+            return ended > due;
+          }).length;
+        expect(cal?.late).toBe(lateBy(calendarSla));
+        expect(el?.late).toBe(lateBy(elapsedSla));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -419,19 +419,23 @@ const METRIC_READS: PostgresMigration = {
   version: 11,
   name: 'metric reads',
   statements: (t) => [
-    // Kept beside the document as jsonb, so a snapshot reads it from covering indexes (index-only
-    // scans) instead of fetching and parsing each order. Rewrites the table once.
+    // Kept beside the documents, so a snapshot reads them from covering indexes (index-only scans)
+    // instead of fetching and parsing each row. Each ALTER rewrites its table once.
     `ALTER TABLE ${t.orders} ADD COLUMN status_entered_at jsonb GENERATED ALWAYS AS ((data->'statusEnteredAt')::jsonb) STORED`,
-    // The covering index replaces the plain (status, updated_at, id) one: one index write less per order write.
+    `ALTER TABLE ${t.history} ADD COLUMN entered_at text GENERATED ALWAYS AS (entry->>'at') STORED`,
+    `ALTER TABLE ${t.history} ADD COLUMN to_status text GENERATED ALWAYS AS (entry->>'to') STORED`,
+    // The covering index replaces the plain (status, updated_at, id) one.
     `DO $drop$ DECLARE found record; BEGIN
        FOR found IN SELECT n.nspname AS schema, i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
          WHERE x.indrelid = '${t.orders.replace(/'/g, "''")}'::regclass AND pg_get_indexdef(x.indexrelid) LIKE '%(status, updated_at, id)' LOOP
          EXECUTE format('DROP INDEX %I.%I', found.schema, found.name);
        END LOOP;
      END $drop$`,
+    // Narrow, so counting a million orders per status reads a small index only.
+    `CREATE INDEX ON ${t.orders} (status)`,
     `CREATE INDEX ON ${t.orders} (status, updated_at, id) INCLUDE (status_entered_at)`,
     `CREATE INDEX ON ${t.orders} (updated_at, id) INCLUDE (status, status_entered_at)`,
-    `CREATE INDEX ON ${t.history} ((entry->>'at'), order_id, version)`,
+    `CREATE INDEX ON ${t.history} (entered_at, order_id, version) INCLUDE (to_status)`,
   ],
 };
 

@@ -290,35 +290,45 @@ export function createPostgresOrderReader(context: PgContext): OrderReader {
     async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
       const q = measureQuery(options);
       const columns = `id, status, updated_at AS "updatedAt", status_entered_at AS entered`;
-      const bounds = `updated_at > $1 AND (updated_at, id) > ($2, $3) ORDER BY updated_at, id LIMIT $4`;
-      const result =
-        q.status === undefined
-          ? await context.query('orders.measure', `SELECT ${columns} FROM ${t.orders} WHERE ${bounds}`, [q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1], 'orders_measure')
-          : await context.query('orders.measure', `SELECT ${columns} FROM ${t.orders} WHERE status = $5 AND ${bounds}`, [q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1, q.status], 'orders_measure_status');
+      // One lower bound per statement, so the index scan starts at it: the window's start on the
+      // first page, the previous page's last row after (which lies past the start already).
+      const first = q.afterUpdatedAt === '' && q.afterId === '';
+      const bound = first ? 'updated_at > $1' : '(updated_at, id) > ($1, $2)';
+      const values = first ? [q.updatedAfter, q.limit + 1] : [q.afterUpdatedAt, q.afterId, q.limit + 1];
+      const limit = `$${values.length}`;
+      const status = q.status === undefined ? '' : `status = $${values.length + 1} AND `;
+      const result = await context.query(
+        'orders.measure',
+        `SELECT ${columns} FROM ${t.orders} WHERE ${status}${bound} ORDER BY updated_at, id LIMIT ${limit}`,
+        q.status === undefined ? values : [...values, q.status],
+        `orders_measure_${first ? 'first' : 'next'}${q.status === undefined ? '' : '_status'}`,
+      );
       const rows = result.rows as { id: string; status: string; updatedAt: Instant; entered: OrderMeasure['statusEnteredAt'] | null }[];
       return measurePage(rows.map((row) => ({ id: row.id, status: row.status, updatedAt: row.updatedAt, statusEnteredAt: row.entered ?? {} })), q.limit);
     },
 
     async historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>> {
       const q = historyQuery(options);
-      const at = `(entry->>'at')`;
+      const first = q.afterAt === '' && q.afterOrderId === '';
       const result = await context.query(
         'orders.historyBetween',
-        `SELECT order_id AS "orderId", entry FROM ${t.history} WHERE ${at} > $1 AND ${at} <= $2 AND (${at}, order_id, version) > ($3, $4, $5) ORDER BY ${at}, order_id, version LIMIT $6`,
-        [q.from, q.to, q.afterAt, q.afterOrderId, q.afterVersion, q.limit + 1],
-        'orders_history_between',
+        first
+          ? `SELECT order_id AS "orderId", entry FROM ${t.history} WHERE entered_at > $1 AND entered_at <= $2 ORDER BY entered_at, order_id, version LIMIT $3`
+          : `SELECT order_id AS "orderId", entry FROM ${t.history} WHERE (entered_at, order_id, version) > ($1, $2, $3) AND entered_at <= $4 ORDER BY entered_at, order_id, version LIMIT $5`,
+        first ? [q.from, q.to, q.limit + 1] : [q.afterAt, q.afterOrderId, q.afterVersion, q.to, q.limit + 1],
+        first ? 'orders_history_between_first' : 'orders_history_between_next',
       );
       return historyPage(result.rows as HistoryRecord[], q.limit);
     },
 
     async countTransitions(options: { readonly boundaries: readonly Instant[] }): Promise<TransitionCount[]> {
       const boundaries = transitionBoundaries(options);
-      const at = `(entry->>'at')`;
-      // The interval is how many boundaries lie before the instant: (b[k-1], b[k]] is k.
+      // The interval is how many boundaries lie before the instant: (b[k-1], b[k]] is k. An
+      // index-only scan: the instant and the status entered are both in the index.
       const result = await context.query(
         'orders.countTransitions',
-        `SELECT (SELECT count(*) FROM unnest($1::text[]) AS b(at) WHERE b.at < ${at})::int AS bucket, entry->>'to' AS status, count(*)::int AS count
-           FROM ${t.history} WHERE ${at} > $2 AND ${at} <= $3 GROUP BY 1, 2`,
+        `SELECT (SELECT count(*) FROM unnest($1::text[]) AS b(at) WHERE b.at < h.entered_at)::int AS bucket, h.to_status AS status, count(*)::int AS count
+           FROM ${t.history} h WHERE h.entered_at > $2 AND h.entered_at <= $3 GROUP BY 1, 2`,
         [boundaries, boundaries[0], boundaries.at(-1)],
         'orders_count_transitions',
       );

@@ -12,7 +12,7 @@ const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export interface MeasureQuery {
   readonly status: string | undefined;
   readonly updatedAfter: string;
-  /** The last row of the previous page: `(updated_at, id) > (afterUpdatedAt, afterId)`. */
+  /** The last row of the previous page: `(updated_at, id) > (afterUpdatedAt, afterId)`; both '' on a first page. */
   readonly afterUpdatedAt: string;
   readonly afterId: string;
   readonly limit: number;
@@ -22,7 +22,7 @@ export interface MeasureQuery {
 export interface HistoryQuery {
   readonly from: Instant;
   readonly to: Instant;
-  /** The last entry of the previous page: `(at, order_id, version) > (afterAt, afterOrderId, afterVersion)`. */
+  /** The last entry of the previous page: `(at, order_id, version) > (afterAt, afterOrderId, afterVersion)`; '' on a first page. */
   readonly afterAt: string;
   readonly afterOrderId: string;
   readonly afterVersion: number;
@@ -61,7 +61,10 @@ export function measureQuery(options: MeasureOptions | undefined): MeasureQuery 
   const last = cursor(given.after, 2, issues);
   if (last !== undefined && (typeof last[0] !== 'string' || typeof last[1] !== 'string')) issues.push({ code: 'invalid_value', path: ['after'], message: 'Expected the `next` of the previous page' });
   if (issues.length > 0) throw new ValidationError('measure options', issues);
-  return { status: given.status, updatedAfter: given.updatedAfter ?? '', afterUpdatedAt: (last?.[0] as string | undefined) ?? '', afterId: (last?.[1] as string | undefined) ?? '', limit };
+  const updatedAfter = given.updatedAfter ?? '';
+  // A cursor before the window's start says nothing the start does not: page from the start.
+  const cursorCounts = last !== undefined && (last[0] as string) >= updatedAfter;
+  return { status: given.status, updatedAfter, afterUpdatedAt: cursorCounts ? (last[0] as string) : '', afterId: cursorCounts ? (last[1] as string) : '', limit };
 }
 
 /** Checks `historyBetween` options. @throws ValidationError */
@@ -76,7 +79,15 @@ export function historyQuery(options: HistoryBetweenOptions): HistoryQuery {
   const last = cursor(given.after, 3, issues);
   if (last !== undefined && (typeof last[0] !== 'string' || typeof last[1] !== 'string' || !Number.isSafeInteger(last[2]))) issues.push({ code: 'invalid_value', path: ['after'], message: 'Expected the `next` of the previous page' });
   if (issues.length > 0) throw new ValidationError('historyBetween options', issues);
-  return { from: given.from as Instant, to: given.to as Instant, afterAt: (last?.[0] as string | undefined) ?? '', afterOrderId: (last?.[1] as string | undefined) ?? '', afterVersion: (last?.[2] as number | undefined) ?? 0, limit };
+  const cursorCounts = last !== undefined && (last[0] as string) > (given.from as string);
+  return {
+    from: given.from as Instant,
+    to: given.to as Instant,
+    afterAt: cursorCounts ? (last[0] as string) : '',
+    afterOrderId: cursorCounts ? (last[1] as string) : '',
+    afterVersion: cursorCounts ? (last[2] as number) : 0,
+    limit,
+  };
 }
 
 /** The page of `rows` (one more than `limit` was asked for, to know whether more follow). */

@@ -170,12 +170,12 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
     async measure(options?: MeasureOptions): Promise<Page<OrderMeasure>> {
       const q = measureQuery(options);
       const columns = `id, status, updated_at AS updatedAt, json_extract(data, '$.statusEnteredAt') AS entered`;
-      const bounds = `updated_at > ? AND (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?`;
+      // One lower bound per statement, so the index scan starts at it (see the PostgreSQL adapter).
+      const first = q.afterUpdatedAt === '' && q.afterId === '';
+      const bound = first ? 'updated_at > ?' : '(updated_at, id) > (?, ?)';
+      const values: (string | number)[] = [...(q.status === undefined ? [] : [q.status]), ...(first ? [q.updatedAfter] : [q.afterUpdatedAt, q.afterId]), q.limit + 1];
       return context.read('orders.measure', (session) => {
-        const rows =
-          q.status === undefined
-            ? session.all<MeasureRow>(`SELECT ${columns} FROM ${t.orders} WHERE ${bounds}`, q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1)
-            : session.all<MeasureRow>(`SELECT ${columns} FROM ${t.orders} WHERE status = ? AND ${bounds}`, q.status, q.updatedAfter, q.afterUpdatedAt, q.afterId, q.limit + 1);
+        const rows = session.all<MeasureRow>(`SELECT ${columns} FROM ${t.orders} WHERE ${q.status === undefined ? '' : 'status = ? AND '}${bound} ORDER BY updated_at, id LIMIT ?`, ...(values as string[]));
         return measurePage(rows.map((row) => ({ id: row.id, status: row.status, updatedAt: row.updatedAt as Instant, statusEnteredAt: JSON.parse(row.entered ?? '{}') as OrderMeasure['statusEnteredAt'] })), q.limit);
       });
     },
@@ -183,11 +183,17 @@ export function createSqliteOrderReader(context: SqliteContext): OrderReader {
     async historyBetween(options: HistoryBetweenOptions): Promise<Page<HistoryRecord>> {
       const q = historyQuery(options);
       const at = `json_extract(entry, '$.at')`;
+      const first = q.afterAt === '' && q.afterOrderId === '';
       return context.read('orders.historyBetween', (session) => {
-        const rows = session.all<{ orderId: string; entry: string }>(
-          `SELECT order_id AS orderId, entry FROM ${t.history} WHERE ${at} > ? AND ${at} <= ? AND (${at}, order_id, version) > (?, ?, ?) ORDER BY ${at}, order_id, version LIMIT ?`,
-          q.from, q.to, q.afterAt, q.afterOrderId, q.afterVersion, q.limit + 1,
-        );
+        const rows = first
+          ? session.all<{ orderId: string; entry: string }>(
+              `SELECT order_id AS orderId, entry FROM ${t.history} WHERE ${at} > ? AND ${at} <= ? ORDER BY ${at}, order_id, version LIMIT ?`,
+              q.from, q.to, q.limit + 1,
+            )
+          : session.all<{ orderId: string; entry: string }>(
+              `SELECT order_id AS orderId, entry FROM ${t.history} WHERE (${at}, order_id, version) > (?, ?, ?) AND ${at} <= ? ORDER BY ${at}, order_id, version LIMIT ?`,
+              q.afterAt, q.afterOrderId, q.afterVersion, q.to, q.limit + 1,
+            );
         return historyPage(rows.map((row) => ({ orderId: row.orderId, entry: JSON.parse(row.entry) as HistoryEntry<string> })), q.limit);
       });
     },
