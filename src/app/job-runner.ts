@@ -164,6 +164,12 @@ function maskDigitRuns(text: string): string {
   return text.replace(/\d[\d\s-]{5,}\d/g, (run) => describeInput(run));
 }
 
+/** Checks an operator's change: who makes it and, where asked, why. */
+function requireChange(subject: string, change: { readonly by?: unknown; readonly reason?: unknown } | undefined, needsReason: boolean): void {
+  const path = typeof change?.by !== 'string' || change.by === '' ? ['by'] : needsReason && (typeof change.reason !== 'string' || change.reason === '') ? ['reason'] : undefined;
+  if (path !== undefined) throw new ValidationError(subject, [{ code: 'invalid_value', path, message: `Expected who makes the change${needsReason ? ' and why' : ''}` }]);
+}
+
 const leaseKey = (jobId: string): string => `ops:job:${jobId}:lease`;
 const breakerKey = (jobId: string): string => `ops:job:${jobId}:breaker`;
 const canaryKey = (jobId: string): string => `ops:job:${jobId}:canary`;
@@ -207,40 +213,44 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     return { state: setting === null ? { engaged: false } : (setting.value as unknown as KillSwitchState), setting };
   };
 
+  /** Writes a setting over the version read, with its outbox event, in one unit. */
+  const commitSetting = (key: string, read: Setting | null, value: object, by: string, at: Instant, eventName: string, eventKey: string, payload: object = value): Promise<void> =>
+    storage.commit({
+      at,
+      settings: [{ type: 'put', key, value: value as JsonValue, expectedVersion: read?.version ?? null, by }],
+      outbox: [event(eventName, eventKey, payload as JsonValue, at)],
+    });
+
   const switchKillSwitch = async (engaged: boolean, change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState> => {
-    if (typeof change?.by !== 'string' || change.by === '' || typeof change.reason !== 'string' || change.reason === '') {
-      throw new ValidationError('kill switch change', [{ code: 'invalid_value', path: typeof change?.by !== 'string' || change.by === '' ? ['by'] : ['reason'], message: 'Expected who changes the kill switch and why' }]);
-    }
+    requireChange('kill switch change', change, true);
     return retryOnConflict(
       async () => {
         const { state, setting } = await readKillSwitch();
         const at = clock.now();
         const lastEngagedAt = engaged ? at : state.lastEngagedAt;
         const next: KillSwitchState = { engaged, by: change.by, reason: maskDigitRuns(change.reason), at, ...(lastEngagedAt === undefined ? {} : { lastEngagedAt }) };
-        await storage.commit({
-          at,
-          settings: [{ type: 'put', key: KILL_SWITCH_KEY, value: next as unknown as JsonValue, expectedVersion: setting?.version ?? null, by: change.by }],
-          outbox: [event(engaged ? 'kill_switch.engaged' : 'kill_switch.released', KILL_SWITCH_KEY, next as unknown as JsonValue, at)],
-        });
+        await commitSetting(KILL_SWITCH_KEY, setting, next, change.by, at, engaged ? 'kill_switch.engaged' : 'kill_switch.released', KILL_SWITCH_KEY);
         return next;
       },
       { retries: 5 },
     );
   };
 
+  /** A job's setting as stored for its current revision (one of an earlier revision no longer applies: null). */
+  const readForRevision = async <T extends { readonly revision: string }>(key: string, job: Job): Promise<{ state: T | null; setting: Setting | null }> => {
+    const setting = await storage.settings.get(key);
+    const stored = setting?.value as unknown as T | undefined;
+    return { state: stored !== undefined && stored.revision === job.revision ? stored : null, setting };
+  };
+
+  /** The job's canary: a new revision's starts waiting. */
   const readCanary = async (job: Job): Promise<{ state: CanaryState; setting: Setting | null }> => {
-    const setting = await storage.settings.get(canaryKey(job.id));
-    const stored = setting?.value as unknown as CanaryState | undefined;
-    const state: CanaryState = stored !== undefined && stored.revision === job.revision ? stored : { revision: job.revision, stage: 'waiting', actedOn: 0, failures: 0 };
-    return { state, setting };
+    const { state, setting } = await readForRevision<CanaryState>(canaryKey(job.id), job);
+    return { state: state ?? { revision: job.revision, stage: 'waiting', actedOn: 0, failures: 0 }, setting };
   };
 
   /** The job's breaker for its current revision (a breaker of an earlier revision is no longer tripped). */
-  const readBreaker = async (job: Job): Promise<{ state: BreakerState | null; setting: Setting | null }> => {
-    const setting = await storage.settings.get(breakerKey(job.id));
-    const stored = setting?.value as unknown as BreakerState | undefined;
-    return { state: stored !== undefined && stored.revision === job.revision ? stored : null, setting };
-  };
+  const readBreaker = (job: Job): Promise<{ state: BreakerState | null; setting: Setting | null }> => readForRevision<BreakerState>(breakerKey(job.id), job);
 
   /** A waiting canary that may be promoted now: clean for `promoteAfter` since it acted. */
   const cleanLongEnough = (job: Job, state: CanaryState, killSwitch: KillSwitchState, at: Instant): boolean => {
@@ -291,28 +301,25 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
 
   /** Re-reads the order, decides again, and applies the action as one unit; a lost race reads and decides again. */
   const act = async (job: Job, action: JobAction): Promise<ActOutcome> => {
-    let conflicts = 0;
-    for (;;) {
+    const attempt = async (): Promise<ActOutcome> => {
       const fresh = await storage.orders.get(action.orderId);
       if (fresh === null) return { kind: 'skipped', reason: 'the order is gone' };
-      const at = clock.now();
-      const again = planJobRun(job, [fresh], at);
+      const again = planJobRun(job, [fresh], clock.now());
       const decided = again.actions[0];
       if (decided === undefined) return again.failures[0] === undefined ? { kind: 'skipped', reason: `no longer due (now ${fresh.status})` } : { kind: 'failed', error: again.failures[0].error };
       const orderEvent = { ...decided.event, id: jobEventId(job, decided), actor: `job:${job.id}`, reason: decided.reason } as OrderEventBase<string>;
-      try {
-        const result = await applyOrderEvent({ storage, machine, clock }, fresh.id, orderEvent, { current: fresh, retries: 0, actor: `job:${job.id}` });
-        if (result === null) return { kind: 'skipped', reason: 'the order is gone' };
-        if (!result.ok) return { kind: 'failed', error: `${result.error.code}: ${result.error.message}` };
-        return result.value.duplicate ? { kind: 'skipped', reason: 'already done by an earlier run' } : { kind: 'acted' };
-      } catch (error) {
-        if (isConcurrencyError(error) && conflicts < 5) {
-          conflicts += 1;
-          continue;
-        }
-        if (isOrdoError(error) && error.code !== 'STORAGE_FAILURE' && error.code !== 'STORAGE_UNAVAILABLE') return { kind: 'failed', error: `${error.code}: ${error.message}` };
-        throw error;
-      }
+      // No retry inside: a conflict must read and decide again, not re-apply the same event.
+      const result = await applyOrderEvent({ storage, machine, clock }, fresh.id, orderEvent, { current: fresh, retries: 0, actor: `job:${job.id}` });
+      if (result === null) return { kind: 'skipped', reason: 'the order is gone' };
+      if (!result.ok) return { kind: 'failed', error: `${result.error.code}: ${result.error.message}` };
+      return result.value.duplicate ? { kind: 'skipped', reason: 'already done by an earlier run' } : { kind: 'acted' };
+    };
+    try {
+      return await retryOnConflict(attempt, { retries: 5 });
+    } catch (error) {
+      // One order's failure is that order's; storage being down ends the run.
+      if (isOrdoError(error) && error.code !== 'STORAGE_FAILURE' && error.code !== 'STORAGE_UNAVAILABLE') return { kind: 'failed', error: `${error.code}: ${error.message}` };
+      throw error;
     }
   };
 
@@ -353,11 +360,8 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
       }
       if (breach !== undefined) {
         const tripped: BreakerState = { revision: job.revision, tripped: true, at, breach };
-        await storage.commit({
-          at,
-          settings: [{ type: 'put', key: breakerKey(job.id), value: tripped as unknown as JsonValue, expectedVersion: breaker.setting?.version ?? null, by: `job:${job.id}` }],
-          outbox: [event('job.blocked', job.id, { jobId: job.id, runId, revision: job.revision, ...breach, sample: plan.actions.slice(0, 20).map((action) => action.orderId) }, at)],
-        });
+        const sample = plan.actions.slice(0, 20).map((action) => action.orderId);
+        await commitSetting(breakerKey(job.id), breaker.setting, tripped, `job:${job.id}`, at, 'job.blocked', job.id, { jobId: job.id, runId, revision: job.revision, ...breach, sample });
         return { ...report, ...withCanary, blastRadius: breach, outcome: 'blocked', acted: [], skipped: [] };
       }
 
@@ -401,18 +405,14 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     async confirmCanary(jobId, change) {
       const job = jobOf(jobId);
       if (job.canary === undefined) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} has no canary to confirm`);
-      if (typeof change?.by !== 'string' || change.by === '') throw new ValidationError('canary confirmation', [{ code: 'invalid_value', path: ['by'], message: 'Expected who confirms the canary' }]);
+      requireChange('canary confirmation', change, false);
       return retryOnConflict(
         async () => {
           const { state, setting } = await readCanary(job);
           if (state.stage === 'promoted') return state;
           const at = clock.now();
           const next: CanaryState = { ...state, stage: 'promoted', promotedAt: at, promotedBy: change.by };
-          await storage.commit({
-            at,
-            settings: [{ type: 'put', key: canaryKey(job.id), value: next as unknown as JsonValue, expectedVersion: setting?.version ?? null, by: change.by }],
-            outbox: [event('job.canary_promoted', job.id, { jobId: job.id, ...next } as unknown as JsonValue, at)],
-          });
+          await commitSetting(canaryKey(job.id), setting, next, change.by, at, 'job.canary_promoted', job.id, { jobId: job.id, ...next });
           return next;
         },
         { retries: 5 },
@@ -423,20 +423,14 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     },
     async resetBreaker(jobId, change) {
       const job = jobOf(jobId);
-      if (typeof change?.by !== 'string' || change.by === '' || typeof change.reason !== 'string' || change.reason === '') {
-        throw new ValidationError('breaker reset', [{ code: 'invalid_value', path: typeof change?.by !== 'string' || change.by === '' ? ['by'] : ['reason'], message: 'Expected who resets the breaker and why' }]);
-      }
+      requireChange('breaker reset', change, true);
       return retryOnConflict(
         async () => {
           const { state, setting } = await readBreaker(job);
           if (state === null || !state.tripped || setting === null) return state;
           const at = clock.now();
           const next: BreakerState = { ...state, tripped: false, at, resetBy: change.by, reason: maskDigitRuns(change.reason) };
-          await storage.commit({
-            at,
-            settings: [{ type: 'put', key: breakerKey(job.id), value: next as unknown as JsonValue, expectedVersion: setting.version, by: change.by }],
-            outbox: [event('job.breaker_reset', job.id, { jobId: job.id, ...next } as unknown as JsonValue, at)],
-          });
+          await commitSetting(breakerKey(job.id), setting, next, change.by, at, 'job.breaker_reset', job.id, { jobId: job.id, ...next });
           return next;
         },
         { retries: 5 },
