@@ -290,7 +290,7 @@ export function stageTimings(orders: Iterable<MeasuredOrder>, slas: readonly Sla
 
 /** Transitions into each status during one interval. */
 export interface ThroughputBucket {
-  /** The interval's first instant (inclusive); it ends where the next starts. */
+  /** Where the interval starts (exclusive: it counts entries after it, up to and including the next start). */
   readonly start: Instant;
   /** Entries per status entered (`to`), e.g. `{ shipped: 120, paid: 340 }`. */
   readonly entered: Readonly<Record<string, number>>;
