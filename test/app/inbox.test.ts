@@ -5,23 +5,10 @@ import { createMemoryStorage, createMemoryTransport } from '../../src/adapters/m
 import { createInboxHandler } from '../../src/app/index.js';
 import { createFixedClock } from '../../src/clock/index.js';
 import type { Delivery, StoragePort, TransportMessage } from '../../src/ports/index.js';
-import { RELIABILITY_ADAPTERS } from '../reliability/adapters.js';
-import { openTarget } from '../support/storage-target.js';
+import { BACKENDS } from '../support/backends.js';
 
 const clock = createFixedClock('2026-11-11T00:00:00Z');
 
-const BACKENDS: { name: string; skipReason: string | undefined; open(): { storage: StoragePort; cleanup(): Promise<void> } }[] = [
-  { name: 'memory', skipReason: undefined, open: () => ({ storage: createMemoryStorage(), cleanup: async () => {} }) },
-  ...RELIABILITY_ADAPTERS.map((adapter) => ({
-    name: adapter.name,
-    skipReason: adapter.skipReason,
-    open() {
-      const { target, cleanup } = adapter.fresh();
-      const storage = openTarget(target);
-      return { storage, cleanup: async () => (await storage.close(), await cleanup()) };
-    },
-  })),
-];
 
 const delivery = (message: TransportMessage, attempt = 1): Delivery => ({ message, attempt, ack: async () => undefined, nack: async () => undefined });
 const message = (id: string): TransportMessage => ({ id, topic: 'order.shipped', key: 'o-1', payload: { orderId: 'o-1' } });
@@ -33,10 +20,9 @@ for (const backend of BACKENDS) {
       for (const cleanup of cleanups.splice(0)) await cleanup();
     });
     async function fresh(): Promise<StoragePort> {
-      const { storage, cleanup } = backend.open();
-      cleanups.push(cleanup);
-      await storage.migrate();
-      return storage;
+      const opened = await backend.open();
+      cleanups.push(() => opened.cleanup());
+      return opened.storage;
     }
     const pickTask = (m: TransportMessage) => ({ tasks: [{ type: 'enqueue' as const, id: `pick:${m.id}`, task: { queue: 'wms.pick', key: m.id, payload: m.payload, dueAt: clock.now() } }], at: clock.now() });
 
