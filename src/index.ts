@@ -380,8 +380,8 @@ export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 
 // ops
-export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics, createOverdueCollector, createStageTimingCollector, createThroughputCollector } from './ops/index.js';
-export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics, ThroughputBucket, OverdueCollector, StageTimingCollector, ThroughputCollector } from './ops/index.js';
+export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics, createOverdueCollector, CLOSED_ORDER_STATUSES, createStageTimingCollector, createThroughputCollector } from './ops/index.js';
+export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics, ThroughputBucket, OverdueCollector, OverdueOptions, StageTimingCollector, ThroughputCollector } from './ops/index.js';
 export { defineJob, isJob, canaryBucket, inCanary, planJobRun, checkBlastRadius, jobEventId, autoCancelUnpaidJob, promotionExpiryJob } from './ops/index.js';
 export type { Job, JobDefinition, JobDecision, JobEvent, JobContext, JobLimits, JobCanary, JobAction, JobPlan, JobDecisionFailure, BlastRadiusBreach, AutoCancelUnpaidOptions, PromotionExpiryOptions } from './ops/index.js';
 
@@ -402,6 +402,7 @@ export {
   extendFactCatalogue,
   compilePolicy,
   safeCompilePolicy,
+  DEFAULT_KNOWN_VALUES,
   CompiledPolicy,
   isCompiledPolicy,
   evaluate,
@@ -691,6 +692,7 @@ export {
   PAYLOAD_LIMITS,
   PAYLOAD_TEXT_KEY,
   BUILT_IN_CHANNELS,
+  BUILT_IN_CHANNEL_IDS,
   tmallChannel,
   jdChannel,
   douyinChannel,
@@ -717,6 +719,7 @@ export type {
   StatusNoteCode,
   StatusPlan,
   PayloadLimits,
+  BuiltInChannelId,
 } from './intake/index.js';
 export type {
   IngestContext,

@@ -117,8 +117,6 @@ export interface JobRunnerOptions<S extends string, E extends OrderEventBase<str
   readonly jobs: readonly Job[];
   /** A run holds its job this long; a crashed worker's job is free again after it. @default 300000 */
   readonly leaseMs?: number;
-  /** The kill switch is read again after this many actions. @default 50 */
-  readonly checkEvery?: number;
   /** At most this many orders read per status and run. @default 100000 */
   readonly scanLimit?: number;
   /** The outbox topic prefix of alerts and switch events. @default 'ops' */
@@ -153,7 +151,6 @@ const optionsSchema = z.strictObject({
   owner: option.text(),
   jobs: z.array(z.custom<Job>(isJob, 'Expected a job from defineJob')).min(1),
   leaseMs: option.positiveInt().default(300_000),
-  checkEvery: option.positiveInt().default(50),
   scanLimit: option.positiveInt().default(100_000),
   topic: option.text().default('ops'),
   ids: option.fn<IdSource>().optional(),
@@ -192,7 +189,7 @@ interface LeaseValue {
  */
 export function createJobRunner<S extends string, E extends OrderEventBase<string>>(options: JobRunnerOptions<S, E>): JobRunner {
   const parsed = parseOptions('createJobRunner options', optionsSchema, options);
-  const { storage, clock, owner, leaseMs, checkEvery, scanLimit, topic } = parsed;
+  const { storage, clock, owner, leaseMs, scanLimit, topic } = parsed;
   const machine = parsed.machine as unknown as OrderMachine<string, OrderEventBase<string>>;
   const ids = parsed.ids ?? createUuidSource();
   const jobs = new Map<string, Job>();
@@ -369,8 +366,9 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
       const skipped = [...outside];
       const failed = [...plan.failures];
       let stoppedByKillSwitch = false;
-      for (const [index, action] of chosen.entries()) {
-        if (index > 0 && index % checkEvery === 0 && (await readKillSwitch()).state.engaged) {
+      for (const action of chosen) {
+        // Read before every action: an operator who engages the switch stops the very next one.
+        if ((await readKillSwitch()).state.engaged) {
           stoppedByKillSwitch = true;
           break;
         }

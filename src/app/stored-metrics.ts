@@ -7,8 +7,7 @@ import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
 import { option, parseOptions } from '../errors/options.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { createOverdueCollector, createStageTimingCollector, createThroughputCollector, type OrderMetrics, type Sla } from '../ops/order-metrics.js';
-import { ORDER_STATUS_DEFINITIONS } from '../orders/order-statuses.js';
+import { CLOSED_ORDER_STATUSES, createOverdueCollector, createStageTimingCollector, createThroughputCollector, type OrderMetrics, type Sla } from '../ops/order-metrics.js';
 import type { OrderReader, Page } from '../ports/storage-port.js';
 
 /** Options of {@link collectStoredMetrics}. */
@@ -26,7 +25,7 @@ export interface StoredMetricsOptions {
   readonly bucket?: DurationInput;
   /**
    * Statuses an order never leaves, whose orders cannot be overdue and are not read for it.
-   * @default the default lifecycle's terminal statuses
+   * @default CLOSED_ORDER_STATUSES (the default lifecycle's terminal statuses)
    */
   readonly closedStatuses?: readonly string[];
   /** At most this many overdue orders listed (longest overdue first); all are counted. @default 100 */
@@ -35,10 +34,6 @@ export interface StoredMetricsOptions {
   readonly pageSize?: number;
 }
 
-const DEFAULT_CLOSED = Object.entries(ORDER_STATUS_DEFINITIONS)
-  .filter(([, definition]) => definition.terminal)
-  .map(([status]) => status);
-
 const optionsSchema = z.strictObject({
   orders: option.withMethods<StoredMetricsOptions['orders']>('a storage order reader (storage.orders)', 'countByStatus', 'measure', 'countTransitions'),
   slas: z.array(z.custom<Sla>((value) => typeof (value as Partial<Sla> | null)?.withinMs === 'number', 'Expected an SLA from compileSlas')),
@@ -46,7 +41,7 @@ const optionsSchema = z.strictObject({
   clock: option.withMethods<Clock>('a Clock', 'now').optional(),
   window: z.custom<DurationInput>((value) => value !== undefined).default({ hours: 24 }),
   bucket: z.custom<DurationInput>((value) => value !== undefined).default({ hours: 1 }),
-  closedStatuses: z.array(z.string()).default(DEFAULT_CLOSED),
+  closedStatuses: z.array(z.string()).default([...CLOSED_ORDER_STATUSES]),
   overdueLimit: option.nonNegativeInt().default(100),
   pageSize: option.positiveInt().max(10_000).default(2000),
 });
@@ -73,7 +68,7 @@ export async function collectStoredMetrics(options: StoredMetricsOptions): Promi
   if (at === undefined) throw new ValidationError('collectStoredMetrics options', [{ code: 'invalid_type', path: ['at'], message: 'Expected `at` or a `clock`' }], { code: 'INVALID_OPTIONS' });
   const { orders, slas, pageSize } = parsed;
   const from = instantFromMillis(Date.parse(at) - durationToMillis(parsed.window));
-  const overdue = createOverdueCollector(slas, at, { limit: parsed.overdueLimit });
+  const overdue = createOverdueCollector(slas, at, { limit: parsed.overdueLimit, closedStatuses: parsed.closedStatuses });
   const stages = createStageTimingCollector(slas, { from, to: at });
   const throughput = createThroughputCollector({ from, to: at, bucket: parsed.bucket });
   const closed = new Set(parsed.closedStatuses);

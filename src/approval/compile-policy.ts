@@ -18,6 +18,7 @@ import {
   type PolicyWarning,
   type RuntimeRule,
 } from './compiled-policy.js';
+import { BUILT_IN_CHANNEL_IDS } from '../intake/channel-ids.js';
 import { ORDER_FACTS, factType, type FactCatalogue } from './fact-catalogue.js';
 import { analysePolicy } from './policy-analysis.js';
 import {
@@ -45,7 +46,21 @@ export interface CompilePolicyOptions {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * The names a string fact may be compared with, by fact. A literal outside its fact's list
+   * (`"wechat"` where the channel is `"wechat-mini"`) is an `unknown_name` issue with its path,
+   * because a condition on a name nothing carries can never match. Pass your own channels here
+   * when you define more than the built-in ones; a fact not listed is not checked.
+   * @default { 'order.channel': BUILT_IN_CHANNEL_IDS }
+   * @example { knownValues: { 'order.channel': [...BUILT_IN_CHANNEL_IDS, 'shopify'] } }
+   */
+  readonly knownValues?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** The names {@link compilePolicy} checks literals against unless told otherwise. */
+export const DEFAULT_KNOWN_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'order.channel': BUILT_IN_CHANNEL_IDS,
+});
 
 /** Which operators each fact type accepts. */
 const OPERATORS_BY_TYPE: Readonly<Record<FactType, readonly ConditionOperator[]>> = Object.freeze({
@@ -135,10 +150,31 @@ function deepFreeze<T>(value: T): T {
 
 interface CompileContext {
   readonly catalogue: FactCatalogue;
+  readonly knownValues: Readonly<Record<string, readonly string[]>>;
   readonly issues: ValidationIssue[];
   readonly facts: Set<string>;
   ruleId: string;
   onMissing: MissingFactPolicy;
+}
+
+/** Checks the names a condition compares a fact with against the fact's known names; false when one is unknown. */
+function checkKnownNames(fact: string, operator: ConditionOperator, value: unknown, path: Path, ctx: CompileContext): boolean {
+  if (!Object.prototype.hasOwnProperty.call(ctx.knownValues, fact)) return true;
+  if (operator !== 'eq' && operator !== 'ne' && operator !== 'in' && operator !== 'notIn') return true;
+  const known = ctx.knownValues[fact] as readonly string[];
+  const listed = Array.isArray(value);
+  const values: readonly unknown[] = listed ? value : [value];
+  let ok = true;
+  values.forEach((name, i) => {
+    if (typeof name !== 'string' || known.includes(name)) return;
+    ok = false;
+    ctx.issues.push({
+      code: 'unknown_name',
+      path: listed ? [...path, 'value', i] : [...path, 'value'],
+      message: `${fact}: "${name}" is not a known name (known: ${known.join(', ')}); pass knownValues to compilePolicy to add your own`,
+    });
+  });
+  return ok;
 }
 
 function compileCondition(condition: PolicyCondition, path: Path, ctx: CompileContext): CompiledNode | null {
@@ -178,6 +214,7 @@ function compileCondition(condition: PolicyCondition, path: Path, ctx: CompileCo
     ctx.issues.push({ code: 'invalid_value', path: [...path, 'value'], message: `${condition.fact}: ${problem}` });
     return null;
   }
+  if (!checkKnownNames(condition.fact, condition.operator, condition.value, path, ctx)) return null;
   const spec: LeafSpec = {
     fact: condition.fact,
     factType: type,
@@ -274,7 +311,11 @@ export function compilePolicy(json: unknown, options: CompilePolicyOptions = {})
     }
   });
 
-  const ctx: CompileContext = { catalogue, issues, facts: new Set(), ruleId: '', onMissing: policy.onMissingFact };
+  const knownValues = options.knownValues ?? DEFAULT_KNOWN_VALUES;
+  if (typeof knownValues !== 'object' || knownValues === null || Object.values(knownValues).some((list) => !Array.isArray(list) || list.some((name) => typeof name !== 'string'))) {
+    throw new ValidationError('compilePolicy options', [{ code: 'invalid_type', path: ['knownValues'], message: 'Expected known names by fact: { "order.channel": ["tmall", ...] }' }]);
+  }
+  const ctx: CompileContext = { catalogue, knownValues, issues, facts: new Set(), ruleId: '', onMissing: policy.onMissingFact };
   const compiled = policy.rules.map((rule, index) => {
     ctx.ruleId = rule.id;
     ctx.onMissing = rule.onMissingFact ?? policy.onMissingFact;

@@ -32,7 +32,7 @@ export type {
 } from './policy-schema.js';
 export { ORDER_FACTS, extendFactCatalogue } from './fact-catalogue.js';
 export type { FactCatalogue } from './fact-catalogue.js';
-export { compilePolicy, safeCompilePolicy } from './compile-policy.js';
+export { compilePolicy, safeCompilePolicy, DEFAULT_KNOWN_VALUES } from './compile-policy.js';
 export type { CompilePolicyOptions, SafeCompileResult } from './compile-policy.js';
 export { CompiledPolicy, isCompiledPolicy } from './compiled-policy.js';
 export type {

@@ -262,7 +262,7 @@ export const SEED_POLICY = {
           {
             fact: 'order.channel',
             operator: 'in',
-            value: ['tmall', 'taobao', 'jd', 'douyin', 'pinduoduo', 'wechat', 'pos'],
+            value: ['tmall', 'jd', 'douyin', 'pinduoduo', 'wechat-mini', 'pos'],
           },
         ],
       },

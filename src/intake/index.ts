@@ -9,6 +9,7 @@ export { PAYLOAD_LIMITS, PAYLOAD_TEXT_KEY } from './intake-json.js';
 export type { PayloadLimits } from './intake-json.js';
 export {
   BUILT_IN_CHANNELS,
+  BUILT_IN_CHANNEL_IDS,
   douyinChannel,
   jdChannel,
   pinduoduoChannel,
@@ -16,3 +17,4 @@ export {
   tmallChannel,
   wechatMiniChannel,
 } from './channels/index.js';
+export type { BuiltInChannelId } from './channels/index.js';

@@ -6,6 +6,7 @@ import { durationToMillis, instantFromMillis, isInstant, type DurationInput, typ
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
+import { ORDER_STATUSES } from '../orders/order-statuses.js';
 
 /** The event a job applies to one order; the runner gives it its id, actor and reason. */
 export interface JobEvent {
@@ -313,8 +314,9 @@ export interface PromotionExpiryOptions {
   readonly cancel?: readonly string[];
   /**
    * Every status of the promotion's orders the job examines, so the share limit compares what
-   * it cancels with the promotion's orders, not only the unpaid ones.
-   * @default [...cancel, 'paid', 'allocated']
+   * it cancels with all of the promotion's orders, not only the unpaid ones (or those in a few
+   * statuses: a denominator that misses `approved` makes a correct run look like a runaway one).
+   * @default every status of the default lifecycle, and `cancel`'s
    */
   readonly examine?: readonly string[];
   readonly limits?: JobLimits;
@@ -339,7 +341,7 @@ export function promotionExpiryJob(options: PromotionExpiryOptions): Job {
   const deadline = end;
   const attribute = options.attribute ?? 'promotion';
   const cancel = options.cancel ?? ['pending_payment'];
-  const examine = options.examine ?? [...new Set([...cancel, 'paid', 'allocated'])];
+  const examine = options.examine ?? [...new Set([...cancel, ...ORDER_STATUSES])];
   const ended = describeDeadline(deadline);
   return defineJob({
     id: options.id ?? `promotion-expiry-${options.promotion}`,

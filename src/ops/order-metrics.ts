@@ -4,6 +4,26 @@ import { createBusinessCalendar, type BusinessCalendar, type BusinessCalendarCon
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
+import { ORDER_STATUS_DEFINITIONS } from '../orders/order-statuses.js';
+
+/**
+ * Statuses an order never leaves (the default lifecycle's terminal ones: completed, cancelled,
+ * rejected, refunded, ...): an order in one is closed and cannot be overdue, whatever stage it
+ * left open when it closed.
+ */
+export const CLOSED_ORDER_STATUSES: readonly string[] = Object.freeze(
+  Object.entries(ORDER_STATUS_DEFINITIONS)
+    .filter(([, definition]) => definition.terminal)
+    .map(([status]) => status),
+);
+
+/** What decides which orders can be overdue. */
+export interface OverdueOptions {
+  /** At most this many overdue orders listed (longest overdue first); all are counted. @default unlimited */
+  readonly limit?: number;
+  /** Statuses whose orders are closed and never overdue. @default CLOSED_ORDER_STATUSES */
+  readonly closedStatuses?: readonly string[] | undefined;
+}
 
 /**
  * A service level: an order that entered `from` must reach one of `to` within `within`,
@@ -192,11 +212,16 @@ function overdueBefore(sla: Sla, now: Instant): Instant {
  * longest overdue and a count per SLA: memory stays flat however many orders pass, and due times
  * are computed for the listed orders only.
  */
-export function createOverdueCollector(slas: readonly Sla[], now: Instant, options: { readonly limit?: number } = {}): OverdueCollector {
+export function createOverdueCollector(slas: readonly Sla[], now: Instant, options: OverdueOptions = {}): OverdueCollector {
   checkSlas('createOverdueCollector', slas);
   if (!isInstant(now)) throw new ValidationError('createOverdueCollector', [{ code: 'invalid_instant', path: ['now'], message: 'Expected an Instant from the clock' }]);
   const limit = options?.limit ?? Number.POSITIVE_INFINITY;
   if (!(limit >= 0)) throw new ValidationError('createOverdueCollector', [{ code: 'invalid_value', path: ['limit'], message: 'Expected a number of orders from 0' }]);
+  const closedStatuses = options?.closedStatuses ?? CLOSED_ORDER_STATUSES;
+  if (!Array.isArray(closedStatuses) || closedStatuses.some((status) => typeof status !== 'string')) {
+    throw new ValidationError('createOverdueCollector', [{ code: 'invalid_type', path: ['closedStatuses'], message: 'Expected a list of statuses' }]);
+  }
+  const closed = new Set(closedStatuses);
   const nowMs = Date.parse(now);
   const thresholds = slas.map((sla) => overdueBefore(sla, now));
   // Per SLA, the earliest entries seen: the longest overdue, since the due time grows with the entry.
@@ -206,6 +231,7 @@ export function createOverdueCollector(slas: readonly Sla[], now: Instant, optio
   const bySla: Record<string, number> = Object.fromEntries(slas.map((sla) => [sla.id, 0]));
   return {
     add(order) {
+      if (closed.has(order.status)) return;
       slas.forEach((sla, index) => {
         const stage = stageOf(order, sla);
         if (stage === undefined || stage.endedAt !== undefined || stage.enteredAt >= (thresholds[index] as Instant)) return;
@@ -235,8 +261,8 @@ export function createOverdueCollector(slas: readonly Sla[], now: Instant, optio
  * Orders still in an SLA's stage past its due time at `now`, the longest overdue first. A stage
  * counts as open while the order has not entered one of `to` since it entered `from`.
  */
-export function overdueOrders(orders: Iterable<MeasuredOrder>, slas: readonly Sla[], now: Instant): OverdueOrder[] {
-  const collector = createOverdueCollector(slas, now);
+export function overdueOrders(orders: Iterable<MeasuredOrder>, slas: readonly Sla[], now: Instant, options: Pick<OverdueOptions, 'closedStatuses'> = {}): OverdueOrder[] {
+  const collector = createOverdueCollector(slas, now, { closedStatuses: options?.closedStatuses });
   for (const order of measured('overdueOrders', orders)) collector.add(order);
   return collector.result().overdue;
 }
@@ -349,11 +375,15 @@ export function createThroughputCollector(options: { readonly from: Instant; rea
  * A snapshot: orders per status, overdue orders and stage timings over the `window` before `at`.
  * @example collectMetrics(orders, compileSlas([...]), { at: clock.now(), window: { hours: 24 } })
  */
-export function collectMetrics(orders: readonly MeasuredOrder[], slas: readonly Sla[], options: { readonly at: Instant; readonly window: DurationInput }): OrderMetrics {
+export function collectMetrics(
+  orders: readonly MeasuredOrder[],
+  slas: readonly Sla[],
+  options: { readonly at: Instant; readonly window: DurationInput; readonly closedStatuses?: readonly string[] | undefined },
+): OrderMetrics {
   if (!isInstant(options?.at)) throw new ValidationError('collectMetrics options', [{ code: 'invalid_instant', path: ['at'], message: 'Expected an Instant from the clock' }]);
   if (!Array.isArray(orders)) throw new ValidationError('collectMetrics', [{ code: 'invalid_type', path: ['orders'], message: 'Expected a list of orders' }]);
   const from = instantFromMillis(Date.parse(options.at) - durationToMillis(options.window));
-  const overdue = createOverdueCollector(slas, options.at);
+  const overdue = createOverdueCollector(slas, options.at, { closedStatuses: options.closedStatuses });
   for (const order of measured('collectMetrics', orders)) overdue.add(order);
   const { overdue: list, bySla } = overdue.result();
   return {

@@ -6,7 +6,7 @@ import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { applyOrderEvent, createCompensationScheduler, createJobRunner, KILL_SWITCH_KEY } from '../../src/app/index.js';
 import { addDuration, createFixedClock, createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
 import { isOrdoError } from '../../src/errors/index.js';
-import { autoCancelUnpaidJob, canaryBucket, defineJob, inCanary } from '../../src/ops/index.js';
+import { autoCancelUnpaidJob, canaryBucket, defineJob, inCanary, promotionExpiryJob } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
 import { BACKENDS } from '../support/backends.js';
@@ -80,6 +80,32 @@ for (const backend of BACKENDS) {
       expect(await statusOf(storage, 'o-00011')).toBe('pending_payment');
       // A second run at the same instant finds nothing more to do.
       expect((await runner.run(job.id)).outcome).toBe('nothing_to_do');
+    });
+
+    it('an operator who engages the kill switch during a run stops the very next action', async () => {
+      const { storage, clock } = await open();
+      await seedUnpaid(storage, 8);
+      const job = autoCancelUnpaidJob({ after: { minutes: 10 }, limits: { maxShare: 1 } });
+      clock.set(addDuration(T0, { hours: 1 }));
+      let engaging = false;
+      // The operator's click lands right after the job's first cancellation commits.
+      const watched: StoragePort = {
+        ...storage,
+        async commit(unit) {
+          const result = await storage.commit(unit);
+          if (!engaging && (unit.orders ?? []).some((write) => write.order.status === 'cancelled')) {
+            engaging = true;
+            await runner.engageKillSwitch({ by: 'ops-lead', reason: 'wrong job' });
+          }
+          return result;
+        },
+      };
+      const runner = createJobRunner({ storage: watched, clock, machine, owner: 'w1', jobs: [job] });
+      const report = await runner.run(job.id);
+      expect(report.outcome).toBe('killed_during_run');
+      expect(report.acted).toHaveLength(1);
+      const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => statusOf(storage, `o-${String(i).padStart(5, '0')}`)));
+      expect(statuses.filter((status) => status === 'cancelled')).toHaveLength(1);
     });
 
     it('the kill switch stops every run, persists across a restart, and is released with an event each way', async () => {
@@ -306,5 +332,40 @@ describe('job declarations', () => {
     const report = await createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] }).run(job.id);
     expect(report.acted).toEqual(['o-00000', 'o-00002']);
     expect(report.failed).toEqual([{ orderId: 'o-00001', error: 'decide threw' }]);
+  });
+
+  it('a promotion-expiry job counts every order of the promotion, whatever its status: a correct run with 17% unpaid acts', async () => {
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    // 80 orders of the promotion: 14 unpaid, the rest paid and moved on (approved most of all, as on a real day).
+    const flow: [string, { type: string; [key: string]: unknown }[]][] = [
+      ['paid', [{ type: 'pay' }]],
+      ['approved', [{ type: 'pay' }, { type: 'approve' }]],
+      ['allocated', [{ type: 'pay' }, { type: 'approve' }, { type: 'allocate', allocations: [{ lineId: 'L1', warehouseId: 'WH', quantity: 1 }] }]],
+      ['on_hold', [{ type: 'pay' }, { type: 'hold', reason: 'check' }]],
+    ];
+    const plan = [...Array(14).fill(-1), ...Array(40).fill(1), ...Array(6).fill(0), ...Array(4).fill(2), ...Array(16).fill(3)] as number[];
+    for (const [i, step] of plan.entries()) {
+      let order = createOrder<string>(
+        { id: `p-${String(i).padStart(3, '0')}`, channel: 'shop', channelOrderId: `p-${i}`, customerRef: `c-${i}`, currency: 'CNY', lines: [{ sku: 'TEA', quantity: 1, unitPrice: { amount: 1000, currency: 'CNY' } }], attributes: { promotion: 'd11' } },
+        { clock, initialStatus: 'pending_payment' },
+      );
+      const history = [...order.history];
+      for (const [k, event] of (step < 0 ? [] : (flow[step] as [string, { type: string }[]])[1]).entries()) {
+        const result = machine.transition(order, { id: `${order.id}-${k}`, ...event } as never, { clock });
+        if (!result.ok || result.value.entry === null) throw new Error(`seed: ${event.type} refused`);
+        order = result.value.order as Order<string>;
+        history.push(result.value.entry);
+      }
+      await storage.commit({ orders: [{ order, expectedVersion: null, newHistory: history }] });
+    }
+    const job = promotionExpiryJob({ promotion: 'd11', endsAt: { local: '2026-11-12T00:00', zone: 'Asia/Shanghai' } });
+    const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] });
+    clock.set(instant('2026-11-11T16:00:00.000Z'));
+    const report = await runner.run(job.id);
+    expect(report.examined).toBe(80);
+    expect(report.blastRadius).toBeUndefined();
+    expect(report.outcome).toBe('acted');
+    expect(report.acted).toHaveLength(14);
   });
 });

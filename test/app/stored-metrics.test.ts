@@ -119,3 +119,75 @@ describe('collectStoredMetrics options and the throughput collector', () => {
     );
   });
 });
+
+describe('collectMetrics and collectStoredMetrics agree', () => {
+  const EVENTS = [
+    { type: 'pay' },
+    { type: 'approve' },
+    { type: 'hold', reason: 'check' },
+    { type: 'reject', reason: 'risk' },
+    { type: 'cancel', reason: 'buyer' },
+    { type: 'allocate', allocations: [{ lineId: 'L1', warehouseId: 'WH-1', quantity: 1 }] },
+    { type: 'start_picking' },
+    { type: 'refund', amount: { amount: 500, currency: 'CNY' } },
+    { type: 'flag_exception', reason: 'stuck' },
+  ] as const;
+  const STATUSES = ['pending_payment', 'paid', 'on_hold', 'approved', 'allocated', 'picking', 'cancelled', 'rejected', 'refunded', 'exception'];
+  const slaArb = fc.record({
+    from: fc.constantFrom(...STATUSES),
+    to: fc.uniqueArray(fc.constantFrom(...STATUSES), { minLength: 1, maxLength: 3 }),
+    minutes: fc.integer({ min: 1, max: 600 }),
+    working: fc.boolean(),
+  });
+  const orderArb = fc.array(fc.record({ event: fc.nat({ max: EVENTS.length - 1 }), afterMinutes: fc.integer({ min: 1, max: 300 }) }), { maxLength: 8 });
+
+  it('property: on every population and SLA set, closed orders included, the two snapshots are the same', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(orderArb, { minLength: 1, maxLength: 12 }),
+        fc.array(slaArb, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 0, max: 72 * 60 }),
+        async (walks, slaInputs, atMinutes) => {
+          const storage = createMemoryStorage();
+          const orders: Order<string>[] = [];
+          for (const [i, walk] of walks.entries()) {
+            let at = addDuration(T0, { minutes: 5 * i });
+            let order = machine.createOrder(
+              { id: `p-${i}`, channel: 'tmall', channelOrderId: `c-${i}`, customerRef: `b-${i}`, currency: 'CNY', lines: [{ sku: 'TEA', quantity: 1, unitPrice: { amount: 500, currency: 'CNY' } }] },
+              { clock: createFixedClock(at), initialStatus: 'pending_payment' },
+            ) as Order<string>;
+            const history = [...order.history];
+            for (const [k, step] of walk.entries()) {
+              at = addDuration(at, { minutes: step.afterMinutes });
+              const result = machine.transition(order, { id: `e-${i}-${k}`, ...EVENTS[step.event] } as never, { clock: createFixedClock(at) });
+              if (!result.ok || result.value.entry === null) continue;
+              order = result.value.order as Order<string>;
+              history.push(result.value.entry);
+            }
+            await storage.commit({ orders: [{ order, expectedVersion: null, newHistory: history }] });
+            orders.push((await storage.orders.get(order.id)) as Order<string>);
+          }
+          const slas = compileSlas(
+            slaInputs.map((s, k) => ({
+              id: `sla-${k}`,
+              from: s.from,
+              to: s.to,
+              within: { minutes: s.minutes },
+              ...(s.working ? { calendar: { zone: 'Asia/Shanghai', workingHours: { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']], thu: [['09:00', '18:00']], fri: [['09:00', '18:00']] } } } : {}),
+            })) as never,
+          );
+          const at = addDuration(T0, { minutes: atMinutes });
+          const pure = collectMetrics(orders, slas, { at, window: { hours: 12 } });
+          const stored = await collectStoredMetrics({ orders: storage.orders, slas, at, window: { hours: 12 }, pageSize: 3, overdueLimit: 10_000 });
+          expect(stored.ordersPerStatus).toEqual(pure.ordersPerStatus);
+          expect(stored.overdue).toEqual(pure.overdue);
+          expect(stored.overdueBySla).toEqual(pure.overdueBySla);
+          expect(stored.stages).toEqual(pure.stages);
+          // A closed order is never overdue.
+          for (const entry of pure.overdue) expect(['cancelled', 'rejected', 'refunded', 'completed']).not.toContain(entry.status);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

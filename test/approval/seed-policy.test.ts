@@ -1,7 +1,8 @@
 // The shipped seed policy: the JSON example and the typed constant agree, compile cleanly and decide as the seed article says.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SEED_POLICY, compilePolicy, decide, evaluate, type Facts } from '../../src/approval/index.js';
+import { SEED_POLICY, compilePolicy, decide, evaluate, safeCompilePolicy, type Facts } from '../../src/approval/index.js';
+import { BUILT_IN_CHANNELS, BUILT_IN_CHANNEL_IDS } from '../../src/intake/index.js';
 import { cny } from './helpers.js';
 
 const json: unknown = JSON.parse(readFileSync(new URL('../../examples/policies/seed-policy.json', import.meta.url), 'utf8'));
@@ -37,6 +38,34 @@ describe('seed policy', () => {
   it('approves good-credit customers with normal patterns automatically', () => {
     expect(decide(policy, normal)).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'], policyVersion: '2026.1' });
     expect(decide(policy, { ...normal, 'derived.accountAgeDays': 40, 'customer.tier': 'gold' }).outcome).toBe('approve');
+  });
+
+  it.each(BUILT_IN_CHANNELS.map((channel) => channel.id))('approves a normal order from a good customer on the built-in channel %s', (channel) => {
+    expect(decide(policy, { ...normal, 'order.channel': channel })).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'] });
+  });
+
+  it('names only channels that exist: a policy naming an unknown channel does not compile, with the path of the name', () => {
+    const wrong = structuredClone(SEED_POLICY) as unknown as { rules: { id: string; when: { all: { value: unknown }[] } }[] };
+    const rule = wrong.rules.findIndex((r) => r.id === 'good-credit-normal-pattern');
+    (wrong.rules[rule] as { when: { all: { value: unknown }[] } }).when.all[2] = { fact: 'order.channel', operator: 'in', value: ['tmall', 'wechat'] } as never;
+    const result = safeCompilePolicy(wrong);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.issues).toEqual([
+      expect.objectContaining({ code: 'unknown_name', path: ['rules', rule, 'when', 'all', 2, 'value', 1] }),
+    ]);
+    expect(result.error.message).toContain('"wechat" is not a known name');
+    // A user's own channel is a known name once declared.
+    expect(safeCompilePolicy(wrong, { knownValues: { 'order.channel': [...BUILT_IN_CHANNEL_IDS, 'wechat'] } }).ok).toBe(true);
+    // eq is checked as well as in.
+    const single = structuredClone(wrong);
+    (single.rules[rule] as { when: { all: { value: unknown }[] } }).when.all[2] = { fact: 'order.channel', operator: 'eq', value: 'taobao' } as never;
+    expect(safeCompilePolicy(single)).toMatchObject({ ok: false, error: { issues: [{ code: 'unknown_name', path: ['rules', rule, 'when', 'all', 2, 'value'] }] } });
+    expect(() => compilePolicy(SEED_POLICY, { knownValues: { 'order.channel': 'tmall' } as never })).toThrow(/knownValues/);
+  });
+
+  it('BUILT_IN_CHANNEL_IDS lists the built-in channels', () => {
+    expect([...BUILT_IN_CHANNEL_IDS]).toEqual(BUILT_IN_CHANNELS.map((c) => c.id));
   });
 
   it.each<[string, Facts, string]>([

@@ -6,6 +6,7 @@ import { posChannel } from './pos.js';
 import { tmallChannel } from './tmall.js';
 import { wechatMiniChannel } from './wechat-mini.js';
 
+export { BUILT_IN_CHANNEL_IDS, type BuiltInChannelId } from '../channel-ids.js';
 export { douyinChannel, jdChannel, pinduoduoChannel, posChannel, tmallChannel, wechatMiniChannel };
 
 /** Every built-in channel, ready for `ingest(payloads, { channels: BUILT_IN_CHANNELS, ... })`. */
