@@ -21,7 +21,7 @@ function generateFacts(count: number): Facts[] {
       'order.id': `ord-${i}`,
       'order.total': { amount, currency: 'CNY' },
       'order.currency': 'CNY',
-      'order.channel': random() < 0.05 ? 'unknown' : pick(['tmall', 'jd', 'douyin', 'pinduoduo', 'wechat', 'pos']),
+      'order.channel': random() < 0.05 ? 'unknown' : pick(['tmall', 'jd', 'douyin', 'pinduoduo', 'wechat-mini', 'pos']),
       'order.paymentMethod': pick(['alipay', 'wechat_pay', 'alipay', 'cod', 'card']),
       'order.lineCount': 1 + Math.floor(random() * 4),
       'order.itemCount': 1 + Math.floor(random() * 8),

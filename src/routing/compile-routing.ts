@@ -2,6 +2,7 @@
 import { businessCalendarConfigSchema, createBusinessCalendar, WEEKDAYS, type BusinessCalendar } from '../clock/business-calendar.js';
 import { failure, success, type Result } from '../errors/result.js';
 import { ValidationError, expectObject, type ValidationIssue } from '../errors/validation-error.js';
+import { BUILT_IN_CHANNEL_IDS } from '../intake/channel-ids.js';
 import { compileRegionRef, granulesOverlap, regionGranules, shadowsBuiltInRegion, anyRegion, type RegionTest } from './regions.js';
 import { REJECT_EXCLUDE, REJECT_INCLUDE, Router, type CompiledRule, type CompiledWarehouse, type RoutingWarning } from './router.js';
 import {
@@ -20,6 +21,12 @@ export interface CompileRoutingOptions {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * The channels a rule's `when.channels` may name; another name is an `unknown_channel` issue,
+   * since a rule on a channel nothing carries never matches. Add your own channels' ids.
+   * @default BUILT_IN_CHANNEL_IDS
+   */
+  readonly channels?: readonly string[];
 }
 
 /** What {@link compileRouting} compiles: the warehouses and regions, and the policy that routes over them. */
@@ -107,8 +114,21 @@ function compileWarehouse(warehouse: Warehouse, index: number, network: RoutingN
   };
 }
 
-function compileRule(rule: RoutingRule, index: number, network: RoutingNetwork, byId: ReadonlyMap<string, number>, known: ReadonlySet<string> | undefined, issues: ValidationIssue[]): CompiledRule {
+function compileRule(
+  rule: RoutingRule,
+  index: number,
+  network: RoutingNetwork,
+  byId: ReadonlyMap<string, number>,
+  known: ReadonlySet<string> | undefined,
+  channels: readonly string[],
+  issues: ValidationIssue[],
+): CompiledRule {
   const path: Path = ['policy', 'rules', index];
+  rule.when?.channels?.forEach((channel, i) => {
+    if (!channels.includes(channel)) {
+      issues.push({ code: 'unknown_channel', path: [...path, 'when', 'channels', i], message: `Unknown channel "${channel}" (known: ${channels.join(', ')}); pass the channels option to add your own` });
+    }
+  });
   const warehouseIndex = (id: string, at: Path): number | undefined => {
     const found = byId.get(id);
     if (found === undefined) issues.push({ code: 'unknown_warehouse', path: at, message: `Unknown warehouse "${id}": not in the network` });
@@ -247,7 +267,11 @@ export function compileRouting(config: RoutingConfig, options: CompileRoutingOpt
     if (ruleIds.has(rule.id)) issues.push({ code: 'duplicate_rule', path: ['policy', 'rules', i, 'id'], message: `Rule id "${rule.id}" appears twice` });
     ruleIds.add(rule.id);
   });
-  const rules = policy.rules.map((rule, i) => compileRule(rule, i, network, byId, known, issues));
+  const channels = options.channels ?? BUILT_IN_CHANNEL_IDS;
+  if (!Array.isArray(channels) || channels.some((channel) => typeof channel !== 'string')) {
+    throw new ValidationError('compileRouting options', [{ code: 'invalid_type', path: ['channels'], message: 'Expected a list of channel ids' }]);
+  }
+  const rules = policy.rules.map((rule, i) => compileRule(rule, i, network, byId, known, channels, issues));
   if (issues.length > 0) throw new ValidationError('routing config', issues);
   const warnings = analyse(policy, network, rules, warehouses);
   if (options.strict === true && warnings.length > 0) {

@@ -328,7 +328,7 @@ describe('explanations', () => {
         },
         {
           id: 'odd-channel',
-          when: { any: [{ fact: 'order.channel', operator: 'eq', value: 'unknown' }, { fact: 'order.channel', operator: 'matches', value: '^test-' }] },
+          when: { any: [{ fact: 'order.channel', operator: 'eq', value: 'pos' }, { fact: 'order.channel', operator: 'matches', value: '^test-' }] },
         },
         { id: 'not-cn', when: { not: { fact: 'order.shippingCountry', operator: 'eq', value: 'CN' } } },
         { id: 'cod', when: { fact: 'order.paymentMethod', operator: 'eq', value: 'cod' } },
@@ -371,7 +371,7 @@ describe('explanations', () => {
           ruleId: 'odd-channel',
           status: 'not-matched',
           failed: [
-            { path: ['rules', 1, 'when', 'any', 0], fact: 'order.channel', operator: 'eq', required: 'unknown', actual: 'jd', negated: false, missing: false },
+            { path: ['rules', 1, 'when', 'any', 0], fact: 'order.channel', operator: 'eq', required: 'pos', actual: 'jd', negated: false, missing: false },
             { path: ['rules', 1, 'when', 'any', 1], fact: 'order.channel', operator: 'matches', required: '^test-', actual: 'jd', negated: false, missing: false },
           ],
         },

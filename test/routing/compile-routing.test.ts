@@ -35,7 +35,7 @@ describe('compileRouting', () => {
       id: 'p',
       version: '1',
       rules: [
-        { id: 'r', when: { categories: ['food'], regions: ['华南'] }, warehouses: { include: ['A', 'Z'] } },
+        { id: 'r', when: { categories: ['food'], regions: ['华南'], channels: ['wechat-mini', 'wechat'] }, warehouses: { include: ['A', 'Z'] } },
         { id: 'r', rankers: [{ type: 'region-preference', preferences: [{ regions: ['3301'], warehouses: ['Y'] }] }] },
       ],
     };
@@ -51,9 +51,18 @@ describe('compileRouting', () => {
         'policy.rules.1.id: duplicate_rule',
         'policy.rules.0.warehouses.include.1: unknown_warehouse',
         'policy.rules.0.when.categories.0: unknown_category',
+        'policy.rules.0.when.channels.1: unknown_channel',
         'policy.rules.1.rankers.0.preferences.0.warehouses.0: unknown_warehouse',
       ]),
     );
+  });
+
+  it('knows the channels it is told of: a rule for your own channel compiles once the channel is declared', () => {
+    const network = { currency: 'CNY', warehouses: [warehouse('A')] };
+    const policy = { id: 'p', version: '1', rules: [{ id: 'r', when: { channels: ['shopify'] } }] };
+    expect(problems(network, policy)).toEqual(['policy.rules.0.when.channels.0: unknown_channel']);
+    expect(safeCompileRouting({ network, policy }, { channels: ['shopify'] }).ok).toBe(true);
+    expect(() => compileRouting({ network, policy }, { channels: 'shopify' as never })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
   it('reports schema problems of both documents with their paths', () => {
