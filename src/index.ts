@@ -414,6 +414,7 @@ export {
   addressPoint,
   shipsToNewRegion,
   regionFacts,
+  shippingAddressReadable,
   toOrderHistoryItem,
   historyInWindow,
   returnRate,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { durationToMillis, instantToMillis, type DurationInput, type Instant } from '../clock/instant.js';
 import { normaliseAddress } from '../customers/address.js';
 import { cityCentroid } from '../customers/city-centroid.js';
+import { chineseDivisionCodes } from '../customers/division-codes.js';
 import type { Address, GeoPoint } from '../model/address.js';
 import type { Money } from '../money/money.js';
 import type { Order } from '../orders/order.js';
@@ -71,14 +72,15 @@ export function destinationRegion(address: Address | null | undefined): Destinat
 
 /**
  * Whether `destination` lies outside every usual region at this level: `true` when the customer
- * never received a parcel in its province (or city), including a customer with no usual region
- * at all; `false` when one did; `null` when the destination's own province (or city) is
- * unknown, so there is nothing to compare.
+ * received parcels, but never in its province (or city); `false` when one did; `null` when there
+ * is nothing to compare: no usual region at all (a first order is not "away" from anywhere) or a
+ * destination whose own province (or city) is unknown.
  * @example shipsToNewRegion(destinationRegion(order.shippingAddress), usual, 'province')
  */
 export function shipsToNewRegion(destination: DestinationRegion | undefined, usual: readonly DestinationRegion[], level: 'province' | 'city'): boolean | null {
   if (destination !== undefined) expectObject('shipsToNewRegion destination', destination, 'a region from destinationRegion()');
   expectArray('shipsToNewRegion usual', usual);
+  if (usual.length === 0) return null;
   if (destination === undefined || destination.province === undefined) return null;
   if (level === 'city' && destination.city === undefined) return null;
   for (const region of usual) {
@@ -86,6 +88,22 @@ export function shipsToNewRegion(destination: DestinationRegion | undefined, usu
     if (level === 'province' || region.city === destination.city) return false;
   }
   return true;
+}
+
+/**
+ * `derived.shippingAddressReadable`: whether the shipping address can be placed: it carries
+ * coordinates, or resolves to a province (in China, one of the gazetteer's: `某省` is text, not a
+ * place); `null` for an order without a shipping address (a counter sale). What a policy holds
+ * on, whatever the customer's history.
+ */
+export function shippingAddressReadable(order: Order<string>): boolean | null {
+  expectObject('shippingAddressReadable order', order, 'an order');
+  const address = order.shippingAddress;
+  if (address === undefined || address === null) return null;
+  if (address.geo !== undefined) return true;
+  const region = destinationRegion(address);
+  if (region?.province === undefined) return false;
+  return region.country !== 'CN' || chineseDivisionCodes(region.province, undefined).province !== undefined;
 }
 
 /** One earlier order, reduced to what the derived facts need. */
@@ -202,6 +220,7 @@ export interface DerivedFacts {
   readonly amountVsAverage?: number | null;
   readonly shipsToNewProvince?: boolean | null;
   readonly shipsToNewCity?: boolean | null;
+  readonly shippingAddressReadable?: boolean | null;
 }
 
 /**
@@ -225,10 +244,11 @@ export function deriveFacts(input: DeriveFactsInput): DerivedFacts {
     averageOrderAmount: average,
     amountVsAverage: amountVsAverage(order.totals.total, average),
     ...regionFacts(order, input.usualAddresses),
+    shippingAddressReadable: shippingAddressReadable(order),
   };
 }
 
-/** `derived.shipsToNewProvince` and `derived.shipsToNewCity`; null without usual addresses to compare. */
+/** `derived.shipsToNewProvince` and `derived.shipsToNewCity`; null without usual addresses to compare (none loaded, or none yet). */
 export function regionFacts(order: Order<string>, usualAddresses: readonly Address[] | null | undefined): { shipsToNewProvince: boolean | null; shipsToNewCity: boolean | null } {
   expectObject('regionFacts order', order, 'an order');
   if (usualAddresses !== null && usualAddresses !== undefined) expectArray('regionFacts usualAddresses', usualAddresses);

@@ -37,11 +37,15 @@ export const ORDER_FACTS: FactCatalogue = Object.freeze({
   'derived.amountVsAverage': { type: 'number', description: "This order's total divided by the customer's average." },
   'derived.shipsToNewProvince': {
     type: 'boolean',
-    description: 'The shipping province is one the customer never received a parcel in (true for a first order); needs no coordinates.',
+    description: 'The shipping province is one the customer never received a parcel in; missing for a first order (no usual province); needs no coordinates.',
   },
   'derived.shipsToNewCity': {
     type: 'boolean',
-    description: 'The shipping city is one the customer never received a parcel in (true for a first order); needs no coordinates.',
+    description: 'The shipping city is one the customer never received a parcel in; missing for a first order (no usual city); needs no coordinates.',
+  },
+  'derived.shippingAddressReadable': {
+    type: 'boolean',
+    description: 'The shipping address resolves to a province or carries coordinates; missing for an order without one.',
   },
 } satisfies Record<string, FactDefinition>);
 

@@ -13,6 +13,7 @@ import {
   distanceFromUsualKm,
   historyInWindow,
   regionFacts,
+  shippingAddressReadable,
   returnRate,
   type OrderHistoryItem,
 } from './derived-facts.js';
@@ -170,15 +171,26 @@ export interface DestinationFactProviderConfig<C extends FactProviderContext = F
 
 /**
  * Provides `derived.shipsToNewProvince` and `derived.shipsToNewCity` from the region names the
- * address normaliser resolves: what a policy can use where no address carries coordinates.
+ * address normaliser resolves (what a policy can use where no address carries coordinates; both
+ * missing for a customer with no earlier parcel), and `derived.shippingAddressReadable`.
  */
 export function createDestinationFactProvider<C extends FactProviderContext = FactProviderContext>(
   config: DestinationFactProviderConfig<C>,
 ): FactProvider<C> {
-  return loadingProvider('createDestinationFactProvider', config?.load, 'destination', ['derived.shipsToNewProvince', 'derived.shipsToNewCity'], (order, usual) => {
-    const facts = regionFacts(order, usual);
-    return { 'derived.shipsToNewProvince': facts.shipsToNewProvince, 'derived.shipsToNewCity': facts.shipsToNewCity };
-  });
+  return loadingProvider(
+    'createDestinationFactProvider',
+    config?.load,
+    'destination',
+    ['derived.shipsToNewProvince', 'derived.shipsToNewCity', 'derived.shippingAddressReadable'],
+    (order, usual) => {
+      const facts = regionFacts(order, usual);
+      return {
+        'derived.shipsToNewProvince': facts.shipsToNewProvince,
+        'derived.shipsToNewCity': facts.shipsToNewCity,
+        'derived.shippingAddressReadable': shippingAddressReadable(order),
+      };
+    },
+  );
 }
 
 /** Config of {@link createAccountAgeFactProvider}. */

@@ -57,5 +57,6 @@ export function buildFacts(order: Order<string>, customer?: CustomerFacts | null
     'derived.amountVsAverage': derived?.amountVsAverage ?? undefined,
     'derived.shipsToNewProvince': derived?.shipsToNewProvince ?? undefined,
     'derived.shipsToNewCity': derived?.shipsToNewCity ?? undefined,
+    'derived.shippingAddressReadable': derived?.shippingAddressReadable ?? undefined,
   };
 }

@@ -54,6 +54,7 @@ export {
   addressPoint,
   shipsToNewRegion,
   regionFacts,
+  shippingAddressReadable,
   toOrderHistoryItem,
   historyInWindow,
   returnRate,

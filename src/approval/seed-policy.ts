@@ -10,8 +10,8 @@ import type { ApprovalPolicyInput } from './policy-schema.js';
  */
 export const SEED_POLICY = {
   id: 'seed-approval',
-  version: '2026.1',
-  description: 'The seed article\'s policy: good-credit customers with normal patterns are approved automatically; large amounts, shipping far from the usual address, frequent returners and new accounts with a high value go to review.',
+  version: '2026.2',
+  description: 'The seed article\'s policy: good-credit customers with normal patterns are approved automatically, first orders included; large amounts, shipping far from the usual address, an unreadable address, frequent returners and new accounts with a high value go to review.',
   hitPolicy: 'collect-all',
   onMissingFact: 'hold',
   rules: [
@@ -115,7 +115,7 @@ export const SEED_POLICY = {
     },
     {
       id: 'new-destination-province',
-      description: 'Where no distance is known: shipping to a province the customer never received a parcel in (a first order included) is reviewed; an address whose province cannot be read is held too (fail closed).',
+      description: 'Where no distance is known: shipping to a province a returning customer never received a parcel in is reviewed. A first order has no usual province to be away from, so this rule does not apply to it.',
       priority: 69,
       when: {
         all: [
@@ -137,6 +137,24 @@ export const SEED_POLICY = {
         severity: 'medium',
         riskScore: 55,
       },
+      onMissingFact: 'skip-rule',
+    },
+    {
+      id: 'unreadable-address',
+      description: 'A shipping address whose province cannot be read is reviewed (fail closed), first order or not.',
+      priority: 68,
+      when: {
+        fact: 'derived.shippingAddressReadable',
+        operator: 'eq',
+        value: false,
+      },
+      then: {
+        decision: 'hold',
+        reasons: ['UNREADABLE_ADDRESS'],
+        severity: 'medium',
+        riskScore: 55,
+      },
+      onMissingFact: 'treat-as-false',
     },
     {
       id: 'frequent-returner',
@@ -236,7 +254,7 @@ export const SEED_POLICY = {
     },
     {
       id: 'good-credit-normal-pattern',
-      description: 'Good credit (700+), a gold or platinum tier or an account of 90+ days, on a known channel: approved, unless a rule above raised a flag.',
+      description: 'Good credit (700+) on a known channel: approved, unless a rule above raised a flag. A first order qualifies too: a new customer is an anomaly only with a high value (new-account-high-value).',
       priority: 10,
       when: {
         all: [
@@ -244,20 +262,6 @@ export const SEED_POLICY = {
             fact: 'customer.creditScore',
             operator: 'gte',
             value: 700,
-          },
-          {
-            any: [
-              {
-                fact: 'customer.tier',
-                operator: 'in',
-                value: ['gold', 'platinum'],
-              },
-              {
-                fact: 'derived.accountAgeDays',
-                operator: 'gte',
-                value: 90,
-              },
-            ],
           },
           {
             fact: 'order.channel',

@@ -11,6 +11,7 @@ import {
   haversineKm,
   historyInWindow,
   regionFacts,
+  shippingAddressReadable,
   returnRate,
   toOrderHistoryItem,
   type OrderHistoryItem,
@@ -120,6 +121,7 @@ describe('deriveFacts and buildFacts', () => {
       amountVsAverage: 4,
       shipsToNewProvince: true,
       shipsToNewCity: null,
+      shippingAddressReadable: true,
     });
   });
 
@@ -133,6 +135,8 @@ describe('deriveFacts and buildFacts', () => {
       amountVsAverage: null,
       shipsToNewProvince: null,
       shipsToNewCity: null,
+      // The order's own address needs no history.
+      shippingAddressReadable: true,
     });
   });
 
@@ -142,11 +146,18 @@ describe('deriveFacts and buildFacts', () => {
     expect(regionFacts(order({ province: '浙江省', city: '杭州市' }), usual)).toEqual({ shipsToNewProvince: false, shipsToNewCity: false });
     expect(regionFacts(order({ province: '浙江省', city: '宁波市' }), usual)).toEqual({ shipsToNewProvince: false, shipsToNewCity: true });
     expect(regionFacts(order({ province: '江苏省', city: '苏州市' }), usual)).toEqual({ shipsToNewProvince: true, shipsToNewCity: true });
-    // A free-text address resolves too; a first order ships to a new province.
-    expect(regionFacts({ ...makeOrder(), shippingAddress: { country: 'CN', street: '浙江省杭州市西湖区文三路 100 号' } }, [])).toEqual({ shipsToNewProvince: true, shipsToNewCity: true });
+    // A free-text address resolves too.
+    expect(regionFacts({ ...makeOrder(), shippingAddress: { country: 'CN', street: '浙江省杭州市西湖区文三路 100 号' } }, usual)).toEqual({ shipsToNewProvince: false, shipsToNewCity: false });
+    // A first order has no usual province or city to be away from: unknown, not new.
+    expect(regionFacts({ ...makeOrder(), shippingAddress: { country: 'CN', street: '浙江省杭州市西湖区文三路 100 号' } }, [])).toEqual({ shipsToNewProvince: null, shipsToNewCity: null });
     // A province nobody can read is unknown, not new.
     expect(regionFacts(order({}), usual).shipsToNewProvince).toBeNull();
     expect(regionFacts({ ...makeOrder(), shippingAddress: undefined } as never, usual)).toEqual({ shipsToNewProvince: null, shipsToNewCity: null });
+    // Whether the address can be placed at all does not depend on history.
+    expect(shippingAddressReadable(order({ province: '浙江省', city: '杭州市' }))).toBe(true);
+    expect(shippingAddressReadable(order({}))).toBe(false);
+    expect(shippingAddressReadable({ ...makeOrder(), shippingAddress: { country: 'CN', street: '1 号', geo: { lat: 30.27, lng: 120.15 } } })).toBe(true);
+    expect(shippingAddressReadable({ ...makeOrder(), shippingAddress: undefined } as never)).toBeNull();
   });
 
   it('buildFacts gives every catalogue fact a key, unknown ones undefined', () => {
@@ -181,6 +192,7 @@ describe('deriveFacts and buildFacts', () => {
       amountVsAverage: 1,
       shipsToNewProvince: false,
       shipsToNewCity: true,
+      shippingAddressReadable: true,
     });
     for (const [name, value] of Object.entries(facts)) {
       const type = ORDER_FACTS[name]?.type;

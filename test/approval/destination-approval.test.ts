@@ -1,6 +1,6 @@
 // Out of the box, through ingest and the storage fact providers: no channel sends coordinates, yet
 // distances come from prefecture centroids, a returning customer's order to a usual city is
-// approved, a far one is held, and a first order (no usual place to measure from) is held by province.
+// approved, a far one is held, a first order (no usual place to be away from) is approved on what it has.
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
 import { collectFacts, compilePolicy, createCustomerFactProvider, evaluate, SEED_POLICY } from '../../src/approval/index.js';
@@ -75,11 +75,16 @@ describe('the seed policy without coordinates, from ingested orders', () => {
     expect(far.facts['derived.distanceFromUsualKm']).toBeGreaterThan(2_500);
     expect(far.decision).toMatchObject({ outcome: 'hold', reasons: ['FAR_FROM_USUAL_ADDRESS'] });
 
-    // A first order of another buyer: no usual place to measure from, and every province is new
-    // to it, so it is held with that reason.
+    // A first order of another buyer with good credit: no usual place, so it is not "away" from
+    // one; decided by what it has (amount, a readable address, credit): approved.
     const first = await decideOn('3862104598830000', 'stranger');
     expect(first.facts['derived.distanceFromUsualKm']).toBeUndefined();
-    expect(first.facts['derived.shipsToNewProvince']).toBe(true);
-    expect(first.decision).toMatchObject({ outcome: 'hold', reasons: ['NEW_DESTINATION_PROVINCE'] });
+    expect(first.facts['derived.shipsToNewProvince']).toBeUndefined();
+    expect(first.facts['derived.shippingAddressReadable']).toBe(true);
+    expect(first.decision).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'] });
+
+    // The same first order to an address nobody can place is held, saying so.
+    const unreadable = await decideOn('3862104598830001', 'stranger-2', { receiver_state: '某省', receiver_city: '某市', receiver_district: '某区', receiver_address: '某路 1 号' });
+    expect(unreadable.decision).toMatchObject({ outcome: 'hold', reasons: ['UNREADABLE_ADDRESS'] });
   });
 });

@@ -31,12 +31,12 @@ describe('seed policy', () => {
 
   it('compiles without warnings, about ten rules, collect-all, fail closed', () => {
     expect(policy.warnings).toEqual([]);
-    expect(policy.ruleIds).toHaveLength(11);
+    expect(policy.ruleIds).toHaveLength(12);
     expect(policy).toMatchObject({ hitPolicy: 'collect-all', onMissingFact: 'hold' });
   });
 
   it('approves good-credit customers with normal patterns automatically', () => {
-    expect(decide(policy, normal)).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'], policyVersion: '2026.1' });
+    expect(decide(policy, normal)).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'], policyVersion: '2026.2' });
     expect(decide(policy, { ...normal, 'derived.accountAgeDays': 40, 'customer.tier': 'gold' }).outcome).toBe('approve');
   });
 
@@ -99,7 +99,18 @@ describe('seed policy', () => {
     const noDistance = { ...normal, 'derived.distanceFromUsualKm': undefined };
     expect(decide(policy, { ...noDistance, 'derived.shipsToNewProvince': false }).outcome).toBe('approve');
     expect(decide(policy, { ...noDistance, 'derived.shipsToNewProvince': true })).toMatchObject({ outcome: 'hold', reasons: ['NEW_DESTINATION_PROVINCE'] });
-    expect(decide(policy, noDistance)).toMatchObject({ outcome: 'hold', missingFact: 'derived.shipsToNewProvince' });
+    // A first order: no usual province, no distance. Not "away" from anything: approved, and the
+    // explanation says which facts it did not have.
+    const first = evaluate(policy, { ...noDistance, 'derived.orderCountInWindow': 0, 'derived.shippingAddressReadable': true });
+    expect(first).toMatchObject({ outcome: 'approve', reasons: ['GOOD_CREDIT_NORMAL_PATTERN'] });
+    expect(first.explanation?.rules.flatMap((rule) => (rule.status === 'missing-fact' ? [[rule.ruleId, rule.missingFacts]] : []))).toEqual(
+      expect.arrayContaining([
+        ['far-from-usual-address', ['derived.distanceFromUsualKm']],
+        ['new-destination-province', ['derived.shipsToNewProvince']],
+      ]),
+    );
+    // An address nobody can place is held, first order or not.
+    expect(decide(policy, { ...noDistance, 'derived.shippingAddressReadable': false })).toMatchObject({ outcome: 'hold', reasons: ['UNREADABLE_ADDRESS'] });
     // A known distance decides alone: a short hop over a province border is no reason to hold.
     expect(decide(policy, { ...normal, 'derived.distanceFromUsualKm': 80, 'derived.shipsToNewProvince': true }).outcome).toBe('approve');
   });
