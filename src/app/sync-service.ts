@@ -6,7 +6,7 @@ import type { Instant } from '../clock/instant.js';
 import { option, parseOptions } from '../errors/options.js';
 import { OrdoError, isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { IdSource } from '../ids/id-source.js';
+import { createUuidSource, type IdSource } from '../ids/id-source.js';
 import type { JsonValue } from '../ports/json.js';
 import type { QuarantineChange } from '../ports/quarantine-port.js';
 import type { UnitOfWork } from '../ports/storage-port.js';
@@ -34,6 +34,15 @@ export interface SyncTargetConfig {
   readonly spec: DiffSpec | DiffSpecInput;
   /** Differences at or above this severity fail the sync (and schedule compensation); lesser ones are reported only. @default 'warning' */
   readonly failOn?: DiffSeverity;
+  /**
+   * What to do when the record's status is one the system has no code for (`toTarget` threw
+   * `UNMAPPED_STATUS`): `report` answers `failed` with an `unmapped` difference at once and commits
+   * a `sync.failed` event (an alert; no retry can fix it, so nothing is queued); `skip` sends
+   * nothing and answers `skipped`, for a system that does not show that status (a WMS has no
+   * "on hold").
+   * @default 'report'
+   */
+  readonly unmappedStatus?: 'report' | 'skip';
 }
 
 /** Options of {@link createSyncService}. */
@@ -65,7 +74,12 @@ export interface SyncServiceOptions {
 /** What one system's sync came to. */
 export interface SyncOutcome {
   readonly system: string;
-  readonly status: 'in_sync' | 'compensation_scheduled';
+  /**
+   * `in_sync`; `compensation_scheduled` (a retry is queued); `failed` (no retry can fix it, e.g.
+   * a status the system has no code for: reported now, a `sync.failed` event committed, nothing
+   * queued); `skipped` (the target skips statuses it does not show).
+   */
+  readonly status: 'in_sync' | 'compensation_scheduled' | 'failed' | 'skipped';
   /** Every difference found (masked), also those below `failOn`. */
   readonly differences: readonly FieldDifference[];
   /** Why it failed, when it did. */
@@ -92,6 +106,7 @@ const serviceOptionsSchema = z.strictObject({
         schema: option.withMethods<ReadBackSchema>('a schema with safeParse (e.g. zod)', 'safeParse').optional(),
         spec: z.custom<DiffSpec | DiffSpecInput>((value) => typeof value === 'object' && value !== null, 'Expected a diff spec'),
         failOn: z.enum(DIFF_SEVERITIES).default('warning'),
+        unmappedStatus: z.enum(['report', 'skip']).default('report'),
       }),
     )
     .min(1),
@@ -117,7 +132,10 @@ interface SyncTaskPayload {
  * system: push, read back, check the read-back's format, diff it against what was pushed. A
  * failed push (timeout, refusal), a changed format (quarantined with its issues) or a
  * difference at `failOn` or above schedules a compensation task, committed in one unit with
- * its quarantine record; the task retries the whole push-and-verify on the retry policy.
+ * its quarantine record; the task retries the whole push-and-verify on the retry policy. A
+ * failure no retry can fix (a status the system has no code for, or a code in the retry policy's
+ * `nonRetryableErrorCodes`) is reported at once as `failed`, with a `sync.failed` event, and
+ * never queued.
  *
  * @throws ValidationError `INVALID_OPTIONS` with every bad option's path (each spec is compiled now).
  * @example
@@ -130,7 +148,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const parsed = parseOptions('createSyncService options', serviceOptionsSchema, options);
   const { storage, clock, owner, timeoutMs, monitor } = parsed;
   const onAlert = parsed.onAlert ?? ((): void => undefined);
-  const systems = new Map<string, { readonly config: SyncTargetConfig; readonly spec: DiffSpec; readonly failOn: number }>();
+  const systems = new Map<string, { readonly config: SyncTargetConfig; readonly spec: DiffSpec; readonly failOn: number; readonly skipUnmapped: boolean }>();
   parsed.targets.forEach((config, index) => {
     const system = config.target.system;
     if (systems.has(system)) throw new ValidationError('createSyncService options', [{ code: 'invalid_value', path: ['targets', index, 'target', 'system'], message: `System ${system} is listed twice` }], { code: 'INVALID_OPTIONS' });
@@ -141,8 +159,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (error instanceof ValidationError) throw new ValidationError('createSyncService options', error.issues.map((issue) => ({ ...issue, path: ['targets', index, 'spec', ...issue.path] })), { code: 'INVALID_OPTIONS' });
       throw error;
     }
-    systems.set(system, { config: config as SyncTargetConfig, spec, failOn: DIFF_SEVERITIES.indexOf(config.failOn) });
+    systems.set(system, { config: config as SyncTargetConfig, spec, failOn: DIFF_SEVERITIES.indexOf(config.failOn), skipUnmapped: config.unmappedStatus === 'skip' });
   });
+
+  // A status the system has no code for stays so: retrying it for 72 hours helps no one.
+  const ids = parsed.ids ?? createUuidSource('evt_');
+  const nonRetryable = new Set(['UNMAPPED_STATUS', ...(parsed.retry?.nonRetryableErrorCodes ?? [])]);
 
   /** Push, read back, check the format, diff. Throws when the system is not in step; `quarantine` holds a changed format's evidence. */
   const verify = async (system: string, key: string, record: JsonValue, signal: AbortSignal, evidence: QuarantineChange[]): Promise<readonly FieldDifference[]> => {
@@ -197,13 +219,40 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     ),
     timeoutMs,
     leaseMs: timeoutMs + 60_000,
-    // A status the system has no code for stays so: retrying it for 72 hours helps no one.
-    retry: { ...parsed.retry, nonRetryableErrorCodes: [...new Set(['UNMAPPED_STATUS', ...(parsed.retry?.nonRetryableErrorCodes ?? [])])] },
+    retry: { ...parsed.retry, nonRetryableErrorCodes: [...nonRetryable] },
     ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
     ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
     ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),
     ...(parsed.onError === undefined ? {} : { onError: parsed.onError }),
   });
+
+  /**
+   * A failure no retry can fix: nothing is queued. The outcome says so now, with an `unmapped`
+   * difference for a status the system has no code for (fed to the monitor like any other), and
+   * a `sync.failed` event commits with any evidence, so an operator hears of it.
+   */
+  const reportFailure = async (
+    system: string,
+    key: string,
+    record: JsonValue,
+    error: unknown,
+    failure: { code: string | undefined; error: string },
+    at: Instant,
+    evidence: QuarantineChange[],
+  ): Promise<SyncOutcome> => {
+    const unmapped = failure.code === 'UNMAPPED_STATUS';
+    // The status as the error names it: a code in quotes, anything else (a phone typed in) by its shape.
+    const named = isOrdoError(error) ? String(error.details['code'] ?? '') : '';
+    const shown = /^".*"$/.test(named) ? (JSON.parse(named) as string) : named;
+    if (unmapped && systems.get(system)?.skipUnmapped === true) return { system, status: 'skipped', differences: [] };
+    const differences: FieldDifference[] = unmapped
+      ? [{ path: ['status'], field: 'status', kind: 'unmapped', severity: 'critical', source: shown, target: undefined, detail: `${system} has no code for this status` }]
+      : [];
+    if (monitor !== undefined && differences.length > 0) for (const event of monitor.observe({ system, at, differences })) onAlert(event);
+    const payload: JsonValue = { system, key, code: failure.code ?? null, error: failure.error, ...(unmapped ? { status: shown } : {}) };
+    await storage.commit({ outbox: [{ id: ids(), topic: 'sync.failed', key, payload, createdAt: at }], ...(evidence.length > 0 ? { quarantine: evidence } : {}), at });
+    return { system, status: 'failed', differences, error: { code: failure.code, message: failure.error } };
+  };
 
   const syncOne = async (system: string, key: string, record: JsonValue): Promise<SyncOutcome> => {
     const evidence: QuarantineChange[] = [];
@@ -213,6 +262,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     } catch (error) {
       const at: Instant = clock.now();
       const failure = describeFailure(error, at);
+      if (failure.code !== undefined && nonRetryable.has(failure.code)) return reportFailure(system, key, record, error, failure, at, evidence);
       const change = compensation.scheduleChange({ kind: `sync:${system}`, key: `${system}:${key}`, payload: { key, record } satisfies SyncTaskPayload as unknown as JsonValue, failure: { error, at } });
       await storage.commit({ tasks: [change], ...(evidence.length > 0 ? { quarantine: evidence } : {}), at });
       const differences = isOrdoError(error) && error.code === 'SYNC_MISMATCH' ? ((error.details['differences'] as FieldDifference[] | undefined) ?? []) : [];

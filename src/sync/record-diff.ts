@@ -111,7 +111,7 @@ export interface DiffSpecInput {
 }
 
 /** Why two values differ. */
-export const DIFFERENCE_KINDS = ['mismatch', 'missing_in_source', 'missing_in_target', 'unreadable', 'duplicate_key'] as const;
+export const DIFFERENCE_KINDS = ['mismatch', 'missing_in_source', 'missing_in_target', 'unreadable', 'duplicate_key', 'unmapped'] as const;
 
 /** A difference kind; see {@link DIFFERENCE_KINDS}. */
 export type DifferenceKind = (typeof DIFFERENCE_KINDS)[number];

@@ -130,14 +130,29 @@ describe('createSyncService', () => {
     expect(alerts).toEqual([expect.objectContaining({ type: 'alert_raised', threshold: 'status', system: 'wms', matching: 2 })]);
   });
 
-  it('a status the system has no code for is dead-lettered at once, not retried for 72 hours', async () => {
-    const { service, storage, clock } = setup();
+  it('a status the system has no code for is reported at once as a difference with an event, and nothing is queued', async () => {
+    const { service, storage } = setup();
     const [outcome] = await service.sync('o-10', order('o-10', 'paid'));
-    expect(outcome?.error?.code).toBe('UNMAPPED_STATUS');
-    const [task] = await storage.tasks.list({ queue: QUEUE });
-    expect(task?.dueAt).toBe(clock.now());
-    await service.compensation.runOnce();
-    expect((await storage.tasks.get(task?.id as string))?.status).toBe('dead');
+    expect(outcome).toMatchObject({
+      system: 'wms',
+      status: 'failed',
+      error: { code: 'UNMAPPED_STATUS' },
+      differences: [{ path: ['status'], kind: 'unmapped', severity: 'critical', source: 'paid' }],
+    });
+    // No retry can fix it, so there is no task to dead-letter 15 minutes later.
+    expect(await storage.tasks.list({ queue: QUEUE })).toEqual([]);
+    const events = (await storage.outbox.list()).filter((message) => message.topic === 'sync.failed');
+    expect(events).toEqual([expect.objectContaining({ key: 'o-10', payload: expect.objectContaining({ system: 'wms', code: 'UNMAPPED_STATUS', status: 'paid' }) })]);
+  });
+
+  it('a target that skips statuses it does not show sends nothing for them, and reports nothing wrong', async () => {
+    const { service, storage, wms } = setup({ unmappedStatus: 'skip' });
+    expect(await service.sync('o-11', order('o-11', 'paid'))).toEqual([{ system: 'wms', status: 'skipped', differences: [] }]);
+    expect(wms.held.has('o-11')).toBe(false);
+    expect(await storage.tasks.list({ queue: QUEUE })).toEqual([]);
+    expect((await storage.outbox.list()).filter((message) => message.topic === 'sync.failed')).toEqual([]);
+    // A status it shows is synced as before.
+    expect((await service.sync('o-11', order('o-11', 'picking')))[0]?.status).toBe('in_sync');
   });
 
   it('differences below failOn are reported, not compensated', async () => {
