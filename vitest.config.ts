@@ -29,6 +29,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // test/run-in-time-zones.mjs sets ORDO_ZONE_PROBE to learn which files read the process zone.
+    setupFiles: process.env.ORDO_ZONE_PROBE ? ['test/support/zone-probe.ts'] : [],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     // Generous: the suite must pass on a shared machine at a load average of 10 (no wall-clock budgets).
     testTimeout: 120_000,

@@ -7,7 +7,7 @@ import { OrdoError } from '../errors/ordo-error.js';
 import { quoteCode } from '../errors/mask.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Task } from '../ports/task-port.js';
-import { compileDiffSpec, diffRecords, type DiffSeverity, type DiffSpec, type DiffSpecInput } from '../sync/record-diff.js';
+import { compileDiffSpec, diffRecords, type DiffSeverity, type DifferenceKind, type DiffSpec, type DiffSpecInput } from '../sync/record-diff.js';
 
 /** One system's records. */
 export interface ReconciliationSide {
@@ -28,7 +28,7 @@ export interface ReconciliationSide {
 export interface ReconciliationDifference {
   readonly key: string;
   /** `missing`: the side lacks the key; `duplicate`: the side has it more than once (the first is compared); the others as the field diff reports them. */
-  readonly kind: 'missing' | 'duplicate' | 'mismatch' | 'missing_in_source' | 'missing_in_target' | 'unreadable' | 'duplicate_key' | 'no_key';
+  readonly kind: DifferenceKind | 'missing' | 'duplicate' | 'no_key';
   /** The side this is about. */
   readonly side: string;
   /** The reference side it was compared with. */

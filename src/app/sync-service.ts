@@ -236,7 +236,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     key: string,
     record: JsonValue,
     error: unknown,
-    failure: { code: string | undefined; error: string },
+    failure: { readonly code?: string | undefined; readonly error: string },
     at: Instant,
     evidence: QuarantineChange[],
   ): Promise<SyncOutcome> => {

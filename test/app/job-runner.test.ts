@@ -352,7 +352,7 @@ describe('job declarations', () => {
       );
       const history = [...order.history];
       for (const [k, event] of (step < 0 ? [] : (flow[step] as [string, { type: string }[]])[1]).entries()) {
-        const result = machine.transition(order, { id: `${order.id}-${k}`, ...event } as never, { clock });
+        const result = machine.transition(order as Order, { id: `${order.id}-${k}`, ...event } as never, { clock });
         if (!result.ok || result.value.entry === null) throw new Error(`seed: ${event.type} refused`);
         order = result.value.order as Order<string>;
         history.push(result.value.entry);

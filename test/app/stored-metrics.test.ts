@@ -152,14 +152,14 @@ describe('collectMetrics and collectStoredMetrics agree', () => {
           const orders: Order<string>[] = [];
           for (const [i, walk] of walks.entries()) {
             let at = addDuration(T0, { minutes: 5 * i });
-            let order = machine.createOrder(
+            let order = createOrder<string>(
               { id: `p-${i}`, channel: 'tmall', channelOrderId: `c-${i}`, customerRef: `b-${i}`, currency: 'CNY', lines: [{ sku: 'TEA', quantity: 1, unitPrice: { amount: 500, currency: 'CNY' } }] },
               { clock: createFixedClock(at), initialStatus: 'pending_payment' },
-            ) as Order<string>;
+            );
             const history = [...order.history];
             for (const [k, step] of walk.entries()) {
               at = addDuration(at, { minutes: step.afterMinutes });
-              const result = machine.transition(order, { id: `e-${i}-${k}`, ...EVENTS[step.event] } as never, { clock: createFixedClock(at) });
+              const result = machine.transition(order as Order, { id: `e-${i}-${k}`, ...EVENTS[step.event] } as never, { clock: createFixedClock(at) });
               if (!result.ok || result.value.entry === null) continue;
               order = result.value.order as Order<string>;
               history.push(result.value.entry);
