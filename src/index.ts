@@ -45,6 +45,8 @@ export {
   quoteCode,
   maskDriverText,
   maskDriverError,
+  maskLongDigitRuns,
+  hasPersonalDigitRun,
 } from './errors/index.js';
 export type {
   OrdoErrorCode,

@@ -19,7 +19,7 @@ export type { StorageErrorCode } from './storage-error.js';
 export { IdempotencyError, isIdempotencyError } from './idempotency-error.js';
 export { TransportError, isTransportError } from './transport-error.js';
 export { CarrierError, isCarrierError } from './carrier-error.js';
-export { maskPhone, maskIdNumber, maskName, maskAddress, maskEmail, maskPersonalData, describeInput, quoteCode, maskDriverText } from './mask.js';
+export { maskPhone, maskIdNumber, maskName, maskAddress, maskEmail, maskPersonalData, describeInput, quoteCode, maskDriverText, maskLongDigitRuns, hasPersonalDigitRun } from './mask.js';
 export type { PersonalDataKind } from './mask.js';
 export { UnitOfWorkError, isUnitOfWorkError, UNIT_STORES } from './unit-error.js';
 export type { UnitPart, UnitStore, UnitOfWorkErrorCode, StockShortfall } from './unit-error.js';

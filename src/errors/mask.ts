@@ -104,6 +104,27 @@ export function describeInput(value: unknown): string {
   return chars.length > 40 ? `"${shape}…" (${chars.length} characters)` : `"${shape}"`;
 }
 
+/** A run of 11 or more digits, single spaces or dashes between them: the length of a mobile phone, an ID number, a card number. */
+const PERSONAL_DIGIT_RUN = /\d(?:[\s-]?\d){10,}/g;
+
+/**
+ * True when text holds a digit run as long as a phone, ID or card number (11 or more digits,
+ * spaces and dashes allowed between them). Dates, times and amounts of ordinary size do not.
+ */
+export function hasPersonalDigitRun(text: string): boolean {
+  PERSONAL_DIGIT_RUN.lastIndex = 0;
+  return PERSONAL_DIGIT_RUN.test(text);
+}
+
+/**
+ * Text with every digit run as long as a phone, ID or card number shown by its shape
+ * ({@link describeInput}); the rest as it is.
+ * @example maskLongDigitRuns('differ by 13987654321') // 'differ by "99999999999"'
+ */
+export function maskLongDigitRuns(text: string): string {
+  return text.replace(PERSONAL_DIGIT_RUN, (run) => describeInput(run));
+}
+
 /**
  * A code from input (a channel status code, a channel id) quoted as sent when it looks like a
  * code (letters, digits, `_ . : -`, at most 40 characters, at most 6 digits), else by its shape

@@ -1,7 +1,7 @@
 // Field-level diff of what two systems hold for one record, with per-field comparators and tolerances. Pure.
 import { parseInstant, parseOffsetDateTime } from '../clock/instant-schema.js';
 import { durationToMillis, type DurationInput } from '../clock/instant.js';
-import { describeInput, maskPersonalData, type PersonalDataKind } from '../errors/mask.js';
+import { describeInput, hasPersonalDigitRun, maskLongDigitRuns, maskPersonalData, type PersonalDataKind } from '../errors/mask.js';
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { isCurrencyCode, parseMoney } from '../money/money.js';
@@ -159,7 +159,7 @@ interface CompiledField {
   /** Compares two present values; `undefined` when they agree. */
   readonly compare?: (source: unknown, target: unknown) => Found;
   /** For `lines`: compares whole arrays, pushing element differences itself. */
-  readonly nested?: (source: unknown, target: unknown, path: (string | number)[], out: Out) => void;
+  readonly nested?: (source: unknown, target: unknown, path: (string | number)[], out: Out, ignores: IgnoreNode[] | undefined) => void;
 }
 
 interface SpecNode {
@@ -308,7 +308,7 @@ function visit(plan: CompiledSpec, child: SpecNode | undefined, ignores: IgnoreN
   if (field !== undefined) {
     // The common case, equal primitives, allocates nothing.
     if (s === t && (typeof s !== 'number' || !Number.isNaN(s))) return;
-    compareField(field, s, t, [...path, key], out);
+    compareField(field, s, t, [...path, key], out, next);
   } else if (child !== undefined) {
     walk(plan, child, next, s, t, [...path, key], out);
   } else if (plan.others === 'exact' && s !== t) {
@@ -316,13 +316,13 @@ function visit(plan: CompiledSpec, child: SpecNode | undefined, ignores: IgnoreN
   }
 }
 
-function compareField(field: CompiledField, s: unknown, t: unknown, path: (string | number)[], out: Out): void {
+function compareField(field: CompiledField, s: unknown, t: unknown, path: (string | number)[], out: Out, ignores?: IgnoreNode[]): void {
   if (s === undefined || t === undefined) {
     emit(field, s === undefined ? 'missing_in_source' : 'missing_in_target', s, t, path, out);
     return;
   }
   if (field.nested !== undefined) {
-    field.nested(s, t, path, out);
+    field.nested(s, t, path, out, ignores);
     return;
   }
   const found = (field.compare as (a: unknown, b: unknown) => Found)(s, t);
@@ -359,27 +359,37 @@ function emit(field: CompiledField, kind: DifferenceKind, s: unknown, t: unknown
     // A value its comparator could not read may be anything (a phone in a date field): shown by its shape.
     source: shown(s, kind === 'unreadable' ? { ...field, typed: false } : field),
     target: shown(t, kind === 'unreadable' ? { ...field, typed: false } : field),
-    ...(detail === undefined ? {} : { detail }),
+    ...(detail === undefined ? {} : { detail: maskLongDigitRuns(detail) }),
   };
   out.push(difference);
 }
 
 const CODE_LIKE = /^[A-Za-z0-9_.:/ -]{0,40}$/;
 
-/** A value as a difference may show it: typed values as they are; personal data masked; other text by its shape unless it reads as a code. */
+/**
+ * A value as a difference may show it: typed values as they are; personal data masked; other text
+ * by its shape unless it reads as a code. Whatever the field, a digit run as long as a phone, ID
+ * or card number (a phone typed into a money field) is shown by its shape.
+ */
 function shown(value: unknown, field: CompiledField): unknown {
   if (value === undefined || value === null || typeof value === 'boolean') return value;
   if (field.personal !== undefined) {
     if (typeof value === 'string' || typeof value === 'number') return maskPersonalData(String(value), field.personal);
     return Array.isArray(value) ? value.map((item) => shown(item, field)) : '(masked)';
   }
-  if (typeof value === 'number') return field.typed || !Number.isInteger(value) || Math.abs(value) < 1_000_000 ? value : describeInput(String(value));
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && hasPersonalDigitRun(String(Math.abs(value)))) return describeInput(String(value));
+    return field.typed || !Number.isInteger(value) || Math.abs(value) < 1_000_000 ? value : describeInput(String(value));
+  }
   if (typeof value === 'string') {
+    if (hasPersonalDigitRun(value)) return describeInput(value);
     if (field.typed) return value.length <= 64 ? value : describeInput(value);
     return CODE_LIKE.test(value) && (value.match(/\d/g)?.length ?? 0) <= 6 ? value : describeInput(value);
   }
   if (Array.isArray(value)) return value.length <= 20 ? value.map((item) => shown(item, { ...field, typed: false })) : `an array of ${value.length}`;
-  if (field.typed && isPlainObject(value) && typeof value['amount'] === 'number' && typeof value['currency'] === 'string') return { amount: value['amount'], currency: value['currency'] };
+  if (field.typed && isPlainObject(value) && typeof value['amount'] === 'number' && typeof value['currency'] === 'string') {
+    return { amount: shown(value['amount'], field), currency: shown(value['currency'], { ...field, typed: false }) };
+  }
   return isPlainObject(value) ? `an object with ${Object.keys(value).length} keys` : `a ${typeof value}`;
 }
 
@@ -601,7 +611,7 @@ function compileField(name: string, declared: DiffFieldSpec, parentSeverity: Dif
       const key = spec['key'];
       if (typeof key !== 'string' || key === '') issue(['key'], 'Expected the property that identifies an element, e.g. "lineId"');
       const inner = compileSpecNode({ fields: spec['fields'] ?? {}, others: spec['others'] ?? parentOthers, ignore: spec['ignore'] ?? [], severity: base.severity }, at, issues);
-      if (inner !== undefined && typeof key === 'string') field = { ...base, typed: false, nested: (s, t, path, out) => compareLines(field as CompiledField, inner, key, s, t, path, out) };
+      if (inner !== undefined && typeof key === 'string') field = { ...base, typed: false, nested: (s, t, path, out, ignores) => compareLines(field as CompiledField, inner, key, s, t, path, out, ignores) };
       break;
     }
   }
@@ -746,7 +756,25 @@ function compareSets(s: unknown, t: unknown): Found {
   return { kind: 'mismatch', detail: `${missing} missing in target, ${extra} only in target` };
 }
 
-function compareLines(field: CompiledField, inner: CompiledSpec, key: string, s: unknown, t: unknown, path: (string | number)[], out: Out): void {
+/**
+ * The ignore paths that reach below one keyed element: the outer spec's (`lines.*.syncedAt`,
+ * advanced past `lines` already) past the element's key, plus the lines field's own. `null` when
+ * the whole element is ignored.
+ */
+function elementIgnores(inner: CompiledSpec, outer: IgnoreNode[] | undefined, id: string): IgnoreNode[] | undefined | null {
+  if (outer === undefined) return inner.rootIgnores;
+  const next: IgnoreNode[] = inner.rootIgnores === undefined ? [] : [...inner.rootIgnores];
+  for (const node of outer) {
+    for (const child of [node.children.get(id), node.children.get('*')]) {
+      if (child === undefined) continue;
+      if (child.end) return null;
+      next.push(child);
+    }
+  }
+  return next.length === 0 ? undefined : next;
+}
+
+function compareLines(field: CompiledField, inner: CompiledSpec, key: string, s: unknown, t: unknown, path: (string | number)[], out: Out, outer?: IgnoreNode[]): void {
   if (!Array.isArray(s) || !Array.isArray(t)) {
     emit(field, 'unreadable', s, t, path, out, `${Array.isArray(s) ? 'target' : 'source'} is not an array`);
     return;
@@ -756,10 +784,12 @@ function compareLines(field: CompiledField, inner: CompiledSpec, key: string, s:
   for (let i = 0; i < left.ids.length; i += 1) {
     const id = left.ids[i] as string;
     const j = right.ids.indexOf(id);
+    const ignores = elementIgnores(inner, outer, id);
+    if (ignores === null) continue;
     if (j === -1) emit(field, 'missing_in_target', id, undefined, [...path, id], out);
-    else walk(inner, inner.root, inner.rootIgnores, left.items[i], right.items[j], [...path, id], out);
+    else walk(inner, inner.root, ignores, left.items[i], right.items[j], [...path, id], out);
   }
-  for (const id of right.ids) if (!left.ids.includes(id)) emit(field, 'missing_in_source', undefined, id, [...path, id], out);
+  for (const id of right.ids) if (!left.ids.includes(id) && elementIgnores(inner, outer, id) !== null) emit(field, 'missing_in_source', undefined, id, [...path, id], out);
 }
 
 /** Elements by key, first occurrence kept; duplicates and elements without a key are reported. Orders have few lines: lists beat maps. */

@@ -90,6 +90,56 @@ describe('diffRecords', () => {
     expect(result.differences.at(-1)).toMatchObject({ field: '*', severity: 'error' });
   });
 
+  it('ignore paths reach into keyed lines with the same grammar as the differences they name', () => {
+    const spec = { fields: { lines: { compare: 'lines', key: 'id' } } } as const;
+    const source = { lines: [{ id: 'L1', qty: 1, syncedAt: 'a' }, { id: 'L2', qty: 2, syncedAt: 'a' }] };
+    const target = { lines: [{ id: 'L1', qty: 1, syncedAt: 'b' }, { id: 'L2', qty: 3, syncedAt: 'b' }] };
+    expect(brief(diffRecords(source, target, spec).differences)).toEqual(['lines.L1.syncedAt mismatch', 'lines.L2.qty mismatch', 'lines.L2.syncedAt mismatch']);
+    // Beside the lines field, as inside it: every line, or one line by its key.
+    expect(brief(diffRecords(source, target, { ...spec, ignore: ['lines.*.syncedAt'] }).differences)).toEqual(['lines.L2.qty mismatch']);
+    expect(brief(diffRecords(source, target, { ...spec, ignore: ['lines.L1.syncedAt'] }).differences)).toEqual(['lines.L2.qty mismatch', 'lines.L2.syncedAt mismatch']);
+    // A whole line by its key, present on one side only or not.
+    expect(brief(diffRecords(source, target, { ...spec, ignore: ['lines.L2', 'lines.*.syncedAt'] }).differences)).toEqual([]);
+    expect(brief(diffRecords(source, { lines: [target.lines[0]] }, { ...spec, ignore: ['lines.L2', 'lines.*.syncedAt'] }).differences)).toEqual([]);
+    // The lines field's own ignores still apply alongside.
+    expect(brief(diffRecords(source, target, { fields: { lines: { compare: 'lines', key: 'id', ignore: ['qty'] } }, ignore: ['lines.*.syncedAt'] }).differences)).toEqual([]);
+  });
+
+  it('a phone, ID or card number typed into any field is shown by its shape, in values and details alike', () => {
+    const spec = {
+      fields: {
+        total: { compare: 'money', currency: 'CNY' },
+        count: { compare: 'number' },
+        at: { compare: 'instant' },
+        status: { compare: 'status', target: EXAMPLE_WMS_STATUSES },
+        code: 'exact',
+        note: 'text',
+      },
+    } as const;
+    const digits = fc.oneof(
+      fc.stringMatching(/^1[3-9]\d{9}$/), // a mobile phone
+      fc.stringMatching(/^\d{17}[\dX]$/), // an ID number
+      fc.stringMatching(/^\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}$/), // a card number
+    );
+    fc.assert(
+      fc.property(digits, fc.constantFrom('total', 'count', 'at', 'status', 'code', 'note'), fc.boolean(), fc.boolean(), (secret, field, asNumber, onTarget) => {
+        const raw = secret.replace(/[ -]/g, '');
+        const value = asNumber && Number.isSafeInteger(Number(raw)) ? Number(raw) : secret;
+        const source = { total: cny(100), count: 1, at: '2026-11-11T02:00:00.000Z', status: 'picking', code: 'A1', note: 'ok' };
+        const target = { ...source, [field]: value };
+        const text = JSON.stringify(onTarget ? diffRecords(source, target, spec) : diffRecords(target, source, spec));
+        expect(text).not.toContain(raw);
+        expect(text).not.toContain(raw.slice(0, 11));
+      }),
+    );
+    // The issue's own example: a phone in a money field, as text and as an amount.
+    const money = diffRecords({ total: cny(100) }, { total: '13987654321' }, { fields: { total: { compare: 'money', currency: 'CNY' } } });
+    expect(money.differences[0]?.target).toBe('"99999999999"');
+    expect(JSON.stringify(diffRecords({ total: cny(100) }, { total: cny(13_987_654_321) }, { fields: { total: 'money' } }))).not.toContain('13987654321');
+    // Ordinary amounts, instants and codes are still shown as they are.
+    expect(diffRecords({ total: cny(100) }, { total: cny(1_299_900) }, { fields: { total: 'money' } }).differences[0]?.target).toEqual(cny(1_299_900));
+  });
+
   it('masks personal data in both values, whatever field it is found in', () => {
     const wms = { ...ordo, shipping: { ...ordo.shipping, name: '韩梅梅', phone: '+8613912345678' }, remark: 'call 13912345678', buyerId: 110105491231002 };
     const text = JSON.stringify(diffRecords({ ...ordo, remark: 'call 13812345678', buyerId: 110105491231009 }, wms, ORDER_SPEC).differences);
