@@ -152,4 +152,47 @@ describe('createWebhookReceiver over real HTTP on 127.0.0.1', () => {
     const other = JSON.stringify({ type: 'order.cancelled' });
     expect(await post(signWebhook({ id: 'msg_a', timestamp, body: other, secrets: secret }), other)).toMatchObject({ status: 409, answer: { error: { code: 'IDEMPOTENCY_MISMATCH' } } });
   });
+
+  it('the same id with another body while the first is still being handled is a conflict too, never a 208', async () => {
+    const other = JSON.stringify({ type: 'order.cancelled' });
+    const first = signWebhook({ id: 'msg_race', timestamp, body, secrets: secret });
+    const second = signWebhook({ id: 'msg_race', timestamp, body: other, secrets: secret });
+    const [a, b] = await Promise.all([post(first), post(second, other)]);
+    expect(a.status).toBe(204);
+    expect(b).toMatchObject({ status: 409, answer: { error: { code: 'IDEMPOTENCY_MISMATCH' } } });
+    expect(handled.filter((event) => event.id === 'msg_race').map((event) => event.body)).toEqual([body]);
+  });
+});
+
+describe('two receivers on one idempotency store', () => {
+  it('a reused id with another body racing through the other receiver is 409, and its handler unit is not kept', async () => {
+    const storage = createMemoryStorage();
+    const clock = createFixedClock('2026-11-11T00:00:00Z');
+    const timestamp = Math.floor(clock.millis() / 1000);
+    // Both handlers start before either commits: each commits its outbox message with the id's record in one unit.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const handler = async (event: ReceivedWebhook): Promise<void> => {
+      started += 1;
+      if (started === 2) release();
+      await gate;
+      await storage.commit({ outbox: [{ id: `in-${event.body.length}`, topic: 'partner.event', key: event.id, payload: event.payload, createdAt: clock.now() }], idempotency: [event.record] });
+    };
+    const one = createWebhookReceiver({ secrets: secret, clock, idempotency: storage.idempotency, handler });
+    const two = createWebhookReceiver({ secrets: secret, clock, idempotency: storage.idempotency, handler });
+    const other = JSON.stringify({ type: 'order.cancelled' });
+    const [a, b] = await Promise.all([
+      one.receive(signWebhook({ id: 'msg_x', timestamp, body, secrets: secret }), body),
+      two.receive(signWebhook({ id: 'msg_x', timestamp, body: other, secrets: secret }), other),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([204, 409]);
+    expect((await storage.outbox.list()).filter((message) => message.key === 'msg_x')).toHaveLength(1);
+    // With the same body, the loser is a replay.
+    const [c, d] = await Promise.all([
+      createWebhookReceiver({ secrets: secret, clock, idempotency: storage.idempotency, handler: async (event) => storage.commit({ idempotency: [event.record] }) }).receive(signWebhook({ id: 'msg_y', timestamp, body, secrets: secret }), body),
+      createWebhookReceiver({ secrets: secret, clock, idempotency: storage.idempotency, handler: async (event) => storage.commit({ idempotency: [event.record] }) }).receive(signWebhook({ id: 'msg_y', timestamp, body, secrets: secret }), body),
+    ]);
+    expect([c.status, d.status].sort()).toEqual([204, 208]);
+  });
 });

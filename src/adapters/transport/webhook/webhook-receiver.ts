@@ -58,8 +58,9 @@ export interface WebhookReceiver {
  * (the handler is not called again; a 2xx, so the sender stops retrying); 400 malformed headers or
  * body; 401 no matching signature; 403 a timestamp outside the tolerance, either way; 409 an id
  * delivered before with another body; 413 a body over `maxBodyBytes`; 405 not a POST; 500 the
- * handler failed (the sender retries). Concurrent deliveries of one id in one process share one
- * handler call.
+ * handler failed (the sender retries). Concurrent deliveries of one id and body in one process
+ * share one handler call; the body is compared on every path (one after the other, at once, or
+ * through two receivers on one store), so another body under a delivered id is always 409.
  *
  * @throws ValidationError `INVALID_OPTIONS` for wrong options.
  * @example
@@ -75,12 +76,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   if (issues.length > 0) throw new ValidationError('createWebhookReceiver options', issues, { code: 'INVALID_OPTIONS' });
   const { idempotency, handler } = options;
   const prefix = options.keyPrefix ?? 'webhook:';
-  const inFlight = new Map<string, Promise<WebhookResponse>>();
+  const inFlight = new Map<string, { readonly fingerprint: string; readonly work: Promise<WebhookResponse> }>();
+  const fingerprintOf = (body: string): string => createHash('sha256').update(body).digest('hex');
 
   const refuse = (error: WebhookError | { code: string; status: number; message: string }): WebhookResponse => ({ status: error.status, body: { error: { code: error.code, message: error.message } } });
 
   const process_ = async (id: string, timestamp: number, body: string, at: Instant): Promise<WebhookResponse> => {
-    const record: IdempotencyRecord = { key: `${prefix}${id}`, fingerprint: createHash('sha256').update(body).digest('hex'), result: null, createdAt: at };
+    const record: IdempotencyRecord = { key: `${prefix}${id}`, fingerprint: fingerprintOf(body), result: null, createdAt: at };
     const seen = await idempotency.get(record.key);
     if (seen !== null) return seen.fingerprint === record.fingerprint ? replayed() : mismatch(id);
     let payload: JsonValue;
@@ -92,8 +94,12 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     try {
       await handler({ id, timestamp, payload, body, record });
     } catch (error) {
-      // The handler committed the record in its unit and another delivery got there first.
-      if (isStorageError(error) && error.code === 'DUPLICATE_KEY' && (error.part?.store === 'idempotency' || error.operation.startsWith('idempotency'))) return replayed();
+      // The handler committed the record in its unit and another delivery (another receiver on
+      // the same store) got there first: a replay only if that one had this body.
+      if (isStorageError(error) && error.code === 'DUPLICATE_KEY' && (error.part?.store === 'idempotency' || error.operation.startsWith('idempotency'))) {
+        const winner = await idempotency.get(record.key);
+        return winner === null || winner.fingerprint === record.fingerprint ? replayed() : mismatch(id);
+      }
       // Foreign errors' text may quote the payload: only Ordo's messages are passed on.
       return refuse({ code: isOrdoError(error) ? error.code : 'HANDLER_FAILED', status: 500, message: isOrdoError(error) ? error.message : 'The handler failed; the sender will retry' });
     }
@@ -107,12 +113,15 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     const { id, timestamp, body } = verified.value;
     const running = inFlight.get(id);
     if (running !== undefined) {
+      const first = await running.work;
       // The same delivery twice at once: one handler call; the second answer says it was a replay.
-      const first = await running;
-      return first.status < 300 ? replayed() : first;
+      if (running.fingerprint === fingerprintOf(body)) return first.status < 300 ? replayed() : first;
+      // The same id with another body: refused once the first was delivered; tried on its own if the first was not.
+      if (first.status < 300) return mismatch(id);
+      return receive(headers, rawBody);
     }
     const work = process_(id, timestamp, body, clock.now());
-    inFlight.set(id, work);
+    inFlight.set(id, { fingerprint: fingerprintOf(body), work });
     try {
       return await work;
     } finally {
