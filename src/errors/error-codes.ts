@@ -31,6 +31,8 @@ export const ORDO_ERROR_CODES = [
   'STORAGE_TIMEOUT',
   'STORAGE_FAILURE',
   'MIGRATIONS_MISSING',
+  // a server refused the credentials or the permission (storage or transport)
+  'ACCESS_DENIED',
   // unit of work
   'INSUFFICIENT_STOCK',
   'LEASE_LOST',

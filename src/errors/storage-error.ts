@@ -9,7 +9,8 @@ export type StorageErrorCode =
   | 'STORAGE_UNAVAILABLE'
   | 'STORAGE_TIMEOUT'
   | 'STORAGE_FAILURE'
-  | 'MIGRATIONS_MISSING';
+  | 'MIGRATIONS_MISSING'
+  | 'ACCESS_DENIED';
 
 /** Thrown by storage adapters; `cause` holds the driver's own error. */
 export class StorageError extends OrdoError<StorageErrorCode> {

@@ -2,12 +2,12 @@
 import { OrdoError, type OrdoErrorOptions } from './ordo-error.js';
 
 /** Thrown by transport adapters; `cause` holds the client's own error. */
-export class TransportError extends OrdoError<'TRANSPORT_FAILURE' | 'TRANSPORT_CLOSED'> {
+export class TransportError extends OrdoError<'TRANSPORT_FAILURE' | 'TRANSPORT_CLOSED' | 'ACCESS_DENIED'> {
   /** The transport operation that failed, e.g. `publish`. */
   readonly operation: string;
 
   constructor(
-    code: 'TRANSPORT_FAILURE' | 'TRANSPORT_CLOSED',
+    code: 'TRANSPORT_FAILURE' | 'TRANSPORT_CLOSED' | 'ACCESS_DENIED',
     fields: { operation: string; message: string },
     options: OrdoErrorOptions = {},
   ) {

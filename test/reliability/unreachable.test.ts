@@ -6,6 +6,7 @@ import { createPostgresStorage } from '../../src/adapters/postgres.js';
 import { createSqliteStorage } from '../../src/adapters/sqlite.js';
 import { systemClock } from '../../src/clock/index.js';
 import { isStorageError, type StorageError } from '../../src/errors/index.js';
+import { postgresTarget } from '../support/postgres.js';
 import { tempDir } from '../support/sqlite.js';
 
 async function failure(promise: Promise<unknown>): Promise<StorageError> {
@@ -32,6 +33,30 @@ async function listen(onConnection: (socket: Socket) => void): Promise<{ server:
   if (address === null || typeof address === 'string') throw new Error('no port');
   return { server, port: address.port, sockets };
 }
+
+const pgTarget = await postgresTarget();
+
+describe.skipIf(pgTarget.skipReason !== undefined)('PostgreSQL refusing the login', () => {
+  it('an unknown user (or a wrong password) is ACCESS_DENIED at once, saying so, never "cannot reach"', async () => {
+    const url = new URL(pgTarget.url as string);
+    url.username = 'ordo_no_such_user';
+    url.password = 'wrong-secret-42';
+    const storage = createPostgresStorage({ connectionString: url.href, connectTimeoutMs: 10_000 });
+    const error = await failure(storage.orders.get('x'));
+    expect(error.code).toBe('ACCESS_DENIED');
+    expect(error.message).toContain('refused the login');
+    expect(error.message).not.toContain('cannot reach');
+    expect(error.hint).toMatch(/user and password/);
+    expect(JSON.stringify({ message: error.message, details: error.details, cause: String(error.cause) })).not.toContain('wrong-secret-42');
+    await storage.close();
+  }, 30_000);
+
+  it('a connection string that is no postgres:// URL is refused when the storage is made', () => {
+    for (const connectionString of ['host=127.0.0.1 user=postgres', 'mysql://root@127.0.0.1/test', 'http://127.0.0.1:5432']) {
+      expect(() => createPostgresStorage({ connectionString })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['connectionString'] })] }));
+    }
+  });
+});
 
 describe('PostgreSQL unreachable', () => {
   let blackhole: Awaited<ReturnType<typeof listen>>;

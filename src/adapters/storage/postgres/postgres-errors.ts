@@ -65,18 +65,24 @@ export function wrapPostgresError(error: unknown, operation: string, context: Po
       'check that the host is reachable and not firewalled; raise connectTimeoutMs for slow networks',
     );
   }
+  if (code === '28P01' || code === '28000' || code === '42501') {
+    // Not a network problem: the server answered, and said no. Retrying will not change that.
+    return make(
+      'ACCESS_DENIED',
+      code === '42501'
+        ? `PostgreSQL at ${context.target} refused the operation: the user lacks a permission (${code}: ${message})`
+        : `PostgreSQL at ${context.target} refused the login (${code}: ${message})`,
+      code === '42501' ? 'grant the user the privileges Ordo needs (see README: PostgreSQL)' : 'check the user and password in the connection string (and pg_hba.conf)',
+    );
+  }
   if (
-    (code !== undefined && (CONNECTION_CODES.has(code) || (code.startsWith('08') && code !== '08P01') || code === '57P01' || code === '57P03' || code === '3D000' || code === '28P01' || code === '28000')) ||
+    (code !== undefined && (CONNECTION_CODES.has(code) || (code.startsWith('08') && code !== '08P01') || code === '57P01' || code === '57P03' || code === '3D000')) ||
     /Connection terminated|not queryable|Client was closed/i.test(message)
   ) {
     return make(
       'STORAGE_UNAVAILABLE',
       `cannot reach PostgreSQL at ${context.target} (${code ?? message})`,
-      code === '3D000'
-        ? 'the database in the connection string does not exist'
-        : code === '28P01' || code === '28000'
-          ? 'check the user and password in the connection string'
-          : 'is PostgreSQL running and accepting connections there? check the connection string',
+      code === '3D000' ? 'the database in the connection string does not exist' : 'is PostgreSQL running and accepting connections there? check the connection string',
     );
   }
   return make('STORAGE_FAILURE', message);

@@ -80,7 +80,7 @@ export interface PostgresStorage extends StoragePort {
 
 const postgresOptionsSchema = z
   .strictObject({
-    connectionString: option.text().optional(),
+    connectionString: option.url(['postgres:', 'postgresql:'], 'postgres://user:password@127.0.0.1:5432/database').optional(),
     pool: option.withMethods<PgPoolLike>('a pg Pool (with query and connect)', 'query', 'connect').optional(),
     schema: sqlIdentifierOption(false).default('ordo'),
     tablePrefix: sqlIdentifierOption(true).default(''),

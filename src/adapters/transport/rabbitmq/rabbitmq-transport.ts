@@ -34,7 +34,7 @@ export interface RabbitMqTransport extends TransportPort {
 }
 
 const optionsSchema = z.strictObject({
-  url: option.text(),
+  url: option.url(['amqp:', 'amqps:'], 'amqp://user:password@127.0.0.1:5672'),
   exchange: option.text().default('ordo.events'),
   queuePrefix: z.string().default('ordo.'),
   queueType: z.enum(['quorum', 'classic']).default('quorum'),
@@ -72,6 +72,25 @@ function drain(consumer: Consumer): Promise<void> {
 }
 
 /** Where the broker is, for messages: host and port, never the credentials. */
+/** The user a URL logs in as (never its password). */
+function userOf(url: string): string {
+  try {
+    return JSON.stringify(decodeURIComponent(new URL(url).username) || 'guest');
+  } catch {
+    return '(unknown)';
+  }
+}
+
+/** The virtual host a URL names (`/` when none). */
+function vhostOf(url: string): string {
+  try {
+    const path = new URL(url).pathname;
+    return JSON.stringify(path.length > 1 ? decodeURIComponent(path.slice(1)) : '/');
+  } catch {
+    return '(unknown)';
+  }
+}
+
 function whereOf(url: string): string {
   try {
     const parsed = new URL(url);
@@ -109,6 +128,27 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
 
   const failure = (operation: string, message: string, cause?: unknown): TransportError =>
     new TransportError('TRANSPORT_FAILURE', { operation, message }, cause === undefined ? {} : { cause });
+  const timedOut = new Error('timeout');
+
+  /**
+   * Why there is no connection, named: the broker refused the login or the virtual host
+   * (ACCESS_DENIED, at once: waiting will not help), nobody listens (the socket's code), or no
+   * answer within the deadline.
+   */
+  const connectFailure = (operation: string, error: unknown, timeout: boolean): TransportError => {
+    const where = whereOf(url);
+    const text = error instanceof Error ? error.message : String(error);
+    if (/ACCESS[-_]REFUSED|\b403\b/.test(text)) {
+      return new TransportError('ACCESS_DENIED', { operation, message: `RabbitMQ at ${where} refused the login of user ${userOf(url)} (ACCESS_REFUSED): check the user and password in the URL` }, { cause: error });
+    }
+    // amqplib reports a vhost refused after the login only as a ConnectionClose in place of ConnectionOpenOk.
+    if (/NOT[-_]ALLOWED|\b530\b|Expected ConnectionOpenOk; got <ConnectionClose/.test(text)) {
+      return new TransportError('ACCESS_DENIED', { operation, message: `RabbitMQ at ${where} refused user ${userOf(url)} access to virtual host ${vhostOf(url)} (NOT_ALLOWED): check that the vhost in the URL exists and the user has permissions on it` }, { cause: error });
+    }
+    if (timeout) return failure(operation, `RabbitMQ at ${where} is unreachable: no connection within ${connectTimeoutMs} ms`, error);
+    const code = (error as { code?: unknown } | null)?.code;
+    return failure(operation, `RabbitMQ at ${where} is unreachable (${typeof code === 'string' ? code : 'the connection failed'})`, error);
+  };
 
   const queueOf = (group: string): string => `${queuePrefix}${group}`;
 
@@ -209,7 +249,7 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
 
   const connectOnce = async (): Promise<void> => {
     const opening = connect(url, { timeout: connectTimeoutMs });
-    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs).unref());
+    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(timedOut), connectTimeoutMs).unref());
     let connection: ChannelModel;
     try {
       connection = await Promise.race([opening, timer]);
@@ -275,12 +315,11 @@ export function createRabbitMqTransport(options: RabbitMqTransportOptions): Rabb
       });
     }
     const pending = ready;
-    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), connectTimeoutMs).unref());
+    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(timedOut), connectTimeoutMs).unref());
     try {
       await Promise.race([pending, timer]);
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      throw failure(operation, `RabbitMQ at ${whereOf(url)} is unreachable${typeof code === 'string' ? ` (${code})` : ''}: no connection within ${connectTimeoutMs} ms`, error);
+      throw connectFailure(operation, error, error === timedOut);
     }
     if (model === undefined || publisher === undefined) throw failure(operation, `the connection to RabbitMQ at ${whereOf(url)} dropped; reconnecting`);
   };
