@@ -112,6 +112,7 @@ const PERSONAL_DIGIT_RUN = /\d(?:[\s-]?\d){10,}/g;
  * spaces and dashes allowed between them). Dates, times and amounts of ordinary size do not.
  */
 export function hasPersonalDigitRun(text: string): boolean {
+  expectString('hasPersonalDigitRun text', text);
   PERSONAL_DIGIT_RUN.lastIndex = 0;
   return PERSONAL_DIGIT_RUN.test(text);
 }
@@ -122,6 +123,7 @@ export function hasPersonalDigitRun(text: string): boolean {
  * @example maskLongDigitRuns('differ by 13987654321') // 'differ by "99999999999"'
  */
 export function maskLongDigitRuns(text: string): string {
+  expectString('maskLongDigitRuns text', text);
   return text.replace(PERSONAL_DIGIT_RUN, (run) => describeInput(run));
 }
 
