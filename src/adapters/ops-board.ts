@@ -22,13 +22,24 @@ export interface OpsBoardOptions extends OpsSnapshotSourceOptions, Omit<OpsBoard
 export function createOpsBoard(options: OpsBoardOptions): OpsBoardHandler {
   if (typeof options !== 'object' || options === null) throw new ValidationError('createOpsBoard options', [{ code: 'invalid_type', path: [], message: 'Expected { storage, clock, slas?, runner?, ... }' }], { code: 'INVALID_OPTIONS' });
   const { basePath, intervalMs, title, authorize, onError, ...sourceOptions } = options;
-  const source = createOpsSnapshotSource(sourceOptions);
-  return createOpsBoardHandler({
-    source,
-    ...(basePath === undefined ? {} : { basePath }),
-    ...(intervalMs === undefined ? {} : { intervalMs }),
-    ...(title === undefined ? {} : { title }),
-    ...(authorize === undefined ? {} : { authorize }),
-    ...(onError === undefined ? {} : { onError }),
-  });
+  // The caller called createOpsBoard: problems are reported under that name, with their paths.
+  const asBoardOptions = <T>(make: () => T): T => {
+    try {
+      return make();
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError('createOpsBoard options', error.issues, { code: 'INVALID_OPTIONS' });
+      throw error;
+    }
+  };
+  const source = asBoardOptions(() => createOpsSnapshotSource(sourceOptions));
+  return asBoardOptions(() =>
+    createOpsBoardHandler({
+      source,
+      ...(basePath === undefined ? {} : { basePath }),
+      ...(intervalMs === undefined ? {} : { intervalMs }),
+      ...(title === undefined ? {} : { title }),
+      ...(authorize === undefined ? {} : { authorize }),
+      ...(onError === undefined ? {} : { onError }),
+    }),
+  );
 }

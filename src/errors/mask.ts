@@ -95,7 +95,12 @@ const SQL_NAME = /^[a-z_][a-z0-9_$.]{0,62}$/;
  * @example describeInput('2026-13-01 25:00') // '"9999-99-99 99:99"'
  */
 export function describeInput(value: unknown): string {
-  if (typeof value !== 'string') return value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (typeof value !== 'string') {
+    if (value === null) return 'null';
+    if (value === undefined) return 'nothing (undefined)';
+    if (Array.isArray(value)) return 'an array';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  }
   const chars = [...value];
   const shape = chars
     .slice(0, 40)

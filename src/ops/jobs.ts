@@ -3,6 +3,7 @@
 import { createBusinessCalendar, type BusinessCalendarConfig } from '../clock/business-calendar.js';
 import { createDeadline, describeDeadline, type Deadline, type DeadlineDefinition } from '../clock/deadline.js';
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
+import { describeInput } from '../errors/mask.js';
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
@@ -332,10 +333,19 @@ export function promotionExpiryJob(options: PromotionExpiryOptions): Job {
   const issues: ValidationIssue[] = [];
   if (typeof options?.promotion !== 'string' || options.promotion === '') issues.push({ code: 'invalid_value', path: ['promotion'], message: 'Expected the promotion id orders carry' });
   let end: Deadline | undefined;
-  try {
-    end = createDeadline(options?.endsAt?.local, options?.endsAt?.zone, options?.endsAt?.disambiguation === undefined ? {} : { disambiguation: options.endsAt.disambiguation });
-  } catch (error) {
-    issues.push({ code: 'invalid_value', path: ['endsAt'], message: isOrdoError(error) ? error.message : 'Expected { local, zone }' });
+  const endsAt: unknown = options?.endsAt;
+  if (typeof endsAt !== 'object' || endsAt === null) {
+    issues.push({
+      code: 'invalid_type',
+      path: ['endsAt'],
+      message: `Expected the promotion's end as a wall time and its zone, { local: "2026-01-01T00:00", zone: "America/New_York" }, not ${typeof endsAt === 'string' ? 'text (an instant has lost the zone the promotion was written in)' : describeInput(endsAt)}`,
+    });
+  } else {
+    try {
+      end = createDeadline(options.endsAt.local, options.endsAt.zone, options.endsAt.disambiguation === undefined ? {} : { disambiguation: options.endsAt.disambiguation });
+    } catch (error) {
+      issues.push({ code: 'invalid_value', path: ['endsAt'], message: isOrdoError(error) ? error.message : 'Expected { local, zone }' });
+    }
   }
   if (issues.length > 0 || end === undefined) throw new ValidationError('promotionExpiryJob options', issues, { code: 'INVALID_OPTIONS' });
   const deadline = end;

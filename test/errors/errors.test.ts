@@ -89,6 +89,17 @@ describe('masking personal data', () => {
 });
 
 describe('input quoted by shape, never by value', () => {
+  it('messages read right whatever was passed: no "a undefined", no "a object"', async () => {
+    expect([undefined, null, {}, [], 3, true].map((value) => describeInput(value))).toEqual(['nothing (undefined)', 'null', 'an object', 'an array', 'a number', 'a boolean']);
+    const { promotionExpiryJob } = await import('../../src/ops/index.js');
+    // An instant where a wall time and its zone belong: said so, not "a undefined is not a wall time".
+    expect(() => promotionExpiryJob({ promotion: 'd11', endsAt: '2026-01-01T05:00:00.000Z' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringContaining('{ local: "2026-01-01T00:00", zone: "America/New_York" }') }));
+    expect(() => promotionExpiryJob({ promotion: 'd11', endsAt: undefined as never })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('a undefined') }));
+    const { createOpsBoard } = await import('../../src/adapters/ops-board.js');
+    // Named after the function the caller called.
+    expect(() => createOpsBoard({ clock: {} } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', message: expect.stringMatching(/^Invalid createOpsBoard options/) }));
+  });
+
   it('describeInput keeps punctuation and length, never a digit or a letter', () => {
     expect(describeInput('19,90')).toBe('"99,99"');
     expect(describeInput('13912345678')).toBe('"99999999999"');
