@@ -402,8 +402,9 @@ function label(value: string): string {
 
 /**
  * The snapshot in Prometheus' text exposition format (version 0.0.4), for a `/metrics` route
- * without prom-client: `ordo_orders{status}`, `ordo_orders_overdue{sla}`, and
- * `ordo_stage_seconds{sla,quantile}` with `_count` and `ordo_stage_late_total{sla}`.
+ * without prom-client. Every family is a gauge, named as `registerOrdoMetrics` names them:
+ * `ordo_orders{status}`, `ordo_orders_overdue{sla}`, `ordo_stage_seconds{sla,quantile}`,
+ * `ordo_stage_count{sla}`, `ordo_stage_late{sla}` and `ordo_orders_entered{status}`.
  */
 export function formatPrometheusMetrics(metrics: OrderMetrics): string {
   const candidate = metrics as Partial<OrderMetrics> | null;
@@ -416,14 +417,17 @@ export function formatPrometheusMetrics(metrics: OrderMetrics): string {
   lines.push('# HELP ordo_orders_overdue Orders past an SLA.', '# TYPE ordo_orders_overdue gauge');
   const overdue: Record<string, number> = { ...metrics.overdueBySla };
   if (metrics.overdueBySla === undefined) for (const order of metrics.overdue) overdue[order.sla] = (overdue[order.sla] ?? 0) + 1;
-  for (const stage of metrics.stages) lines.push(`ordo_orders_overdue{sla="${label(stage.sla)}"} ${overdue[stage.sla] ?? 0}`);
-  lines.push('# HELP ordo_stage_seconds Time per stage over the window (working time for a calendar SLA).', '# TYPE ordo_stage_seconds summary');
+  for (const [sla, count] of Object.entries(overdue).sort()) lines.push(`ordo_orders_overdue{sla="${label(sla)}"} ${count}`);
+  // Gauges, not a summary: these are quantiles of the window's stages, recomputed at each snapshot,
+  // with no running sum or count behind them.
+  lines.push('# HELP ordo_stage_seconds Time per stage over the window (working time for a calendar SLA), by quantile.', '# TYPE ordo_stage_seconds gauge');
   for (const stage of metrics.stages) {
     for (const [q, value] of [['0.5', stage.p50], ['0.95', stage.p95], ['0.99', stage.p99]] as const) {
-      lines.push(`ordo_stage_seconds{sla="${label(stage.sla)}",quantile="${q}"} ${value === undefined ? 'NaN' : value / 1000}`);
+      if (value !== undefined) lines.push(`ordo_stage_seconds{sla="${label(stage.sla)}",quantile="${q}"} ${value / 1000}`);
     }
-    lines.push(`ordo_stage_seconds_count{sla="${label(stage.sla)}"} ${stage.count}`);
   }
+  lines.push('# HELP ordo_stage_count Stages that ended over the window.', '# TYPE ordo_stage_count gauge');
+  for (const stage of metrics.stages) lines.push(`ordo_stage_count{sla="${label(stage.sla)}"} ${stage.count}`);
   lines.push('# HELP ordo_stage_late Stages over the window that ended after their due time.', '# TYPE ordo_stage_late gauge');
   for (const stage of metrics.stages) lines.push(`ordo_stage_late{sla="${label(stage.sla)}"} ${stage.late}`);
   if (metrics.throughput !== undefined && metrics.throughput.length > 0) {

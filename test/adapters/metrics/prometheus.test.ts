@@ -1,5 +1,6 @@
 // The prom-client collector: gauges on the user's registry, one snapshot per scrape, the same
 // figures as the text format, failures reported to the scrape and retried on the next.
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../../src/adapters/memory.js';
@@ -50,6 +51,38 @@ describe('registerOrdoMetrics', () => {
     expect(metrics.names).toContain('ordo_orders');
     metrics.unregister();
     expect(await registry.metrics()).not.toContain('ordo_orders');
+  });
+
+  it('the text exporter and the prom-client exporter expose the same families, types and samples, valid Prometheus text', async () => {
+    const snapshot: OrderMetrics = {
+      at: AT,
+      ordersPerStatus: { paid: 2, shipped: 5 },
+      overdue: [],
+      overdueBySla: { 'paid-to-shipped': 1, 'pay-within-30-min': 0 },
+      stages: [
+        { sla: 'paid-to-shipped', count: 4, late: 1, p50: 1_500, p95: 60_000, p99: 61_000 },
+        { sla: 'pay-within-30-min', count: 0, late: 0, p50: undefined, p95: undefined, p99: undefined },
+      ] as never,
+      throughput: [{ start: AT, entered: { paid: 3, shipped: 1 } }],
+    };
+    const registry = new Registry();
+    registerOrdoMetrics({ registry, cacheMs: 0, snapshot: async () => snapshot });
+    const normalise = (text: string) =>
+      parsePrometheusTextFormat(text)
+        .map((family) => ({ name: family.name, type: family.type, samples: family.metrics.map((m) => `${JSON.stringify(m.labels ?? {})} ${Number(m.value)}`).sort() }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const fromText = normalise(formatPrometheusMetrics(snapshot));
+    const fromClient = normalise(await registry.metrics());
+    expect(fromText).toEqual(fromClient);
+    expect(fromText.map((family) => `${family.name} ${family.type}`)).toEqual([
+      'ordo_orders GAUGE',
+      'ordo_orders_entered GAUGE',
+      'ordo_orders_overdue GAUGE',
+      'ordo_stage_count GAUGE',
+      'ordo_stage_late GAUGE',
+      'ordo_stage_seconds GAUGE',
+    ]);
+    expect(fromText.find((family) => family.name === 'ordo_stage_seconds')?.samples).toContain('{"sla":"paid-to-shipped","quantile":"0.95"} 60');
   });
 
   it('a failed snapshot fails the scrape, and the next scrape reads again', async () => {
