@@ -47,7 +47,11 @@ export interface ChannelConfig<P> {
   readonly statusDictionary: StatusDictionary | Readonly<Record<string, OrderStatus>>;
   /** Builds the payload schema from a kit bound to this channel's zone, currency and dictionary. */
   readonly schema: (kit: ChannelSchemaKit) => z.ZodType<P>;
-  /** Maps a validated payload to the canonical order input and the reported status. Pure. */
+  /**
+   * Maps a validated payload to the canonical order input and the reported status. Pure. Its
+   * `customerRef` is the buyer's id in the channel: the order carries `<channel id>:<that id>`
+   * (one rule for every channel).
+   */
   readonly toOrder: (payload: P, context: ChannelMapContext) => ChannelOrder;
 }
 
@@ -143,7 +147,7 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
       if (!parsed.success) return invalid(subject, issuesFromZod(parsed.error));
       try {
         const mapped = toOrder(parsed.data, context);
-        return success({ input: { ...mapped.input, channel: config.id }, status: mapped.status });
+        return success({ input: { ...mapped.input, channel: config.id, customerRef: channelCustomerRef(config.id, mapped.input.customerRef) }, status: mapped.status });
       } catch (error) {
         if (isValidationError(error)) return invalid(subject, error.issues);
         // Ordo's messages never quote values; a foreign error's text may, so only its name is kept.
@@ -154,6 +158,15 @@ export function defineChannel<P>(config: ChannelConfig<P>): Channel<P> {
       }
     },
   });
+}
+
+/**
+ * One rule for every channel's buyers: `<channel id>:<the buyer's id in that channel>`, so a
+ * reference says where it comes from and two channels' ids never collide. A mapper may give the
+ * buyer's id alone (the channel id is put in front) or the whole reference.
+ */
+function channelCustomerRef(channel: string, buyer: string): string {
+  return typeof buyer === 'string' && buyer.startsWith(`${channel}:`) ? buyer : `${channel}:${buyer}`;
 }
 
 // A plain record is the inbound half: a status with one code maps back to it, every other is unmapped.

@@ -174,9 +174,9 @@ export interface EffectsToOutboxOptions {
  *
  * @example
  * const result = machine.transition(order, event, { clock });
- * if (result.ok && !result.duplicate) await storage.commit({
- *   orders: [{ order: result.order, expectedVersion: order.version, newHistory: [result.entry] }],
- *   outbox: effectsToOutbox(result.effects, result.order),
+ * if (result.ok && result.value.entry !== null) await storage.commit({
+ *   orders: [{ order: result.value.order, expectedVersion: order.version, newHistory: [result.value.entry] }],
+ *   outbox: effectsToOutbox(result.value.effects, result.value.order),
  * });
  */
 export function effectsToOutbox(

@@ -82,7 +82,7 @@ describe('built-in channels', () => {
     expect(status).toBe('paid');
     expect(input).toMatchObject({
       channelOrderId: 'SH01-20260618-0042',
-      customerRef: 'pos-member:M00098231',
+      customerRef: 'pos:member:M00098231',
       placedAt: '2026-06-18T13:15:00.000Z',
       total: cny(4000),
       lines: [
@@ -92,7 +92,27 @@ describe('built-in channels', () => {
     });
     expect(input.shippingAddress).toBeUndefined();
     const { member_no: _dropped, ...walkIn } = fixture('pos');
-    expect(normalised(posChannel, walkIn).input.customerRef).toBe('pos-walk-in:SH01');
+    // A walk-in is nobody known: a reference of its own per sale, so walk-ins are never linked together.
+    expect(normalised(posChannel, walkIn).input.customerRef).toBe('pos:walk-in:SH01:SH01-20260618-0042');
+  });
+
+  it('one rule for every channel: a customer reference is <channel id>:<the buyer id in that channel>', () => {
+    for (const channel of BUILT_IN_CHANNELS) {
+      const ref = normalised(channel, fixture(channel.id)).input.customerRef;
+      expect(ref.startsWith(`${channel.id}:`), `${channel.id}: ${ref}`).toBe(true);
+      expect(ref.length).toBeGreaterThan(channel.id.length + 1);
+    }
+    expect(normalised(wechatMiniChannel, fixture('wechat-mini')).input.customerRef).toMatch(/^wechat-mini:/);
+    // A channel of yours gets the same rule, whether its mapper gives the buyer id alone or the whole reference.
+    const shop = (ref: string) =>
+      defineChannel({
+        id: 'shop',
+        statusDictionary: { PAID: 'paid' },
+        schema: (kit) => z.object({ id: z.string(), buyer: z.string(), status: kit.status() }),
+        toOrder: (p) => ({ status: p.status, input: { channelOrderId: p.id, customerRef: ref.replace('{buyer}', p.buyer), currency: 'CNY', lines: [{ sku: 'A', quantity: 1, unitPrice: cny(100) }] } }),
+      });
+    expect(normalised(shop('{buyer}'), { id: 'S1', buyer: 'u-9', status: 'PAID' }).input.customerRef).toBe('shop:u-9');
+    expect(normalised(shop('shop:{buyer}'), { id: 'S1', buyer: 'u-9', status: 'PAID' }).input.customerRef).toBe('shop:u-9');
   });
 
   it('an unknown status code is an issue at the status field, never a default', () => {

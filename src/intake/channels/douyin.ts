@@ -47,7 +47,7 @@ export const douyinChannel = defineChannel({
     status: p.order_status,
     input: {
       channelOrderId: p.order_id,
-      customerRef: `douyin:${p.doudian_open_id}`,
+      customerRef: p.doudian_open_id,
       currency: ctx.currency,
       placedAt: p.create_time,
       lines: p.sku_order_list.map((s) => ({ lineId: s.order_id, sku: s.code, quantity: s.item_num, unitPrice: s.goods_price })),

@@ -58,7 +58,7 @@ export const jdChannel = defineChannel({
     status: p.orderState,
     input: {
       channelOrderId: p.orderId,
-      customerRef: `jd:${p.pin}`,
+      customerRef: p.pin,
       currency: ctx.currency,
       placedAt: p.orderStartTime,
       lines: p.itemInfoList.map((i) => ({ lineId: i.skuId, sku: i.outerSkuId, quantity: Number(i.itemTotal), unitPrice: i.jdPrice })),

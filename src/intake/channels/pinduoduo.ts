@@ -52,7 +52,7 @@ export const pinduoduoChannel = defineChannel({
     status: p.order_status,
     input: {
       channelOrderId: p.order_sn,
-      customerRef: `pinduoduo:${p.buyer_id}`,
+      customerRef: p.buyer_id,
       currency: ctx.currency,
       placedAt: p.created_time,
       lines: p.item_list.map((i) => ({ lineId: i.sku_id, sku: i.outer_id, quantity: i.goods_count, unitPrice: i.goods_price })),

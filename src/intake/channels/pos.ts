@@ -62,7 +62,8 @@ export const posChannel = defineChannel({
     status: p.status,
     input: {
       channelOrderId: p.receipt_no,
-      customerRef: p.member_no ? `pos-member:${p.member_no}` : `pos-walk-in:${p.store_code}`,
+      // A walk-in buyer is nobody known: one reference per sale, so walk-ins are never linked into one customer.
+      customerRef: p.member_no ? `member:${p.member_no}` : `walk-in:${p.store_code}:${p.receipt_no}`,
       currency: ctx.currency,
       placedAt: p.sold_at,
       lines: p.items.map((i) => ({ sku: i.sku, quantity: i.quantity, unitPrice: i.price })),

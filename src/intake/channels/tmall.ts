@@ -61,7 +61,7 @@ export const tmallChannel = defineChannel({
     status: p.status,
     input: {
       channelOrderId: p.tid,
-      customerRef: `tmall:${p.buyer_open_uid}`,
+      customerRef: p.buyer_open_uid,
       currency: ctx.currency,
       placedAt: p.created,
       lines: p.orders.map((o) => ({ lineId: o.oid, sku: o.outer_sku_id, quantity: o.num, unitPrice: o.price })),

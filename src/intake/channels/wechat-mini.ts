@@ -59,7 +59,7 @@ export const wechatMiniChannel = defineChannel({
     status: p.trade_state,
     input: {
       channelOrderId: p.out_trade_no,
-      customerRef: `wechat:${p.openid}`,
+      customerRef: p.openid,
       currency: ctx.currency,
       placedAt: p.time_end,
       lines: p.goods_detail.map((g) => ({ sku: g.goods_id, quantity: g.quantity, unitPrice: g.price })),
