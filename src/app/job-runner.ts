@@ -8,7 +8,7 @@ import { isConcurrencyError } from '../errors/concurrency-error.js';
 import { describeInput } from '../errors/mask.js';
 import { option, parseOptions } from '../errors/options.js';
 import { isOrdoError, OrdoError } from '../errors/ordo-error.js';
-import { ValidationError } from '../errors/validation-error.js';
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import { createUuidSource, type IdSource } from '../ids/id-source.js';
 import type { OrderEventBase } from '../orders/order-events.js';
 import type { OrderMachine } from '../orders/order-machine-types.js';
@@ -193,10 +193,17 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
   const machine = parsed.machine as unknown as OrderMachine<string, OrderEventBase<string>>;
   const ids = parsed.ids ?? createUuidSource();
   const jobs = new Map<string, Job>();
+  const known = Object.keys(machine.statuses);
+  const problems: ValidationIssue[] = [];
   parsed.jobs.forEach((job, index) => {
-    if (jobs.has(job.id)) throw new ValidationError('createJobRunner options', [{ code: 'invalid_value', path: ['jobs', index, 'id'], message: `Job ids must differ: ${job.id} is given twice` }], { code: 'INVALID_OPTIONS' });
+    if (jobs.has(job.id)) problems.push({ code: 'invalid_value', path: ['jobs', index, 'id'], message: `Job ids must differ: ${job.id} is given twice` });
     jobs.set(job.id, job);
+    // A status the machine does not have is one the job would wait on forever, or count wrong.
+    job.statuses.forEach((status, i) => {
+      if (!known.includes(status)) problems.push({ code: 'unknown_status', path: ['jobs', index, 'statuses', i], message: `Job ${job.id} examines status "${status}", which the machine does not have (it has ${known.join(', ')})` });
+    });
   });
+  if (problems.length > 0) throw new ValidationError('createJobRunner options', problems, { code: 'INVALID_OPTIONS' });
 
   const jobOf = (jobId: string): Job => {
     const job = typeof jobId === 'string' ? jobs.get(jobId) : undefined;

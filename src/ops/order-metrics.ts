@@ -4,7 +4,7 @@ import { createBusinessCalendar, type BusinessCalendar, type BusinessCalendarCon
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
-import { ORDER_STATUS_DEFINITIONS } from '../orders/order-statuses.js';
+import { ORDER_STATUSES, ORDER_STATUS_DEFINITIONS } from '../orders/order-statuses.js';
 
 /**
  * Statuses an order never leaves (the default lifecycle's terminal ones: completed, cancelled,
@@ -91,11 +91,22 @@ export interface OrderMetrics {
 }
 
 /**
- * Checks SLAs: every problem at once, with its path.
+ * Checks SLAs: every problem at once, with its path. A status no lifecycle has (`shiped`) is an
+ * `unknown_status` issue: a stage that can never start or end would count nothing, silently.
+ * @param options.statuses the statuses of your lifecycle (`Object.keys(machine.statuses)`). @default ORDER_STATUSES
  * @throws ValidationError `INVALID_OPTIONS`.
  */
-export function compileSlas(inputs: readonly SlaInput[]): Sla[] {
+export function compileSlas(inputs: readonly SlaInput[], options: { readonly statuses?: readonly string[] } = {}): Sla[] {
   const issues: ValidationIssue[] = [];
+  const known: readonly string[] = options?.statuses ?? ORDER_STATUSES;
+  if (!Array.isArray(known) || known.some((status) => typeof status !== 'string')) {
+    throw new ValidationError('compileSlas options', [{ code: 'invalid_type', path: ['statuses'], message: 'Expected the statuses of your lifecycle' }], { code: 'INVALID_OPTIONS' });
+  }
+  const unknown = (status: unknown, path: (string | number)[]): void => {
+    if (typeof status === 'string' && status !== '' && !known.includes(status)) {
+      issues.push({ code: 'unknown_status', path, message: `Unknown status "${status}" (the lifecycle has ${known.join(', ')}); pass { statuses } for your own` });
+    }
+  };
   if (!Array.isArray(inputs)) throw new ValidationError('SLAs', [{ code: 'invalid_type', path: [], message: 'Expected a list of SLAs' }], { code: 'INVALID_OPTIONS' });
   const ids = new Set<string>();
   const slas = inputs.map((input, index): Sla => {
@@ -105,6 +116,8 @@ export function compileSlas(inputs: readonly SlaInput[]): Sla[] {
     else ids.add(sla.id);
     if (typeof sla.from !== 'string' || sla.from === '') issues.push({ code: 'invalid_value', path: at('from'), message: 'Expected the status the stage starts in' });
     if (!Array.isArray(sla.to) || sla.to.length === 0 || sla.to.some((status) => typeof status !== 'string' || status === '')) issues.push({ code: 'invalid_value', path: at('to'), message: 'Expected the statuses that end the stage' });
+    unknown(sla.from, at('from'));
+    if (Array.isArray(sla.to)) sla.to.forEach((status, i) => unknown(status, [index, 'to', i]));
     let withinMs = 0;
     try {
       withinMs = durationToMillis(sla.within as DurationInput);

@@ -314,6 +314,11 @@ describe('job declarations', () => {
     await expect(runner.run('nope')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(runner.engageKillSwitch({ by: '', reason: 'x' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(runner.confirmCanary(job.id, { by: 'x' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    // A status the machine does not have (a typo) is refused with its path, not waited on forever.
+    const typo = defineJob({ id: 'typo', statuses: ['pending_payment', 'pendng_payment'], decide: () => null });
+    expect(() => createJobRunner({ storage, clock, machine, owner: 'w', jobs: [typo] })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ code: 'unknown_status', path: ['jobs', 0, 'statuses', 1] })] }),
+    );
   });
 
   it('a decide that throws fails that order only; the run goes on', async () => {

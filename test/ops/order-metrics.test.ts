@@ -62,7 +62,9 @@ describe('stageTimings and collectMetrics', () => {
     expect(text).toContain('ordo_orders{status="cancelled"} 100\n');
     expect(text).toContain('ordo_orders_overdue{sla="paid-to-shipped"} 1\n');
     expect(text).toContain('ordo_stage_seconds{sla="pending-payment",quantile="0.99"} 5940\n');
-    expect(text).toContain('ordo_stage_seconds{sla="paid-to-shipped",quantile="0.5"} NaN\n');
+    // A stage with no ended stage in the window has no quantiles: no sample, as prom-client leaves it.
+    expect(text).not.toContain('ordo_stage_seconds{sla="paid-to-shipped"');
+    expect(text).toContain('ordo_stage_count{sla="paid-to-shipped"} 0\n');
     expect(text.endsWith('\n')).toBe(true);
   });
 
@@ -71,6 +73,13 @@ describe('stageTimings and collectMetrics', () => {
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
     expect(() => overdueOrders([], slas, '2026-11-30 10:00' as Instant)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
+  it('names only statuses the lifecycle has: a typo is refused with its path; your own statuses when declared', () => {
+    const typo = [{ id: 'ship', from: 'paid', to: ['shipped', 'shiped'], within: { hours: 24 } }];
+    expect(() => compileSlas(typo)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ code: 'unknown_status', path: [0, 'to', 1] })] }));
+    expect(compileSlas(typo, { statuses: ['paid', 'shipped', 'shiped'] })).toHaveLength(1);
+    expect(() => compileSlas([{ id: 'x', from: 'awaiting_customs', to: ['shipped'], within: { hours: 1 } }])).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: [0, 'from'] })] }));
   });
 });
 
