@@ -188,6 +188,7 @@ export {
   DEFAULT_ORDER_GUARD_NAMES,
   DEFAULT_ORDER_GUARDS,
   effectsToOutbox,
+  amountDue,
   creationEffects,
 } from './orders/index.js';
 export type {

@@ -31,13 +31,22 @@ function applyPay(order: Order<string>, event: AnyOrderEvent): OrderPatch {
   const pay = event as unknown as PayEvent;
   const amount = pay.amount ?? { amount: order.totals.total.amount - order.payment.paid.amount, currency: order.currency };
   const method = pay.method ?? order.payment.method;
+  const deposit = pay.deposit === true ? amount : order.payment.deposit;
+  const balanceDueAt = pay.deposit === true ? pay.balanceDueAt : order.payment.balanceDueAt;
   return {
     payment: {
       paid: addMoney(order.payment.paid, amount),
       refunded: order.payment.refunded,
       ...(method === undefined ? {} : { method }),
+      ...(deposit === undefined ? {} : { deposit }),
+      ...(balanceDueAt === undefined ? {} : { balanceDueAt }),
     },
   };
+}
+
+/** A deposit leaves the order waiting for its balance; a payment of what is due makes it paid. */
+function choosePayTarget(next: Order<string>): OrderStatus {
+  return next.payment.paid.amount < next.totals.total.amount ? 'pending_payment' : 'paid';
 }
 
 function applyAllocate(order: Order<string>, event: AnyOrderEvent): OrderPatch {
@@ -107,6 +116,7 @@ function paymentEffects(change: TransitionChange): readonly OrderEffect[] {
       orderId: change.order.id,
       eventId: change.event.id,
       amount: { amount: after.amount - before.amount, currency: after.currency },
+      kind: (change.event as unknown as PayEvent).deposit === true ? 'deposit' : change.previous.payment.deposit !== undefined ? 'balance' : 'full',
       ...(method === undefined ? {} : { method }),
     },
   ];
@@ -196,8 +206,8 @@ function selfTransitions(
 
 const events: Readonly<Record<OrderEventType, EventSpec>> = {
   pay: {
-    description: 'Payment confirmed; the amount defaults to what is due.',
-    transitions: [{ from: 'pending_payment', to: 'paid', guards: ['payment_valid'], apply: applyPay, effects: paymentEffects }],
+    description: 'Payment confirmed; the amount defaults to what is due. With `deposit: true`, part of it: the order waits for its balance.',
+    transitions: [{ from: 'pending_payment', to: ['paid', 'pending_payment'], guards: ['payment_valid'], apply: applyPay, choose: choosePayTarget, effects: paymentEffects }],
   },
   hold: {
     description: 'Held for manual review, with a reason.',

@@ -74,6 +74,7 @@ export type {
   MachineGuard,
 } from './order-machine-types.js';
 export { effectsToOutbox, creationEffects } from './order-effects.js';
+export { amountDue } from './order-payment.js';
 export type {
   OrderEffect,
   DefaultOrderEffect,

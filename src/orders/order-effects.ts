@@ -67,6 +67,8 @@ export type PaymentRecordedEffect = {
   readonly eventId: string;
   readonly amount: Money;
   readonly method?: string;
+  /** A presale deposit, the balance after one, or the whole in one payment. */
+  readonly kind: 'deposit' | 'balance' | 'full';
 };
 
 /** On `cancel` of an allocated order: give the reserved stock back. */

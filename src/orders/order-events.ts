@@ -1,5 +1,6 @@
 // The events of the default order lifecycle: their names, written meanings and typed payloads.
 import type { Address } from '../model/address.js';
+import type { Instant } from '../clock/instant.js';
 import type { Money } from '../money/money.js';
 
 /**
@@ -56,7 +57,18 @@ export type LineQuantity = { readonly lineId: string; readonly quantity: number 
 export type LineAllocation = { readonly lineId: string; readonly warehouseId: string; readonly quantity: number };
 
 /** Payment confirmed. `amount` defaults to the order total; paid plus amount must cover the total. */
-export type PayEvent = OrderEventBase<'pay'> & { readonly amount?: Money; readonly method?: string };
+export type PayEvent = OrderEventBase<'pay'> & {
+  readonly amount?: Money;
+  readonly method?: string;
+  /**
+   * A presale deposit: part of the total now, the balance later. The order stays
+   * `pending_payment` with the deposit recorded (`payment.deposit`) until a `pay` of the balance
+   * brings it to `paid`. @default false
+   */
+  readonly deposit?: boolean;
+  /** With a deposit: when the balance is due (a promotion's end, resolved in its zone). */
+  readonly balanceDueAt?: Instant;
+};
 /** Held for manual review; the reason is required. */
 export type HoldEvent = OrderEventBase<'hold'> & { readonly reason: string };
 /** Approved for fulfilment. */

@@ -1,4 +1,5 @@
 // The default lifecycle's guards: cancel or readdress before shipment, ship what was allocated, refund what was paid.
+import { isInstant } from '../clock/instant.js';
 import { quoteCode } from '../errors/mask.js';
 import { addressSchema } from '../model/address.js';
 import { formatMoney, type Money } from '../money/money.js';
@@ -85,10 +86,19 @@ function someLine(order: Order<string>, test: (line: OrderLine) => boolean): boo
 }
 
 const paymentValid: OrderGuardSpec = {
-  description: 'The payment is in the order currency and brings the paid amount to at least the total.',
+  description: 'The payment is in the order currency and brings the paid amount to at least the total; a deposit pays part of it, once, before the balance.',
   check(order, event) {
     const pay = event as unknown as PayEvent;
     const due = order.totals.total.amount - order.payment.paid.amount;
+    if (pay.deposit === true) {
+      if (order.payment.deposit !== undefined) return 'A deposit was paid already: the next payment is the balance';
+      if (pay.amount === undefined) return 'A deposit needs its amount';
+      const problem = moneyProblem(order, pay.amount, 'The deposit');
+      if (problem !== undefined) return problem;
+      if (pay.amount.amount <= 0 || pay.amount.amount >= due) return `A deposit is more than nothing and less than the ${formatMoney({ amount: due, currency: order.currency })} due; pay the whole as a payment`;
+      if (pay.balanceDueAt !== undefined && !isInstant(pay.balanceDueAt)) return 'balanceDueAt must be an Instant (a deadline resolved in its zone)';
+      return true;
+    }
     if (pay.amount === undefined) return due > 0 ? true : 'Nothing is due: the order is already paid in full';
     const problem = moneyProblem(order, pay.amount, 'The payment');
     if (problem !== undefined) return problem;

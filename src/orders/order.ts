@@ -45,13 +45,17 @@ export const orderTotalsSchema = z
   })
   .strict();
 
-/** Payments received and refunded. */
+/** Payments received and refunded; a presale deposit and when its balance is due. */
 export const orderPaymentSchema = z
   .object({
     paid: nonNegativeMoneySchema,
     refunded: nonNegativeMoneySchema,
     /** e.g. `alipay`, `wechat_pay`, `cod`. */
     method: z.string().min(1).optional(),
+    /** A presale deposit paid (part of `paid`); the balance is `total - paid`. */
+    deposit: nonNegativeMoneySchema.optional(),
+    /** When the balance after a deposit is due. */
+    balanceDueAt: storedInstantSchema.optional(),
   })
   .strict();
 

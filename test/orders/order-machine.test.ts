@@ -1,9 +1,10 @@
 // The default order lifecycle: every transition, every guard, history, idempotency, effects, dry runs, diagram.
 import { describe, expect, it } from 'vitest';
-import { createManualClock } from '../../src/clock/index.js';
+import { createManualClock, type Instant } from '../../src/clock/index.js';
 import { isIdempotencyError, isTransitionError, isValidationError, type TransitionError } from '../../src/errors/index.js';
 import {
   DEFAULT_ORDER_LIFECYCLE,
+  amountDue,
   ORDER_EVENT_TYPES,
   ORDER_STATUSES,
   ORDER_STATUS_DEFINITIONS,
@@ -382,11 +383,31 @@ describe('guards', () => {
   it('pay defaults to the total and refuses an amount short of it or in another currency', () => {
     const paid = ok(machine.transition(newOrder(), { id: 'p', type: 'pay', method: 'alipay' }, context));
     expect(paid.order.payment).toEqual({ paid: cny(2500), refunded: cny(0), method: 'alipay' });
-    expect(paid.effects[1]).toEqual({ type: 'payment_recorded', orderId: 'ord-1', eventId: 'p', amount: cny(2500), method: 'alipay' });
+    expect(paid.effects[1]).toEqual({ type: 'payment_recorded', orderId: 'ord-1', eventId: 'p', amount: cny(2500), method: 'alipay', kind: 'full' });
     expect(refused(machine.transition(newOrder(), { id: 'p', type: 'pay', amount: cny(2499) }, context)).reason).toBe(
       'The payment of CNY 24.99 does not cover the CNY 25.00 due',
     );
     expect(refused(machine.transition(newOrder(), { id: 'p', type: 'pay', amount: { amount: 2500, currency: 'EUR' } }, context)).guard).toBe('payment_valid');
+  });
+
+  it('a presale deposit keeps the order waiting for its balance; the balance makes it paid; what is due is known throughout', () => {
+    const due = '2026-11-11T16:00:00.000Z' as Instant;
+    const deposited = ok(machine.transition(newOrder(), { id: 'd', type: 'pay', deposit: true, amount: cny(500), balanceDueAt: due, method: 'alipay' }, context));
+    expect(deposited.order.status).toBe('pending_payment');
+    expect(deposited.order.payment).toEqual({ paid: cny(500), refunded: cny(0), method: 'alipay', deposit: cny(500), balanceDueAt: due });
+    expect(amountDue(deposited.order)).toEqual(cny(2000));
+    expect(deposited.effects).toContainEqual(expect.objectContaining({ type: 'payment_recorded', amount: cny(500), kind: 'deposit' }));
+    // One deposit; a balance short of what is due is refused; the balance pays the rest.
+    expect(refused(machine.transition(deposited.order, { id: 'd2', type: 'pay', deposit: true, amount: cny(100) }, context)).reason).toMatch(/deposit was paid already/);
+    expect(refused(machine.transition(deposited.order, { id: 'b', type: 'pay', amount: cny(1999) }, context)).guard).toBe('payment_valid');
+    const balance = ok(machine.transition(deposited.order, { id: 'b', type: 'pay' }, context));
+    expect(balance.order.status).toBe('paid');
+    expect(balance.order.payment).toMatchObject({ paid: cny(2500), deposit: cny(500), balanceDueAt: due });
+    expect(amountDue(balance.order)).toEqual(cny(0));
+    expect(balance.effects).toContainEqual(expect.objectContaining({ type: 'payment_recorded', amount: cny(2000), kind: 'balance' }));
+    // A deposit of the whole, or of nothing, is not a deposit.
+    expect(refused(machine.transition(newOrder(), { id: 'd', type: 'pay', deposit: true, amount: cny(2500) }, context)).guard).toBe('payment_valid');
+    expect(refused(machine.transition(newOrder(), { id: 'd', type: 'pay', deposit: true }, context)).reason).toMatch(/needs its amount/);
   });
 
   it('hold and flag_exception need a reason', () => {
@@ -688,9 +709,9 @@ describe('toMermaid', () => {
       "stateDiagram-v2
           [*] --> pending_payment
           pending_payment --> paid: pay
+          pending_payment --> pending_payment: pay, change_address
           pending_payment --> cancelled: cancel
           pending_payment --> exception: flag_exception
-          pending_payment --> pending_payment: change_address
           paid --> on_hold: hold
           paid --> approved: approve
           paid --> rejected: reject
