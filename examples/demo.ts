@@ -181,7 +181,10 @@ const metrics = await collectStoredMetrics({ orders: hub.storage.orders, slas, c
 console.log(`\nOrders per status ${JSON.stringify(metrics.ordersPerStatus)}; unpaid past 30 minutes: ${metrics.overdueBySla['pay-within-30-min']}`);
 const job = autoCancelUnpaidJob({ after: { minutes: 30 } });
 const runner = createJobRunner({ storage: hub.storage, clock, machine: hub.machine, owner: 'demo-ops', jobs: [job] });
-console.log(`Job ${job.id}, dry run: would cancel ${(await runner.run(job.id, { dryRun: true })).planned.length}`);
+const firstRun = await runner.run(job.id);
+console.log(`Job ${job.id}, first run (${firstRun.outcome}): would cancel ${firstRun.planned.length}; cancelled ${firstRun.acted.length}`);
+await runner.confirmPlan(job.id, { by: 'ops:alice' });
+await runner.confirmCanary(job.id, { by: 'ops:alice' }); // two test orders: no canary to wait for
 await runner.engageKillSwitch({ by: 'ops:alice', reason: 'checking the peak first' });
 console.log(`With the kill switch engaged: ${(await runner.run(job.id)).outcome}`);
 await runner.releaseKillSwitch({ by: 'ops:alice', reason: 'all clear' });

@@ -22,11 +22,13 @@ const metrics = await collectStoredMetrics({ orders: hub.storage.orders, slas, c
 console.log(metrics.ordersPerStatus, metrics.overdueBySla); // { pending_payment: 6 } { 'pay-within-30-min': 6, 'paid-to-shipped': 0 }
 console.log(formatPrometheusMetrics(metrics).split('\n').filter((line) => line.startsWith('ordo_orders{')));
 
-// A guarded job: a dry run first; the blast radius stops a run that would cancel too much.
+// A guarded job: it cancels, so its first run is a dry run whose plan someone confirms; the blast radius stops a run that would cancel too much.
 const job = autoCancelUnpaidJob({ after: { hours: 2 }, limits: { maxOrders: 100, maxShare: 0.5, shareFrom: 5 } });
 const runner = createJobRunner({ storage: hub.storage, clock, machine: hub.machine, owner: 'ops-worker-1', jobs: [job] });
 clock.advance({ hours: 2 });
-console.log((await runner.run(job.id, { dryRun: true })).planned.length); // 6 orders it would cancel
+const dry = await runner.run(job.id);
+console.log(dry.outcome, dry.planned.length); // 'awaiting_confirmation' 6: a cancelling job's first run is a dry run
+await runner.confirmPlan(job.id, { by: 'ops-lead' });
 console.log((await runner.run(job.id)).outcome, (await runner.breaker(job.id))?.breach); // 'blocked' { limit: 'maxShare', actions: 6, examined: 6, allowed: 0.5 }
 await runner.engageKillSwitch({ by: 'ops-lead', reason: 'investigating the backlog' }); // every job stops, across restarts
 

@@ -372,7 +372,8 @@ export type {
 export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
 export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
-export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics, createWaybillService } from './app/index.js';
+export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics, createWaybillService, savePromotion, readPromotion, promotionKey } from './app/index.js';
+export type { PromotionStoreDeps } from './app/index.js';
 export type { WaybillService, WaybillServiceOptions, WaybillRequestOutcome, WaybillCancelOutcome, StoredWaybill, ParcelFacts } from './app/index.js';
 export type { StoredMetricsOptions } from './app/index.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './app/index.js';
@@ -385,8 +386,9 @@ export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/i
 // ops
 export { compileSlas, ordersPerStatus, overdueOrders, stageTimings, collectMetrics, formatPrometheusMetrics, createOverdueCollector, CLOSED_ORDER_STATUSES, createStageTimingCollector, createThroughputCollector } from './ops/index.js';
 export type { SlaInput, Sla, MeasuredOrder, OverdueOrder, StageTiming, OrderMetrics, ThroughputBucket, OverdueCollector, OverdueOptions, StageTimingCollector, ThroughputCollector } from './ops/index.js';
-export { defineJob, isJob, canaryBucket, inCanary, planJobRun, checkBlastRadius, jobEventId, autoCancelUnpaidJob, promotionExpiryJob } from './ops/index.js';
-export type { Job, JobDefinition, JobDecision, JobEvent, JobContext, JobLimits, JobCanary, JobAction, JobPlan, JobDecisionFailure, BlastRadiusBreach, AutoCancelUnpaidOptions, PromotionExpiryOptions } from './ops/index.js';
+export { defineJob, isJob, canaryBucket, inCanary, planJobRun, checkBlastRadius, jobEventId, autoCancelUnpaidJob, promotionExpiryJob, definePromotion, isPromotion, describePromotionEnd } from './ops/index.js';
+export type { Promotion, PromotionDefinition } from './ops/index.js';
+export type { Job, JobDefinition, JobDecision, JobEvent, JobContext, JobLimits, JobCanary, JobAction, JobPlan, JobDecisionFailure, BlastRadiusBreach, AutoCancelUnpaidOptions, PromotionExpiryOptions, JobDeadlineSource } from './ops/index.js';
 
 // approval
 export {

@@ -30,6 +30,8 @@ export type { InboxOptions } from './inbox.js';
 export { createWebhookDispatcher } from './webhook-dispatcher.js';
 export type { WebhookDispatcher, WebhookDispatcherOptions, DispatchEndpoint, WebhookSend, WebhookSendRequest } from './webhook-dispatcher.js';
 export { createJobRunner, KILL_SWITCH_KEY } from './job-runner.js';
+export { savePromotion, readPromotion, promotionKey } from './promotions.js';
+export type { PromotionStoreDeps } from './promotions.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './job-runner.js';
 export { collectStoredMetrics } from './stored-metrics.js';
 export type { StoredMetricsOptions } from './stored-metrics.js';

@@ -18,7 +18,10 @@ import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
 import type { Setting } from '../ports/settings-port.js';
 import type { StoragePort } from '../ports/storage-port.js';
+import { describeDeadline } from '../clock/deadline.js';
+import { describePromotionEnd } from '../ops/promotions.js';
 import { applyOrderEvent } from './apply-order-event.js';
+import { readPromotion } from './promotions.js';
 import type { CompensationHandler } from './compensation-scheduler.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -47,6 +50,23 @@ export interface CanaryState {
   readonly failures: number;
   readonly promotedAt?: Instant;
   readonly promotedBy?: string;
+}
+
+/**
+ * A guarded job's plan gate, per revision: its dry run recorded (what it would do, a sample of
+ * order ids), waiting until someone confirms it.
+ */
+export interface PlanGateState {
+  readonly revision: string;
+  readonly stage: 'awaiting_confirmation' | 'confirmed';
+  readonly runId: string;
+  readonly at: Instant;
+  readonly planned: number;
+  readonly examined: number;
+  readonly sample: readonly string[];
+  readonly breach?: BlastRadiusBreach;
+  readonly confirmedBy?: string;
+  readonly confirmedAt?: Instant;
 }
 
 /** A job stopped by its blast radius, as stored: it stays stopped for this revision until someone resets it. */
@@ -79,7 +99,16 @@ export type JobRunOutcome =
   /** Another worker holds the job's lease. */
   | 'busy'
   /** The canary acted (or had nothing to act on) and waits for confirmation or a clean interval. */
-  | 'canary';
+  | 'canary'
+  /**
+   * A guarded (destructive) job's revision ran dry, as its first runs do: its plan is recorded and
+   * waits for `confirmPlan`; nothing was done.
+   */
+  | 'awaiting_confirmation'
+  /** The job's deadline (its promotion's stored end) has not come: nothing was read or done. */
+  | 'before_deadline'
+  /** The record the job's deadline belongs to is not stored: nothing was done (save the promotion first). */
+  | 'no_deadline';
 
 /** What one run did, or would do. */
 export interface JobRunReport {
@@ -102,6 +131,8 @@ export interface JobRunReport {
   readonly canary?: CanaryState;
   /** More orders were in a status than `scanLimit`: the oldest were examined. */
   readonly truncated: boolean;
+  /** The deadline the run waited for (its promotion's stored end), when the job has one. */
+  readonly deadline?: Instant;
 }
 
 /** Options of {@link createJobRunner}. */
@@ -127,12 +158,26 @@ export interface JobRunnerOptions<S extends string, E extends OrderEventBase<str
 
 /** A job runner; see {@link createJobRunner}. */
 export interface JobRunner {
+  /**
+   * Checks every job with a deadline against its stored record, as a run would: a job configured
+   * with another end than its promotion's, or whose promotion is not stored, is refused with
+   * every problem at once. Call it when a worker starts.
+   * @throws ValidationError `INVALID_OPTIONS`.
+   */
+  verify(): Promise<void>;
   /** Runs a job now: a dry run reports and writes nothing. */
   run(jobId: string, options?: { readonly dryRun?: boolean }): Promise<JobRunReport>;
   /** Engages the kill switch: every run after it (and every run in progress, at its next check) acts on nothing. Persists across restarts. */
   engageKillSwitch(change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState>;
   releaseKillSwitch(change: { readonly by: string; readonly reason: string }): Promise<KillSwitchState>;
   killSwitch(): Promise<KillSwitchState>;
+  /**
+   * Confirms a guarded job's recorded dry run for its revision: the next runs act (on the canary
+   * first). Refused before a dry run was recorded.
+   */
+  confirmPlan(jobId: string, change: { readonly by: string }): Promise<PlanGateState>;
+  /** A guarded job's plan gate for its revision, or null (no dry run yet, or not guarded). */
+  plan(jobId: string): Promise<PlanGateState | null>;
   /** Promotes a waiting canary: the next run acts on every order. */
   confirmCanary(jobId: string, change: { readonly by: string }): Promise<CanaryState>;
   canary(jobId: string): Promise<CanaryState | null>;
@@ -170,6 +215,8 @@ function requireChange(subject: string, change: { readonly by?: unknown; readonl
 const leaseKey = (jobId: string): string => `ops:job:${jobId}:lease`;
 const breakerKey = (jobId: string): string => `ops:job:${jobId}:breaker`;
 const canaryKey = (jobId: string): string => `ops:job:${jobId}:canary`;
+const planKey = (jobId: string): string => `ops:job:${jobId}:plan`;
+const unguardedKey = (jobId: string): string => `ops:job:${jobId}:unguarded`;
 
 interface LeaseValue {
   readonly owner: string | null;
@@ -264,6 +311,29 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     return millisBetween(state.startedAt, at) >= after;
   };
 
+  /** Records a guarded job's dry run for its revision: what it would do, waiting for someone to confirm it. */
+  const recordPlan = async (job: Job, gate: { state: PlanGateState | null; setting: Setting | null }, plan: Omit<PlanGateState, 'revision' | 'stage'>): Promise<void> => {
+    const next: PlanGateState = { revision: job.revision, stage: 'awaiting_confirmation', ...plan };
+    try {
+      await commitSetting(planKey(job.id), gate.setting, next, `job:${job.id}`, plan.at, 'job.plan_recorded', job.id, { jobId: job.id, ...next });
+    } catch (error) {
+      // Another worker recorded its dry run meanwhile: one recorded plan is enough.
+      if (!isConcurrencyError(error)) throw error;
+    }
+  };
+
+  /** A destructive job run without its guards is recorded once per revision, with who decided it and why. */
+  const recordUnguarded = async (job: Job, at: Instant): Promise<void> => {
+    const read = await readForRevision<{ revision: string }>(unguardedKey(job.id), job);
+    if (read.state !== null || job.unguarded === undefined) return;
+    const value = { revision: job.revision, by: job.unguarded.by, reason: maskDigitRuns(job.unguarded.reason), at };
+    try {
+      await commitSetting(unguardedKey(job.id), read.setting, value, job.unguarded.by, at, 'job.unguarded', job.id, { jobId: job.id, ...value });
+    } catch (error) {
+      if (!isConcurrencyError(error)) throw error;
+    }
+  };
+
   /** Takes the job's lease, or answers null when another worker holds it. */
   const takeLease = async (job: Job, runId: string, at: Instant): Promise<Setting | null> => {
     const setting = await storage.settings.get(leaseKey(job.id));
@@ -287,6 +357,31 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     }
   };
 
+  /**
+   * The stored deadline a job waits for. A job whose configuration names another end (the wrong
+   * zone, the wrong wall time) is a definition error: it never acts, whatever its schedule.
+   */
+  const readDeadline = async (job: Job): Promise<Instant | null | undefined> => {
+    if (job.deadline === undefined) return undefined;
+    const promotion = await readPromotion(storage, job.deadline.promotion);
+    if (promotion === null) return null;
+    const expected = job.deadline.expected;
+    if (expected !== undefined && (expected.instant !== promotion.endsAt.instant || expected.zone !== promotion.endsAt.zone || expected.local !== promotion.endsAt.local)) {
+      throw new ValidationError(
+        `job ${job.id}`,
+        [
+          {
+            code: 'deadline_mismatch',
+            path: ['deadline', 'endsAt'],
+            message: `Job ${job.id} is configured for promotion ${promotion.id} ending ${describeDeadline(expected)}, but the promotion is stored ending ${describePromotionEnd(promotion)}: the zone of a deadline belongs to the promotion; leave endsAt out of the job`,
+          },
+        ],
+        { code: 'INVALID_OPTIONS' },
+      );
+    }
+    return promotion.endsAt.instant;
+  };
+
   const readCandidates = async (job: Job): Promise<{ orders: Order<string>[]; truncated: boolean }> => {
     const orders: Order<string>[] = [];
     let truncated = false;
@@ -304,11 +399,11 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
   type ActOutcome = { kind: 'acted' } | { kind: 'skipped'; reason: string } | { kind: 'failed'; error: string };
 
   /** Re-reads the order, decides again, and applies the action as one unit; a lost race reads and decides again. */
-  const act = async (job: Job, action: JobAction): Promise<ActOutcome> => {
+  const act = async (job: Job, action: JobAction, deadline: Instant | undefined): Promise<ActOutcome> => {
     const attempt = async (): Promise<ActOutcome> => {
       const fresh = await storage.orders.get(action.orderId);
       if (fresh === null) return { kind: 'skipped', reason: 'the order is gone' };
-      const again = planJobRun(job, [fresh], clock.now());
+      const again = planJobRun(job, [fresh], clock.now(), { deadline });
       const decided = again.actions[0];
       if (decided === undefined) return again.failures[0] === undefined ? { kind: 'skipped', reason: `no longer due (now ${fresh.status})` } : { kind: 'failed', error: again.failures[0].error };
       const orderEvent = { ...decided.event, id: jobEventId(job, decided), actor: `job:${job.id}`, reason: decided.reason } as OrderEventBase<string>;
@@ -332,21 +427,29 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     if (runOptions?.dryRun !== undefined && typeof runOptions.dryRun !== 'boolean') {
       throw new ValidationError('job run options', [{ code: 'invalid_type', path: ['dryRun'], message: 'Expected true or false' }]);
     }
-    const dryRun = runOptions?.dryRun === true;
     const runId = ids();
     const at = clock.now();
+    // A guarded job's revision runs dry until its plan is confirmed: the first run is a dry run.
+    const gate = job.guarded ? await readForRevision<PlanGateState>(planKey(job.id), job) : undefined;
+    const awaitingConfirmation = gate !== undefined && gate.state?.stage !== 'confirmed';
+    const dryRun = runOptions?.dryRun === true || awaitingConfirmation;
     const base = { jobId: job.id, runId, at, dryRun };
     const empty = { examined: 0, planned: [], acted: [], skipped: [], failed: [], truncated: false };
     const killSwitch = (await readKillSwitch()).state;
     if (killSwitch.engaged && !dryRun) return { ...base, ...empty, outcome: 'killed' };
+    const stored = await readDeadline(job);
+    if (stored === null) return { ...base, ...empty, outcome: 'no_deadline' };
+    const deadline = stored;
+    // Never before the record's deadline, whatever the schedule: nothing is read, nothing is done.
+    if (deadline !== undefined && at < deadline) return { ...base, ...empty, deadline, outcome: 'before_deadline' };
 
     const lease = dryRun ? null : await takeLease(job, runId, at);
     if (!dryRun && lease === null) return { ...base, ...empty, outcome: 'busy' };
     try {
       const { orders, truncated } = await readCandidates(job);
-      const plan = planJobRun(job, orders, at);
+      const plan = planJobRun(job, orders, at, { deadline });
       const breach = checkBlastRadius(job, plan);
-      const report = { ...base, examined: plan.examined, planned: plan.actions, failed: plan.failures, truncated };
+      const report = { ...base, examined: plan.examined, planned: plan.actions, failed: plan.failures, truncated, ...(deadline === undefined ? {} : { deadline }) };
       const breaker = await readBreaker(job);
       const canaryRead = job.canary === undefined ? undefined : await readCanary(job);
       let canary = canaryRead?.state;
@@ -358,7 +461,12 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
       const outside = waiting ? plan.actions.filter((action) => !inCanary(job, action.orderId)).map((action) => ({ orderId: action.orderId, reason: 'outside the canary' })) : [];
       const withCanary = canary === undefined ? {} : { canary };
 
-      if (dryRun) return { ...report, ...withCanary, ...(breach === undefined ? {} : { blastRadius: breach }), outcome: 'dry_run', acted: [], skipped: outside };
+      if (dryRun) {
+        if (awaitingConfirmation) await recordPlan(job, gate, { runId, at, planned: plan.actions.length, examined: plan.examined, sample: plan.actions.slice(0, 20).map((action) => action.orderId), ...(breach === undefined ? {} : { breach }) });
+        const outcome: JobRunOutcome = runOptions?.dryRun === true ? 'dry_run' : 'awaiting_confirmation';
+        return { ...report, ...withCanary, ...(breach === undefined ? {} : { blastRadius: breach }), outcome, acted: [], skipped: outside };
+      }
+      if (job.unguarded !== undefined) await recordUnguarded(job, at);
       if (breaker.state?.tripped === true) {
         return { ...report, ...withCanary, ...(breaker.state.breach === undefined ? {} : { blastRadius: breaker.state.breach }), outcome: 'blocked', acted: [], skipped: [] };
       }
@@ -379,7 +487,7 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
           stoppedByKillSwitch = true;
           break;
         }
-        const outcome = await act(job, action);
+        const outcome = await act(job, action, deadline);
         if (outcome.kind === 'acted') acted.push(action.orderId);
         else if (outcome.kind === 'skipped') skipped.push({ orderId: action.orderId, reason: outcome.reason });
         else failed.push({ orderId: action.orderId, error: outcome.error });
@@ -401,12 +509,48 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     }
   };
 
+  const verify = async (): Promise<void> => {
+    const issues: ValidationIssue[] = [];
+    for (const job of jobs.values()) {
+      try {
+        if ((await readDeadline(job)) === null) issues.push({ code: 'no_deadline', path: [job.id, 'deadline'], message: `Job ${job.id} waits for promotion ${job.deadline?.promotion}, which is not stored: savePromotion it first` });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        issues.push(...error.issues.map((issue) => ({ ...issue, path: [job.id, ...issue.path] })));
+      }
+    }
+    if (issues.length > 0) throw new ValidationError('job runner', issues, { code: 'INVALID_OPTIONS' });
+  };
+
   const runner: JobRunner = {
     jobs: [...jobs.values()],
+    verify,
     run,
     engageKillSwitch: (change) => switchKillSwitch(true, change),
     releaseKillSwitch: (change) => switchKillSwitch(false, change),
     killSwitch: async () => (await readKillSwitch()).state,
+    async confirmPlan(jobId, change) {
+      const job = jobOf(jobId);
+      requireChange('plan confirmation', change, false);
+      if (!job.guarded) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} is not guarded: it has no plan to confirm`);
+      return retryOnConflict(
+        async () => {
+          const { state, setting } = await readForRevision<PlanGateState>(planKey(job.id), job);
+          if (state === null) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} (revision ${job.revision}) has no recorded dry run: run it first, read its plan, then confirm`);
+          if (state.stage === 'confirmed') return state;
+          const at = clock.now();
+          const next: PlanGateState = { ...state, stage: 'confirmed', confirmedBy: change.by, confirmedAt: at };
+          await commitSetting(planKey(job.id), setting, next, change.by, at, 'job.plan_confirmed', job.id, { jobId: job.id, ...next });
+          return next;
+        },
+        { retries: 5 },
+      );
+    },
+    async plan(jobId) {
+      const job = jobOf(jobId);
+      if (!job.guarded) return null;
+      return (await readForRevision<PlanGateState>(planKey(job.id), job)).state;
+    },
     async confirmCanary(jobId, change) {
       const job = jobOf(jobId);
       if (job.canary === undefined) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} has no canary to confirm`);

@@ -36,7 +36,7 @@ const optionsSchema = z.strictObject({
   storage: option.withMethods<StoragePort>('a StoragePort', 'orders.countByStatus', 'orders.measure', 'orders.countTransitions', 'tasks.list'),
   clock: option.withMethods<Clock>('a Clock', 'now'),
   slas: z.array(z.custom<Sla>((value) => typeof (value as Partial<Sla> | null)?.withinMs === 'number', 'Expected an SLA from compileSlas')).default([]),
-  runner: option.withMethods<JobRunner>('a job runner from createJobRunner', 'killSwitch', 'breaker', 'canary').optional(),
+  runner: option.withMethods<JobRunner>('a job runner from createJobRunner', 'killSwitch', 'breaker', 'canary', 'plan').optional(),
   alerts: option.fn<NonNullable<OpsSnapshotSourceOptions['alerts']>>().optional(),
   window: z.custom<DurationInput>((value) => value !== undefined).default({ hours: 24 }),
   bucket: z.custom<DurationInput>((value) => value !== undefined).default({ hours: 1 }),
@@ -74,7 +74,8 @@ export function createOpsSnapshotSource(options: OpsSnapshotSourceOptions): OpsS
         for (const job of runner.jobs) {
           const breaker = await runner.breaker(job.id);
           const canary = job.canary === undefined ? null : await runner.canary(job.id);
-          jobs.push({ id: job.id, description: job.description, breaker: breaker?.tripped === true ? 'tripped' : 'ok', ...(canary === null ? {} : { canary: canary.stage }) });
+          const plan = job.guarded ? ((await runner.plan(job.id))?.stage ?? 'needs_dry_run') : undefined;
+          jobs.push({ id: job.id, description: job.description, breaker: breaker?.tripped === true ? 'tripped' : 'ok', ...(canary === null ? {} : { canary: canary.stage }), ...(plan === undefined ? {} : { plan }) });
         }
       }
       const dead = parsed.deadLetterLimit === 0 ? [] : await storage.tasks.list({ status: 'dead', limit: 1000 });

@@ -1,13 +1,14 @@
 // Guarded jobs, pure: what a job would do to the orders it sees, decided at an instant the caller
 // gives, and the checks that stop it (blast radius) or narrow it (canary) before anything is done.
 import { createBusinessCalendar, type BusinessCalendarConfig } from '../clock/business-calendar.js';
-import { createDeadline, describeDeadline, type Deadline, type DeadlineDefinition } from '../clock/deadline.js';
+import type { Deadline, DeadlineDefinition } from '../clock/deadline.js';
 import { durationToMillis, instantFromMillis, isInstant, type DurationInput, type Instant } from '../clock/instant.js';
-import { describeInput } from '../errors/mask.js';
 import { isOrdoError } from '../errors/ordo-error.js';
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import { ORDER_STATUSES } from '../orders/order-statuses.js';
+import { amountDue } from '../orders/order-payment.js';
+import { resolveEnd } from './promotions.js';
 
 /** The event a job applies to one order; the runner gives it its id, actor and reason. */
 export interface JobEvent {
@@ -26,6 +27,21 @@ export interface JobDecision {
 export interface JobContext {
   /** The run's instant, from the injected clock. */
   readonly at: Instant;
+  /**
+   * The deadline of the record the job acts on (its promotion's end, as stored), when it has one.
+   * The runner reads it from storage; the job never brings a zone of its own for it.
+   */
+  readonly deadline?: Instant;
+}
+
+/**
+ * The record a job's deadline belongs to: a promotion stored with its end (`savePromotion`). A
+ * job acts on nothing before that instant, whatever its schedule. `endsAt`, when given, is what
+ * whoever configured the job believes; a run refuses a job whose belief disagrees with the record.
+ */
+export interface JobDeadlineSource {
+  readonly promotion: string;
+  readonly endsAt?: DeadlineDefinition;
 }
 
 /**
@@ -69,6 +85,20 @@ export interface JobDefinition {
   readonly decide: (order: Order<string>, context: JobContext) => JobDecision | null | undefined;
   readonly limits?: JobLimits;
   readonly canary?: JobCanary;
+  /** The record whose deadline the job waits for; see {@link JobDeadlineSource}. */
+  readonly deadline?: JobDeadlineSource;
+  /**
+   * The job cancels, refunds or releases: what cannot be taken back. A destructive job is
+   * guarded by default: each new revision's first run is a dry run whose plan someone must
+   * confirm (`runner.confirmPlan`), then it acts on a 1% canary (unless `canary` says otherwise),
+   * then on the rest. @default true
+   */
+  readonly destructive?: boolean;
+  /**
+   * Opting a destructive job out of the dry run and the canary: who decided and why. Recorded with
+   * an `ops.job.unguarded` event the first time a revision acts.
+   */
+  readonly unguarded?: { readonly by: string; readonly reason: string };
 }
 
 /** A checked job. */
@@ -81,6 +111,12 @@ export interface Job {
   readonly decide: (order: Order<string>, context: JobContext) => JobDecision | null | undefined;
   readonly limits: Required<JobLimits>;
   readonly canary: { readonly share: number; readonly promoteAfterMs: number | undefined } | undefined;
+  /** The promotion whose stored end the job waits for, and the end its configuration expects (if it names one). */
+  readonly deadline: { readonly promotion: string; readonly expected: Deadline | undefined } | undefined;
+  readonly destructive: boolean;
+  /** Destructive and not opted out: a confirmed dry run, then a canary, come first. */
+  readonly guarded: boolean;
+  readonly unguarded: { readonly by: string; readonly reason: string } | undefined;
 }
 
 /** One action a run plans: the order, the event and why. */
@@ -135,7 +171,15 @@ export function defineJob(definition: JobDefinition): Job {
   if (!Number.isSafeInteger(limits.maxOrders) || limits.maxOrders < 0) add(['limits', 'maxOrders'], 'Expected a whole number of orders from 0');
   if (typeof limits.maxShare !== 'number' || !(limits.maxShare >= 0 && limits.maxShare <= 1)) add(['limits', 'maxShare'], 'Expected a share from 0 to 1');
   if (!Number.isSafeInteger(limits.shareFrom) || limits.shareFrom < 1) add(['limits', 'shareFrom'], 'Expected a whole number from 1');
+  if (input.destructive !== undefined && typeof input.destructive !== 'boolean') add(['destructive'], 'Expected true or false');
+  const unguarded = input.unguarded;
+  if (unguarded !== undefined && (typeof unguarded !== 'object' || unguarded === null || typeof unguarded.by !== 'string' || unguarded.by.trim() === '' || typeof unguarded.reason !== 'string' || unguarded.reason.trim() === '')) {
+    add(['unguarded'], 'Expected who opts the job out of its dry run and canary, and why: { by, reason }');
+  }
+  const destructive = input.destructive ?? true;
+  const guarded = destructive && unguarded === undefined;
   let canary: Job['canary'];
+  if (input.canary === undefined && guarded) canary = { share: 0.01, promoteAfterMs: undefined };
   if (input.canary !== undefined) {
     const given = (typeof input.canary === 'object' && input.canary !== null ? input.canary : {}) as JobCanary;
     if (typeof input.canary !== 'object' || input.canary === null) add(['canary'], 'Expected { share?, promoteAfter? }');
@@ -152,6 +196,13 @@ export function defineJob(definition: JobDefinition): Job {
     }
     canary = { share, promoteAfterMs };
   }
+  let deadline: Job['deadline'];
+  if (input.deadline !== undefined) {
+    const source = (typeof input.deadline === 'object' && input.deadline !== null ? input.deadline : {}) as Partial<JobDeadlineSource>;
+    if (typeof source.promotion !== 'string' || source.promotion === '') add(['deadline', 'promotion'], 'Expected the id of a stored promotion');
+    const expected = source.endsAt === undefined ? undefined : resolveEnd(source.endsAt, ['deadline', 'endsAt'], issues);
+    deadline = { promotion: source.promotion as string, expected };
+  }
   if (issues.length > 0) throw new ValidationError(`job ${typeof input.id === 'string' ? input.id : ''}`.trim(), issues, { code: 'INVALID_OPTIONS' });
   return Object.freeze({
     id: input.id as string,
@@ -162,6 +213,10 @@ export function defineJob(definition: JobDefinition): Job {
     decide: input.decide as Job['decide'],
     limits: Object.freeze(limits),
     canary: canary === undefined ? undefined : Object.freeze(canary),
+    deadline: deadline === undefined ? undefined : Object.freeze(deadline),
+    destructive,
+    guarded,
+    unguarded: unguarded === undefined ? undefined : Object.freeze({ by: unguarded.by, reason: unguarded.reason }),
   });
 }
 
@@ -197,30 +252,35 @@ export function inCanary(job: Job, orderId: string): boolean {
 
 /**
  * Decides a run: examines each order the job matches, asks `decide`, and lists the actions. An
- * order whose `decide` throws is a failure of that order, never of the run.
+ * order whose `decide` throws is a failure of that order, never of the run. A job with a
+ * deadline plans no action without the deadline's instant, or before it, whatever `decide` says.
  */
-export function planJobRun(job: Job, orders: Iterable<Order<string>>, at: Instant): JobPlan {
+export function planJobRun(job: Job, orders: Iterable<Order<string>>, at: Instant, context: { readonly deadline?: Instant | undefined } = {}): JobPlan {
   expectJob('planJobRun', job);
   if (typeof (orders as Iterable<unknown> | null)?.[Symbol.iterator] !== 'function' || typeof orders === 'string') {
     throw new ValidationError('planJobRun', [{ code: 'invalid_type', path: ['orders'], message: 'Expected an iterable of orders' }]);
   }
   if (!isInstant(at)) throw new ValidationError('planJobRun', [{ code: 'invalid_instant', path: ['at'], message: 'Expected an Instant from the clock' }]);
+  const deadline = context?.deadline;
+  if (deadline !== undefined && !isInstant(deadline)) throw new ValidationError('planJobRun', [{ code: 'invalid_instant', path: ['deadline'], message: 'Expected the stored deadline as an Instant' }]);
   const actions: JobAction[] = [];
   const failures: JobDecisionFailure[] = [];
   let examined = 0;
-  const context = Object.freeze({ at });
+  // Never before the record's deadline: a wrong `decide` (or clock) cannot act early.
+  const mayAct = job.deadline === undefined || (deadline !== undefined && at >= deadline);
+  const decideContext: JobContext = Object.freeze(deadline === undefined ? { at } : { at, deadline });
   for (const order of orders) {
     if (typeof order !== 'object' || order === null || !job.statuses.includes(order.status)) continue;
     let decision: JobDecision | null | undefined;
     try {
       if (!job.matches(order)) continue;
       examined += 1;
-      decision = job.decide(order, context);
+      decision = job.decide(order, decideContext);
     } catch (error) {
       failures.push({ orderId: order.id, error: isOrdoError(error) ? `${error.code}: ${error.message}` : 'decide threw' });
       continue;
     }
-    if (decision === null || decision === undefined) continue;
+    if (decision === null || decision === undefined || !mayAct) continue;
     if (typeof decision.event?.type !== 'string' || typeof decision.reason !== 'string') {
       failures.push({ orderId: order.id, error: 'decide answered no { event: { type }, reason }' });
       continue;
@@ -261,6 +321,8 @@ export interface AutoCancelUnpaidOptions {
   readonly limits?: JobLimits;
   readonly canary?: JobCanary;
   readonly revision?: string;
+  /** Opting out of the dry run and canary that guard a cancelling job; see {@link JobDefinition.unguarded}. */
+  readonly unguarded?: JobDefinition['unguarded'];
 }
 
 /** Cancels orders that waited for payment longer than `after` since they entered the status. */
@@ -298,6 +360,7 @@ export function autoCancelUnpaidJob(options: AutoCancelUnpaidOptions): Job {
     },
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.canary === undefined ? {} : { canary: options.canary }),
+    ...(options.unguarded === undefined ? {} : { unguarded: options.unguarded }),
   });
 }
 
@@ -305,13 +368,17 @@ export function autoCancelUnpaidJob(options: AutoCancelUnpaidOptions): Job {
 export interface PromotionExpiryOptions {
   /** @default `promotion-expiry-<promotion>` */
   readonly id?: string;
-  /** The promotion's id, as orders carry it in `attributes[attribute]`. */
+  /** The promotion's id, as orders carry it in `attributes[attribute]` and as it is stored (`savePromotion`). */
   readonly promotion: string;
   /** @default 'promotion' */
   readonly attribute?: string;
-  /** When the promotion ends: a wall time and the zone it is written in, never the server's. */
-  readonly endsAt: DeadlineDefinition;
-  /** Orders in these statuses that have not paid are cancelled once it ended. @default ['pending_payment'] */
+  /**
+   * Leave it out: the job reads the promotion's end from its stored record. Given, it is only a
+   * check: a run refuses the job when it disagrees with the record (the wrong zone, the wrong
+   * wall time), so a copy configured in the server's zone cannot act.
+   */
+  readonly endsAt?: DeadlineDefinition;
+  /** Orders in these statuses that still owe money (`amountDue`) are cancelled once it ended. @default ['pending_payment'] */
   readonly cancel?: readonly string[];
   /**
    * Every status of the promotion's orders the job examines, so the share limit compares what
@@ -323,44 +390,39 @@ export interface PromotionExpiryOptions {
   readonly limits?: JobLimits;
   readonly canary?: JobCanary;
   readonly revision?: string;
+  /** Opting out of the dry run and canary that guard a cancelling job; see {@link JobDefinition.unguarded}. */
+  readonly unguarded?: JobDefinition['unguarded'];
 }
 
 /**
- * Cancels a promotion's unpaid orders once the promotion ended: the end is a wall time in a named
- * zone resolved to one instant, so a server in Singapore and one in New York cancel at the same moment.
+ * Cancels a promotion's orders that still owe money (unpaid, or a presale deposit without its
+ * balance) once the promotion ended. The end is the promotion's stored record (`savePromotion`):
+ * a wall time in the promotion's own zone, resolved once, so every server cancels at the same
+ * instant and none before it.
+ * @throws ValidationError `INVALID_OPTIONS`.
  */
 export function promotionExpiryJob(options: PromotionExpiryOptions): Job {
   const issues: ValidationIssue[] = [];
   if (typeof options?.promotion !== 'string' || options.promotion === '') issues.push({ code: 'invalid_value', path: ['promotion'], message: 'Expected the promotion id orders carry' });
-  let end: Deadline | undefined;
   const endsAt: unknown = options?.endsAt;
-  if (typeof endsAt !== 'object' || endsAt === null) {
-    issues.push({
-      code: 'invalid_type',
-      path: ['endsAt'],
-      message: `Expected the promotion's end as a wall time and its zone, { local: "2026-01-01T00:00", zone: "America/New_York" }, not ${typeof endsAt === 'string' ? 'text (an instant has lost the zone the promotion was written in)' : describeInput(endsAt)}`,
-    });
-  } else {
-    try {
-      end = createDeadline(options.endsAt.local, options.endsAt.zone, options.endsAt.disambiguation === undefined ? {} : { disambiguation: options.endsAt.disambiguation });
-    } catch (error) {
-      issues.push({ code: 'invalid_value', path: ['endsAt'], message: isOrdoError(error) ? error.message : 'Expected { local, zone }' });
-    }
-  }
-  if (issues.length > 0 || end === undefined) throw new ValidationError('promotionExpiryJob options', issues, { code: 'INVALID_OPTIONS' });
-  const deadline = end;
+  if (endsAt !== undefined) resolveEnd(endsAt, ['endsAt'], issues);
+  if (issues.length > 0) throw new ValidationError('promotionExpiryJob options', issues, { code: 'INVALID_OPTIONS' });
   const attribute = options.attribute ?? 'promotion';
   const cancel = options.cancel ?? ['pending_payment'];
   const examine = options.examine ?? [...new Set([...cancel, ...ORDER_STATUSES])];
-  const ended = describeDeadline(deadline);
   return defineJob({
     id: options.id ?? `promotion-expiry-${options.promotion}`,
-    description: `Cancels unpaid orders of promotion ${options.promotion} once it ended (${ended})`,
-    revision: options.revision ?? `${deadline.instant}`,
+    description: `Cancels orders of promotion ${options.promotion} that still owe money once it ended (its stored end)`,
+    ...(options.revision === undefined ? {} : { revision: options.revision }),
     statuses: examine,
     matches: (order) => order.attributes?.[attribute] === options.promotion,
-    decide: (order, { at }) => (cancel.includes(order.status) && at >= deadline.instant ? { event: { type: 'cancel' }, reason: `promotion ${options.promotion} ended ${ended}` } : null),
+    decide: (order, { at, deadline }) =>
+      deadline !== undefined && at >= deadline && cancel.includes(order.status) && amountDue(order).amount > 0
+        ? { event: { type: 'cancel' }, reason: `promotion ${options.promotion} ended at ${deadline} with ${amountDue(order).amount} minor units unpaid` }
+        : null,
+    deadline: { promotion: options.promotion, ...(options.endsAt === undefined ? {} : { endsAt: options.endsAt }) },
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.canary === undefined ? {} : { canary: options.canary }),
+    ...(options.unguarded === undefined ? {} : { unguarded: options.unguarded }),
   });
 }

@@ -3,15 +3,17 @@
 // are leased, an order paid meanwhile is left alone, and every action is in the order's history.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
-import { applyOrderEvent, createCompensationScheduler, createJobRunner, KILL_SWITCH_KEY } from '../../src/app/index.js';
+import { applyOrderEvent, createCompensationScheduler, createJobRunner, KILL_SWITCH_KEY, readPromotion, savePromotion } from '../../src/app/index.js';
 import { addDuration, createFixedClock, createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
 import { isOrdoError } from '../../src/errors/index.js';
-import { autoCancelUnpaidJob, canaryBucket, defineJob, inCanary, promotionExpiryJob } from '../../src/ops/index.js';
+import { autoCancelUnpaidJob, canaryBucket, defineJob, definePromotion, inCanary, promotionExpiryJob } from '../../src/ops/index.js';
 import { createOrder, createOrderMachine, type Order } from '../../src/orders/index.js';
 import type { StoragePort } from '../../src/ports/index.js';
 import { BACKENDS } from '../support/backends.js';
 
 const T0 = instant('2026-11-11T00:00:00.000Z');
+/** For tests of what the runner does past its guards: the opt-out a user would write, recorded. */
+const OPT_OUT = { by: 'test-suite', reason: 'exercises the runner past its dry-run gate' };
 const machine = createOrderMachine();
 
 
@@ -56,7 +58,7 @@ for (const backend of BACKENDS) {
     it('a dry run reports what it would cancel and writes nothing; a real run cancels with the job as actor and its reason', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 30);
-      const job = autoCancelUnpaidJob({ after: { minutes: 30 }, limits: { maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 30 }, limits: { maxShare: 1 } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       clock.set(addDuration(T0, { minutes: 40 }));
       const outboxBefore = (await storage.outbox.list()).length;
@@ -85,7 +87,7 @@ for (const backend of BACKENDS) {
     it('an operator who engages the kill switch during a run stops the very next action', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 8);
-      const job = autoCancelUnpaidJob({ after: { minutes: 10 }, limits: { maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 10 }, limits: { maxShare: 1 } });
       clock.set(addDuration(T0, { hours: 1 }));
       let engaging = false;
       // The operator's click lands right after the job's first cancellation commits.
@@ -113,7 +115,7 @@ for (const backend of BACKENDS) {
       let storage = opened.storage;
       const { clock } = opened;
       await seedUnpaid(storage, 5);
-      const job = autoCancelUnpaidJob({ after: { minutes: 10 }, limits: { maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 10 }, limits: { maxShare: 1 } });
       clock.set(addDuration(T0, { hours: 1 }));
       const first = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       const engaged = await first.engageKillSwitch({ by: 'ops-lead', reason: 'peak: stop all automation (caller 13912345678)' });
@@ -131,14 +133,15 @@ for (const backend of BACKENDS) {
       await second.releaseKillSwitch({ by: 'ops-lead', reason: 'peak over' });
       expect((await second.run(job.id)).acted).toHaveLength(5);
       const topics = (await storage.outbox.list()).map((message) => message.topic).filter((topic) => topic.startsWith('ops.'));
-      expect(topics).toEqual(['ops.kill_switch.engaged', 'ops.kill_switch.released']);
+      // The opt-out from the guards is recorded too, once, when the job first acted.
+      expect(topics).toEqual(['ops.kill_switch.engaged', 'ops.kill_switch.released', 'ops.job.unguarded']);
       expect((await storage.settings.get(KILL_SWITCH_KEY))?.version).toBe(2);
     });
 
     it('a run over its blast radius acts on none, raises one alert, and stays stopped until reset', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 40);
-      const job = autoCancelUnpaidJob({ after: { minutes: 1 }, limits: { maxOrders: 25, maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 1 }, limits: { maxOrders: 25, maxShare: 1 } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       clock.set(addDuration(T0, { hours: 2 }));
       const blocked = await runner.run(job.id);
@@ -154,7 +157,7 @@ for (const backend of BACKENDS) {
       expect((await runner.breaker(job.id))?.tripped).toBe(true);
 
       // A share limit: 40 of 40 examined is over 50%.
-      const shared = autoCancelUnpaidJob({ id: 'share-limited', after: { minutes: 1 }, limits: { maxShare: 0.5 } });
+      const shared = autoCancelUnpaidJob({ unguarded: OPT_OUT, id: 'share-limited', after: { minutes: 1 }, limits: { maxShare: 0.5 } });
       const other = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [shared] });
       expect((await other.run(shared.id)).blastRadius).toEqual({ limit: 'maxShare', actions: 40, examined: 40, allowed: 0.5 });
 
@@ -165,7 +168,7 @@ for (const backend of BACKENDS) {
     it('the canary acts on the stable-hash 1% first, waits, and the rest follow once confirmed', async () => {
       const { storage, clock } = await open();
       const orders = await seedUnpaid(storage, 400, 'c');
-      const job = autoCancelUnpaidJob({ id: 'canaried', after: { minutes: 1 }, limits: { maxShare: 1, maxOrders: 1000 }, canary: { share: 0.01 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, id: 'canaried', after: { minutes: 1 }, limits: { maxShare: 1, maxOrders: 1000 }, canary: { share: 0.01 } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       clock.set(addDuration(T0, { days: 1 }));
       const expectedCanary = orders.filter((order) => canaryBucket('canaried', order.id) < 100).map((order) => order.id);
@@ -193,7 +196,7 @@ for (const backend of BACKENDS) {
     it('a canary is promoted by a clean interval, but not when the kill switch was engaged after it acted', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 300, 'k');
-      const job = autoCancelUnpaidJob({ id: 'clean', after: { minutes: 1 }, limits: { maxShare: 1 }, canary: { share: 0.02, promoteAfter: { minutes: 30 } } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, id: 'clean', after: { minutes: 1 }, limits: { maxShare: 1 }, canary: { share: 0.02, promoteAfter: { minutes: 30 } } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       clock.set(addDuration(T0, { days: 1 }));
       expect((await runner.run(job.id)).outcome).toBe('canary');
@@ -206,7 +209,7 @@ for (const backend of BACKENDS) {
 
       // A new revision starts a new canary; the kill switch engaged after it acted keeps it waiting.
       await seedUnpaid(storage, 300, 'k2');
-      const revised = autoCancelUnpaidJob({ id: 'clean', revision: '2', after: { minutes: 1 }, limits: { maxShare: 1 }, canary: { share: 0.02, promoteAfter: { minutes: 30 } } });
+      const revised = autoCancelUnpaidJob({ unguarded: OPT_OUT, id: 'clean', revision: '2', after: { minutes: 1 }, limits: { maxShare: 1 }, canary: { share: 0.02, promoteAfter: { minutes: 30 } } });
       const next = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [revised] });
       clock.advance({ hours: 1 });
       expect((await next.run(revised.id)).outcome).toBe('canary');
@@ -222,6 +225,7 @@ for (const backend of BACKENDS) {
       await seedUnpaid(storage, 3);
       let paidOne = false;
       const job = defineJob({
+      unguarded: OPT_OUT,
         id: 'racing',
         statuses: ['pending_payment'],
         limits: { maxShare: 1 },
@@ -253,7 +257,7 @@ for (const backend of BACKENDS) {
     it('several workers: one run holds the job, the other is busy; a crashed worker\'s lease ends', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 20);
-      const job = autoCancelUnpaidJob({ after: { minutes: 1 }, limits: { maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 1 }, limits: { maxShare: 1 } });
       clock.set(addDuration(T0, { hours: 1 }));
       const a = createJobRunner({ storage, clock, machine, owner: 'a', jobs: [job], leaseMs: 60_000 });
       const b = createJobRunner({ storage, clock, machine, owner: 'b', jobs: [job], leaseMs: 60_000 });
@@ -273,7 +277,7 @@ for (const backend of BACKENDS) {
     it('runs on a recurring schedule through the compensation scheduler, once per occurrence', async () => {
       const { storage, clock } = await open();
       await seedUnpaid(storage, 10);
-      const job = autoCancelUnpaidJob({ after: { hours: 2 }, limits: { maxShare: 1 } });
+      const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { hours: 2 }, limits: { maxShare: 1 } });
       const runner = createJobRunner({ storage, clock, machine, owner: 'w1', jobs: [job] });
       const schedulers = ['w1', 'w2'].map((owner) => createCompensationScheduler({ storage, clock, owner, queue: 'ops.jobs', handlers: { 'ops.job': runner.handler } }));
       for (const scheduler of schedulers) await scheduler.recurring({ name: 'hourly-auto-cancel', schedule: { zone: 'Asia/Shanghai', time: '09:00' }, kind: 'ops.job', payload: { job: job.id } });
@@ -307,7 +311,7 @@ describe('job declarations', () => {
   it('a runner refuses unknown job ids and duplicate jobs with typed errors', async () => {
     const storage = createMemoryStorage();
     const clock = createManualClock(T0);
-    const job = autoCancelUnpaidJob({ after: { minutes: 5 } });
+    const job = autoCancelUnpaidJob({ unguarded: OPT_OUT, after: { minutes: 5 } });
     expect(() => createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job, job] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     expect(() => createJobRunner({ storage, clock, machine, owner: 'w', jobs: [{ id: 'x' } as never] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] });
@@ -326,6 +330,7 @@ describe('job declarations', () => {
     const clock = createManualClock(T0);
     await seedUnpaid(storage, 3);
     const job = defineJob({
+      unguarded: OPT_OUT,
       id: 'partly-broken',
       statuses: ['pending_payment'],
       limits: { maxShare: 1 },
@@ -364,7 +369,8 @@ describe('job declarations', () => {
       }
       await storage.commit({ orders: [{ order, expectedVersion: null, newHistory: history }] });
     }
-    const job = promotionExpiryJob({ promotion: 'd11', endsAt: { local: '2026-11-12T00:00', zone: 'Asia/Shanghai' } });
+    await savePromotion({ storage, clock }, definePromotion({ id: 'd11', endsAt: { local: '2026-11-12T00:00', zone: 'Asia/Shanghai' } }), { by: 'merchandising' });
+    const job = promotionExpiryJob({ promotion: 'd11', unguarded: OPT_OUT });
     const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] });
     clock.set(instant('2026-11-11T16:00:00.000Z'));
     const report = await runner.run(job.id);
@@ -372,5 +378,82 @@ describe('job declarations', () => {
     expect(report.blastRadius).toBeUndefined();
     expect(report.outcome).toBe('acted');
     expect(report.acted).toHaveLength(14);
+  });
+
+  it('guarded by default: a cancelling job runs dry first, acts only once its plan is confirmed, on a 1% canary, then on the rest', async () => {
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    await seedUnpaid(storage, 1000);
+    const job = autoCancelUnpaidJob({ after: { minutes: 5 }, limits: { maxShare: 1 } });
+    expect(job).toMatchObject({ destructive: true, guarded: true, canary: { share: 0.01 } });
+    const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] });
+    clock.set(addDuration(T0, { hours: 20 }));
+    await expect(runner.confirmPlan(job.id, { by: 'ops-lead' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('no recorded dry run') });
+    // The first live run of the revision is a dry run: its plan is recorded, nothing is cancelled.
+    const first = await runner.run(job.id);
+    expect(first).toMatchObject({ outcome: 'awaiting_confirmation', dryRun: true, acted: [] });
+    expect(first.planned).toHaveLength(1000);
+    expect(await runner.plan(job.id)).toMatchObject({ stage: 'awaiting_confirmation', planned: 1000, examined: 1000 });
+    expect((await runner.run(job.id)).outcome).toBe('awaiting_confirmation');
+    expect((await storage.orders.listByStatus('cancelled', { limit: 1000 })).length).toBe(0);
+    // Confirmed: the canary (1% by a stable hash) first, then the rest once the canary is confirmed.
+    expect(await runner.confirmPlan(job.id, { by: 'ops-lead' })).toMatchObject({ stage: 'confirmed', confirmedBy: 'ops-lead' });
+    const canary = await runner.run(job.id);
+    expect(canary.outcome).toBe('canary');
+    expect(canary.acted.length).toBeGreaterThan(0);
+    expect(canary.acted.length).toBeLessThan(40);
+    expect(canary.acted.every((id) => inCanary(job, id))).toBe(true);
+    await runner.confirmCanary(job.id, { by: 'ops-lead' });
+    expect((await runner.run(job.id)).acted).toHaveLength(1000 - canary.acted.length);
+    const topics = (await storage.outbox.list()).map((message) => message.topic).filter((topic) => topic.startsWith('ops.'));
+    expect(topics).toEqual(expect.arrayContaining(['ops.job.plan_recorded', 'ops.job.plan_confirmed', 'ops.job.canary_promoted']));
+    // A new revision starts at the gate again.
+    const revised = autoCancelUnpaidJob({ after: { minutes: 5 }, revision: '2' });
+    await seedUnpaid(storage, 3, 'r');
+    const again = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [revised] });
+    expect((await again.run(revised.id)).outcome).toBe('awaiting_confirmation');
+  });
+
+  it('a promotion is stored once with its end in its own zone; another end needs replace; a job may only agree with it', async () => {
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    const ny = definePromotion({ id: 'NY', endsAt: { local: '2026-01-01T00:00', zone: 'America/New_York' } });
+    expect(ny.endsAt.instant).toBe('2026-01-01T05:00:00.000Z');
+    expect(() => definePromotion({ id: 'NY', endsAt: '2026-01-01T05:00:00.000Z' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['endsAt'] })] }));
+    expect(() => definePromotion({ id: 'DST', endsAt: { local: '2026-03-08T02:30', zone: 'America/New_York' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    await savePromotion({ storage, clock }, ny, { by: 'merchandising' });
+    await savePromotion({ storage, clock }, ny, { by: 'merchandising' });
+    expect((await storage.outbox.list()).filter((m) => m.topic === 'ops.promotion.saved')).toHaveLength(1);
+    const later = definePromotion({ id: 'NY', endsAt: { local: '2026-01-01T06:00', zone: 'America/New_York' } });
+    await expect(savePromotion({ storage, clock }, later, { by: 'merchandising' })).rejects.toMatchObject({ code: 'INVALID_OPTIONS', message: expect.stringContaining('replace: true') });
+    await savePromotion({ storage, clock }, later, { by: 'merchandising', replace: true });
+    expect((await readPromotion(storage, 'NY'))?.endsAt.instant).toBe('2026-01-01T11:00:00.000Z');
+    // A job that agrees with the record passes verify(); one that names the wrong zone, or a promotion never stored, does not.
+    const agreeing = promotionExpiryJob({ id: 'a', promotion: 'NY', endsAt: { local: '2026-01-01T06:00', zone: 'America/New_York' }, unguarded: OPT_OUT });
+    await createJobRunner({ storage, clock, machine, owner: 'w', jobs: [agreeing] }).verify();
+    const wrongZone = promotionExpiryJob({ id: 'b', promotion: 'NY', endsAt: { local: '2026-01-01T06:00', zone: 'Asia/Singapore' } });
+    const missing = promotionExpiryJob({ id: 'c', promotion: 'NEVER-SAVED' });
+    const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [wrongZone, missing] });
+    await expect(runner.verify()).rejects.toMatchObject({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ code: 'deadline_mismatch', path: ['b', 'deadline', 'endsAt'] }), expect.objectContaining({ code: 'no_deadline', path: ['c', 'deadline'] })] });
+    clock.set(instant('2026-02-01T00:00:00.000Z'));
+    await expect(runner.run('b')).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    expect((await runner.run('c')).outcome).toBe('no_deadline');
+  });
+
+  it('opting a cancelling job out of its guards is explicit, checked and recorded once per revision', async () => {
+    expect(() => autoCancelUnpaidJob({ after: { minutes: 5 }, unguarded: { by: '', reason: 'x' } })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['unguarded'] })] }));
+    expect(defineJob({ id: 'notify', statuses: ['paid'], destructive: false, decide: () => null })).toMatchObject({ guarded: false, canary: undefined });
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    await seedUnpaid(storage, 4);
+    const job = autoCancelUnpaidJob({ after: { minutes: 5 }, limits: { maxShare: 1 }, unguarded: { by: 'ops-lead', reason: 'backlog of test orders (call 13912345678)' } });
+    const runner = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [job] });
+    clock.set(addDuration(T0, { hours: 1 }));
+    expect((await runner.run(job.id)).acted).toHaveLength(4);
+    await runner.run(job.id);
+    const recorded = (await storage.outbox.list()).filter((message) => message.topic === 'ops.job.unguarded');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.payload).toMatchObject({ jobId: job.id, by: 'ops-lead', revision: '1' });
+    expect(JSON.stringify(recorded[0]?.payload)).not.toContain('13912345678');
   });
 });

@@ -1,11 +1,12 @@
-// The reference incident as a test: a promotion ending at 2026-01-01T00:00 America/New_York with its
-// auto-cancel job, run in a process whose TZ is Asia/Singapore and in three other zones. Not one
-// order is cancelled before 05:00Z, and the blast-radius limit stops the misconfigured copy (the
-// same wall time read in Singapore's zone) before it cancels anything.
+// The reference incident as a test: a presale promotion ending at 2026-01-01T00:00 America/New_York,
+// stored with its end; its expiry job, run in a process whose TZ is Asia/Singapore and in three
+// other zones. Not one order is cancelled before 05:00Z, exactly the unpaid ones after it (a dry
+// run confirmed, then a canary, then the rest), and a copy configured with Singapore time is
+// refused as a definition error: it never acts, at any hour.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NEVER_PAID, ORDER_COUNT, runIncidentScenario, type IncidentResult } from './promotion-incident-scenario.js';
+import { NEVER_PAID, ORDER_COUNT, PROMOTION, runIncidentScenario, type IncidentResult } from './promotion-incident-scenario.js';
 
 const WORKER = fileURLToPath(new URL('./workers/promotion-incident-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,19 +32,29 @@ function expectIncidentAvoided(result: IncidentResult): void {
   // Not one order cancelled before 05:00Z; exactly the unpaid ones at 05:00Z, by the right job.
   expect(result.cancellations.filter((c) => c.at < '2026-01-01T05:00:00.000Z')).toEqual([]);
   expect(result.cancellations).toHaveLength(NEVER_PAID);
+  expect(new Set(result.cancellations.map((c) => c.orderId))).toEqual(new Set(Array.from({ length: NEVER_PAID }, (_, i) => `presale-${String(ORDER_COUNT - NEVER_PAID + i).padStart(4, '0')}`)));
   expect(new Set(result.cancellations.map((c) => c.at))).toEqual(new Set(['2026-01-01T05:00:00.000Z']));
   expect(new Set(result.cancellations.map((c) => c.actor))).toEqual(new Set(['job:promotion-expiry']));
   expect(result.paid).toBe(ORDER_COUNT - NEVER_PAID);
-  expect(result.correctRuns.find((run) => run.at === '2026-01-01T04:59:59.999Z')).toEqual({ at: '2026-01-01T04:59:59.999Z', outcome: 'nothing_to_do', acted: 0 });
-  expect(result.correctRuns.find((run) => run.at === '2026-01-01T05:00:00.000Z')).toEqual({ at: '2026-01-01T05:00:00.000Z', outcome: 'acted', acted: NEVER_PAID });
 
-  // The misconfigured copy comes due at Singapore midnight (16:00Z) with every order unpaid: it is
-  // stopped there, raises one alert, and stays stopped while payments lower its share.
-  const wrong = result.misconfiguredRuns;
-  expect(wrong.filter((run) => run.at < '2025-12-31T16:00:00.000Z').every((run) => run.outcome === 'nothing_to_do')).toBe(true);
-  expect(wrong.find((run) => run.at === '2025-12-31T16:00:00.000Z')).toMatchObject({ outcome: 'blocked', actions: ORDER_COUNT, examined: ORDER_COUNT });
-  expect(wrong.filter((run) => run.at >= '2025-12-31T16:00:00.000Z').every((run) => run.outcome === 'blocked')).toBe(true);
-  expect(result.alerts).toEqual(['ops.job.blocked promotion-expiry-server-zone']);
+  // The correct job: nothing read or done before the promotion's stored end, whatever its schedule.
+  const before = result.correctRuns.filter((run) => run.at < '2026-01-01T05:00:00.000Z');
+  expect(before.length).toBeGreaterThan(20);
+  expect(before.every((run) => run.outcome === 'before_deadline' && run.planned === 0)).toBe(true);
+  // At the end: a dry run first (its plan is the unpaid orders, 17% of the promotion, under the share limit), then the canary, then the rest.
+  const atEnd = result.correctRuns.filter((run) => run.at === '2026-01-01T05:00:00.000Z');
+  expect(atEnd.map((run) => run.outcome)).toEqual(['awaiting_confirmation', 'canary', 'acted']);
+  expect(atEnd[0]?.planned).toBe(NEVER_PAID);
+  expect((atEnd[1]?.acted ?? 0) + (atEnd[2]?.acted ?? 0)).toBe(NEVER_PAID);
+  expect(atEnd[1]?.acted).toBeLessThan(NEVER_PAID / 10);
+
+  // The copy configured in Singapore's zone is refused when its worker starts and at every run:
+  // before Singapore midnight, after it, and after the real end alike. It never acts.
+  expect(result.verifyRefusal).toBe('deadline_mismatch');
+  expect(result.misconfiguredRuns.length).toBe(result.correctRuns.length - 2);
+  expect(result.misconfiguredRuns.every((run) => run.refused === 'deadline_mismatch')).toBe(true);
+  expect(result.events.filter((event) => event.startsWith('ops.job.blocked'))).toEqual([]);
+  expect(result.events).toEqual(expect.arrayContaining([`ops.promotion.saved promotion:${PROMOTION}`, 'ops.job.plan_recorded promotion-expiry', 'ops.job.plan_confirmed promotion-expiry']));
 }
 
 describe('the promotion incident (1,842 orders, 11 countries)', () => {

@@ -65,7 +65,8 @@ describe('ops board over HTTP', () => {
     const snapshot = (await (await fetch(`${url}/ops/snapshot.json`)).json()) as OpsSnapshot;
     expect(snapshot.metrics.ordersPerStatus).toEqual({ pending_payment: 3 });
     expect(snapshot.killSwitch).toEqual({ engaged: false });
-    expect(snapshot.jobs).toEqual([{ id: 'auto-cancel-unpaid', description: expect.stringContaining('pending_payment'), breaker: 'ok' }]);
+    // A cancelling job is guarded: it has not run dry yet, and its canary waits.
+    expect(snapshot.jobs).toEqual([{ id: 'auto-cancel-unpaid', description: expect.stringContaining('pending_payment'), breaker: 'ok', canary: 'waiting', plan: 'needs_dry_run' }]);
     expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
     expect((await fetch(`${url}/ops/snapshot.json`, { method: 'POST' })).status).toBe(405);
     let passedOn = false;
