@@ -66,7 +66,7 @@ export function formatRoutingTrace(decision: RoutingDecision): string {
       continue;
     }
     const search = rule.search;
-    const how = search === undefined ? '' : `, ${search.candidates} candidate(s), ${search.objective === 'single' ? 'single warehouse' : `split up to ${search.maxShipments} by ${search.objective}`}${search.optimal ? '' : ', not proven optimal'}`;
+    const how = search === undefined ? '' : `, ${search.candidates} candidate(s), ${search.objective === 'single' ? 'single warehouse' : `split up to ${search.maxShipments} by ${search.objective}`}${search.optimal ? '' : `, not proven optimal (${search.unproven === 'distribution_budget' ? 'too many splits of units to try' : 'the search budget ran out'})`}`;
     out.push('', `Rule ${rule.ruleId}: ${rule.result}${how}`, '');
     out.push(`| warehouse | ${rule.rankers.join(' | ')} | verdict |`);
     out.push(`|---|${rule.rankers.map(() => '---:').join('|')}|---|`);

@@ -675,6 +675,7 @@ export class Router {
       wholeOnly,
       cost: (c, grams) => stepPrice(steps[c] as PriceSteps, grams),
       minCost,
+      limits: (c) => (steps[c] as PriceSteps).limits,
       compare,
       maxShipments,
       objective: maxShipments === 1 ? 'rank' : split.objective,
@@ -691,6 +692,7 @@ export class Router {
       candidates: count,
       examined: outcome.examined,
       optimal: outcome.optimal,
+      ...(outcome.unproven === undefined ? {} : { unproven: outcome.unproven }),
       objective: maxShipments === 1 ? 'single' : split.objective,
       maxShipments,
     };

@@ -106,8 +106,17 @@ export interface SearchTrace {
   readonly candidates: number;
   /** Warehouse combinations evaluated. */
   readonly examined: number;
-  /** True when no better allocation exists under the rule's objective (the search finished within its budget). */
+  /**
+   * True when no better allocation exists under the rule's objective: the fewest shipments, then
+   * (objective `cost`) the lowest total cost over every set of warehouses and every split of the
+   * units among them, proven by an exhaustive search within its budgets.
+   */
   readonly optimal: boolean;
+  /**
+   * Why `optimal` is false: `set_budget` (more warehouse combinations than `policy.search.budget`)
+   * or `distribution_budget` (one combination had too many splits of its units to try them all).
+   */
+  readonly unproven?: 'set_budget' | 'distribution_budget';
   readonly objective: 'single' | 'cost' | 'rank';
   /** The most shipments the rule allowed for this order (1 when it may not split). */
   readonly maxShipments: number;

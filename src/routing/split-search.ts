@@ -21,6 +21,12 @@ export interface SplitProblem {
   /** A lower bound of any parcel's price from candidate `c` (for pruning). */
   readonly minCost: ArrayLike<number>;
   /**
+   * The weights (grams, ascending) up to which candidate `c`'s price holds, each the top of a
+   * band: `cost(c, g)` is constant between two of them. With it, a pair's cheapest split is
+   * bounded tightly without trying splits, and most pairs need no search. @default unknown
+   */
+  readonly limits?: (candidate: number) => ArrayLike<number>;
+  /**
    * Rank order: negative when candidate `a` ranks before `b`; never 0 for two candidates.
    * @default candidate index order
    */
@@ -29,6 +35,11 @@ export interface SplitProblem {
   readonly objective: 'cost' | 'rank';
   /** Combinations of two or more candidates evaluated at most. */
   readonly budget: number;
+  /**
+   * Partial unit distributions explored at most per combination when looking for its cheapest
+   * split of units (objective `cost`). @default 50000
+   */
+  readonly distributionBudget?: number;
 }
 
 /** The search's answer: the chosen candidates in rank order and the units each ships per line. */
@@ -44,6 +55,282 @@ export interface SplitOutcome {
   readonly solution: SplitSolution | null;
   readonly examined: number;
   readonly optimal: boolean;
+  /**
+   * Why the answer is not proven best: `set_budget` (more combinations than `budget`) or
+   * `distribution_budget` (a combination's unit splits were too many to try every one).
+   */
+  readonly unproven?: 'set_budget' | 'distribution_budget';
+}
+
+/** One partial distribution: units and grams per member after some lines, and how it got there. */
+interface DistributionState {
+  readonly units: number[];
+  readonly grams: number[];
+  readonly previous: DistributionState | null;
+  /** Units per member of the last line distributed. */
+  readonly line: number[];
+}
+
+/**
+ * The cheapest way for members `members[0..size)` to ship every line: any split of each line's
+ * units among them within stock and unit caps, every member shipping something, priced per parcel
+ * by weight. The greedy fill (`take`, costing `greedyCost`; -1 when it could not fill every line,
+ * as unit caps can make it) is kept unless a split is strictly cheaper (so ties keep the
+ * best-ranked member's share); a better one is written into `take`. Answers the cost (-1 when no
+ * split fills every line), exact unless more than `budget` partial splits were needed.
+ */
+/** True when every unit weighs whole grams (so a state packs into one number). */
+function wholeGrams(problem: SplitProblem): boolean {
+  for (let l = 0; l < problem.lines; l++) if (!Number.isSafeInteger(problem.unitGrams[l])) return false;
+  return true;
+}
+
+/**
+ * {@link cheapestDistribution} for two members, the common split, with the least work: the second
+ * member ships the rest, so a state is the first member's units and grams packed in one number.
+ */
+function cheapestPairDistribution(problem: SplitProblem, a: number, b: number, take: number[], greedyCost: number, budget: number): { cost: number; exact: boolean } {
+  const lines = problem.lines;
+  let totalUnits = 0;
+  let totalGrams = 0;
+  for (let l = 0; l < lines; l++) {
+    totalUnits += problem.quantities[l] as number;
+    totalGrams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
+  }
+  const scale = totalGrams + 1;
+  const capA = problem.unitCaps[a] as number;
+  const capB = problem.unitCaps[b] as number;
+  const layers: Set<number>[] = [new Set([0])];
+  let explored = 0;
+  for (let l = 0; l < lines; l++) {
+    const quantity = problem.quantities[l] as number;
+    const grams = problem.unitGrams[l] as number;
+    const lo = Math.max(0, quantity - (problem.available[b * lines + l] as number));
+    const hi = Math.min(quantity, problem.available[a * lines + l] as number);
+    const next = new Set<number>();
+    for (const state of layers[l] as Set<number>) {
+      const units = Math.floor(state / scale);
+      for (let x = lo; x <= hi && units + x <= capA; x++) {
+        if (++explored > budget) return { cost: greedyCost, exact: false };
+        next.add(state + x * scale + x * grams);
+      }
+    }
+    if (next.size === 0) return { cost: greedyCost, exact: true };
+    layers.push(next);
+  }
+  let best = -1;
+  let bestCost = greedyCost;
+  for (const state of layers[lines] as Set<number>) {
+    const units = Math.floor(state / scale);
+    const weight = state - units * scale;
+    if (units === 0 || units === totalUnits || totalUnits - units > capB) continue;
+    const cost = problem.cost(a, weight) + problem.cost(b, totalGrams - weight);
+    if (bestCost < 0 || cost < bestCost) {
+      best = state;
+      bestCost = cost;
+    }
+  }
+  if (best === -1) return { cost: greedyCost, exact: true };
+  // Back through the layers: at each line, a share that leads from a reachable state.
+  let state = best;
+  for (let l = lines - 1; l >= 0; l--) {
+    const grams = problem.unitGrams[l] as number;
+    const quantity = problem.quantities[l] as number;
+    const previous = layers[l] as Set<number>;
+    const units = Math.floor(state / scale);
+    const weight = state - units * scale;
+    for (let x = Math.min(quantity, problem.available[a * lines + l] as number, units); x >= 0; x--) {
+      // Both digits stay whole (no borrow between them), so `before` is the state it names.
+      if (x * grams > weight) continue;
+      const before = state - x * scale - x * grams;
+      if (quantity - x <= (problem.available[b * lines + l] as number) && previous.has(before)) {
+        take[l] = x;
+        take[lines + l] = quantity - x;
+        state = before;
+        break;
+      }
+    }
+  }
+  return { cost: bestCost, exact: true };
+}
+
+/**
+ * {@link cheapestDistribution} without allocating per state: the last member ships what the others
+ * leave, so a state is the other members' units and grams packed into one number (mixed radix).
+ * Each line's reachable states are kept to trace the cheapest one back. Null when the states
+ * would not fit in a number exactly (then the general search runs).
+ */
+function cheapestPackedDistribution(problem: SplitProblem, members: ArrayLike<number>, size: number, take: number[], greedyCost: number, budget: number): { cost: number; exact: boolean } | null {
+  const lines = problem.lines;
+  let totalUnits = 0;
+  let totalGrams = 0;
+  for (let l = 0; l < lines; l++) {
+    totalUnits += problem.quantities[l] as number;
+    totalGrams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
+  }
+  // Member m (but the last) has digits units (radix totalUnits + 1) and grams (radix totalGrams + 1).
+  const unitRadix = totalUnits + 1;
+  const gramRadix = totalGrams + 1;
+  const free = size - 1;
+  const place = new Array<number>(free * 2);
+  let scale = 1;
+  for (let m = 0; m < free; m++) {
+    place[2 * m] = scale;
+    scale *= unitRadix;
+    place[2 * m + 1] = scale;
+    scale *= gramRadix;
+  }
+  if (scale > Number.MAX_SAFE_INTEGER) return null;
+  const digit = (state: number, i: number): number => Math.floor(state / (place[i] as number)) % (i % 2 === 0 ? unitRadix : gramRadix);
+  const last = members[free] as number;
+  const layers: Set<number>[] = [new Set([0])];
+  const share = new Array<number>(size).fill(0);
+  let explored = 0;
+  let over = false;
+  for (let l = 0; l < lines && !over; l++) {
+    const quantity = problem.quantities[l] as number;
+    const grams = problem.unitGrams[l] as number;
+    const lastMost = problem.available[last * lines + l] as number;
+    const next = new Set<number>();
+    for (const state of layers[l] as Set<number>) {
+      // Every split of this line among the members but the last, within stock and caps; the last takes the rest.
+      const spread = (m: number, left: number, packed: number): void => {
+        if (over) return;
+        if (m === free) {
+          if (left > lastMost) return;
+          if (++explored > budget) {
+            over = true;
+            return;
+          }
+          next.add(packed);
+          return;
+        }
+        const c = members[m] as number;
+        const most = Math.min(left, problem.available[c * lines + l] as number, (problem.unitCaps[c] as number) - digit(state, 2 * m));
+        for (let x = most; x >= 0; x--) {
+          share[m] = x;
+          spread(m + 1, left - x, packed + x * (place[2 * m] as number) + x * grams * (place[2 * m + 1] as number));
+        }
+      };
+      spread(0, quantity, state);
+    }
+    if (next.size === 0) return { cost: greedyCost, exact: true };
+    layers.push(next);
+  }
+  if (over) return { cost: greedyCost, exact: false };
+  let best = -1;
+  let bestCost = greedyCost;
+  for (const state of layers[lines] as Set<number>) {
+    let unitsLeft = totalUnits;
+    let gramsLeft = totalGrams;
+    let cost = 0;
+    let usable = true;
+    for (let m = 0; m < free && usable; m++) {
+      const units = digit(state, 2 * m);
+      const weight = digit(state, 2 * m + 1);
+      if (units === 0) usable = false;
+      unitsLeft -= units;
+      gramsLeft -= weight;
+      cost += problem.cost(members[m] as number, weight);
+    }
+    if (!usable || unitsLeft === 0 || unitsLeft > (problem.unitCaps[last] as number)) continue;
+    cost += problem.cost(last, gramsLeft);
+    if (bestCost < 0 || cost < bestCost) {
+      best = state;
+      bestCost = cost;
+    }
+  }
+  if (best === -1) return { cost: greedyCost, exact: true };
+  // Back through the layers: at each line, a split of it that leads from a reachable state.
+  let state = best;
+  for (let l = lines - 1; l >= 0; l--) {
+    const quantity = problem.quantities[l] as number;
+    const grams = problem.unitGrams[l] as number;
+    const previous = layers[l] as Set<number>;
+    let found = false;
+    const undo = (m: number, left: number, packed: number): void => {
+      if (found) return;
+      if (m === free) {
+        if (left <= (problem.available[last * lines + l] as number) && previous.has(packed)) {
+          found = true;
+          for (let i = 0; i < free; i++) take[i * lines + l] = share[i] as number;
+          take[free * lines + l] = left;
+          state = packed;
+        }
+        return;
+      }
+      const c = members[m] as number;
+      const most = Math.min(left, problem.available[c * lines + l] as number, digit(state, 2 * m));
+      for (let x = most; x >= 0 && !found; x--) {
+        if (digit(state, 2 * m + 1) < x * grams) continue;
+        share[m] = x;
+        undo(m + 1, left - x, packed - x * (place[2 * m] as number) - x * grams * (place[2 * m + 1] as number));
+      }
+    };
+    undo(0, quantity, state);
+  }
+  return { cost: bestCost, exact: true };
+}
+
+function cheapestDistribution(problem: SplitProblem, members: ArrayLike<number>, size: number, take: number[], greedyCost: number, budget: number): { cost: number; exact: boolean } {
+  const lines = problem.lines;
+  // No split beats every member at its cheapest parcel.
+  let floor = 0;
+  for (let m = 0; m < size; m++) floor += problem.minCost[members[m] as number] as number;
+  if (greedyCost >= 0 && greedyCost <= floor) return { cost: greedyCost, exact: true };
+  if (size === 2 && wholeGrams(problem)) return cheapestPairDistribution(problem, members[0] as number, members[1] as number, take, greedyCost, budget);
+  if (wholeGrams(problem)) {
+    const packed = cheapestPackedDistribution(problem, members, size, take, greedyCost, budget);
+    if (packed !== null) return packed;
+  }
+  let layer: DistributionState[] = [{ units: new Array<number>(size).fill(0), grams: new Array<number>(size).fill(0), previous: null, line: [] }];
+  let explored = 0;
+  for (let l = 0; l < lines; l++) {
+    const quantity = problem.quantities[l] as number;
+    const grams = problem.unitGrams[l] as number;
+    const next = new Map<string, DistributionState>();
+    const share = new Array<number>(size).fill(0);
+    for (const state of layer) {
+      // Every split of this line's units among the members, each within its stock and unit cap.
+      const place = (m: number, left: number): boolean => {
+        const c = members[m] as number;
+        const most = Math.min(left, problem.available[c * lines + l] as number, (problem.unitCaps[c] as number) - (state.units[m] as number));
+        if (m === size - 1) {
+          if (left > most) return true;
+          share[m] = left;
+          if (++explored > budget) return false;
+          const units = state.units.map((u, i) => u + (share[i] as number));
+          const weights = state.grams.map((g, i) => g + (share[i] as number) * grams);
+          const key = `${units.join(',')}|${weights.join(',')}`;
+          if (!next.has(key)) next.set(key, { units, grams: weights, previous: state, line: [...share] });
+          return true;
+        }
+        for (let units = most; units >= 0; units--) {
+          share[m] = units;
+          if (!place(m + 1, left - units)) return false;
+        }
+        return true;
+      };
+      if (!place(0, quantity)) return { cost: greedyCost, exact: false };
+    }
+    layer = [...next.values()];
+  }
+  let best: DistributionState | null = null;
+  let bestCost = greedyCost;
+  for (const state of layer) {
+    if (state.units.some((units) => units === 0)) continue;
+    let cost = 0;
+    for (let m = 0; m < size && (bestCost < 0 || cost < bestCost); m++) cost += problem.cost(members[m] as number, state.grams[m] as number);
+    if (bestCost < 0 || cost < bestCost) {
+      best = state;
+      bestCost = cost;
+    }
+  }
+  if (best === null) return { cost: greedyCost, exact: true };
+  for (let l = lines - 1, state: DistributionState | null = best; l >= 0 && state !== null; l--, state = state.previous) {
+    for (let m = 0; m < size; m++) take[m * lines + l] = state.line[m] as number;
+  }
+  return { cost: bestCost, exact: true };
 }
 
 const byIndex = (a: number, b: number): number => a - b;
@@ -143,7 +430,9 @@ export function bestSingle(problem: SplitProblem, compare: (a: number, b: number
 /**
  * Finds the allocation with the fewest shipments (at most `maxShipments`), then by the objective:
  * `rank` takes the best-ranked set (sets compared by their members' rank positions,
- * lexicographically), `cost` the cheapest, the best-ranked among equal costs.
+ * lexicographically), filled from its best-ranked member first; `cost` the cheapest over every set
+ * and every split of the units among its members (weight bands make moving units between the same
+ * warehouses matter), the best-ranked set and the best-ranked member's share among equal costs.
  *
  * One warehouse first, by a linear scan. Then sets of 2, 3, ... in lexicographic order of rank
  * positions, so the first feasible set of a size is the best-ranked one. Pruned: sets whose cost
@@ -215,6 +504,8 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   let examined = count;
   let evaluated = 0;
   let exhausted = false;
+  let inexact = false;
+  const distributionBudget = problem.distributionBudget ?? 50_000;
   // The best set so far lives in buffers; it becomes a solution object once, at the end.
   let bestSize = 0;
   let bestCost = Infinity;
@@ -236,6 +527,17 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
     return true;
   };
 
+  /** True when some member's unit cap is below what it could otherwise ship of the order: the greedy fill may then miss a split. */
+  const capsBind = (size: number): boolean => {
+    for (let m = 0; m < size; m++) {
+      const c = members[m] as number;
+      let most = 0;
+      for (let l = 0; l < lines; l++) most += Math.min(problem.available[c * lines + l] as number, problem.quantities[l] as number);
+      if ((problem.unitCaps[c] as number) < most) return true;
+    }
+    return false;
+  };
+
   /** Fills place `depth` of a set of `size` from position `start` on; true once the search should stop. */
   const extend = (start: number, depth: number, size: number, lowerBound: number): boolean => {
     const free = size - depth;
@@ -253,7 +555,25 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
           return true;
         }
         evaluated++;
-        const cost = fillInto(problem, members, size, take, caps);
+        let cost = fillInto(problem, members, size, take, caps);
+        if (problem.objective === 'cost' && (cost >= 0 || capsBind(size))) {
+          // The greedy fill fixes which member ships what. With weight bands another split of the
+          // same members' units can be cheaper ("cheapest" must include it); with unit caps it can
+          // come up short where another split fills every line. A tight lower bound of the set's
+          // cheapest split says when neither can be.
+          const least = lowerBoundOf(members, size, bound);
+          if (bestSize > 0 && least >= bestCost) continue;
+          if (cost < 0 || cost > least) {
+            const split = cheapestDistribution(problem, members, size, take, cost, distributionBudget);
+            cost = split.cost;
+            if (!split.exact) inexact = true;
+          }
+        } else if (cost < 0 && capsBind(size)) {
+          // With unit caps the greedy fill can come up short where another split fills every line.
+          const split = cheapestDistribution(problem, members, size, take, cost, distributionBudget);
+          cost = split.cost;
+          if (!split.exact) inexact = true;
+        }
         if (cost >= 0 && (bestSize === 0 || cost < bestCost)) {
           bestSize = size;
           bestCost = cost;
@@ -271,11 +591,52 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
     return false;
   };
 
+  /**
+   * A lower bound of a set's cheapest split: its members' cheapest parcels; for a pair with known
+   * price limits and whole grams, the cheapest way to share the order's weight between the two
+   * within what each could carry (every point where either price changes is tried).
+   */
+  const integralGrams = wholeGrams(problem);
+  const lowerBoundOf = (set: ArrayLike<number>, size: number, floor: number): number => {
+    if (size !== 2 || problem.limits === undefined || !integralGrams) return floor;
+    const a = set[0] as number;
+    const b = set[1] as number;
+    let total = 0;
+    let least = 0;
+    let most = 0;
+    for (let l = 0; l < lines; l++) {
+      const quantity = problem.quantities[l] as number;
+      const grams = problem.unitGrams[l] as number;
+      total += quantity * grams;
+      least += Math.max(0, quantity - (problem.available[b * lines + l] as number)) * grams;
+      most += Math.min(quantity, problem.available[a * lines + l] as number) * grams;
+    }
+    let bound = Infinity;
+    const tryAt = (g: number): void => {
+      if (g < least || g > most) return;
+      const cost = problem.cost(a, g) + problem.cost(b, total - g);
+      if (cost < bound) bound = cost;
+    };
+    tryAt(least);
+    tryAt(most);
+    const ofA = problem.limits(a);
+    for (let i = 0; i < ofA.length; i++) {
+      tryAt(ofA[i] as number);
+      tryAt((ofA[i] as number) + 1);
+    }
+    const ofB = problem.limits(b);
+    for (let i = 0; i < ofB.length; i++) {
+      tryAt(total - (ofB[i] as number));
+      tryAt(total - (ofB[i] as number) - 1);
+    }
+    return Math.max(floor, bound === Infinity ? floor : bound);
+  };
+
   for (let size = 2; size <= maxSize; size++) {
     extend(0, 0, size, 0);
     if (bestSize > 0 || exhausted) break;
   }
   examined += evaluated;
   const solution = bestSize === 0 ? null : solutionOf(bestMembers, bestSize, bestTake, lines, bestCost);
-  return { solution, examined, optimal: !exhausted };
+  return { solution, examined, optimal: !exhausted && !inexact, ...(exhausted ? { unproven: 'set_budget' as const } : inexact ? { unproven: 'distribution_budget' as const } : {}) };
 }
