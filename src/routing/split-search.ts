@@ -555,14 +555,15 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
           return true;
         }
         evaluated++;
+        // Objective cost: a tight lower bound of the set's cheapest split, first: a set that cannot
+        // beat the best so far needs no fill at all.
+        const least = problem.objective === 'cost' ? lowerBoundOf(members, size, bound) : 0;
+        if (problem.objective === 'cost' && bestSize > 0 && least >= bestCost) continue;
         let cost = fillInto(problem, members, size, take, caps);
         if (problem.objective === 'cost' && (cost >= 0 || capsBind(size))) {
           // The greedy fill fixes which member ships what. With weight bands another split of the
           // same members' units can be cheaper ("cheapest" must include it); with unit caps it can
-          // come up short where another split fills every line. A tight lower bound of the set's
-          // cheapest split says when neither can be.
-          const least = lowerBoundOf(members, size, bound);
-          if (bestSize > 0 && least >= bestCost) continue;
+          // come up short where another split fills every line. At the bound, neither can be.
           if (cost < 0 || cost > least) {
             const split = cheapestDistribution(problem, members, size, take, cost, distributionBudget);
             cost = split.cost;
@@ -592,44 +593,59 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   };
 
   /**
-   * A lower bound of a set's cheapest split: its members' cheapest parcels; for a pair with known
-   * price limits and whole grams, the cheapest way to share the order's weight between the two
-   * within what each could carry (every point where either price changes is tried).
+   * A lower bound of a set's cheapest split: its members' cheapest parcels; with known price
+   * limits and whole grams, the cheapest choice of one price band per member whose weight ranges
+   * (within what each member could carry) can add up to the order's weight. Exact for the
+   * relaxation that lets weight move a gram at a time, so never above the true cheapest.
    */
   const integralGrams = wholeGrams(problem);
+  let total = 0;
+  for (let l = 0; l < lines; l++) total += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
+  const lowest = new Array<number>(maxSize).fill(0);
+  const highest = new Array<number>(maxSize).fill(0);
   const lowerBoundOf = (set: ArrayLike<number>, size: number, floor: number): number => {
-    if (size !== 2 || problem.limits === undefined || !integralGrams) return floor;
-    const a = set[0] as number;
-    const b = set[1] as number;
-    let total = 0;
-    let least = 0;
-    let most = 0;
-    for (let l = 0; l < lines; l++) {
-      const quantity = problem.quantities[l] as number;
-      const grams = problem.unitGrams[l] as number;
-      total += quantity * grams;
-      least += Math.max(0, quantity - (problem.available[b * lines + l] as number)) * grams;
-      most += Math.min(quantity, problem.available[a * lines + l] as number) * grams;
+    if (problem.limits === undefined || !integralGrams) return floor;
+    let lowSum = 0;
+    let highSum = 0;
+    for (let m = 0; m < size; m++) {
+      const c = set[m] as number;
+      let least = 0;
+      let most = 0;
+      for (let l = 0; l < lines; l++) {
+        const quantity = problem.quantities[l] as number;
+        const grams = problem.unitGrams[l] as number;
+        let others = 0;
+        for (let o = 0; o < size; o++) if (o !== m) others += problem.available[(set[o] as number) * lines + l] as number;
+        least += Math.max(0, quantity - others) * grams;
+        most += Math.min(quantity, problem.available[c * lines + l] as number) * grams;
+      }
+      lowest[m] = least;
+      highest[m] = most;
+      lowSum += least;
+      highSum += most;
     }
+    if (lowSum > total || highSum < total) return floor;
     let bound = Infinity;
-    const tryAt = (g: number): void => {
-      if (g < least || g > most) return;
-      const cost = problem.cost(a, g) + problem.cost(b, total - g);
-      if (cost < bound) bound = cost;
+    // One band per member, cheapest first; a choice stands when its weight ranges can sum to the total.
+    const choose = (m: number, price: number, low: number, high: number): void => {
+      if (price >= bound) return;
+      if (m === size) {
+        if (low <= total && total <= high) bound = price;
+        return;
+      }
+      const c = set[m] as number;
+      const limits = problem.limits?.(c) ?? [];
+      let from = 0;
+      for (let i = 0; i < limits.length; i++) {
+        const to = limits[i] as number;
+        const lo = Math.max(from, lowest[m] as number);
+        const hi = Math.min(to, highest[m] as number);
+        if (lo <= hi) choose(m + 1, price + problem.cost(c, Math.min(to, hi)), low + lo, high + hi);
+        from = to + 1;
+      }
     };
-    tryAt(least);
-    tryAt(most);
-    const ofA = problem.limits(a);
-    for (let i = 0; i < ofA.length; i++) {
-      tryAt(ofA[i] as number);
-      tryAt((ofA[i] as number) + 1);
-    }
-    const ofB = problem.limits(b);
-    for (let i = 0; i < ofB.length; i++) {
-      tryAt(total - (ofB[i] as number));
-      tryAt(total - (ofB[i] as number) - 1);
-    }
-    return Math.max(floor, bound === Infinity ? floor : bound);
+    choose(0, 0, 0, 0);
+    return bound === Infinity ? floor : Math.max(floor, bound);
   };
 
   for (let size = 2; size <= maxSize; size++) {
