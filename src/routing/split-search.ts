@@ -603,21 +603,64 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
   for (let l = 0; l < lines; l++) total += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
   const lowest = new Array<number>(maxSize).fill(0);
   const highest = new Array<number>(maxSize).fill(0);
+  const pooled = new Array<number>(lines).fill(0);
+  // Per candidate, made once per search when first needed: its band tops and the price in each.
+  const tops: (ArrayLike<number> | undefined)[] = new Array(count);
+  const prices: (Float64Array | undefined)[] = new Array(count);
+  const bandsOf = (c: number): void => {
+    if (tops[c] !== undefined) return;
+    const limits = problem.limits?.(c) ?? [];
+    const each = new Float64Array(limits.length);
+    for (let i = 0; i < limits.length; i++) each[i] = problem.cost(c, Math.min(limits[i] as number, Number.MAX_SAFE_INTEGER));
+    tops[c] = limits;
+    prices[c] = each;
+  };
+  let bound = Infinity;
+  // One band per member, cheapest first; a choice stands when its weight ranges can sum to the total.
+  const choose = (set: ArrayLike<number>, size: number, m: number, price: number, low: number, high: number): void => {
+    if (price >= bound) return;
+    if (m === size) {
+      if (low <= total && total <= high) bound = price;
+      return;
+    }
+    const c = set[m] as number;
+    const limits = tops[c] as ArrayLike<number>;
+    const each = prices[c] as Float64Array;
+    let from = 0;
+    for (let i = 0; i < limits.length; i++) {
+      const to = limits[i] as number;
+      const lo = Math.max(from, lowest[m] as number);
+      const hi = Math.min(to, highest[m] as number);
+      if (lo <= hi) choose(set, size, m + 1, price + (each[i] as number), low + lo, high + hi);
+      from = to + 1;
+    }
+  };
+  /**
+   * A lower bound of a set's cheapest split: its members' cheapest parcels; with known price
+   * limits and whole grams, the cheapest choice of one price band per member whose weight ranges
+   * (within what each member could carry) can add up to the order's weight. Exact for the
+   * relaxation that lets weight move a gram at a time, so never above the true cheapest.
+   */
   const lowerBoundOf = (set: ArrayLike<number>, size: number, floor: number): number => {
     if (problem.limits === undefined || !integralGrams) return floor;
+    for (let l = 0; l < lines; l++) {
+      let sum = 0;
+      for (let m = 0; m < size; m++) sum += problem.available[(set[m] as number) * lines + l] as number;
+      pooled[l] = sum;
+    }
     let lowSum = 0;
     let highSum = 0;
     for (let m = 0; m < size; m++) {
       const c = set[m] as number;
+      bandsOf(c);
       let least = 0;
       let most = 0;
       for (let l = 0; l < lines; l++) {
         const quantity = problem.quantities[l] as number;
         const grams = problem.unitGrams[l] as number;
-        let others = 0;
-        for (let o = 0; o < size; o++) if (o !== m) others += problem.available[(set[o] as number) * lines + l] as number;
-        least += Math.max(0, quantity - others) * grams;
-        most += Math.min(quantity, problem.available[c * lines + l] as number) * grams;
+        const own = problem.available[c * lines + l] as number;
+        least += Math.max(0, quantity - ((pooled[l] as number) - own)) * grams;
+        most += Math.min(quantity, own) * grams;
       }
       lowest[m] = least;
       highest[m] = most;
@@ -625,26 +668,8 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
       highSum += most;
     }
     if (lowSum > total || highSum < total) return floor;
-    let bound = Infinity;
-    // One band per member, cheapest first; a choice stands when its weight ranges can sum to the total.
-    const choose = (m: number, price: number, low: number, high: number): void => {
-      if (price >= bound) return;
-      if (m === size) {
-        if (low <= total && total <= high) bound = price;
-        return;
-      }
-      const c = set[m] as number;
-      const limits = problem.limits?.(c) ?? [];
-      let from = 0;
-      for (let i = 0; i < limits.length; i++) {
-        const to = limits[i] as number;
-        const lo = Math.max(from, lowest[m] as number);
-        const hi = Math.min(to, highest[m] as number);
-        if (lo <= hi) choose(m + 1, price + problem.cost(c, Math.min(to, hi)), low + lo, high + hi);
-        from = to + 1;
-      }
-    };
-    choose(0, 0, 0, 0);
+    bound = Infinity;
+    choose(set, size, 0, 0, 0, 0);
     return bound === Infinity ? floor : Math.max(floor, bound);
   };
 
