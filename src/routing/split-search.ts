@@ -79,79 +79,21 @@ interface DistributionState {
  * best-ranked member's share); a better one is written into `take`. Answers the cost (-1 when no
  * split fills every line), exact unless more than `budget` partial splits were needed.
  */
+/** Units and grams of the whole order. */
+function orderSize(problem: SplitProblem): { units: number; grams: number } {
+  let units = 0;
+  let grams = 0;
+  for (let l = 0; l < problem.lines; l++) {
+    units += problem.quantities[l] as number;
+    grams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
+  }
+  return { units, grams };
+}
+
 /** True when every unit weighs whole grams (so a state packs into one number). */
 function wholeGrams(problem: SplitProblem): boolean {
   for (let l = 0; l < problem.lines; l++) if (!Number.isSafeInteger(problem.unitGrams[l])) return false;
   return true;
-}
-
-/**
- * {@link cheapestDistribution} for two members, the common split, with the least work: the second
- * member ships the rest, so a state is the first member's units and grams packed in one number.
- */
-function cheapestPairDistribution(problem: SplitProblem, a: number, b: number, take: number[], greedyCost: number, budget: number): { cost: number; exact: boolean } {
-  const lines = problem.lines;
-  let totalUnits = 0;
-  let totalGrams = 0;
-  for (let l = 0; l < lines; l++) {
-    totalUnits += problem.quantities[l] as number;
-    totalGrams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
-  }
-  const scale = totalGrams + 1;
-  const capA = problem.unitCaps[a] as number;
-  const capB = problem.unitCaps[b] as number;
-  const layers: Set<number>[] = [new Set([0])];
-  let explored = 0;
-  for (let l = 0; l < lines; l++) {
-    const quantity = problem.quantities[l] as number;
-    const grams = problem.unitGrams[l] as number;
-    const lo = Math.max(0, quantity - (problem.available[b * lines + l] as number));
-    const hi = Math.min(quantity, problem.available[a * lines + l] as number);
-    const next = new Set<number>();
-    for (const state of layers[l] as Set<number>) {
-      const units = Math.floor(state / scale);
-      for (let x = lo; x <= hi && units + x <= capA; x++) {
-        if (++explored > budget) return { cost: greedyCost, exact: false };
-        next.add(state + x * scale + x * grams);
-      }
-    }
-    if (next.size === 0) return { cost: greedyCost, exact: true };
-    layers.push(next);
-  }
-  let best = -1;
-  let bestCost = greedyCost;
-  for (const state of layers[lines] as Set<number>) {
-    const units = Math.floor(state / scale);
-    const weight = state - units * scale;
-    if (units === 0 || units === totalUnits || totalUnits - units > capB) continue;
-    const cost = problem.cost(a, weight) + problem.cost(b, totalGrams - weight);
-    if (bestCost < 0 || cost < bestCost) {
-      best = state;
-      bestCost = cost;
-    }
-  }
-  if (best === -1) return { cost: greedyCost, exact: true };
-  // Back through the layers: at each line, a share that leads from a reachable state.
-  let state = best;
-  for (let l = lines - 1; l >= 0; l--) {
-    const grams = problem.unitGrams[l] as number;
-    const quantity = problem.quantities[l] as number;
-    const previous = layers[l] as Set<number>;
-    const units = Math.floor(state / scale);
-    const weight = state - units * scale;
-    for (let x = Math.min(quantity, problem.available[a * lines + l] as number, units); x >= 0; x--) {
-      // Both digits stay whole (no borrow between them), so `before` is the state it names.
-      if (x * grams > weight) continue;
-      const before = state - x * scale - x * grams;
-      if (quantity - x <= (problem.available[b * lines + l] as number) && previous.has(before)) {
-        take[l] = x;
-        take[lines + l] = quantity - x;
-        state = before;
-        break;
-      }
-    }
-  }
-  return { cost: bestCost, exact: true };
 }
 
 /**
@@ -162,12 +104,7 @@ function cheapestPairDistribution(problem: SplitProblem, a: number, b: number, t
  */
 function cheapestPackedDistribution(problem: SplitProblem, members: ArrayLike<number>, size: number, take: number[], greedyCost: number, budget: number): { cost: number; exact: boolean } | null {
   const lines = problem.lines;
-  let totalUnits = 0;
-  let totalGrams = 0;
-  for (let l = 0; l < lines; l++) {
-    totalUnits += problem.quantities[l] as number;
-    totalGrams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
-  }
+  const { units: totalUnits, grams: totalGrams } = orderSize(problem);
   // Member m (but the last) has digits units (radix totalUnits + 1) and grams (radix totalGrams + 1).
   const unitRadix = totalUnits + 1;
   const gramRadix = totalGrams + 1;
@@ -278,7 +215,6 @@ function cheapestDistribution(problem: SplitProblem, members: ArrayLike<number>,
   let floor = 0;
   for (let m = 0; m < size; m++) floor += problem.minCost[members[m] as number] as number;
   if (greedyCost >= 0 && greedyCost <= floor) return { cost: greedyCost, exact: true };
-  if (size === 2 && wholeGrams(problem)) return cheapestPairDistribution(problem, members[0] as number, members[1] as number, take, greedyCost, budget);
   if (wholeGrams(problem)) {
     const packed = cheapestPackedDistribution(problem, members, size, take, greedyCost, budget);
     if (packed !== null) return packed;
@@ -395,12 +331,7 @@ export function fillFrom(problem: SplitProblem, members: readonly number[]): Spl
  */
 export function bestSingle(problem: SplitProblem, compare: (a: number, b: number) => number = problem.compare ?? byIndex): SplitSolution | null {
   const lines = problem.lines;
-  let units = 0;
-  let grams = 0;
-  for (let l = 0; l < lines; l++) {
-    units += problem.quantities[l] as number;
-    grams += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
-  }
+  const { units, grams } = orderSize(problem);
   let best = -1;
   let bestCost = Infinity;
   for (let c = 0; c < problem.count; c++) {
@@ -599,8 +530,7 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
    * relaxation that lets weight move a gram at a time, so never above the true cheapest.
    */
   const integralGrams = wholeGrams(problem);
-  let total = 0;
-  for (let l = 0; l < lines; l++) total += (problem.quantities[l] as number) * (problem.unitGrams[l] as number);
+  const total = orderSize(problem).grams;
   const lowest = new Array<number>(maxSize).fill(0);
   const highest = new Array<number>(maxSize).fill(0);
   const pooled = new Array<number>(lines).fill(0);
