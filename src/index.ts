@@ -90,7 +90,7 @@ export {
 export type { Money } from './money/index.js';
 
 // model
-export { addressSchema, geoPointSchema, customerSchema, paymentAccountSchema } from './model/index.js';
+export { addressSchema, geoPointSchema, customerSchema, paymentAccountSchema, ISO_COUNTRY_CODES } from './model/index.js';
 export type { Address, GeoPoint, Customer, CustomerInput, PaymentAccount } from './model/index.js';
 
 // ids

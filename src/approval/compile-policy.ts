@@ -19,6 +19,7 @@ import {
   type RuntimeRule,
 } from './compiled-policy.js';
 import { BUILT_IN_CHANNEL_IDS } from '../intake/channel-ids.js';
+import { ISO_COUNTRY_CODES } from '../model/countries.js';
 import { ORDER_FACTS, factType, type FactCatalogue } from './fact-catalogue.js';
 import { analysePolicy } from './policy-analysis.js';
 import {
@@ -51,7 +52,7 @@ export interface CompilePolicyOptions {
    * (`"wechat"` where the channel is `"wechat-mini"`) is an `unknown_name` issue with its path,
    * because a condition on a name nothing carries can never match. Pass your own channels here
    * when you define more than the built-in ones; a fact not listed is not checked.
-   * @default { 'order.channel': BUILT_IN_CHANNEL_IDS }
+   * @default { 'order.channel': BUILT_IN_CHANNEL_IDS, 'order.shippingCountry': ISO_COUNTRY_CODES }
    * @example { knownValues: { 'order.channel': [...BUILT_IN_CHANNEL_IDS, 'shopify'] } }
    */
   readonly knownValues?: Readonly<Record<string, readonly string[]>>;
@@ -60,6 +61,8 @@ export interface CompilePolicyOptions {
 /** The names {@link compilePolicy} checks literals against unless told otherwise. */
 export const DEFAULT_KNOWN_VALUES: Readonly<Record<string, readonly string[]>> = Object.freeze({
   'order.channel': BUILT_IN_CHANNEL_IDS,
+  // "UK" for the United Kingdom is the classic: addresses carry "GB".
+  'order.shippingCountry': ISO_COUNTRY_CODES,
 });
 
 /** Which operators each fact type accepts. */
@@ -171,7 +174,7 @@ function checkKnownNames(fact: string, operator: ConditionOperator, value: unkno
     ctx.issues.push({
       code: 'unknown_name',
       path: listed ? [...path, 'value', i] : [...path, 'value'],
-      message: `${fact}: "${name}" is not a known name (known: ${known.join(', ')}); pass knownValues to compilePolicy to add your own`,
+      message: `${fact}: "${name}" is not a known name (${known.length > 12 ? `${known.length} known, e.g. ${known.slice(0, 6).join(', ')}` : `known: ${known.join(', ')}`}); pass knownValues to compilePolicy to add your own`,
     });
   });
   return ok;

@@ -64,6 +64,12 @@ describe('seed policy', () => {
     expect(() => compilePolicy(SEED_POLICY, { knownValues: { 'order.channel': 'tmall' } as never })).toThrow(/knownValues/);
   });
 
+  it('names only countries that exist: "UK" is refused (addresses carry "GB")', () => {
+    const policy = { id: 'p', version: '1', rules: [{ id: 'uk', when: { fact: 'order.shippingCountry', operator: 'in', value: ['GB', 'UK'] }, then: { decision: 'hold', reasons: ['ABROAD'], severity: 'low' } }], defaultOutcome: { decision: 'approve', reasons: ['OK'], severity: 'info' } };
+    expect(safeCompilePolicy(policy)).toMatchObject({ ok: false, error: { issues: [{ code: 'unknown_name', path: ['rules', 0, 'when', 'value', 1] }] } });
+    expect(safeCompilePolicy({ ...policy, rules: [{ ...policy.rules[0], when: { ...policy.rules[0]!.when, value: ['GB', 'HK'] } }] }).ok).toBe(true);
+  });
+
   it('BUILT_IN_CHANNEL_IDS lists the built-in channels', () => {
     expect([...BUILT_IN_CHANNEL_IDS]).toEqual(BUILT_IN_CHANNELS.map((c) => c.id));
   });
