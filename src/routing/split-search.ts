@@ -546,7 +546,7 @@ export function searchSplits(problem: SplitProblem): SplitOutcome {
     prices[c] = each;
   };
   let bound = Infinity;
-  // One band per member, cheapest first; a choice stands when its weight ranges can sum to the total.
+  // One band per member, in weight order; a choice stands when its weight ranges can sum to the total.
   const choose = (set: ArrayLike<number>, size: number, m: number, price: number, low: number, high: number): void => {
     if (price >= bound) return;
     if (m === size) {
