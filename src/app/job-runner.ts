@@ -288,11 +288,17 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
   };
 
   /** A job's setting as stored for its current revision (one of an earlier revision no longer applies: null). */
-  const readForRevision = async <T extends { readonly revision: string }>(key: string, job: Job): Promise<{ state: T | null; setting: Setting | null }> => {
+  const readForRevision = async <T extends { readonly revision: string }>(key: string, job: Job, revision = job.revision): Promise<{ state: T | null; setting: Setting | null }> => {
     const setting = await storage.settings.get(key);
     const stored = setting?.value as unknown as T | undefined;
-    return { state: stored !== undefined && stored.revision === job.revision ? stored : null, setting };
+    return { state: stored !== undefined && stored.revision === revision ? stored : null, setting };
   };
+
+  /**
+   * The revision a guarded job's plan is confirmed for: the job's, and the stored deadline it
+   * waits for, so a promotion whose end was moved needs its plan confirmed again.
+   */
+  const planRevision = (job: Job, deadline: Instant | null | undefined): string => (deadline === undefined || deadline === null ? job.revision : `${job.revision}@${deadline}`);
 
   /** The job's canary: a new revision's starts waiting. */
   const readCanary = async (job: Job): Promise<{ state: CanaryState; setting: Setting | null }> => {
@@ -312,8 +318,8 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
   };
 
   /** Records a guarded job's dry run for its revision: what it would do, waiting for someone to confirm it. */
-  const recordPlan = async (job: Job, gate: { state: PlanGateState | null; setting: Setting | null }, plan: Omit<PlanGateState, 'revision' | 'stage'>): Promise<void> => {
-    const next: PlanGateState = { revision: job.revision, stage: 'awaiting_confirmation', ...plan };
+  const recordPlan = async (job: Job, revision: string, gate: { state: PlanGateState | null; setting: Setting | null }, plan: Omit<PlanGateState, 'revision' | 'stage'>): Promise<void> => {
+    const next: PlanGateState = { revision, stage: 'awaiting_confirmation', ...plan };
     try {
       await commitSetting(planKey(job.id), gate.setting, next, `job:${job.id}`, plan.at, 'job.plan_recorded', job.id, { jobId: job.id, ...next });
     } catch (error) {
@@ -429,17 +435,18 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     }
     const runId = ids();
     const at = clock.now();
+    const stored = await readDeadline(job);
     // A guarded job's revision runs dry until its plan is confirmed: the first run is a dry run.
-    const gate = job.guarded ? await readForRevision<PlanGateState>(planKey(job.id), job) : undefined;
+    const revision = planRevision(job, stored);
+    const gate = job.guarded ? await readForRevision<PlanGateState>(planKey(job.id), job, revision) : undefined;
     const awaitingConfirmation = gate !== undefined && gate.state?.stage !== 'confirmed';
     const dryRun = runOptions?.dryRun === true || awaitingConfirmation;
     const base = { jobId: job.id, runId, at, dryRun };
     const empty = { examined: 0, planned: [], acted: [], skipped: [], failed: [], truncated: false };
-    const killSwitch = (await readKillSwitch()).state;
-    if (killSwitch.engaged && !dryRun) return { ...base, ...empty, outcome: 'killed' };
-    const stored = await readDeadline(job);
     if (stored === null) return { ...base, ...empty, outcome: 'no_deadline' };
     const deadline = stored;
+    const killSwitch = (await readKillSwitch()).state;
+    if (killSwitch.engaged && !dryRun) return { ...base, ...empty, outcome: 'killed' };
     // Never before the record's deadline, whatever the schedule: nothing is read, nothing is done.
     if (deadline !== undefined && at < deadline) return { ...base, ...empty, deadline, outcome: 'before_deadline' };
 
@@ -462,7 +469,7 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
       const withCanary = canary === undefined ? {} : { canary };
 
       if (dryRun) {
-        if (awaitingConfirmation) await recordPlan(job, gate, { runId, at, planned: plan.actions.length, examined: plan.examined, sample: plan.actions.slice(0, 20).map((action) => action.orderId), ...(breach === undefined ? {} : { breach }) });
+        if (awaitingConfirmation) await recordPlan(job, revision, gate, { runId, at, planned: plan.actions.length, examined: plan.examined, sample: plan.actions.slice(0, 20).map((action) => action.orderId), ...(breach === undefined ? {} : { breach }) });
         const outcome: JobRunOutcome = runOptions?.dryRun === true ? 'dry_run' : 'awaiting_confirmation';
         return { ...report, ...withCanary, ...(breach === undefined ? {} : { blastRadius: breach }), outcome, acted: [], skipped: outside };
       }
@@ -533,10 +540,11 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
       const job = jobOf(jobId);
       requireChange('plan confirmation', change, false);
       if (!job.guarded) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} is not guarded: it has no plan to confirm`);
+      const revision = planRevision(job, await readDeadline(job));
       return retryOnConflict(
         async () => {
-          const { state, setting } = await readForRevision<PlanGateState>(planKey(job.id), job);
-          if (state === null) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} (revision ${job.revision}) has no recorded dry run: run it first, read its plan, then confirm`);
+          const { state, setting } = await readForRevision<PlanGateState>(planKey(job.id), job, revision);
+          if (state === null) throw new OrdoError('INVALID_OPTIONS', `Job ${job.id} (revision ${revision}) has no recorded dry run: run it first, read its plan, then confirm`);
           if (state.stage === 'confirmed') return state;
           const at = clock.now();
           const next: PlanGateState = { ...state, stage: 'confirmed', confirmedBy: change.by, confirmedAt: at };
@@ -549,7 +557,7 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     async plan(jobId) {
       const job = jobOf(jobId);
       if (!job.guarded) return null;
-      return (await readForRevision<PlanGateState>(planKey(job.id), job)).state;
+      return (await readForRevision<PlanGateState>(planKey(job.id), job, planRevision(job, await readDeadline(job)))).state;
     },
     async confirmCanary(jobId, change) {
       const job = jobOf(jobId);

@@ -1,5 +1,6 @@
 // The live board's data: a metrics snapshot from storage, the kill switch and each job's breaker
 // and canary, the latest dead letters and the alerts the caller keeps, as one JSON-safe object.
+import { isValidationError } from '../errors/validation-error.js';
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
 import type { DurationInput } from '../clock/instant.js';
@@ -74,7 +75,8 @@ export function createOpsSnapshotSource(options: OpsSnapshotSourceOptions): OpsS
         for (const job of runner.jobs) {
           const breaker = await runner.breaker(job.id);
           const canary = job.canary === undefined ? null : await runner.canary(job.id);
-          const plan = job.guarded ? ((await runner.plan(job.id))?.stage ?? 'needs_dry_run') : undefined;
+          // A job whose deadline disagrees with its record is shown as such; the board itself stays up.
+          const plan = job.guarded ? await runner.plan(job.id).then((state) => state?.stage ?? 'needs_dry_run', (error: unknown) => (isValidationError(error) ? ('misconfigured' as const) : Promise.reject(error))) : undefined;
           jobs.push({ id: job.id, description: job.description, breaker: breaker?.tripped === true ? 'tripped' : 'ok', ...(canary === null ? {} : { canary: canary.stage }), ...(plan === undefined ? {} : { plan }) });
         }
       }

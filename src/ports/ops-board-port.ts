@@ -21,8 +21,8 @@ export interface OpsJobState {
   readonly breaker: 'ok' | 'tripped';
   /** The canary's stage, for a job with one. */
   readonly canary?: 'waiting' | 'promoted';
-  /** A guarded job's plan gate for its revision: no dry run yet, one waiting for confirmation, or confirmed. */
-  readonly plan?: 'needs_dry_run' | 'awaiting_confirmation' | 'confirmed';
+  /** A guarded job's plan gate for its revision: no dry run yet, one waiting for confirmation, or confirmed; `misconfigured` when its deadline disagrees with the stored record. */
+  readonly plan?: 'needs_dry_run' | 'awaiting_confirmation' | 'confirmed' | 'misconfigured';
 }
 
 /** A dead-lettered task as the board lists it. */

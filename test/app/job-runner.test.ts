@@ -3,7 +3,7 @@
 // are leased, an order paid meanwhile is left alone, and every action is in the order's history.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryStorage } from '../../src/adapters/memory.js';
-import { applyOrderEvent, createCompensationScheduler, createJobRunner, KILL_SWITCH_KEY, readPromotion, savePromotion } from '../../src/app/index.js';
+import { applyOrderEvent, createCompensationScheduler, createJobRunner, createOpsSnapshotSource, KILL_SWITCH_KEY, readPromotion, savePromotion } from '../../src/app/index.js';
 import { addDuration, createFixedClock, createManualClock, instant, type ManualClock } from '../../src/clock/index.js';
 import { isOrdoError } from '../../src/errors/index.js';
 import { autoCancelUnpaidJob, canaryBucket, defineJob, definePromotion, inCanary, promotionExpiryJob } from '../../src/ops/index.js';
@@ -438,6 +438,23 @@ describe('job declarations', () => {
     clock.set(instant('2026-02-01T00:00:00.000Z'));
     await expect(runner.run('b')).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
     expect((await runner.run('c')).outcome).toBe('no_deadline');
+
+    // A guarded job's confirmed plan is for the end it was confirmed against: a moved end needs it confirmed again.
+    const guarded = createJobRunner({ storage, clock, machine, owner: 'w', jobs: [promotionExpiryJob({ id: 'g', promotion: 'NY' })] });
+    expect((await guarded.run('g')).outcome).toBe('awaiting_confirmation');
+    await guarded.confirmPlan('g', { by: 'ops-lead' });
+    expect((await guarded.plan('g'))?.stage).toBe('confirmed');
+    await savePromotion({ storage, clock }, definePromotion({ id: 'NY', endsAt: { local: '2026-01-02T00:00', zone: 'America/New_York' } }), { by: 'merchandising', replace: true });
+    expect(await guarded.plan('g')).toBeNull();
+    expect((await guarded.run('g')).outcome).toBe('awaiting_confirmation');
+
+    // The board shows a misconfigured job as such, and stays up.
+    const board = createOpsSnapshotSource({ storage, clock, slas: [], runner: createJobRunner({ storage, clock, machine, owner: 'w', jobs: [wrongZone, agreeing] }) });
+    const { jobs } = await board.snapshot();
+    expect(jobs.map((job) => [job.id, job.plan])).toEqual([
+      ['b', 'misconfigured'],
+      ['a', undefined],
+    ]);
   });
 
   it('opting a cancelling job out of its guards is explicit, checked and recorded once per revision', async () => {

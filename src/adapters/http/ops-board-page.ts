@@ -81,7 +81,7 @@ const SCRIPT = `
     fill($('overdue'), s.metrics.overdue.map((o) => [[o.orderId], [o.sla], [o.status], [duration(o.overdueMs), 'n']]), 'Nothing overdue', 4);
     fill($('stages'), s.metrics.stages.map((st) => [[st.sla], [st.count, 'n'], [duration(st.p50), 'n'], [duration(st.p95), 'n'], [duration(st.p99), 'n'], [st.late, st.late > 0 ? 'n warn' : 'n']]), 'No SLAs configured', 6);
     chart($('throughput'), s.metrics.throughput || []);
-    fill($('jobs'), s.jobs.map((j) => [[j.id], [j.breaker === 'tripped' ? 'stopped (blast radius)' : 'ok', j.breaker === 'tripped' ? 'bad' : 'ok'], [j.plan === 'confirmed' || !j.plan ? (j.canary || '–') : j.plan === 'awaiting_confirmation' ? 'dry run: plan to confirm' : 'dry run first']]), 'No jobs', 3);
+    fill($('jobs'), s.jobs.map((j) => [[j.id], [j.breaker === 'tripped' ? 'stopped (blast radius)' : 'ok', j.breaker === 'tripped' ? 'bad' : 'ok'], [j.plan === 'confirmed' || !j.plan ? (j.canary || '–') : j.plan === 'awaiting_confirmation' ? 'dry run: plan to confirm' : j.plan === 'misconfigured' ? 'refused: deadline disagrees with its record' : 'dry run first']]), 'No jobs', 3);
     fill($('dead'), s.deadLetters.map((d) => [[d.queue], [d.key], [d.attempts, 'n'], [d.lastError || '']]), 'No dead letters', 4);
     fill($('alerts'), s.alerts.map((a) => [[a.at.slice(0, 16).replace('T', ' ') + 'Z'], [a.severity, a.severity === 'critical' ? 'bad' : a.severity === 'warning' ? 'warn' : ''], [a.message]]), 'No alerts', 3);
     $('status-line').textContent = 'Updated ' + s.at;
