@@ -130,6 +130,7 @@ export {
   isDeadlinePassed,
   timeUntilDeadline,
   describeDeadline,
+  sameDeadline,
   createTimeWindow,
   isWithinWindow,
   windowState,

@@ -18,7 +18,7 @@ import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
 import type { Setting } from '../ports/settings-port.js';
 import type { StoragePort } from '../ports/storage-port.js';
-import { describeDeadline } from '../clock/deadline.js';
+import { describeDeadline, sameDeadline } from '../clock/deadline.js';
 import { describePromotionEnd } from '../ops/promotions.js';
 import { applyOrderEvent } from './apply-order-event.js';
 import { readPromotion } from './promotions.js';
@@ -372,7 +372,7 @@ export function createJobRunner<S extends string, E extends OrderEventBase<strin
     const promotion = await readPromotion(storage, job.deadline.promotion);
     if (promotion === null) return null;
     const expected = job.deadline.expected;
-    if (expected !== undefined && (expected.instant !== promotion.endsAt.instant || expected.zone !== promotion.endsAt.zone || expected.local !== promotion.endsAt.local)) {
+    if (expected !== undefined && !sameDeadline(expected, promotion.endsAt)) {
       throw new ValidationError(
         `job ${job.id}`,
         [

@@ -1,6 +1,7 @@
 // Promotions kept in the settings store: defined once with their end resolved in their own zone,
 // read by the jobs that wait for them. A change of end is a new version, made on purpose.
 import type { Clock } from '../clock/clock.js';
+import { sameDeadline } from '../clock/deadline.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { describePromotionEnd, isPromotion, type Promotion } from '../ops/promotions.js';
 import type { JsonValue } from '../ports/json.js';
@@ -36,8 +37,7 @@ export async function savePromotion(deps: PromotionStoreDeps, promotion: Promoti
   const stored = await deps.storage.settings.get(key);
   const before = stored?.value;
   if (isPromotion(before)) {
-    const same = before.endsAt.instant === promotion.endsAt.instant && before.endsAt.zone === promotion.endsAt.zone && before.endsAt.local === promotion.endsAt.local;
-    if (same) return before;
+    if (sameDeadline(before.endsAt, promotion.endsAt)) return before;
     if (change.replace !== true) {
       throw new ValidationError('savePromotion', [{ code: 'invalid_value', path: ['endsAt'], message: `Promotion ${promotion.id} is stored ending ${describePromotionEnd(before)}; pass replace: true to change its end to ${describePromotionEnd(promotion)}` }], { code: 'INVALID_OPTIONS' });
     }

@@ -234,7 +234,6 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
   const reportFailure = async (
     system: string,
     key: string,
-    record: JsonValue,
     error: unknown,
     failure: { readonly code?: string | undefined; readonly error: string },
     at: Instant,
@@ -262,7 +261,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     } catch (error) {
       const at: Instant = clock.now();
       const failure = describeFailure(error, at);
-      if (failure.code !== undefined && nonRetryable.has(failure.code)) return reportFailure(system, key, record, error, failure, at, evidence);
+      if (failure.code !== undefined && nonRetryable.has(failure.code)) return reportFailure(system, key, error, failure, at, evidence);
       const change = compensation.scheduleChange({ kind: `sync:${system}`, key: `${system}:${key}`, payload: { key, record } satisfies SyncTaskPayload as unknown as JsonValue, failure: { error, at } });
       await storage.commit({ tasks: [change], ...(evidence.length > 0 ? { quarantine: evidence } : {}), at });
       const differences = isOrdoError(error) && error.code === 'SYNC_MISMATCH' ? ((error.details['differences'] as FieldDifference[] | undefined) ?? []) : [];

@@ -117,6 +117,16 @@ export function createDeadline(local: LocalDateTime | string, zone: string, opti
 }
 
 /**
+ * True when two deadlines are the same wall time in the same zone (and so the same instant): a
+ * deadline read in another zone is another deadline, even where the instants happen to agree.
+ */
+export function sameDeadline(a: Deadline, b: Deadline): boolean {
+  expectObject('sameDeadline a', a, 'a Deadline from createDeadline()');
+  expectObject('sameDeadline b', b, 'a Deadline from createDeadline()');
+  return a.instant === b.instant && a.zone === b.zone && a.local === b.local;
+}
+
+/**
  * True once `now` has reached the deadline: the deadline instant itself counts as passed,
  * so a window ending at a deadline is over at that instant.
  * @throws TimeError `INVALID_INSTANT` when `now` is not a canonical instant.

@@ -34,6 +34,7 @@ export {
   isDeadlinePassed,
   timeUntilDeadline,
   describeDeadline,
+  sameDeadline,
   createTimeWindow,
   isWithinWindow,
   windowState,

@@ -416,10 +416,11 @@ export function promotionExpiryJob(options: PromotionExpiryOptions): Job {
     ...(options.revision === undefined ? {} : { revision: options.revision }),
     statuses: examine,
     matches: (order) => order.attributes?.[attribute] === options.promotion,
-    decide: (order, { at, deadline }) =>
-      deadline !== undefined && at >= deadline && cancel.includes(order.status) && amountDue(order).amount > 0
-        ? { event: { type: 'cancel' }, reason: `promotion ${options.promotion} ended at ${deadline} with ${amountDue(order).amount} minor units unpaid` }
-        : null,
+    decide: (order, { at, deadline }) => {
+      if (deadline === undefined || at < deadline || !cancel.includes(order.status)) return null;
+      const due = amountDue(order).amount;
+      return due > 0 ? { event: { type: 'cancel' }, reason: `promotion ${options.promotion} ended at ${deadline} with ${due} minor units unpaid` } : null;
+    },
     deadline: { promotion: options.promotion, ...(options.endsAt === undefined ? {} : { endsAt: options.endsAt }) },
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.canary === undefined ? {} : { canary: options.canary }),
