@@ -21,6 +21,10 @@ const entry = {
   sync: 'src/sync/index.ts',
   customers: 'src/customers/index.ts',
   app: 'src/app/index.ts',
+  tasks: 'src/tasks/index.ts',
+  ops: 'src/ops/index.ts',
+  errors: 'src/errors/index.ts',
+  money: 'src/money/index.ts',
 };
 
 export default defineConfig({

@@ -22,7 +22,7 @@ import { describeDeadline, sameDeadline } from '../clock/deadline.js';
 import { describePromotionEnd } from '../ops/promotions.js';
 import { applyOrderEvent } from './apply-order-event.js';
 import { readPromotion } from './promotions.js';
-import type { CompensationHandler } from './compensation-scheduler.js';
+import type { TaskHandler } from './task-worker.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
 /** The settings key of the kill switch. */
@@ -185,7 +185,7 @@ export interface JobRunner {
   resetBreaker(jobId: string, change: { readonly by: string; readonly reason: string }): Promise<BreakerState | null>;
   breaker(jobId: string): Promise<BreakerState | null>;
   /** A compensation-scheduler handler (payload `{ job, dryRun? }`) for running jobs on recurring schedules. */
-  readonly handler: CompensationHandler;
+  readonly handler: TaskHandler;
   readonly jobs: readonly Job[];
 }
 

@@ -14,7 +14,8 @@ import type { Order } from '../orders/order.js';
 import type { InventoryChange, ReservationRequest } from '../ports/inventory-port.js';
 import type { StoragePort } from '../ports/storage-port.js';
 import type { Router } from '../routing/router.js';
-import type { RoutingDecision } from '../routing/routing-decision.js';
+import type { RoutingAllocation, RoutingDecision, RoutingHold } from '../routing/routing-decision.js';
+import type { JsonValue } from '../ports/json.js';
 import { CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays, releaseAll } from './reservation-changes.js';
 import { retryOnConflict } from './retry-on-conflict.js';
 
@@ -49,6 +50,19 @@ export interface RouteAndReserveOptions {
    * @example 48 * 3_600_000
    */
   readonly reservationTtlMs?: number;
+  /**
+   * What routing needs to know of a SKU the order line does not carry: its category (for the
+   * policy's category rules) and its weight per unit (for tariffs by weight; `weights` wins).
+   * Channel orders rarely carry either. The stored order is not changed.
+   * @example (sku) => catalogue.get(sku)
+   */
+  readonly catalogue?: (sku: string) => CatalogueEntry | undefined;
+}
+
+/** One SKU as routing and waybills read it from a product catalogue. */
+export interface CatalogueEntry {
+  readonly category?: string;
+  readonly weightGrams?: number;
 }
 
 /** What {@link routeAndReserve} did. */
@@ -78,7 +92,59 @@ const optionsSchema = z.strictObject({
   retries: option.nonNegativeInt().default(4),
   actor: z.string().min(1).optional(),
   reservationTtlMs: option.positiveInt().optional(),
+  catalogue: option.fn<(sku: string) => CatalogueEntry | undefined>().optional(),
 });
+
+/** What history keeps of a routing decision: the rule, each shipment, each short line (no address). */
+export function routingDetails(decision: RoutingAllocation | RoutingHold): Record<string, JsonValue> {
+  const policy = `${decision.policy.id}@${decision.policy.version}`;
+  if (decision.outcome === 'hold') {
+    return {
+      step: 'routing',
+      policy,
+      rule: decision.rule,
+      reason: decision.reason,
+      short: decision.lines.map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, available: line.available, reason: line.reason })),
+    };
+  }
+  return {
+    step: 'routing',
+    policy,
+    rule: decision.rule,
+    optimal: decision.optimal,
+    cost: decision.cost === null ? null : { amount: decision.cost.amount, currency: decision.cost.currency },
+    shipments: decision.shipments.map((shipment) => ({
+      warehouseId: shipment.warehouseId,
+      lines: shipment.lines.map((line) => ({ lineId: line.lineId, quantity: line.quantity })),
+      carrier: shipment.carrier,
+      cost: shipment.cost === null ? null : { amount: shipment.cost.amount, currency: shipment.cost.currency },
+      shipDate: shipment.shipDate,
+    })),
+  };
+}
+
+/** The order as routing sees it: each line's category from the catalogue where it has none. */
+function withCatalogue<O extends Order<string>>(order: O, catalogue: ((sku: string) => CatalogueEntry | undefined) | undefined): O {
+  if (catalogue === undefined || order.lines.every((line) => line.category !== undefined)) return order;
+  return {
+    ...order,
+    lines: order.lines.map((line) => {
+      const category = line.category ?? catalogue(line.sku)?.category;
+      return category === undefined || category === line.category ? line : { ...line, category };
+    }),
+  };
+}
+
+/** Grams per unit from the catalogue for the order's SKUs, under the caller's own `weights`. */
+function catalogueWeights(order: Order<string>, catalogue: ((sku: string) => CatalogueEntry | undefined) | undefined, weights: Readonly<Record<string, number>> | undefined): Readonly<Record<string, number>> | undefined {
+  if (catalogue === undefined) return weights;
+  const merged: Record<string, number> = {};
+  for (const line of order.lines) {
+    const grams = catalogue(line.sku)?.weightGrams;
+    if (typeof grams === 'number' && Number.isFinite(grams) && grams >= 0) merged[line.sku] = grams;
+  }
+  return { ...merged, ...weights };
+}
 
 /** The reservation id of one allocation: per allocate event, so a re-route never meets an old id. */
 export function reservationIdOf(eventId: string, lineId: string, warehouseId: string): string {
@@ -120,7 +186,7 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
   if (typeof orderId !== 'string' || orderId === '') {
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }
-  const { weights, retries, actor: givenActor, reservationTtlMs } = parseOptions('routeAndReserve options', optionsSchema, options);
+  const { weights: givenWeights, retries, actor: givenActor, reservationTtlMs, catalogue } = parseOptions('routeAndReserve options', optionsSchema, options);
   const { storage, machine, clock, router } = deps;
   const actor = givenActor ?? `routing:${router.policy.id}@${router.policy.version}`;
   const warehouseIds = router.network.warehouses.map((w) => w.id);
@@ -151,15 +217,17 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
       const mine = ownDays.filter((d) => d.warehouseId === day.warehouseId && d.date === day.date);
       return { ...day, orders: day.orders - mine.length, units: day.units - mine.reduce((sum, d) => sum + d.units, 0) };
     });
-    const decision = router.route(order, router.snapshot({ at, stock, capacityUsed, ...(weights === undefined ? {} : { weights }) }));
+    const weights = catalogueWeights(order, catalogue, givenWeights);
+    const decision = router.route(withCatalogue(order, catalogue), router.snapshot({ at, stock, capacityUsed, ...(weights === undefined ? {} : { weights }) }));
     if (decision.outcome === 'backorder') return { ok: true, value: { outcome: 'backordered', order, decision, retries: lost } };
 
     const eventId = `${order.id}:route:${order.version}`;
+    const details = routingDetails(decision);
     const event =
       decision.outcome === 'allocate'
-        ? { id: eventId, type: 'allocate', actor, reason: `${decision.policy.id}@${decision.policy.version} rule ${decision.rule}`, allocations: decision.allocations }
+        ? { id: eventId, type: 'allocate', actor, reason: `${decision.policy.id}@${decision.policy.version} rule ${decision.rule}`, allocations: decision.allocations, details }
         : // An allocated order cannot go back on hold: a re-route that finds nothing needs an operator.
-          { id: eventId, type: reroute ? 'flag_exception' : 'hold', actor, reason: `ROUTING_${decision.reason}` };
+          { id: eventId, type: reroute ? 'flag_exception' : 'hold', actor, reason: `ROUTING_${decision.reason}`, details };
     const result = machine.transition(order, event as unknown as E, { clock, actor });
     if (!result.ok) return { ok: false, error: result.error, retries: lost };
     const { order: next, effects, entry } = result.value;

@@ -14,8 +14,8 @@ import type { SyncTarget } from '../ports/sync-target-port.js';
 import type { TaskStore } from '../ports/task-port.js';
 import type { DiffAlertEvent, DiffMonitor } from '../sync/diff-monitor.js';
 import { DIFF_SEVERITIES, compileDiffSpec, diffRecords, type DiffSeverity, type DiffSpec, type DiffSpecInput, type FieldDifference } from '../sync/record-diff.js';
-import type { RetryPolicyInput } from '../sync/retry-policy.js';
-import { createCompensationScheduler, describeFailure, type CompensationHandler, type CompensationScheduler } from './compensation-scheduler.js';
+import type { RetryPolicyInput } from '../tasks/retry-policy.js';
+import { createTaskWorker, describeFailure, type TaskHandler, type TaskWorker } from './task-worker.js';
 import { withTimeout } from './with-timeout.js';
 
 /** A schema for what a system sends back, e.g. a zod schema: anything with `safeParse`. */
@@ -43,6 +43,12 @@ export interface SyncTargetConfig {
    * @default 'report'
    */
   readonly unmappedStatus?: 'report' | 'skip';
+  /**
+   * The record `status` values this system hears (a WMS: from allocation on; finance: payments and
+   * refunds). A record in another status is not sent: its outcome is `skipped`.
+   * @default every status
+   */
+  readonly statuses?: readonly string[];
 }
 
 /** Options of {@link createSyncService}. */
@@ -91,7 +97,7 @@ export interface SyncService {
   /** Pushes the record to every system, verifies each, and schedules compensation for each that failed. */
   sync(key: string, record: JsonValue): Promise<SyncOutcome[]>;
   /** The compensation scheduler behind it: `start()` it in a worker, read `deadLetters()` for the reconciliation report. */
-  readonly compensation: CompensationScheduler;
+  readonly compensation: TaskWorker;
 }
 
 const serviceOptionsSchema = z.strictObject({
@@ -107,6 +113,7 @@ const serviceOptionsSchema = z.strictObject({
         spec: z.custom<DiffSpec | DiffSpecInput>((value) => typeof value === 'object' && value !== null, 'Expected a diff spec'),
         failOn: z.enum(DIFF_SEVERITIES).default('warning'),
         unmappedStatus: z.enum(['report', 'skip']).default('report'),
+        statuses: z.array(z.string().min(1)).min(1).optional(),
       }),
     )
     .min(1),
@@ -196,7 +203,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return differences;
   };
 
-  const compensation = createCompensationScheduler({
+  const compensation = createTaskWorker({
     storage,
     clock,
     owner,
@@ -214,7 +221,7 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
           } finally {
             if (evidence.length > 0) context.alsoCommit({ quarantine: evidence });
           }
-        }) satisfies CompensationHandler,
+        }) satisfies TaskHandler,
       ]),
     ),
     timeoutMs,
@@ -274,7 +281,12 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
       if (typeof key !== 'string' || key === '' || record === undefined) {
         throw new ValidationError('sync request', [{ code: 'invalid_type', path: typeof key !== 'string' || key === '' ? ['key'] : ['record'], message: 'Expected a key and a JSON record' }]);
       }
-      return Promise.all([...systems.keys()].map((system) => syncOne(system, key, record)));
+      const status = typeof record === 'object' && record !== null && !Array.isArray(record) ? record['status'] : undefined;
+      return Promise.all(
+        [...systems.entries()].map(([system, { config }]) =>
+          config.statuses !== undefined && (typeof status !== 'string' || !config.statuses.includes(status)) ? Promise.resolve<SyncOutcome>({ system, status: 'skipped', differences: [] }) : syncOne(system, key, record),
+        ),
+      );
     },
     compensation,
   });

@@ -18,8 +18,8 @@ import type { JsonValue } from '../ports/json.js';
 import type { OutboxMessage } from '../ports/outbox-port.js';
 import type { StoragePort, UnitOfWork } from '../ports/storage-port.js';
 import type { TransportMessage } from '../ports/transport-port.js';
-import type { RetryPolicyInput } from '../sync/retry-policy.js';
-import { createCompensationScheduler, describeFailure, type CompensationHandler, type CompensationScheduler } from './compensation-scheduler.js';
+import type { RetryPolicyInput } from '../tasks/retry-policy.js';
+import { createTaskWorker, describeFailure, type TaskHandler, type TaskWorker } from './task-worker.js';
 import { withTimeout } from './with-timeout.js';
 
 /** A parcel's physical facts, for one warehouse's part of an order. */
@@ -98,7 +98,7 @@ export interface WaybillService {
   /** For `createInboxHandler` on `order.status_changed`: requests on allocation, cancels on cancellation. */
   handle(message: TransportMessage): Promise<UnitOfWork | void>;
   /** The retries' scheduler (kinds `waybill.request`, `waybill.cancel`): `start()` it in a worker, read its `deadLetters()`. */
-  readonly compensation: CompensationScheduler;
+  readonly compensation: TaskWorker;
 }
 
 const optionsSchema = z.strictObject({
@@ -276,7 +276,7 @@ export function createWaybillService(options: WaybillServiceOptions): WaybillSer
     return orderId;
   };
 
-  const handlers: Record<'waybill.request' | 'waybill.cancel', CompensationHandler> = {
+  const handlers: Record<'waybill.request' | 'waybill.cancel', TaskHandler> = {
     'waybill.request': async (payload: JsonValue) => {
       const outcome = await request(payloadOrderId(payload), false);
       return { issued: outcome.issued.length, refused: outcome.refused.length };
@@ -288,7 +288,7 @@ export function createWaybillService(options: WaybillServiceOptions): WaybillSer
     },
   };
   // Its handlers call the functions above, which schedule through it: they run only after this line.
-  const compensation = createCompensationScheduler({
+  const compensation = createTaskWorker({
     storage,
     clock,
     owner: parsed.owner,

@@ -14,8 +14,8 @@ import type { UnitOfWork } from '../ports/storage-port.js';
 import type { TaskChange, TaskStore } from '../ports/task-port.js';
 import { compileTopicPattern, matchesTopic, type TopicPattern } from '../ports/topic-pattern.js';
 import type { TransportMessage } from '../ports/transport-port.js';
-import { STANDARD_WEBHOOKS_SCHEDULE, type RetryPolicyInput } from '../sync/retry-policy.js';
-import { createCompensationScheduler, type CompensationRound, type CompensationScheduler } from './compensation-scheduler.js';
+import { STANDARD_WEBHOOKS_SCHEDULE, type RetryPolicyInput } from '../tasks/retry-policy.js';
+import { createTaskWorker, type TaskRound, type TaskWorker } from './task-worker.js';
 
 /** An endpoint as the dispatcher knows it: an id and the topics it receives (the sender knows the rest). */
 export interface DispatchEndpoint {
@@ -62,12 +62,12 @@ export interface WebhookDispatcher {
   /** Queues one delivery per enabled endpoint subscribed to the message's topic, in one unit; resolves once they are stored. */
   publish(message: TransportMessage): Promise<void>;
   /** Delivers what is due. */
-  runOnce(): Promise<CompensationRound>;
+  runOnce(): Promise<TaskRound>;
   start(): void;
   stop(): Promise<void>;
   /** Disabled endpoints: by 410 Gone or by failing past `disableAfter`, in this process or (once read) before it. */
   disabled(): Promise<string[]>;
-  readonly deliveries: CompensationScheduler;
+  readonly deliveries: TaskWorker;
 }
 
 const QUEUE = 'webhook.delivery';
@@ -148,7 +148,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     }
   };
 
-  const deliveries = createCompensationScheduler({
+  const deliveries = createTaskWorker({
     storage,
     clock,
     owner,

@@ -42,7 +42,7 @@ export function checkOrderEvent(event: unknown): OrderEventCheck {
   try {
     if (typeof event === 'object' && event !== null) {
       const record = event as Record<string, unknown>;
-      const { id, type, actor, reason } = record;
+      const { id, type, actor, reason, details } = record;
       if (
         typeof id === 'string' &&
         id.length <= ORDER_EVENT_LIMITS.idLength &&
@@ -51,6 +51,7 @@ export function checkOrderEvent(event: unknown): OrderEventCheck {
         (KNOWN_TYPES.has(type) || rememberType(type)) &&
         (actor === undefined || typeof actor === 'string') &&
         (reason === undefined || typeof reason === 'string') &&
+        (details === undefined || isPlainRecord(details)) &&
         !Array.isArray(event)
       ) {
         const print = fingerprintData(record, ORDER_EVENT_LIMITS);
@@ -64,6 +65,10 @@ export function checkOrderEvent(event: unknown): OrderEventCheck {
 }
 
 const BLANK = /^\s*$/;
+
+function isPlainRecord(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 /** Types seen valid, so the pattern runs once per type, not once per event (bounded). */
 const KNOWN_TYPES = new Set<string>();
 
@@ -95,6 +100,9 @@ function slowCheck(event: unknown): OrderEventCheck {
     for (const key of ['actor', 'reason'] as const) {
       const value = record[key];
       if (value !== undefined && typeof value !== 'string') issues.push({ code: 'invalid_type', path: [key], message: `Expected ${key} to be a string` });
+    }
+    if (record['details'] !== undefined && !isPlainRecord(record['details'])) {
+      issues.push({ code: 'invalid_type', path: ['details'], message: 'Expected details to be an object of JSON values' });
     }
     const print = fingerprintData(record, ORDER_EVENT_LIMITS);
     if (!print.ok) issues.push(...print.issues);

@@ -1,4 +1,5 @@
 // The events of the default order lifecycle: their names, written meanings and typed payloads.
+import type { JsonValue } from '../ports/json.js';
 import type { Address } from '../model/address.js';
 import type { Instant } from '../clock/instant.js';
 import type { Money } from '../money/money.js';
@@ -42,6 +43,8 @@ export interface OrderEventBase<T extends string = string> {
   readonly actor?: string;
   /** Why; recorded in history. */
   readonly reason?: string;
+  /** Structured detail of why (plain JSON, no personal data); recorded in history with `reason`. */
+  readonly details?: Readonly<Record<string, JsonValue>>;
 }
 
 /**

@@ -1,5 +1,6 @@
 // createOrderMachine: validates a lifecycle definition once, then applies events as a pure, fast lookup.
 import type { Instant } from '../clock/instant.js';
+import type { JsonValue } from '../ports/json.js';
 import { DefinitionError, type DefinitionProblem } from '../errors/definition-error.js';
 import { IdempotencyError } from '../errors/idempotency-error.js';
 import { TransitionError } from '../errors/transition-error.js';
@@ -428,6 +429,7 @@ function buildMachine(
       event.reason === undefined
         ? { eventId: event.id, type: event.type, from, to, actor, at, version, fingerprint }
         : { eventId: event.id, type: event.type, from, to, actor, reason: event.reason, at, version, fingerprint };
+    if (event.details !== undefined) entry.details = event.details as Record<string, JsonValue>;
     const newHistory = history.slice();
     newHistory.push(entry);
     next.status = to;

@@ -83,6 +83,11 @@ export const historyEntrySchema = z
     /** Who or what caused it: a user id, `system`, `policy:v3`, a channel. */
     actor: z.string().min(1),
     reason: z.string().optional(),
+    /**
+     * Structured detail of why, as the event carried it: an approval decision's rule, reasons and
+     * missing facts, a routing decision's rule and shipments. Plain JSON, no personal data.
+     */
+    details: z.record(z.string(), z.json()).optional(),
     /** When it was applied, from the injected clock. */
     at: storedInstantSchema,
     /** The order's version after this entry. */

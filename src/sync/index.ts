@@ -23,7 +23,7 @@ export type {
 } from './record-diff.js';
 export { createDiffMonitor } from './diff-monitor.js';
 export type { DiffThreshold, DiffAlertEvent, ActiveDiffAlert, DiffObservation, DiffMonitor } from './diff-monitor.js';
-export { DEAD_LETTER_REASONS, STANDARD_WEBHOOKS_SCHEDULE, compileRetryPolicy, decideRetry } from './retry-policy.js';
-export type { RetryPolicyInput, RetryPolicy, RetryDecision, DeadLetterReason, FailedAttempt } from './retry-policy.js';
-export { defineRecurringSchedule } from './recurring-schedule.js';
-export type { RecurringScheduleInput, RecurringSchedule } from './recurring-schedule.js';
+export { DEAD_LETTER_REASONS, STANDARD_WEBHOOKS_SCHEDULE, compileRetryPolicy, decideRetry } from '../tasks/retry-policy.js';
+export type { RetryPolicyInput, RetryPolicy, RetryDecision, DeadLetterReason, FailedAttempt } from '../tasks/retry-policy.js';
+export { defineRecurringSchedule } from '../tasks/recurring-schedule.js';
+export type { RecurringScheduleInput, RecurringSchedule } from '../tasks/recurring-schedule.js';

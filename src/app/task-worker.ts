@@ -1,8 +1,9 @@
-// The compensation scheduler: failed sync work retried on the task store by a retry policy, leased,
-// each outcome committed with its event in one unit of work; recurring jobs on zoned wall times.
+// The task worker: Ordo's one runner of deferred work (sync compensation, webhook deliveries, waybill
+// retries, pipeline steps, recurring jobs), leased on the task store, retried by a retry policy,
+// each outcome committed with its event in one unit of work; recurring work on zoned wall times.
 import { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
-import { instantFromMillis, type Instant } from '../clock/instant.js';
+import { instantFromMillis, isInstant, type Instant } from '../clock/instant.js';
 import { maskDriverText } from '../errors/mask.js';
 import { option, parseOptions } from '../errors/options.js';
 import { isOrdoError } from '../errors/ordo-error.js';
@@ -14,13 +15,13 @@ import type { QuarantineChange } from '../ports/quarantine-port.js';
 import type { UnitOfWork } from '../ports/storage-port.js';
 import type { Task, TaskAttempt, TaskChange, TaskStore } from '../ports/task-port.js';
 import { isUnitOfWorkError } from '../errors/unit-error.js';
-import { defineRecurringSchedule, type RecurringSchedule, type RecurringScheduleInput } from '../sync/recurring-schedule.js';
-import { compileRetryPolicy, decideRetry, type DeadLetterReason, type RetryPolicyInput } from '../sync/retry-policy.js';
+import { defineRecurringSchedule, type RecurringSchedule, type RecurringScheduleInput } from '../tasks/recurring-schedule.js';
+import { compileRetryPolicy, decideRetry, type DeadLetterReason, type RetryPolicyInput } from '../tasks/retry-policy.js';
 import { createPollingLoop, defaultSleep } from './polling-loop.js';
 import { withTimeout } from './with-timeout.js';
 
 /** What a handler gets besides the payload. */
-export interface CompensationContext {
+export interface TaskContext {
   /** Aborted when the handler's time is up (`timeoutMs`): pass it to fetch, pg, amqplib. */
   readonly signal: AbortSignal;
   /** This attempt's number, 2 for the first retry of work that failed once before it was scheduled. */
@@ -32,11 +33,11 @@ export interface CompensationContext {
    * Adds changes (quarantine records, outbox events) to the unit that commits this attempt's
    * outcome, whatever it is: they are written with it, or not at all.
    */
-  alsoCommit(parts: CompensationExtras): void;
+  alsoCommit(parts: TaskExtras): void;
 }
 
 /** What a handler may add to its outcome's unit of work. */
-export interface CompensationExtras {
+export interface TaskExtras {
   readonly quarantine?: readonly QuarantineChange[];
   readonly outbox?: readonly OutboxMessage[];
 }
@@ -47,18 +48,18 @@ export interface CompensationExtras {
  * property) is what `nonRetryableErrorCodes` matches; its `retryAfterMs`, when the other side
  * asked to wait (HTTP `Retry-After`), delays the next attempt at least that long.
  */
-export type CompensationHandler = (payload: JsonValue, context: CompensationContext) => Promise<JsonValue | void>;
+export type TaskHandler = (payload: JsonValue, context: TaskContext) => Promise<JsonValue | void>;
 
-/** Options of {@link createCompensationScheduler}. */
-export interface CompensationSchedulerOptions {
+/** Options of {@link createTaskWorker}. */
+export interface TaskWorkerOptions {
   /** Any storage: its tasks and the unit of work that commits an outcome with its event. */
   readonly storage: { readonly tasks: TaskStore; commit(unit: UnitOfWork): Promise<void> };
   /** The only source of "now": due times, leases, the 72 hours. */
   readonly clock: Clock;
   /** A stable id per worker process; leases are held in its name. */
   readonly owner: string;
-  /** Handlers by kind; a task of an unknown kind is dead-lettered with `UNKNOWN_KIND`. */
-  readonly handlers: Readonly<Record<string, CompensationHandler>>;
+  /** Handlers by kind (more can be added with `register`); a task of an unknown kind is dead-lettered with `UNKNOWN_KIND`. @default {} */
+  readonly handlers?: Readonly<Record<string, TaskHandler>>;
   /** @default every 15 minutes for 72 hours from the first failure (see {@link RetryPolicyInput}) */
   readonly retry?: RetryPolicyInput;
   /** @default 'sync.compensation' */
@@ -78,9 +79,28 @@ export interface CompensationSchedulerOptions {
   readonly onError?: (error: unknown) => void;
   /** Task and event ids. @default random UUIDs */
   readonly ids?: IdSource;
+  /**
+   * Which outcomes commit an outbox event: `all`; `failures` (retries and dead letters); `dead`
+   * (dead letters only: for high-volume work such as pipeline steps and deliveries, where a success
+   * shows in what it changed and a retry in the task's history, and where an event per retry of a
+   * delivery to a transport that is down would itself need delivering).
+   * @default 'all'
+   */
+  readonly outcomeEvents?: 'all' | 'failures' | 'dead';
 }
 
-/** Work that failed once, for {@link CompensationScheduler.schedule}. */
+/** Work to run, for {@link TaskWorker.enqueue}. */
+export interface TaskRequest {
+  /** The handler that runs it. */
+  readonly kind: string;
+  /** One unfinished task per key: enqueueing a key that is already waiting is a no-op. */
+  readonly key: string;
+  readonly payload: JsonValue;
+  /** @default now */
+  readonly dueAt?: Instant;
+}
+
+/** Work that failed once, for {@link TaskWorker.schedule}. */
 export interface CompensationRequest {
   readonly kind: string;
   /** One unfinished task per key: scheduling a key that is already waiting is a no-op. */
@@ -90,7 +110,7 @@ export interface CompensationRequest {
   readonly failure: { readonly error: unknown; readonly at?: Instant };
 }
 
-/** A recurring job, for {@link CompensationScheduler.recurring}. */
+/** A recurring job, for {@link TaskWorker.recurring}. */
 export interface RecurringJob {
   /** Unique per job, e.g. `weekly-reconciliation`. */
   readonly name: string;
@@ -99,8 +119,8 @@ export interface RecurringJob {
   readonly payload?: JsonValue;
 }
 
-/** The outcome of one {@link CompensationScheduler.runOnce} round. */
-export interface CompensationRound {
+/** The outcome of one {@link TaskWorker.runOnce} round. */
+export interface TaskRound {
   readonly succeeded: number;
   readonly retried: number;
   readonly deadLettered: number;
@@ -108,8 +128,18 @@ export interface CompensationRound {
   readonly lost: number;
 }
 
-/** A compensation scheduler; see {@link createCompensationScheduler}. */
-export interface CompensationScheduler {
+/** A task worker; see {@link createTaskWorker}. */
+export interface TaskWorker {
+  /** Queues work to run at `dueAt` (default now); returns the waiting task (`created: false` when the key was already waiting). */
+  enqueue(request: TaskRequest): Promise<{ readonly task: Task; readonly created: boolean }>;
+  /** The task change {@link enqueue} commits, for a caller that commits it in a unit of its own (with the change that makes the work necessary). */
+  enqueueChange(request: TaskRequest): Extract<TaskChange, { type: 'enqueue' }>;
+  /** Adds a handler for a kind (a service contributing its work); a kind has one handler. */
+  register(kind: string, handler: TaskHandler): void;
+  /** The kinds this worker runs. */
+  readonly kinds: readonly string[];
+  /** The queue it claims from. */
+  readonly queue: string;
   /** Queues failed work; returns the waiting task (`created: false` when the key was already waiting). */
   schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }>;
   /** The task change {@link schedule} commits, for a caller that commits it in a unit of its own (with the failure's quarantine record or event). */
@@ -117,7 +147,7 @@ export interface CompensationScheduler {
   /** Registers a recurring job: its next occurrence is queued once, however many workers register it. */
   recurring(job: RecurringJob): Promise<Task>;
   /** Claims due tasks, runs them, commits each outcome with its event. */
-  runOnce(): Promise<CompensationRound>;
+  runOnce(): Promise<TaskRound>;
   /** Dead-lettered tasks of the queue, with their whole attempt history, for the reconciliation report. */
   deadLetters(options?: { readonly limit?: number }): Promise<Task[]>;
   start(): void;
@@ -141,10 +171,10 @@ function payloadOf(task: Task): TaskPayload {
 }
 
 const schedulerOptionsSchema = z.strictObject({
-  storage: option.withMethods<CompensationSchedulerOptions['storage']>('a storage port (tasks and commit)', 'commit', 'tasks.claim', 'tasks.enqueue', 'tasks.list'),
+  storage: option.withMethods<TaskWorkerOptions['storage']>('a storage port (tasks and commit)', 'commit', 'tasks.claim', 'tasks.enqueue', 'tasks.list'),
   clock: option.withMethods<Clock>('a Clock', 'now', 'millis'),
   owner: option.text(),
-  handlers: z.record(z.string(), option.fn<CompensationHandler>()),
+  handlers: z.record(z.string(), option.fn<TaskHandler>()).default({}),
   retry: z.custom<RetryPolicyInput>(() => true).optional(),
   queue: option.text().default('sync.compensation'),
   batchSize: option.positiveInt().default(10),
@@ -152,9 +182,10 @@ const schedulerOptionsSchema = z.strictObject({
   leaseMs: option.positiveInt().optional(),
   topic: option.text().default('sync.compensation'),
   pollIntervalMs: option.positiveInt().default(1_000),
-  sleep: option.fn<NonNullable<CompensationSchedulerOptions['sleep']>>().optional(),
-  onError: option.fn<NonNullable<CompensationSchedulerOptions['onError']>>().optional(),
+  sleep: option.fn<NonNullable<TaskWorkerOptions['sleep']>>().optional(),
+  onError: option.fn<NonNullable<TaskWorkerOptions['onError']>>().optional(),
   ids: option.fn<IdSource>().optional(),
+  outcomeEvents: z.enum(['all', 'failures', 'dead']).default('all'),
 });
 
 /** A failure as history keeps it: a stable code when there is one, text without personal data. */
@@ -187,24 +218,25 @@ function cap(text: string): string {
  *
  * @throws ValidationError `INVALID_OPTIONS` with every bad option's path.
  * @example
- * const compensation = createCompensationScheduler({ storage, clock, owner: `sync-${process.pid}`,
+ * const compensation = createTaskWorker({ storage, clock, owner: `sync-${process.pid}`,
  *   handlers: { 'wms.push': (payload, { signal }) => wms.push(payload, { signal }) } });
  * await compensation.schedule({ kind: 'wms.push', key: `wms:${order.id}`, payload: order, failure: { error } });
  * compensation.start();
  */
-export function createCompensationScheduler(options: CompensationSchedulerOptions): CompensationScheduler {
-  const parsed = parseOptions('createCompensationScheduler options', schedulerOptionsSchema, options);
-  const { storage, clock, owner, handlers, queue, batchSize, timeoutMs, topic, pollIntervalMs } = parsed;
+export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
+  const parsed = parseOptions('createTaskWorker options', schedulerOptionsSchema, options);
+  const { storage, clock, owner, queue, batchSize, timeoutMs, topic, pollIntervalMs, outcomeEvents } = parsed;
+  const handlers: Record<string, TaskHandler> = { ...parsed.handlers };
   let policy;
   try {
     policy = compileRetryPolicy(parsed.retry ?? {});
   } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError('createCompensationScheduler options', error.issues.map((issue) => ({ ...issue, path: ['retry', ...issue.path] })), { code: 'INVALID_OPTIONS' });
+    if (error instanceof ValidationError) throw new ValidationError('createTaskWorker options', error.issues.map((issue) => ({ ...issue, path: ['retry', ...issue.path] })), { code: 'INVALID_OPTIONS' });
     throw error;
   }
   const leaseMs = parsed.leaseMs ?? timeoutMs + 60_000;
   if (leaseMs <= timeoutMs) {
-    throw new ValidationError('createCompensationScheduler options', [{ code: 'invalid_value', path: ['leaseMs'], message: 'Expected a lease longer than timeoutMs, or a slow handler loses its task to another worker' }], { code: 'INVALID_OPTIONS' });
+    throw new ValidationError('createTaskWorker options', [{ code: 'invalid_value', path: ['leaseMs'], message: 'Expected a lease longer than timeoutMs, or a slow handler loses its task to another worker' }], { code: 'INVALID_OPTIONS' });
   }
   const ids = parsed.ids ?? createUuidSource('task_');
   const sleep = parsed.sleep ?? defaultSleep;
@@ -239,21 +271,21 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
     },
   });
 
-  const runTask = async (task: Task): Promise<keyof CompensationRound> => {
+  const runTask = async (task: Task): Promise<keyof TaskRound> => {
     const stored = payloadOf(task);
     const handler = typeof stored.kind === 'string' && Object.hasOwn(handlers, stored.kind) ? handlers[stored.kind] : undefined;
-    const extras: CompensationExtras[] = [];
+    const extras: TaskExtras[] = [];
     let outcome: { ok: true; result: JsonValue | undefined } | { ok: false; error: unknown };
     try {
       if (handler === undefined) throw Object.assign(new Error(`no handler for kind ${String(stored.kind)}`), { code: 'UNKNOWN_KIND' });
       if (stored.nonRetryable === true) throw Object.assign(new Error('scheduled with a failure no retry can fix'), { code: 'NON_RETRYABLE' });
       const result = await withTimeout(timeoutMs, 'the handler', (signal) => {
-        const context: CompensationContext = {
+        const context: TaskContext = {
           signal,
           attempt: task.history.length + 1,
           task,
           ...(stored.recurring === undefined ? {} : { occurrence: stored.recurring.occurrence }),
-          alsoCommit: (parts: CompensationExtras) => {
+          alsoCommit: (parts: TaskExtras) => {
             extras.push(parts);
           },
         };
@@ -266,11 +298,11 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
 
     const at = clock.now();
     let unit: UnitOfWork;
-    let kind: keyof CompensationRound;
+    let kind: keyof TaskRound;
     if (outcome.ok) {
       unit = {
         tasks: [{ type: 'complete', id: task.id, owner }, ...nextOccurrence(task, at)],
-        outbox: [event(task, 'succeeded', at, outcome.result === undefined ? {} : { result: outcome.result })],
+        ...(outcomeEvents === 'all' ? { outbox: [event(task, 'succeeded', at, outcome.result === undefined ? {} : { result: outcome.result })] } : {}),
         at,
       };
       kind = 'succeeded';
@@ -297,7 +329,7 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
           : { error: failure.error, ...(failure.code === undefined ? {} : { code: failure.code }), reason: decision.reason satisfies DeadLetterReason };
       unit = {
         tasks: [change, ...nextOccurrence(task, at)],
-        outbox: [event(task, decision.action === 'retry' ? 'retry_scheduled' : 'dead_lettered', at, body)],
+        ...(decision.action === 'retry' && outcomeEvents === 'dead' ? {} : { outbox: [event(task, decision.action === 'retry' ? 'retry_scheduled' : 'dead_lettered', at, body)] }),
         at,
       };
       kind = decision.action === 'retry' ? 'retried' : 'deadLettered';
@@ -316,7 +348,7 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
     }
   };
 
-  const runOnce = async (): Promise<CompensationRound> => {
+  const runOnce = async (): Promise<TaskRound> => {
     const now = clock.now();
     const claimed = await storage.tasks.claim({ queue, owner, now, leaseUntil: instantFromMillis(clock.millis() + leaseMs), limit: batchSize });
     const round = { succeeded: 0, retried: 0, deadLettered: 0, lost: 0 };
@@ -357,7 +389,34 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
     { pollIntervalMs, sleep, onError },
   );
 
+  const enqueueChange = (request: TaskRequest): Extract<TaskChange, { type: 'enqueue' }> => {
+    const { kind, key, payload, dueAt } = (request ?? {}) as Partial<TaskRequest>;
+    const issues = [];
+    if (typeof kind !== 'string' || !Object.hasOwn(handlers, kind)) issues.push({ code: 'invalid_value', path: ['kind'], message: `Expected the kind of a registered handler (${Object.keys(handlers).join(', ') || 'none registered'})` });
+    if (typeof key !== 'string' || key === '') issues.push({ code: 'invalid_type', path: ['key'], message: 'Expected a key (one waiting task per key)' });
+    if (payload === undefined) issues.push({ code: 'invalid_type', path: ['payload'], message: 'Expected a JSON payload (null for none)' });
+    if (dueAt !== undefined && !isInstant(dueAt)) issues.push({ code: 'invalid_type', path: ['dueAt'], message: 'Expected an instant (clock.now() or later)' });
+    if (issues.length > 0) throw new ValidationError('task request', issues);
+    const stored: TaskPayload = { kind: kind as string, payload: payload as JsonValue };
+    return { type: 'enqueue', id: ids(), task: { queue, key: key as string, payload: stored as unknown as JsonValue, dueAt: dueAt ?? clock.now() } };
+  };
+
   return Object.freeze({
+    enqueueChange,
+    async enqueue(request: TaskRequest): Promise<{ readonly task: Task; readonly created: boolean }> {
+      const change = enqueueChange(request);
+      return storage.tasks.enqueue(change.task, change.id, clock.now());
+    },
+    register(kind: string, handler: TaskHandler): void {
+      if (typeof kind !== 'string' || kind === '' || typeof handler !== 'function' || Object.hasOwn(handlers, kind)) {
+        throw new ValidationError('createTaskWorker options', [{ code: 'invalid_value', path: ['handlers', String(kind)], message: typeof handler !== 'function' ? 'Expected a handler function' : 'Expected a kind not registered yet (one handler per kind)' }], { code: 'INVALID_OPTIONS' });
+      }
+      handlers[kind] = handler;
+    },
+    get kinds(): readonly string[] {
+      return Object.keys(handlers);
+    },
+    queue,
     scheduleChange,
     async schedule(request: CompensationRequest): Promise<{ readonly task: Task; readonly created: boolean }> {
       const change = scheduleChange(request);
@@ -384,3 +443,18 @@ export function createCompensationScheduler(options: CompensationSchedulerOption
     },
   });
 }
+
+/** @deprecated Renamed {@link createTaskWorker} (0.x); the old name stays until 1.0. */
+export const createCompensationScheduler = createTaskWorker;
+/** @deprecated Renamed {@link TaskWorker}. */
+export type CompensationScheduler = TaskWorker;
+/** @deprecated Renamed {@link TaskWorkerOptions}. */
+export type CompensationSchedulerOptions = TaskWorkerOptions;
+/** @deprecated Renamed {@link TaskHandler}. */
+export type CompensationHandler = TaskHandler;
+/** @deprecated Renamed {@link TaskContext}. */
+export type CompensationContext = TaskContext;
+/** @deprecated Renamed {@link TaskExtras}. */
+export type CompensationExtras = TaskExtras;
+/** @deprecated Renamed {@link TaskRound}. */
+export type CompensationRound = TaskRound;
