@@ -11,8 +11,8 @@ const ambientTime = [
 // The import direction (README, "Architecture"): domain -> domain + ports; ports -> domain types;
 // application (src/app) -> domain + ports; adapters -> ports, errors and domain types; only the
 // entry points (src/index.ts, src/app/index.ts, src/adapters/*.ts, src/testing, the hub facade)
-// import an adapter. A domain module's index.ts is domain too: it re-exports no application code. Paths are matched on the import specifier.
-const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'sync', 'ops', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
+// and the runtime (src/runtime, the composition root: its embedded defaults) import an adapter. A domain module's index.ts is domain too: it re-exports no application code. Paths are matched on the import specifier.
+const DOMAIN = ['clock', 'orders', 'approval', 'routing', 'sync', 'tasks', 'ops', 'customers', 'intake', 'money', 'model', 'errors', 'ids'];
 const group = (names) => names.flatMap((name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../${name}`, `../../${name}`, `../../../${name}`]);
 const ban = (names, message, extra = {}) => ({ group: group(names), message, ...extra });
 const IO_DRIVERS = { group: ['pg', 'better-sqlite3', 'amqplib', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'Domain modules do no I/O: read and write through a port from the application layer (src/app).' };
@@ -41,14 +41,14 @@ export default tseslint.config(
   },
   layer(
     DOMAIN.map((name) => `src/${name}/**/*.ts`),
-    [ban(['app', 'adapters', 'hub', 'testing'], 'Domain modules import only other domain modules and ports; the application layer (src/app) calls them, never the reverse.'), IO_DRIVERS],
+    [ban(['app', 'adapters', 'hub', 'runtime', 'testing'], 'Domain modules import only other domain modules and ports; the application layer (src/app) calls them and the runtime (src/runtime) composes them, never the reverse: no task worker, no runtime.'), IO_DRIVERS],
   ),
-  layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
-  layer(['src/app/**/*.ts'], [ban(['adapters', 'hub', 'testing'], 'The application layer reaches storage and transports through ports, never an adapter.')]),
+  layer(['src/ports/**/*.ts'], [ban(['app', 'adapters', 'hub', 'runtime', 'testing'], 'Ports are interfaces over domain types; they import no application code or adapter.')]),
+  layer(['src/app/**/*.ts'], [ban(['adapters', 'hub', 'runtime', 'testing'], 'The application layer reaches storage and transports through ports, never an adapter; the runtime composes it, not the reverse.')]),
   layer(
     ['src/adapters/storage/**/*.ts', 'src/adapters/transport/**/*.ts', 'src/adapters/http/**/*.ts', 'src/adapters/metrics/**/*.ts', 'src/adapters/carrier/**/*.ts'],
     [
-      ban(['app', 'hub', 'testing'], 'Adapters implement ports; they import no application code.'),
+      ban(['app', 'hub', 'runtime', 'testing'], 'Adapters implement ports; they import no application code.'),
       ban(DOMAIN.filter((name) => name !== 'errors'), 'Adapters use domain types only (import type), never domain logic.', { allowTypeImports: true }),
     ],
   ),

@@ -1,4 +1,8 @@
-// Ordo's core entry point (`ordo`): pure domain modules and the port types. Adapters live in subpaths.
+// Ordo's core entry point (`ordo`): the runtime (createOrdo), pure domain modules and the port types. Adapters live in subpaths.
+
+// runtime
+export { createOrdo, PIPELINE, PIPELINE_STEPS, shipsGoods } from './runtime/index.js';
+export type { Ordo, OrdoOptions, OrdoRuntime, OrdoLogger, RuntimeHealth, RuntimeRound, SettleReport, ReviewDecision, StepContext, PipelineStep, TransportRoute, ApprovalSection, RoutingSection, WaybillsSection, SyncSection, JobEntry, PipelineLine, PipelineStepName, OrderExplanation, ExplainedTask, ExplainedWaybill } from './runtime/index.js';
 
 // errors
 export {
@@ -327,7 +331,7 @@ export type {
 
 // routing with storage
 export { routeAndReserve, reservationIdOf } from './app/index.js';
-export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult } from './app/index.js';
+export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult, CatalogueEntry } from './app/index.js';
 
 // sync
 export {
@@ -370,7 +374,7 @@ export type {
   RecurringScheduleInput,
   RecurringSchedule,
 } from './sync/index.js';
-export { createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
+export { createTaskWorker, createCompensationScheduler, createSyncService, reconcile, reconcileTables, createInboxHandler } from './app/index.js';
 export type { InboxOptions } from './app/index.js';
 export type { ReconcileTablesOptions, SqlTableSide, SqlQueryable } from './app/index.js';
 export { createJobRunner, KILL_SWITCH_KEY, collectStoredMetrics, createWaybillService, savePromotion, readPromotion, promotionKey } from './app/index.js';
@@ -380,7 +384,7 @@ export type { StoredMetricsOptions } from './app/index.js';
 export type { JobRunner, JobRunnerOptions, JobRunReport, JobRunOutcome, KillSwitchState, CanaryState, BreakerState } from './app/index.js';
 export type { ReconcileOptions, ReconciliationSide, ReconciliationDifference, ReconciliationSummary, ReportWriter } from './app/index.js';
 export type { SyncService, SyncServiceOptions, SyncTargetConfig, SyncOutcome, ReadBackSchema } from './app/index.js';
-export type { CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
+export type { TaskWorker, TaskWorkerOptions, TaskHandler, TaskContext, TaskExtras, TaskRound, TaskRequest, CompensationScheduler, CompensationSchedulerOptions, CompensationHandler, CompensationContext, CompensationExtras, CompensationRequest, CompensationRound, RecurringJob } from './app/index.js';
 export { createOutboxRelay } from './app/index.js';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayResult } from './app/index.js';
 

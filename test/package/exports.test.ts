@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 
 /** A value each entry must export, so an empty or wrong bundle fails too. */
 const EXPECTED: Record<string, string> = {
-  '.': 'createOrder',
+  '.': 'createOrdo',
   './adapters/memory': 'createMemoryStorage',
   './adapters/sqlite': 'createSqliteStorage',
   './adapters/postgres': 'createPostgresStorage',
@@ -30,6 +30,10 @@ const EXPECTED: Record<string, string> = {
   './sync': 'diffRecords',
   './customers': 'createCustomerMatcher',
   './app': 'ingest',
+  './tasks': 'decideRetry',
+  './ops': 'compileSlas',
+  './errors': 'isOrdoError',
+  './money': 'formatMoney',
 };
 
 const subpaths = Object.keys(pkg.exports).filter((p) => p !== './package.json');
