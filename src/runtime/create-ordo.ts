@@ -58,11 +58,23 @@ import { PIPELINE, PIPELINE_STEPS, shipsGoods, stepsFor, type PipelineLine, type
 
 /** A transport and the topics it carries (MQTT-style patterns: `order.*`, `order.#`). */
 export interface TransportRoute {
-  readonly transport: TransportPort;
+  /**
+   * The transport, or a function making it from Ordo's context, so a transport that keeps work of
+   * its own (the webhook transport's deliveries) is not handed storage, clock and owner again.
+   * @example { transport: (context) => createWebhookTransport({ ...context, endpoints }) }
+   */
+  readonly transport: TransportPort | ((context: TransportContext) => TransportPort);
   /** @default ['#'] (everything) */
   readonly topics?: readonly string[];
   /** For health and retries. @default 'transport-<index>' */
   readonly name?: string;
+}
+
+/** What a transport factory receives: the runtime's own context. */
+export interface TransportContext {
+  readonly storage: StoragePort;
+  readonly clock: Clock;
+  readonly owner: string;
 }
 
 /** What a step replaced by your own function receives. */
@@ -263,7 +275,7 @@ const duration = z.custom<DurationInput>(isDuration, 'Expected a positive durati
 const transportRoute = z.union([
   option.withMethods<TransportPort>('a TransportPort', 'publish', 'close'),
   z.strictObject({
-    transport: option.withMethods<TransportPort>('a TransportPort', 'publish', 'close'),
+    transport: z.union([option.withMethods<TransportPort>('a TransportPort', 'publish', 'close'), option.fn<(context: TransportContext) => TransportPort>()]),
     topics: z.array(z.string().min(1)).min(1).optional(),
     name: z.string().regex(/^[A-Za-z][\w.-]{0,63}$/, 'Expected a name of letters, digits, _ . -').optional(),
   }),
@@ -369,8 +381,10 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   const catalogue: ((sku: string) => CatalogueEntry | undefined) | undefined =
     catalogueTable === undefined ? undefined : typeof catalogueTable === 'function' ? catalogueTable : (sku: string) => (Object.hasOwn(catalogueTable, sku) ? (catalogueTable[sku] as CatalogueEntry) : undefined);
   const routes = (parsed.transports ?? [createMemoryTransport()]).map((entry, index) => {
-    const route = 'transport' in entry && typeof (entry as TransportRoute).transport === 'object' ? (entry as TransportRoute) : { transport: entry as TransportPort };
-    return { name: route.name ?? `transport-${index}`, transport: route.transport, patterns: (route.topics ?? ['#']).map((topic): TopicPattern => compileTopicPattern(topic)) };
+    const route = 'transport' in entry && (typeof (entry as TransportRoute).transport === 'object' || typeof (entry as TransportRoute).transport === 'function') ? (entry as TransportRoute) : { transport: entry as TransportPort };
+    const transport = typeof route.transport === 'function' ? route.transport({ storage, clock, owner }) : route.transport;
+    if (typeof transport?.publish !== 'function') throw new ValidationError('createOrdo options', [{ code: 'invalid_type', path: ['transports', index, 'transport'], message: 'Expected the factory to return a TransportPort' }], { code: 'INVALID_OPTIONS' });
+    return { name: route.name ?? `transport-${index}`, transport, patterns: (route.topics ?? ['#']).map((topic): TopicPattern => compileTopicPattern(topic)) };
   });
   const names = new Set<string>();
   routes.forEach((route, index) => {
