@@ -1,5 +1,6 @@
 // The pipeline, top to bottom: which committed event starts which step. Read this file to know
 // what Ordo does with an order after it arrives; `createOrdo` runs exactly this.
+import { expectObject } from '../errors/validation-error.js';
 import type { Order } from '../orders/order.js';
 import type { TransportMessage } from '../ports/transport-port.js';
 
@@ -65,6 +66,7 @@ export const PIPELINE: readonly PipelineLine[] = Object.freeze([
  * sale settled at the counter, a voucher) skips routing and waybills instead of failing them.
  */
 export function shipsGoods(order: Order<string>): boolean {
+  expectObject('shipsGoods order', order, 'an order');
   return order.shippingAddress !== undefined;
 }
 
