@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   jobs: () => import('./jobs.bench.js'),
   metrics: () => import('./metrics.bench.js'),
   import: () => import('./import.bench.js'),
+  runtime: () => import('./runtime.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -271,7 +271,8 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     },
   });
 
-  const runTask = async (task: Task): Promise<keyof TaskRound> => {
+  /** Runs one task and decides its outcome: the unit that records it, not yet committed. */
+  const runTask = async (task: Task): Promise<{ readonly unit: UnitOfWork; readonly kind: Exclude<keyof TaskRound, 'lost'> }> => {
     const stored = payloadOf(task);
     const handler = typeof stored.kind === 'string' && Object.hasOwn(handlers, stored.kind) ? handlers[stored.kind] : undefined;
     const extras: TaskExtras[] = [];
@@ -338,14 +339,51 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     const outbox = extras.flatMap((parts) => parts.outbox ?? []);
     if (quarantine.length > 0) unit = { ...unit, quarantine };
     if (outbox.length > 0) unit = { ...unit, outbox: [...(unit.outbox ?? []), ...outbox] };
+    return { unit, kind: kind as Exclude<keyof TaskRound, 'lost'> };
+  };
+
+  /** Commits one outcome alone. */
+  const commitOne = async (outcome: { readonly unit: UnitOfWork; readonly kind: Exclude<keyof TaskRound, 'lost'> }): Promise<keyof TaskRound> => {
     try {
-      await storage.commit(unit);
-      return kind;
+      await storage.commit(outcome.unit);
+      return outcome.kind;
     } catch (error) {
       // Another worker took the task after this one's lease ran out: its outcome is the one that counts.
       if (isUnitOfWorkError(error) && error.code === 'LEASE_LOST') return 'lost';
       throw error;
     }
+  };
+
+  /**
+   * Commits a round's outcomes as one unit (group commit: one round trip for the round); when that
+   * unit fails (one task's lease was lost, one outcome cannot be written), each outcome is committed
+   * alone, so one task's problem never fails its neighbours.
+   */
+  const commitAll = async (outcomes: readonly { readonly unit: UnitOfWork; readonly kind: Exclude<keyof TaskRound, 'lost'> }[]): Promise<{ kinds: (keyof TaskRound)[]; errors: unknown[] }> => {
+    if (outcomes.length > 1) {
+      const merged: UnitOfWork = {
+        tasks: outcomes.flatMap((outcome) => outcome.unit.tasks ?? []),
+        outbox: outcomes.flatMap((outcome) => outcome.unit.outbox ?? []),
+        quarantine: outcomes.flatMap((outcome) => outcome.unit.quarantine ?? []),
+        at: clock.now(),
+      };
+      try {
+        await storage.commit(merged);
+        return { kinds: outcomes.map((outcome) => outcome.kind), errors: [] };
+      } catch {
+        // Fall through: alone, each outcome meets only its own problem.
+      }
+    }
+    const kinds: (keyof TaskRound)[] = [];
+    const errors: unknown[] = [];
+    for (const outcome of outcomes) {
+      try {
+        kinds.push(await commitOne(outcome));
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    return { kinds, errors };
   };
 
   const runOnce = async (): Promise<TaskRound> => {
@@ -354,10 +392,14 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     const round = { succeeded: 0, retried: 0, deadLettered: 0, lost: 0 };
     const outcomes = await Promise.allSettled(claimed.map(runTask));
     const failures: unknown[] = [];
+    const decided: { readonly unit: UnitOfWork; readonly kind: Exclude<keyof TaskRound, 'lost'> }[] = [];
     for (const outcome of outcomes) {
-      if (outcome.status === 'fulfilled') round[outcome.value] += 1;
+      if (outcome.status === 'fulfilled') decided.push(outcome.value);
       else failures.push(outcome.reason);
     }
+    const committed = await commitAll(decided);
+    for (const kind of committed.kinds) round[kind] += 1;
+    failures.push(...committed.errors);
     // A commit that failed (database down) leaves its task leased; the lease runs out and it runs again.
     if (failures.length > 0) throw failures[0];
     return round;

@@ -565,6 +565,45 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     }));
   if (jobs !== null) worker.register('job.run', jobs.handler);
 
+  // Group commit: the relay publishes a batch's keys in parallel; their task changes wait for the
+  // next turn of the event loop and commit as one unit. Each publish resolves only once its tasks
+  // are committed (the relay marks an event delivered only then); when the shared unit fails, each
+  // publish's changes are committed alone, so one event's problem never fails its neighbours.
+  let pendingTasks: { changes: TaskChange[][]; waiters: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
+  const flushTasks = async (): Promise<void> => {
+    const batch = pendingTasks;
+    pendingTasks = null;
+    if (batch === null) return;
+    try {
+      await storage.commit({ tasks: batch.changes.flat(), at: clock.now() });
+      for (const waiter of batch.waiters) waiter.resolve();
+    } catch (error) {
+      if (batch.changes.length === 1) {
+        batch.waiters[0]?.reject(error);
+        return;
+      }
+      await Promise.all(
+        batch.changes.map(async (changes, index) => {
+          try {
+            await storage.commit({ tasks: changes, at: clock.now() });
+            batch.waiters[index]?.resolve();
+          } catch (alone) {
+            batch.waiters[index]?.reject(alone);
+          }
+        }),
+      );
+    }
+  };
+  const commitTasks = (changes: TaskChange[]): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (pendingTasks === null) {
+        pendingTasks = { changes: [], waiters: [] };
+        setImmediate(() => void flushTasks());
+      }
+      pendingTasks.changes.push(changes);
+      pendingTasks.waiters.push({ resolve, reject });
+    });
+
   // The fan-out: the relay hands every committed event here. Steps become tasks; each transport
   // gets the event now, and one that fails gets a delivery task, so a broker outage never holds
   // up the pipeline or the other transports. The tasks commit in one unit.
@@ -592,7 +631,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
       for (const name of failed) {
         if (name !== null) changes.push(worker.enqueueChange({ kind: 'transport.deliver', key: `${name}:${message.id}`, payload: { transport: name, message } as unknown as JsonValue }));
       }
-      if (changes.length > 0) await storage.commit({ tasks: changes, at: clock.now() });
+      if (changes.length > 0) await commitTasks(changes);
     },
   };
   const relay = createOutboxRelay({ storage, transport: fanOut, clock, owner, batchSize: 100 });

@@ -51,4 +51,34 @@ describe('createTaskWorker', () => {
     const published = (await storage.outbox.list({ limit: 100 })).map((message) => message.topic).sort();
     expect(published).toEqual([...topics].sort());
   });
+
+  it('commits a round as one unit, and when that fails, each outcome alone: one poisoned outcome fails no neighbour', async () => {
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    let units = 0;
+    const poisoned = new Set<string>();
+    const guarded = {
+      ...storage,
+      tasks: storage.tasks,
+      async commit(unit: Parameters<typeof storage.commit>[0]) {
+        units += 1;
+        if ((unit.tasks ?? []).some((change) => poisoned.has(change.id))) throw Object.assign(new Error('could not write'), { code: 'STORAGE_FAILURE' });
+        return storage.commit(unit);
+      },
+    };
+    const worker = createTaskWorker({ storage: guarded, clock, owner: 'w1', handlers: { ok: async () => undefined } });
+    for (const key of ['a', 'b', 'c']) await worker.enqueue({ kind: 'ok', key, payload: null });
+    units = 0;
+    expect(await worker.runOnce()).toEqual({ succeeded: 3, retried: 0, deadLettered: 0, lost: 0 });
+    expect(units).toBe(1);
+
+    for (const key of ['d', 'e', 'f']) await worker.enqueue({ kind: 'ok', key, payload: null });
+    const bad = (await storage.tasks.list({ status: 'pending' })).find((task) => task.key === 'e');
+    poisoned.add(bad?.id ?? '');
+    units = 0;
+    await expect(worker.runOnce()).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
+    expect(units).toBe(4);
+    expect((await storage.tasks.list({ status: 'completed' })).map((task) => task.key).sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
+    expect((await storage.tasks.list({ status: 'leased' })).map((task) => task.key)).toEqual(['e']);
+  });
 });
