@@ -25,6 +25,8 @@ const entry = {
   ops: 'src/ops/index.ts',
   errors: 'src/errors/index.ts',
   money: 'src/money/index.ts',
+  // The `ordo` command line (package.json `bin`), not a subpath.
+  cli: 'src/cli/ordo.ts',
 };
 
 export default defineConfig({

@@ -2,7 +2,7 @@
 
 // runtime
 export { createOrdo, PIPELINE, PIPELINE_STEPS, shipsGoods } from './runtime/index.js';
-export type { Ordo, OrdoOptions, OrdoRuntime, OrdoLogger, RuntimeHealth, RuntimeRound, SettleReport, ReviewDecision, StepContext, PipelineStep, TransportRoute, TransportContext, ApprovalSection, RoutingSection, WaybillsSection, SyncSection, JobEntry, PipelineLine, PipelineStepName, OrderExplanation, ExplainedTask, ExplainedWaybill } from './runtime/index.js';
+export type { Ordo, OrdoOptions, OrdoRuntime, OrdoLogger, RuntimeHealth, RuntimeRound, SettleReport, RuntimeReconciliation, TargetReconciliation, ReviewDecision, StepContext, PipelineStep, TransportRoute, TransportContext, ApprovalSection, RoutingSection, WaybillsSection, SyncSection, JobEntry, PipelineLine, PipelineStepName, OrderExplanation, ExplainedTask, ExplainedWaybill } from './runtime/index.js';
 
 // errors
 export {

@@ -6,7 +6,8 @@ import { createMemoryCarrier } from '../adapters/carrier/memory-carrier.js';
 import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
-import { ingest, type IngestPayload, type IngestReport } from '../app/ingest.js';
+import { ingest, replayQuarantined, type IngestItemResult, type IngestPayload, type IngestReport, type ReplayOptions } from '../app/ingest.js';
+import { compileSlas, type Sla, type SlaInput } from '../ops/order-metrics.js';
 import { insertOrFindOrder } from '../app/insert-order.js';
 import { createJobRunner, type JobRunner } from '../app/job-runner.js';
 import { createOutboxRelay } from '../app/outbox-relay.js';
@@ -45,7 +46,8 @@ import type { OrderStatus } from '../orders/order-statuses.js';
 import type { HistoryEntry, Order } from '../orders/order.js';
 import type { CarrierPort } from '../ports/carrier-port.js';
 import type { JsonValue } from '../ports/json.js';
-import type { StoragePort } from '../ports/storage-port.js';
+import type { OrderMeasure, Page, StoragePort } from '../ports/storage-port.js';
+import { compileDiffSpec, diffRecords } from '../sync/record-diff.js';
 import type { TaskChange } from '../ports/task-port.js';
 import { compileTopicPattern, matchesTopic, type TopicPattern } from '../ports/topic-pattern.js';
 import type { TransportMessage, TransportPort } from '../ports/transport-port.js';
@@ -174,6 +176,8 @@ export interface OrdoOptions {
   readonly tasks?: { readonly retry?: RetryPolicyInput; readonly batchSize?: number; readonly timeoutMs?: number };
   /** Pause after a round that found nothing to do. @default 200 */
   readonly pollIntervalMs?: number;
+  /** The SLAs the board and metrics measure (`compileSlas` input). @default none */
+  readonly metrics?: { readonly slas?: readonly SlaInput[] };
 }
 
 /** What one round of the runtime did. */
@@ -182,6 +186,25 @@ export interface RuntimeRound {
   readonly relayed: number;
   /** Tasks run (steps, deliveries, compensation, jobs) by outcome. */
   readonly tasks: TaskRound;
+}
+
+/** One target's side of {@link Ordo.reconcile}. */
+export interface TargetReconciliation {
+  readonly system: string;
+  /** Orders in a status the target hears, compared. */
+  readonly compared: number;
+  readonly inSync: number;
+  /** The target holds nothing for the order. */
+  readonly missing: number;
+  readonly different: number;
+  /** The first 100 orders that differ or are missing, with the fields (values never shown: they may be personal data). */
+  readonly examples: readonly { readonly orderId: string; readonly fields: readonly string[] }[];
+}
+
+/** What {@link Ordo.reconcile} found. */
+export interface RuntimeReconciliation {
+  readonly orders: number;
+  readonly targets: readonly TargetReconciliation[];
 }
 
 /** What {@link Ordo.settle} did. */
@@ -240,10 +263,16 @@ export interface Ordo {
   readonly jobs: JobRunner | null;
   /** The task worker every service contributes its handlers to. */
   readonly tasks: TaskWorker;
+  /** The compiled SLAs of the `metrics` section. */
+  readonly slas: readonly Sla[];
+  /** The time zone `explain` (and the command line) shows times in. */
+  readonly zone: string;
   /** Creates or upgrades the storage schema. */
   migrate(): Promise<void>;
   /** Channel payloads in: validated, stored with `<channel>:<channelOrderId>` ids, bad ones quarantined. */
   ingest(payloads: readonly IngestPayload[]): Promise<IngestReport>;
+  /** Ingests a quarantined payload again (fixed by `payload`, or as stored after a fix). Null for an unknown id. */
+  replay(quarantineId: string, options?: ReplayOptions): Promise<IngestItemResult | null>;
   /** An order from your own system (already in Ordo's shape): the same id rule and the same idempotency as `ingest`. */
   createOrder(input: CreateOrderInput, options?: { readonly actor?: string }): Promise<{ readonly order: Order<OrderStatus>; readonly created: boolean }>;
   apply(orderId: string, event: DefaultOrderEvent, options?: ApplyOrderEventOptions): Promise<ApplyOrderEventResult<OrderStatus> | null>;
@@ -252,6 +281,8 @@ export interface Ordo {
   review(orderId: string, decision: ReviewDecision): Promise<ApplyOrderEventResult<OrderStatus> | null>;
   /** The order's history with every decision's details, its waybills and open work, as data and text. */
   explain(orderId: string): Promise<OrderExplanation | null>;
+  /** Reads every order and each sync target's copy, and diffs them with the target's spec: what differs now. */
+  reconcile(options?: { readonly limit?: number }): Promise<RuntimeReconciliation>;
   /** Runs rounds in this process until one finds nothing to do: for scripts, tests and manual clocks. */
   settle(options?: { readonly maxRounds?: number }): Promise<SettleReport>;
   /** Starts the relay, the steps and the task worker in this process; see {@link OrdoRuntime}. */
@@ -328,6 +359,7 @@ const optionsSchema = z.strictObject({
   steps: z.partialRecord(z.enum(PIPELINE_STEPS), z.union([z.literal(false), option.fn<PipelineStep>()])).optional(),
   tasks: z.strictObject({ retry: z.custom<RetryPolicyInput>((value) => typeof value === 'object' && value !== null).optional(), batchSize: option.positiveInt().default(20), timeoutMs: option.positiveInt().default(60_000) }).default({ batchSize: 20, timeoutMs: 60_000 }),
   pollIntervalMs: option.positiveInt().default(200),
+  metrics: z.strictObject({ slas: z.array(z.custom<SlaInput>((value) => typeof value === 'object' && value !== null)).optional() }).optional(),
 });
 
 const emptyRound = (): { succeeded: number; retried: number; deadLettered: number; lost: number } => ({ succeeded: 0, retried: 0, deadLettered: 0, lost: 0 });
@@ -452,6 +484,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             load: async (key) => (await storage.orders.get(key)) as unknown as JsonValue | null,
           }),
         );
+  const slas = section('metrics', () => compileSlas(parsed.metrics?.slas ?? []));
   const jobEntries = (parsed.jobs ?? []).map((entry) => (isJob(entry) ? { job: entry, schedule: undefined } : (entry as { job: Job; schedule?: RecurringScheduleInput })));
   const jobs: JobRunner | null = jobEntries.length === 0 ? null : section('jobs', () => createJobRunner({ storage, clock, machine, owner, jobs: jobEntries.map((entry) => entry.job) }));
 
@@ -684,8 +717,11 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     sync,
     jobs,
     tasks: worker,
+    slas,
+    zone,
     migrate: () => storage.migrate(),
     ingest: (payloads: readonly IngestPayload[]) => ingest(payloads, { storage, clock, channels, machine }),
+    replay: (quarantineId: string, replayOptions: ReplayOptions = {}) => replayQuarantined(quarantineId, { storage, clock, channels, machine }, replayOptions),
     async createOrder(input: CreateOrderInput, createOptions: { readonly actor?: string } = {}) {
       const given = (input ?? {}) as Partial<CreateOrderInput>;
       const id = `${String(given.channel)}:${String(given.channelOrderId)}`;
@@ -736,6 +772,45 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
         waitingOn: waitingOn(order, { approval: enabled.has('approval'), routing: enabled.has('routing'), ships: shipsGoods(order) }),
       };
       return { ...base, text: formatExplanation(base, zone, formatMoney(order.totals.total)) };
+    },
+    async reconcile(reconcileOptions: { readonly limit?: number } = {}): Promise<RuntimeReconciliation> {
+      const limit = reconcileOptions.limit ?? Number.POSITIVE_INFINITY;
+      const targets = (parsed.sync?.targets ?? []).map((config) => ({ config, spec: compileDiffSpec(config.spec), tally: { system: config.target.system, compared: 0, inSync: 0, missing: 0, different: 0, examples: [] as { orderId: string; fields: string[] }[] } }));
+      let orders = 0;
+      let after: string | null = null;
+      do {
+        const page: Page<OrderMeasure> = await storage.orders.measure({ after, limit: 500 });
+        for (const measured of page.items) {
+          if (orders >= limit) break;
+          orders += 1;
+          const order = await storage.orders.get(measured.id);
+          if (order === null) continue;
+          for (const { config, spec, tally } of targets) {
+            if (config.statuses !== undefined && !config.statuses.includes(order.status)) continue;
+            tally.compared += 1;
+            let ours: JsonValue;
+            try {
+              ours = config.toTarget === undefined ? (order as unknown as JsonValue) : config.toTarget(order as unknown as JsonValue);
+            } catch {
+              continue; // a status the target has no code for: sync reports it, not reconciliation
+            }
+            const theirs = await config.target.read(order.id, { signal: AbortSignal.timeout(30_000) });
+            if (theirs === undefined || theirs === null) {
+              tally.missing += 1;
+              if (tally.examples.length < 100) tally.examples.push({ orderId: order.id, fields: ['(missing)'] });
+              continue;
+            }
+            const differences = diffRecords(ours, theirs, spec).differences;
+            if (differences.length === 0) tally.inSync += 1;
+            else {
+              tally.different += 1;
+              if (tally.examples.length < 100) tally.examples.push({ orderId: order.id, fields: [...new Set(differences.map((d) => d.path.join('.')))] });
+            }
+          }
+        }
+        after = orders >= limit ? null : page.next;
+      } while (after !== null);
+      return { orders, targets: targets.map((target) => target.tally) };
     },
     async settle(settleOptions: { readonly maxRounds?: number } = {}): Promise<SettleReport> {
       const maxRounds = settleOptions.maxRounds ?? 1_000;
