@@ -48,8 +48,8 @@ async function loadOrdo(configFile: string | undefined, cwd: string): Promise<Or
   return 'pipeline' in exported && 'explain' in exported ? (exported as Ordo) : createOrdo(exported as OrdoOptions);
 }
 
-function taskLine(task: Task): string {
-  return `${task.id}  ${task.queue}  ${task.key}  ${task.status}  attempts ${task.attempts}  due ${task.dueAt}${task.lastError === undefined ? '' : `  last error: ${maskLongDigitRuns(task.lastError)}`}`;
+function taskLine(task: Omit<Task, 'payload'> & { readonly kind: string | null }): string {
+  return `${task.id}  ${task.queue}  ${task.kind ?? '?'}  ${task.key}  ${task.status}  attempts ${task.attempts}  due ${task.dueAt}${task.lastError === undefined ? '' : `  last error: ${maskLongDigitRuns(task.lastError)}`}`;
 }
 
 function need(value: string | undefined, what: string): string {
@@ -167,7 +167,13 @@ export async function main(argv: readonly string[], io: Io = { out: (text) => co
       case 'tasks': {
         if (sub === 'list' || sub === 'dead') {
           const tasks = await ordo.storage.tasks.list({ ...(values.queue === undefined ? {} : { queue: values.queue }), ...(sub === 'dead' ? { status: 'dead' as const } : values.status === undefined ? {} : { status: values.status as Task['status'] }), limit: count('limit', values.limit) ?? 100 });
-          const shown = tasks.map((task) => ({ ...task, ...(task.lastError === undefined ? {} : { lastError: maskLongDigitRuns(task.lastError) }), history: task.history.map((h) => ({ ...h, error: maskLongDigitRuns(h.error) })) }));
+          // A task's payload is the work's input (a delivery carries its event, an order with its buyer): shown by its kind only.
+          const shown = tasks.map(({ payload, ...task }) => ({
+            ...task,
+            kind: typeof payload === 'object' && payload !== null && !Array.isArray(payload) && typeof payload['kind'] === 'string' ? payload['kind'] : null,
+            ...(task.lastError === undefined ? {} : { lastError: maskLongDigitRuns(task.lastError) }),
+            history: task.history.map((h) => ({ ...h, error: maskLongDigitRuns(h.error) })),
+          }));
           print(shown, shown.map(taskLine).join('\n') || 'No tasks.');
           return EXIT.ok;
         }

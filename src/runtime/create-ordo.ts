@@ -646,7 +646,9 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
       const payload = message.payload as { orderId?: unknown } | null;
       if (typeof payload === 'object' && payload !== null && typeof payload.orderId === 'string') {
         for (const step of stepsFor(message, enabled)) {
-          changes.push(worker.enqueueChange({ kind: `step.${step}`, key: `${step}:${message.id}`, payload: { orderId: payload.orderId, message } as unknown as JsonValue }));
+          // The step reads the order itself: the task keeps what woke it, never the order (nor its personal data).
+          const wake = { id: message.id, topic: message.topic, key: message.key ?? payload.orderId, payload: { orderId: payload.orderId, ...(typeof (payload as { to?: unknown }).to === 'string' ? { to: (payload as { to: string }).to } : {}) } };
+          changes.push(worker.enqueueChange({ kind: `step.${step}`, key: `${step}:${message.id}`, payload: { orderId: payload.orderId, message: wake } as unknown as JsonValue }));
         }
       }
       const failed = await Promise.all(

@@ -73,8 +73,10 @@ describe.skipIf(target.skipReason !== undefined)('the ordo command line on Postg
   it('lists tasks and refuses to retry one that is not dead', async () => {
     const tasks = await ordo('tasks', 'list', '--json');
     expect(tasks.code).toBe(EXIT.ok);
-    const list = JSON.parse(tasks.out) as { id: string; status: string }[];
+    const list = JSON.parse(tasks.out) as { id: string; status: string; kind: string; payload?: unknown }[];
     expect(list.length).toBeGreaterThan(0);
+    expect(list.every((task) => task.payload === undefined && typeof task.kind === 'string')).toBe(true);
+    expect(tasks.out).not.toMatch(/13812345678|王小明/);
     expect((await ordo('tasks', 'retry', list[0]?.id ?? '')).code).toBe(EXIT.refused);
     expect((await ordo('tasks', 'retry', 'nope')).code).toBe(EXIT.notFound);
     expect((await ordo('tasks', 'dead', '--json')).out.trim()).toBe('[]');

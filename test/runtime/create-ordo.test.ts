@@ -154,6 +154,10 @@ describe('createOrdo, the whole pipeline', () => {
     // The WMS was down: a compensation task waits, and explain shows it.
     expect((await ordo.explain(id))?.tasks).toEqual([expect.objectContaining({ queue: 'sync.compensation', status: 'pending' })]);
     expect(wms.held.size).toBe(0);
+    // Step tasks keep what woke them, never the order with its buyer's phone, name or address.
+    const stepTasks = (await ordo.storage.tasks.list({ queue: 'ordo.tasks', limit: 1_000 })).filter((task) => String((task.payload as { kind?: string }).kind).startsWith('step.'));
+    expect(stepTasks.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stepTasks)).not.toMatch(/13812345678|王小明|文三路/);
 
     wms.state.up = true;
     clock.advance({ minutes: 16 });
