@@ -13,7 +13,12 @@ import { createJobRunner, type JobRunner } from '../app/job-runner.js';
 import { createOutboxRelay } from '../app/outbox-relay.js';
 import { defaultSleep } from '../app/polling-loop.js';
 import { routeAndReserve, type CatalogueEntry } from '../app/route-and-reserve.js';
-import { createStorageFactProviders } from '../app/storage-fact-providers.js';
+import { createStorageFactProviders, type StorageFactSource } from '../app/storage-fact-providers.js';
+import { createStoredCustomerIndex } from '../app/stored-customer-index.js';
+import { createMergeService } from '../app/merge-service.js';
+import { chineseRetailPreset } from '../customers/chinese-preset.js';
+import { createCustomerMatcher, type CustomerMatcher } from '../customers/matcher.js';
+import type { Customer } from '../model/customer.js';
 import { createSyncService, type SyncService, type SyncTargetConfig } from '../app/sync-service.js';
 import { createTaskWorker, type TaskHandler, type TaskRound, type TaskWorker } from '../app/task-worker.js';
 import { createWaybillService, type ParcelFacts, type WaybillService } from '../app/waybill-service.js';
@@ -137,6 +142,14 @@ export interface WaybillsSection {
   readonly parcel?: (order: Order<string>, warehouseId: string, lines: readonly { readonly lineId: string; readonly sku: string; readonly quantity: number }[]) => ParcelFacts;
 }
 
+/** The customers section: every order's buyer linked to one profile, merged when the matcher is sure. */
+export interface CustomersSection {
+  /** @default createCustomerMatcher(chineseRetailPreset()) */
+  readonly matcher?: CustomerMatcher<Customer, unknown>;
+  /** A candidate at or above this score (and a match, with no conflicting ID number) is merged. @default 0.9 */
+  readonly mergeAt?: number;
+}
+
 /** The sync section: the systems kept in step with each order. */
 export interface SyncSection {
   readonly targets: readonly SyncTargetConfig[];
@@ -162,6 +175,12 @@ export interface OrdoOptions {
   readonly channels?: readonly IntakeChannel[];
   /** SKU to category and weight, for routing's category rules, tariffs by weight and parcels: a table or a function. */
   readonly catalogue?: Readonly<Record<string, CatalogueEntry>> | ((sku: string) => CatalogueEntry | undefined);
+  /**
+   * Links every order's buyer to a customer profile when the order arrives, merging profiles the
+   * matcher is sure of, so approval's history facts count every profile of one person.
+   * @default off
+   */
+  readonly customers?: CustomersSection;
   /** `false` turns the approval step off (orders wait in `paid` for `ordo.review`). @default the seed policy on stored facts */
   readonly approval?: ApprovalSection | false;
   /** Without it orders stop at `approved` (and `explain` says so). */
@@ -331,6 +350,7 @@ const optionsSchema = z.strictObject({
     .default('UTC'),
   channels: z.array(z.custom<IntakeChannel>((value) => typeof (value as IntakeChannel)?.id === 'string', 'Expected a channel from defineChannel')).min(1).optional(),
   catalogue: z.union([option.fn<(sku: string) => CatalogueEntry | undefined>(), z.record(z.string(), z.strictObject({ category: z.string().min(1).optional(), weightGrams: z.number().nonnegative().optional() }))]).optional(),
+  customers: z.strictObject({ matcher: option.withMethods<CustomerMatcher<Customer, unknown>>('a matcher from createCustomerMatcher', 'compare', 'prepare').optional(), mergeAt: z.number().min(0).max(1).default(0.9) }).optional(),
   approval: z.union([z.literal(false), z.strictObject({ policy: z.unknown().optional(), providers: z.array(option.withMethods<FactProvider>('a fact provider', 'provide')).optional(), customerFacts: option.fn<FactLoader<CustomerFacts>>().optional() })]).optional(),
   routing: z
     .union([
@@ -441,9 +461,62 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
         return isCompiledPolicy(given) ? given : compilePolicy(given);
       });
   const approvalSection = (parsed.approval === false ? undefined : parsed.approval) as ApprovalSection | undefined;
+  // With customers linked, a buyer's history is every profile merged into their golden profile.
+  const customersOn = parsed.customers !== undefined;
+  const historySource: StorageFactSource = !customersOn
+    ? storage
+    : {
+        orders: {
+          async listByCustomer(customerRef, listOptions) {
+            const golden = await storage.customers.findGoldenBySource(customerRef);
+            const refs = golden === null ? [customerRef] : [...new Set([customerRef, ...golden.sourceIds])];
+            if (refs.length === 1) return storage.orders.listByCustomer(customerRef, listOptions);
+            const lists = await Promise.all(refs.map((ref) => storage.orders.listByCustomer(ref, listOptions)));
+            const newestFirst = lists.flat().sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1));
+            return newestFirst.slice(0, listOptions?.limit ?? 100);
+          },
+        },
+      };
   const providers: FactProvider[] = !approvalOn
     ? []
-    : [...(approvalSection?.providers ?? createStorageFactProviders(storage)), ...(approvalSection?.customerFacts === undefined ? [] : [createCustomerFactProvider({ load: approvalSection.customerFacts })])];
+    : [...(approvalSection?.providers ?? createStorageFactProviders(historySource)), ...(approvalSection?.customerFacts === undefined ? [] : [createCustomerFactProvider({ load: approvalSection.customerFacts })])];
+
+  const customerIndex = customersOn ? createStoredCustomerIndex(parsed.customers?.matcher ?? createCustomerMatcher(chineseRetailPreset()), storage.customers) : null;
+  const merges = customersOn ? createMergeService({ store: storage.customers, clock, newId: createUuidSource('cust_') }) : null;
+  const mergeAt = parsed.customers?.mergeAt ?? 0.9;
+  /** The buyer's profile as this order shows it (the shipping address's recipient and phone). */
+  const profileOf = (order: Order<string>): Customer | null => {
+    const address = order.shippingAddress;
+    if (address === undefined || (address.recipient === undefined && address.phone === undefined)) return null;
+    return {
+      id: order.customerRef,
+      names: address.recipient === undefined ? [] : [address.recipient],
+      phones: address.phone === undefined ? [] : [address.phone],
+      emails: [],
+      addresses: [address],
+      paymentAccounts: [],
+      deviceIds: [],
+      source: order.channel,
+      attributes: { updatedAt: order.createdAt },
+    };
+  };
+  /** Indexes the buyer's profile and merges it with the one the matcher is sure of; idempotent. */
+  const linkCustomer = async (order: Order<string>): Promise<void> => {
+    if (customerIndex === null || merges === null) return;
+    const profile = profileOf(order);
+    if (profile === null) return;
+    const found = await customerIndex.match(profile);
+    await customerIndex.add(profile);
+    const best = found.candidates.find((candidate) => candidate.isMatch && !candidate.conflict && candidate.score >= mergeAt && (candidate.leftId !== profile.id || candidate.rightId !== profile.id));
+    if (best === undefined) return;
+    const otherId = best.leftId === profile.id ? best.rightId : best.leftId;
+    if (otherId === profile.id) return;
+    const [mine, theirs] = await Promise.all([storage.customers.findGoldenBySource(profile.id), storage.customers.findGoldenBySource(otherId)]);
+    if (mine !== null && theirs !== null && mine.id === theirs.id) return;
+    const [other] = await storage.customers.getProfiles([otherId]);
+    if (other === undefined) return;
+    await merges.merge({ profiles: [other, profile], actor: 'customers:link', reason: `matched at ${best.score.toFixed(3)} on intake of ${order.id}`, evidence: [best] });
+  };
   const routingSection = parsed.routing === false || parsed.routing === undefined ? null : parsed.routing;
   const router: Router | null =
     routingSection === null
@@ -493,7 +566,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     PIPELINE_STEPS.filter((step) => {
       if (steps[step] === false) return false;
       if (typeof steps[step] === 'function') return true;
-      return step === 'approval' ? approvalOn : step === 'routing' ? router !== null : step === 'waybills' ? waybills !== null : sync !== null;
+      return step === 'customers' ? customersOn : step === 'approval' ? approvalOn : step === 'routing' ? router !== null : step === 'waybills' ? waybills !== null : sync !== null;
     }),
   );
   const pipeline = PIPELINE.filter((line) => enabled.has(line.step));
@@ -517,8 +590,13 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
 
   // The built-in steps. Each reads the order now and acts only from the status that started it.
   const builtIn: Record<PipelineStepName, PipelineStep> = {
+    async customers({ order }) {
+      await linkCustomer(order);
+    },
     async approval({ order }) {
       if (order.status !== 'paid' || policy === null) return;
+      // The buyer is linked before the facts are read, whichever of the two steps ran first.
+      await linkCustomer(order);
       const facts = await collectFacts(order, providers, { clock });
       const decision = evaluate(policy, facts);
       const details = approvalDetails(policy, decision, facts);

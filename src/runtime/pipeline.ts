@@ -5,7 +5,7 @@ import type { Order } from '../orders/order.js';
 import type { TransportMessage } from '../ports/transport-port.js';
 
 /** The steps, in the order an order meets them. */
-export const PIPELINE_STEPS = ['approval', 'routing', 'waybills', 'sync'] as const;
+export const PIPELINE_STEPS = ['customers', 'approval', 'routing', 'waybills', 'sync'] as const;
 
 /** A step's name. */
 export type PipelineStepName = (typeof PIPELINE_STEPS)[number];
@@ -32,6 +32,12 @@ export interface PipelineLine {
  * After every step: the relay hands each committed event to every transport whose topics match.
  */
 export const PIPELINE: readonly PipelineLine[] = Object.freeze([
+  {
+    step: 'customers',
+    on: 'order.created',
+    onlyShipping: false,
+    does: 'links the buyer to a customer profile and merges it with the profile the matcher is sure of (approval links first too, so its facts follow the merge)',
+  },
   {
     step: 'approval',
     on: 'order.status_changed',

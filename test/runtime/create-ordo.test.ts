@@ -235,6 +235,39 @@ describe('createOrdo, the whole pipeline', () => {
   });
 });
 
+describe('createOrdo customers', () => {
+  it('links each buyer, merges two profiles of one person, and approval counts the history of both', async () => {
+    const clock = createManualClock('2026-11-11T00:05:00+08:00');
+    const { ordo } = fullOrdo(clock, { customers: {} });
+    expect(ordo.pipeline.map((line) => line.step)).toEqual(['customers', 'approval', 'routing', 'waybills', 'sync']);
+    await stock(ordo, clock, [['HZ', 'TEA-LJ-250', 12], ['HZ', 'CUP-CELADON', 4]]);
+    // The same person on Tmall under two buyer ids: same name, phone and address.
+    await ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800050', { buyer_open_uid: 'first-account' }) }]);
+    await ordo.settle();
+    clock.advance({ days: 3 });
+    // A third buyer, someone else: never merged.
+    await ordo.ingest([
+      { channel: 'tmall', payload: tmallTrade('3862104598800051', { buyer_open_uid: 'second-account' }) },
+      { channel: 'tmall', payload: tmallTrade('3862104598800052', { buyer_open_uid: 'stranger', receiver_name: '李四', receiver_mobile: '13900001111', receiver_state: '广东省', receiver_city: '深圳市', receiver_address: '南山区科技园 1 号' }) },
+    ]);
+    await ordo.settle();
+    const first = await ordo.get('tmall:3862104598800050');
+    const second = await ordo.get('tmall:3862104598800051');
+    const golden = await ordo.storage.customers.findGoldenBySource(second?.customerRef ?? '');
+    expect(golden?.sourceIds).toEqual(expect.arrayContaining([first?.customerRef, second?.customerRef]));
+    // The second account's first order is not a first order: the merged history has one before it.
+    const approvalOf = (order: typeof second) => order?.history.find((entry) => entry.type === 'approve' || entry.type === 'hold')?.details as { missingFacts: string[] } | undefined;
+    expect(approvalOf(second)?.missingFacts).not.toContain('derived.accountAgeDays');
+    expect(approvalOf(first)?.missingFacts).toContain('derived.accountAgeDays');
+    const stranger = await ordo.get('tmall:3862104598800052');
+    expect(await ordo.storage.customers.getProfiles([stranger?.customerRef ?? ''])).toHaveLength(1);
+    expect(await ordo.storage.customers.findGoldenBySource(stranger?.customerRef ?? '')).toBeNull();
+    expect(golden?.sourceIds).not.toContain(stranger?.customerRef);
+    expect(approvalOf(stranger)?.missingFacts).toContain('derived.accountAgeDays');
+    await ordo.close();
+  });
+});
+
 describe('createOrdo fan-out', () => {
   it('gives every transport its topics; one that is down gets the event later with the same id, and holds up nobody', async () => {
     const clock = createManualClock('2026-11-11T00:05:00+08:00');
@@ -282,7 +315,7 @@ describe('createOrdo steps', () => {
   });
 
   it('runs a step again after it failed, with backoff, and the pipeline reads as documented', async () => {
-    expect(PIPELINE.map((line) => `${line.step}<-${line.to?.join('|') ?? '*'}`)).toEqual(['approval<-paid', 'routing<-approved', 'waybills<-allocated|cancelled', 'sync<-*']);
+    expect(PIPELINE.map((line) => `${line.step}<-${line.to?.join('|') ?? '*'}`)).toEqual(['customers<-*', 'approval<-paid', 'routing<-approved', 'waybills<-allocated|cancelled', 'sync<-*']);
     const clock = createManualClock('2026-11-11T00:05:00+08:00');
     let failures = 1;
     const { ordo } = fullOrdo(clock, {
