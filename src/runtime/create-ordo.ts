@@ -298,6 +298,12 @@ export interface Ordo {
   get(orderId: string): Promise<Order<OrderStatus> | null>;
   /** An operator's decision on a held (or paid) order, recorded in history with who and why. */
   review(orderId: string, decision: ReviewDecision): Promise<ApplyOrderEventResult<OrderStatus> | null>;
+  /**
+   * Decides a held order again on today's facts (say your CRM changed a credit score): approved or
+   * rejected when the policy now says so, left on hold otherwise. Only holds the approval policy
+   * made are the policy's to release. Null for an unknown order.
+   */
+  reevaluate(orderId: string): Promise<'approved' | 'rejected' | 'still_held' | 'not_policy_hold' | null>;
   /** The order's history with every decision's details, its waybills and open work, as data and text. */
   explain(orderId: string): Promise<OrderExplanation | null>;
   /** Reads every order and each sync target's copy, and diffs them with the target's spec: what differs now. */
@@ -516,6 +522,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     const [other] = await storage.customers.getProfiles([otherId]);
     if (other === undefined) return;
     await merges.merge({ profiles: [other, profile], actor: 'customers:link', reason: `matched at ${best.score.toFixed(3)} on intake of ${order.id}`, evidence: [best] });
+    await reevaluateCustomer(profile.id, `customer merged on intake of ${order.id}`);
   };
   const routingSection = parsed.routing === false || parsed.routing === undefined ? null : parsed.routing;
   const router: Router | null =
@@ -627,6 +634,35 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     const now = await storage.orders.get(read.id);
     if (now !== null && now.status !== read.status) return;
     throw result.error;
+  };
+
+  /**
+   * An order the approval policy held, decided again on today's facts: approved (or rejected) when
+   * the policy now says so, left on hold otherwise. Orders held by routing or by a person are not
+   * the policy's to release.
+   */
+  const reevaluate = async (order: Order<string>, why: string): Promise<'approved' | 'rejected' | 'still_held' | 'not_policy_hold'> => {
+    const last = order.history.at(-1);
+    if (policy === null || order.status !== 'on_hold' || last?.type !== 'hold' || last.details?.['step'] !== 'approval') return 'not_policy_hold';
+    const facts = await collectFacts(order, providers, { clock });
+    const decision = evaluate(policy, facts);
+    if (decision.outcome === 'hold') return 'still_held';
+    const details = { ...approvalDetails(policy, decision, facts), reevaluatedBecause: why };
+    const reason = decision.reasons.length > 0 ? decision.reasons.join(', ') : decision.outcome;
+    const event: DefaultOrderEvent = { id: `${order.id}:reapproval:${order.version}`, type: decision.outcome, reason, details };
+    const result = await apply(order.id, event, { actor: `approval:${policy.id}@${policy.version}`, current: order });
+    await settleApply(order, result);
+    return decision.outcome === 'approve' ? 'approved' : 'rejected';
+  };
+  /** After a merge: the person's orders the policy held are decided again (their history grew). */
+  const reevaluateCustomer = async (customerRef: string, why: string): Promise<void> => {
+    const golden = await storage.customers.findGoldenBySource(customerRef);
+    const refs = golden === null ? [customerRef] : golden.sourceIds;
+    for (const ref of refs) {
+      for (const order of await storage.orders.listByCustomer(ref, { limit: 100 })) {
+        if (order.status === 'on_hold') await reevaluate(order, why);
+      }
+    }
   };
 
   for (const step of PIPELINE_STEPS) {
@@ -826,6 +862,10 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
       const details = { step: 'review', decision: checked.decision, by: checked.by };
       const event: DefaultOrderEvent = checked.decision === 'hold' ? { id, type: 'hold', reason, details } : { id, type: checked.decision, reason, details };
       return apply(order.id, event, { actor: checked.by, current: order });
+    },
+    async reevaluate(orderId: string) {
+      const order = await storage.orders.get(orderId);
+      return order === null ? null : reevaluate(order, 'asked for (ordo.reevaluate)');
     },
     async explain(orderId: string): Promise<OrderExplanation | null> {
       const order = await storage.orders.get(orderId);

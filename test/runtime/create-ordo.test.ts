@@ -268,6 +268,33 @@ describe('createOrdo customers', () => {
   });
 });
 
+describe('ordo.reevaluate', () => {
+  it('releases an order the policy held once its facts say so, and leaves other holds alone', async () => {
+    const clock = createManualClock('2026-11-11T00:05:00+08:00');
+    let crm: { creditScore: number; isBlocked: boolean } | null = null;
+    const { ordo } = fullOrdo(clock, { approval: { customerFacts: async () => crm } });
+    await stock(ordo, clock, [['HZ', 'TEA-LJ-250', 12], ['HZ', 'CUP-CELADON', 4]]);
+    await ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800060') }, { channel: 'tmall', payload: tmallTrade('3862104598800061') }]);
+    await ordo.settle();
+    const id = 'tmall:3862104598800060';
+    expect((await ordo.get(id))?.status).toBe('on_hold');
+    expect(await ordo.reevaluate(id)).toBe('still_held');
+    // An operator approves the other one, then holds it: not the policy's hold to release.
+    expect((await ordo.review('tmall:3862104598800061', { decision: 'approve', by: 'ops:alice', reason: 'known buyer' }))?.ok).toBe(true);
+    expect((await ordo.review('tmall:3862104598800061', { decision: 'hold', by: 'ops:alice', reason: 'buyer asked to wait' }))?.ok).toBe(true);
+
+    crm = { creditScore: 720, isBlocked: false };
+    expect(await ordo.reevaluate(id)).toBe('approved');
+    expect(await ordo.reevaluate('tmall:3862104598800061')).toBe('not_policy_hold');
+    expect(await ordo.reevaluate('tmall:nope')).toBeNull();
+    await ordo.settle();
+    const order = await ordo.get(id);
+    expect(order?.status).toBe('allocated');
+    expect(order?.history.find((entry) => entry.eventId.includes(':reapproval:'))?.details).toMatchObject({ step: 'approval', outcome: 'approve', reevaluatedBecause: 'asked for (ordo.reevaluate)' });
+    await ordo.close();
+  });
+});
+
 describe('createOrdo fan-out', () => {
   it('gives every transport its topics; one that is down gets the event later with the same id, and holds up nobody', async () => {
     const clock = createManualClock('2026-11-11T00:05:00+08:00');
