@@ -75,6 +75,11 @@ export interface SyncServiceOptions {
   readonly pollIntervalMs?: number;
   readonly ids?: IdSource;
   readonly onError?: (error: unknown) => void;
+  /**
+   * The task worker to contribute compensation to (its queue and its loop, as `createOrdo`
+   * passes its own); by default the service makes a worker of its own on `sync.compensation`.
+   */
+  readonly tasks?: TaskWorker;
 }
 
 /** What one system's sync came to. */
@@ -126,6 +131,7 @@ const serviceOptionsSchema = z.strictObject({
   pollIntervalMs: option.positiveInt().optional(),
   ids: option.fn<IdSource>().optional(),
   onError: option.fn<(error: unknown) => void>().optional(),
+  tasks: option.withMethods<TaskWorker>('a task worker from createTaskWorker', 'register', 'runOnce', 'scheduleChange').optional(),
 });
 
 /** The compensation task's payload. */
@@ -203,35 +209,41 @@ export function createSyncService(options: SyncServiceOptions): SyncService {
     return differences;
   };
 
-  const compensation = createTaskWorker({
-    storage,
-    clock,
-    owner,
-    handlers: Object.fromEntries(
-      [...systems.keys()].map((system) => [
-        `sync:${system}`,
-        (async (payload, context) => {
-          const { key, record } = payload as unknown as SyncTaskPayload;
-          const current = parsed.load === undefined ? record : await parsed.load(key);
-          if (current === null) return { skipped: 'the record no longer exists' };
-          const evidence: QuarantineChange[] = [];
-          try {
-            const differences = await verify(system, key, current, context.signal, evidence);
-            return { differences: differences.length };
-          } finally {
-            if (evidence.length > 0) context.alsoCommit({ quarantine: evidence });
-          }
-        }) satisfies TaskHandler,
-      ]),
-    ),
-    timeoutMs,
-    leaseMs: timeoutMs + 60_000,
-    retry: { ...parsed.retry, nonRetryableErrorCodes: [...nonRetryable] },
-    ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
-    ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
-    ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),
-    ...(parsed.onError === undefined ? {} : { onError: parsed.onError }),
-  });
+  const syncHandlers: Record<string, TaskHandler> = Object.fromEntries(
+    [...systems.keys()].map((system) => [
+      `sync:${system}`,
+      (async (payload, context) => {
+        const { key, record } = payload as unknown as SyncTaskPayload;
+        const current = parsed.load === undefined ? record : await parsed.load(key);
+        if (current === null) return { skipped: 'the record no longer exists' };
+        const evidence: QuarantineChange[] = [];
+        try {
+          const differences = await verify(system, key, current, context.signal, evidence);
+          return { differences: differences.length };
+        } finally {
+          if (evidence.length > 0) context.alsoCommit({ quarantine: evidence });
+        }
+      }) satisfies TaskHandler,
+    ]),
+  );
+  const retry = { ...parsed.retry, nonRetryableErrorCodes: [...nonRetryable] };
+  const shared = parsed.tasks;
+  if (shared !== undefined) for (const [kind, handler] of Object.entries(syncHandlers)) shared.register(kind, handler, { retry, timeoutMs, topic: 'sync.compensation' });
+  const compensation =
+    shared ??
+    createTaskWorker({
+      storage,
+      clock,
+      owner,
+      handlers: syncHandlers,
+      timeoutMs,
+      leaseMs: timeoutMs + 60_000,
+      retry,
+      ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
+      ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
+      ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),
+      ...(parsed.onError === undefined ? {} : { onError: parsed.onError }),
+    });
 
   /**
    * A failure no retry can fix: nothing is queued. The outcome says so now, with an `unmapped`

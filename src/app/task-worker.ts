@@ -89,6 +89,15 @@ export interface TaskWorkerOptions {
   readonly outcomeEvents?: 'all' | 'failures' | 'dead';
 }
 
+/** A kind's own settings, for {@link TaskWorker.register}. */
+export interface TaskKindOptions {
+  readonly retry?: RetryPolicyInput;
+  /** Must be below the worker's lease. @default the worker's timeoutMs */
+  readonly timeoutMs?: number;
+  /** The outbox topic prefix of this kind's outcome events. @default the worker's topic */
+  readonly topic?: string;
+}
+
 /** Work to run, for {@link TaskWorker.enqueue}. */
 export interface TaskRequest {
   /** The handler that runs it. */
@@ -134,8 +143,12 @@ export interface TaskWorker {
   enqueue(request: TaskRequest): Promise<{ readonly task: Task; readonly created: boolean }>;
   /** The task change {@link enqueue} commits, for a caller that commits it in a unit of its own (with the change that makes the work necessary). */
   enqueueChange(request: TaskRequest): Extract<TaskChange, { type: 'enqueue' }>;
-  /** Adds a handler for a kind (a service contributing its work); a kind has one handler. */
-  register(kind: string, handler: TaskHandler): void;
+  /**
+   * Adds a handler for a kind (a service contributing its work); a kind has one handler. A kind may
+   * bring its own retry policy (webhooks retry on Standard Webhooks' schedule, sync every 15
+   * minutes), its own time (below the worker's lease) and its own outcome topic.
+   */
+  register(kind: string, handler: TaskHandler, options?: TaskKindOptions): void;
   /** The kinds this worker runs. */
   readonly kinds: readonly string[];
   /** The queue it claims from. */
@@ -235,6 +248,9 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     throw error;
   }
   const leaseMs = parsed.leaseMs ?? timeoutMs + 60_000;
+  /** What a kind registered with its own retry policy, time or outcome topic uses instead of the worker's. */
+  const perKind = new Map<string, { readonly policy?: ReturnType<typeof compileRetryPolicy>; readonly timeoutMs?: number; readonly topic?: string }>();
+  const policyOf = (kind: string | undefined): ReturnType<typeof compileRetryPolicy> => (kind === undefined ? undefined : perKind.get(kind)?.policy) ?? policy;
   if (leaseMs <= timeoutMs) {
     throw new ValidationError('createTaskWorker options', [{ code: 'invalid_value', path: ['leaseMs'], message: 'Expected a lease longer than timeoutMs, or a slow handler loses its task to another worker' }], { code: 'INVALID_OPTIONS' });
   }
@@ -244,7 +260,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
 
   const event = (task: Task, type: 'succeeded' | 'retry_scheduled' | 'dead_lettered', at: Instant, body: Record<string, JsonValue>): OutboxMessage => ({
     id: `${task.id}:${task.attempts}:${type}`,
-    topic: `${topic}.${type}`,
+    topic: `${perKind.get(payloadOf(task).kind ?? '')?.topic ?? topic}.${type}`,
     key: task.key,
     payload: { taskId: task.id, queue: task.queue, key: task.key, kind: payloadOf(task).kind ?? null, attempt: task.history.length + 1, ...body },
     createdAt: at,
@@ -280,7 +296,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     try {
       if (handler === undefined) throw Object.assign(new Error(`no handler for kind ${String(stored.kind)}`), { code: 'UNKNOWN_KIND' });
       if (stored.nonRetryable === true) throw Object.assign(new Error('scheduled with a failure no retry can fix'), { code: 'NON_RETRYABLE' });
-      const result = await withTimeout(timeoutMs, 'the handler', (signal) => {
+      const result = await withTimeout(perKind.get(stored.kind as string)?.timeoutMs ?? timeoutMs, 'the handler', (signal) => {
         const context: TaskContext = {
           signal,
           attempt: task.history.length + 1,
@@ -312,7 +328,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
       const decision =
         failure.code === 'UNKNOWN_KIND' || failure.code === 'NON_RETRYABLE'
           ? ({ action: 'dead_letter', reason: 'non_retryable' } as const)
-          : decideRetry(policy, {
+          : decideRetry(policyOf(stored.kind), {
               failures: task.history.length + 1,
               firstFailedAt: task.firstFailedAt ?? at,
               failedAt: at,
@@ -416,7 +432,7 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
     if (issues.length > 0) throw new ValidationError('compensation request', issues);
     const at = (failure as { at?: Instant }).at ?? clock.now();
     const first = describeFailure((failure as { error: unknown }).error, at);
-    const decision = decideRetry(policy, { failures: 1, firstFailedAt: at, failedAt: at, seed: key as string, ...(first.code === undefined ? {} : { code: first.code }) });
+    const decision = decideRetry(policyOf(kind as string), { failures: 1, firstFailedAt: at, failedAt: at, seed: key as string, ...(first.code === undefined ? {} : { code: first.code }) });
     // Work that cannot be retried still gets a task, due now: it is dead-lettered on its first claim, so it is reported.
     const dueAt = decision.action === 'retry' ? decision.nextDueAt : at;
     const stored: TaskPayload = decision.action === 'retry' ? { kind: kind as string, payload: payload as JsonValue } : { kind: kind as string, payload: payload as JsonValue, nonRetryable: true };
@@ -449,10 +465,22 @@ export function createTaskWorker(options: TaskWorkerOptions): TaskWorker {
       const change = enqueueChange(request);
       return storage.tasks.enqueue(change.task, change.id, clock.now());
     },
-    register(kind: string, handler: TaskHandler): void {
+    register(kind: string, handler: TaskHandler, kindOptions: TaskKindOptions = {}): void {
       if (typeof kind !== 'string' || kind === '' || typeof handler !== 'function' || Object.hasOwn(handlers, kind)) {
         throw new ValidationError('createTaskWorker options', [{ code: 'invalid_value', path: ['handlers', String(kind)], message: typeof handler !== 'function' ? 'Expected a handler function' : 'Expected a kind not registered yet (one handler per kind)' }], { code: 'INVALID_OPTIONS' });
       }
+      const kindTimeout = kindOptions.timeoutMs;
+      if (kindTimeout !== undefined && (!Number.isInteger(kindTimeout) || kindTimeout <= 0 || kindTimeout >= leaseMs)) {
+        throw new ValidationError('createTaskWorker options', [{ code: 'invalid_value', path: ['handlers', kind, 'timeoutMs'], message: `Expected a whole number of milliseconds below the worker's lease (${leaseMs})` }], { code: 'INVALID_OPTIONS' });
+      }
+      let kindPolicy: ReturnType<typeof compileRetryPolicy> | undefined;
+      try {
+        kindPolicy = kindOptions.retry === undefined ? undefined : compileRetryPolicy(kindOptions.retry);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError('createTaskWorker options', error.issues.map((issue) => ({ ...issue, path: ['handlers', kind, 'retry', ...issue.path] })), { code: 'INVALID_OPTIONS' });
+        throw error;
+      }
+      perKind.set(kind, { ...(kindPolicy === undefined ? {} : { policy: kindPolicy }), ...(kindTimeout === undefined ? {} : { timeoutMs: kindTimeout }), ...(kindOptions.topic === undefined ? {} : { topic: kindOptions.topic }) });
       handlers[kind] = handler;
     },
     get kinds(): readonly string[] {

@@ -83,6 +83,8 @@ export interface WaybillServiceOptions {
   /** Outbox topic prefix. @default 'waybill' */
   readonly topic?: string;
   readonly ids?: IdSource;
+  /** The task worker to contribute retries to (its queue and loop, as `createOrdo` passes its own); by default the service makes its own on `queue`. */
+  readonly tasks?: TaskWorker;
 }
 
 /** A waybill service; see {@link createWaybillService}. */
@@ -115,6 +117,7 @@ const optionsSchema = z.strictObject({
   timeoutMs: option.positiveInt().default(30_000),
   topic: option.text().default('waybill'),
   ids: option.fn<IdSource>().optional(),
+  tasks: option.withMethods<TaskWorker>('a task worker from createTaskWorker', 'register', 'runOnce', 'scheduleChange').optional(),
 });
 
 const waybillKey = (orderId: string, warehouseId: string): string => `waybill:${orderId}:${warehouseId}`;
@@ -288,18 +291,22 @@ export function createWaybillService(options: WaybillServiceOptions): WaybillSer
     },
   };
   // Its handlers call the functions above, which schedule through it: they run only after this line.
-  const compensation = createTaskWorker({
-    storage,
-    clock,
-    owner: parsed.owner,
-    handlers,
-    queue: parsed.queue,
-    topic: parsed.queue,
-    timeoutMs,
-    leaseMs: timeoutMs + 60_000,
-    ...(parsed.retry === undefined ? {} : { retry: parsed.retry }),
-    ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),
-  });
+  const shared = parsed.tasks;
+  if (shared !== undefined) for (const [kind, handler] of Object.entries(handlers)) shared.register(kind, handler, { timeoutMs, topic: parsed.queue, ...(parsed.retry === undefined ? {} : { retry: parsed.retry }) });
+  const compensation =
+    shared ??
+    createTaskWorker({
+      storage,
+      clock,
+      owner: parsed.owner,
+      handlers,
+      queue: parsed.queue,
+      topic: parsed.queue,
+      timeoutMs,
+      leaseMs: timeoutMs + 60_000,
+      ...(parsed.retry === undefined ? {} : { retry: parsed.retry }),
+      ...(parsed.ids === undefined ? {} : { ids: parsed.ids }),
+    });
 
   return Object.freeze({
     compensation,

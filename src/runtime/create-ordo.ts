@@ -450,6 +450,18 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     names.add(route.name);
   });
 
+  const worker = createTaskWorker({
+    storage,
+    clock,
+    owner,
+    queue: QUEUE,
+    topic: 'ordo.task',
+    outcomeEvents: 'dead',
+    retry: parsed.tasks.retry ?? STEP_RETRY,
+    batchSize: parsed.tasks.batchSize,
+    timeoutMs: parsed.tasks.timeoutMs,
+  });
+
   // Sections: each compiled now, so a definition error names its section's path.
   const section = <T>(path: string, build: () => T): T => {
     try {
@@ -550,6 +562,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             carrier: waybillSection.carrier ?? createMemoryCarrier({ clock }),
             sender: waybillSection.sender ?? ((warehouseId: string): Address => ({ country: 'CN', street: warehouseName.get(warehouseId) ?? warehouseId })),
             parcel,
+            tasks: worker,
           });
         });
   const sync: SyncService | null =
@@ -562,6 +575,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             owner,
             targets: parsed.sync?.targets ?? [],
             load: async (key) => (await storage.orders.get(key)) as unknown as JsonValue | null,
+            tasks: worker,
           }),
         );
   const slas = section('metrics', () => compileSlas(parsed.metrics?.slas ?? []));
@@ -578,17 +592,6 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   );
   const pipeline = PIPELINE.filter((line) => enabled.has(line.step));
 
-  const worker = createTaskWorker({
-    storage,
-    clock,
-    owner,
-    queue: QUEUE,
-    topic: 'ordo.task',
-    outcomeEvents: 'dead',
-    retry: parsed.tasks.retry ?? STEP_RETRY,
-    batchSize: parsed.tasks.batchSize,
-    timeoutMs: parsed.tasks.timeoutMs,
-  });
 
   const apply = (orderId: string, event: DefaultOrderEvent, applyOptions: ApplyOrderEventOptions = {}) => applyOrderEvent({ storage, machine, clock }, orderId, event, applyOptions);
   const recheckMs = routingSection === null ? 0 : durationToMillis(routingSection.recheckEvery as DurationInput);
@@ -784,7 +787,9 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     },
   };
   const relay = createOutboxRelay({ storage, transport: fanOut, clock, owner, batchSize: 100 });
-  const compensation = [sync?.compensation, waybills?.compensation].filter((w): w is TaskWorker => w !== undefined);
+  // Sync and waybills contribute their handlers to the one worker; only a transport's own
+  // delivery loop (the webhook transport's) is driven besides it.
+  const compensation: TaskWorker[] = [];
   const transportLoops = routes.map((route) => route.transport as unknown as { runOnce?: () => Promise<unknown> }).filter((t) => typeof t.runOnce === 'function');
 
   const scheduleRecheck = async (): Promise<void> => {

@@ -81,4 +81,21 @@ describe('createTaskWorker', () => {
     expect((await storage.tasks.list({ status: 'completed' })).map((task) => task.key).sort()).toEqual(['a', 'b', 'c', 'd', 'f']);
     expect((await storage.tasks.list({ status: 'leased' })).map((task) => task.key)).toEqual(['e']);
   });
+
+  it('lets a kind bring its own retry policy, time and outcome topic', async () => {
+    const storage = createMemoryStorage();
+    const clock = createManualClock(T0);
+    const worker = createTaskWorker({ storage, clock, owner: 'w1', topic: 'ordo.task', retry: { initialInterval: { seconds: 1 } }, timeoutMs: 1_000, leaseMs: 5_000 });
+    const down = async (): Promise<never> => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    worker.register('fast', down);
+    worker.register('sync:wms', down, { retry: { initialInterval: { minutes: 15 } }, topic: 'sync.compensation' });
+    expect(() => worker.register('too-slow', down, { timeoutMs: 5_000 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS', issues: [expect.objectContaining({ path: ['handlers', 'too-slow', 'timeoutMs'] })] }));
+    expect(() => worker.register('bad-retry', down, { retry: { jitter: 3 } })).toThrow(expect.objectContaining({ issues: [expect.objectContaining({ path: ['handlers', 'bad-retry', 'retry', 'jitter'] })] }));
+    await worker.enqueue({ kind: 'fast', key: 'a', payload: null });
+    await worker.enqueue({ kind: 'sync:wms', key: 'b', payload: null });
+    expect(await worker.runOnce()).toMatchObject({ retried: 2 });
+    const due = Object.fromEntries((await storage.tasks.list({ status: 'pending' })).map((task) => [task.key, task.dueAt]));
+    expect(due).toEqual({ a: '2026-11-11T00:00:01.000Z', b: '2026-11-11T00:15:00.000Z' });
+    expect((await storage.outbox.list({ limit: 10 })).map((message) => message.topic).sort()).toEqual(['ordo.task.retry_scheduled', 'sync.compensation.retry_scheduled']);
+  });
 });

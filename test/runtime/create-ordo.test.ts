@@ -152,7 +152,7 @@ describe('createOrdo, the whole pipeline', () => {
     expect((await ordo.storage.inventory.listReservations(id)).map((r) => `${r.warehouseId}:${r.sku}:${r.quantity}`).sort()).toEqual(['HZ:CUP-CELADON:1', 'HZ:TEA-LJ-250:2']);
     expect(heard).toContain('order.created');
     // The WMS was down: a compensation task waits, and explain shows it.
-    expect((await ordo.explain(id))?.tasks).toEqual([expect.objectContaining({ queue: 'sync.compensation', status: 'pending' })]);
+    expect((await ordo.explain(id))?.tasks).toEqual([expect.objectContaining({ queue: 'ordo.tasks', key: `wms:${id}`, status: 'pending' })]);
     expect(wms.held.size).toBe(0);
     // Step tasks keep what woke them, never the order with its buyer's phone, name or address.
     const stepTasks = (await ordo.storage.tasks.list({ queue: 'ordo.tasks', limit: 1_000 })).filter((task) => String((task.payload as { kind?: string }).kind).startsWith('step.'));
