@@ -49,6 +49,8 @@ export interface WebhookDispatcherOptions {
   readonly disableAfter?: DurationInput;
   /** One delivery's time. @default 15000 */
   readonly timeoutMs?: number;
+  /** A claimed delivery stays this worker's for this long (a killed worker's deliveries are taken over after it); above `timeoutMs`. @default timeoutMs + 60000 */
+  readonly leaseMs?: number;
   /** Outbox topic prefix of its events (`.endpoint_disabled`); deliveries' own events come from the scheduler (`webhook.delivery.*`). @default 'webhook' */
   readonly topic?: string;
   readonly batchSize?: number;
@@ -81,6 +83,7 @@ const dispatcherSchema = z.strictObject({
   retry: z.custom<RetryPolicyInput>(() => true).optional(),
   disableAfter: z.custom<DurationInput>(() => true).optional(),
   timeoutMs: option.positiveInt().default(15_000),
+  leaseMs: option.positiveInt().optional(),
   topic: option.text().default('webhook'),
   batchSize: option.positiveInt().optional(),
   pollIntervalMs: option.positiveInt().optional(),
@@ -155,7 +158,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     queue: QUEUE,
     topic: `${topic}.delivery`,
     timeoutMs,
-    leaseMs: timeoutMs + 60_000,
+    leaseMs: parsed.leaseMs ?? timeoutMs + 60_000,
     retry: { intervals: STANDARD_WEBHOOKS_SCHEDULE, deadline: { days: 30 }, ...parsed.retry, nonRetryableErrorCodes: ['WEBHOOK_ENDPOINT_GONE', 'WEBHOOK_ENDPOINT_DISABLED', 'WEBHOOK_ADDRESS_REFUSED', ...(parsed.retry?.nonRetryableErrorCodes ?? [])] },
     ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
     ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),

@@ -192,7 +192,14 @@ export interface OrdoOptions {
   /** Switch a step off (`false`) or replace it with your own function. */
   readonly steps?: Partial<Readonly<Record<PipelineStepName, false | PipelineStep>>>;
   /** The task worker's settings: step retries (default: 1 s doubling to 5 min, for 72 h), claims per round, a handler's time. */
-  readonly tasks?: { readonly retry?: RetryPolicyInput; readonly batchSize?: number; readonly timeoutMs?: number };
+  readonly tasks?: {
+    readonly retry?: RetryPolicyInput;
+    readonly batchSize?: number;
+    /** A handler's time (steps, sync pushes, carrier calls, at most 30 s for the latter two). @default 60000 */
+    readonly timeoutMs?: number;
+    /** How long a claimed task stays this process's: a killed process's work is taken over after it. @default timeoutMs + 60000 */
+    readonly leaseMs?: number;
+  };
   /** Pause after a round that found nothing to do. @default 200 */
   readonly pollIntervalMs?: number;
   /** The SLAs the board and metrics measure (`compileSlas` input). @default none */
@@ -383,7 +390,9 @@ const optionsSchema = z.strictObject({
   sync: z.strictObject({ targets: z.array(z.custom<SyncTargetConfig>((value) => typeof value === 'object' && value !== null)).min(1) }).optional(),
   jobs: z.array(z.union([z.custom<Job>(isJob, 'Expected a job from defineJob'), z.strictObject({ job: z.custom<Job>(isJob, 'Expected a job from defineJob'), schedule: z.custom<RecurringScheduleInput>((value) => typeof value === 'object' && value !== null).optional() })])).optional(),
   steps: z.partialRecord(z.enum(PIPELINE_STEPS), z.union([z.literal(false), option.fn<PipelineStep>()])).optional(),
-  tasks: z.strictObject({ retry: z.custom<RetryPolicyInput>((value) => typeof value === 'object' && value !== null).optional(), batchSize: option.positiveInt().default(20), timeoutMs: option.positiveInt().default(60_000) }).default({ batchSize: 20, timeoutMs: 60_000 }),
+  tasks: z
+    .strictObject({ retry: z.custom<RetryPolicyInput>((value) => typeof value === 'object' && value !== null).optional(), batchSize: option.positiveInt().default(20), timeoutMs: option.positiveInt().default(60_000), leaseMs: option.positiveInt().optional() })
+    .default({ batchSize: 20, timeoutMs: 60_000 }),
   pollIntervalMs: option.positiveInt().default(200),
   metrics: z.strictObject({ slas: z.array(z.custom<SlaInput>((value) => typeof value === 'object' && value !== null)).optional() }).optional(),
 });
@@ -460,7 +469,10 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     retry: parsed.tasks.retry ?? STEP_RETRY,
     batchSize: parsed.tasks.batchSize,
     timeoutMs: parsed.tasks.timeoutMs,
+    ...(parsed.tasks.leaseMs === undefined ? {} : { leaseMs: parsed.tasks.leaseMs }),
   });
+  /** A service's call (a sync push, a carrier request) fits in a step's time. */
+  const serviceTimeoutMs = Math.min(30_000, parsed.tasks.timeoutMs);
 
   // Sections: each compiled now, so a definition error names its section's path.
   const section = <T>(path: string, build: () => T): T => {
@@ -563,6 +575,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             sender: waybillSection.sender ?? ((warehouseId: string): Address => ({ country: 'CN', street: warehouseName.get(warehouseId) ?? warehouseId })),
             parcel,
             tasks: worker,
+            timeoutMs: serviceTimeoutMs,
           });
         });
   const sync: SyncService | null =
@@ -576,6 +589,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             targets: parsed.sync?.targets ?? [],
             load: async (key) => (await storage.orders.get(key)) as unknown as JsonValue | null,
             tasks: worker,
+            timeoutMs: serviceTimeoutMs,
           }),
         );
   const slas = section('metrics', () => compileSlas(parsed.metrics?.slas ?? []));

@@ -114,9 +114,12 @@ describe.skipIf(skipReason !== undefined)('createOrdo in four processes on Postg
     }
 
     const outboxPending = async (): Promise<number> => (await admin.storage.outbox.list({ status: 'pending', limit: 10_000 })).length;
+    // Work still to do: steps and retries waiting or leased (a killed worker's until its lease ends).
+    const openTasks = async (): Promise<number> =>
+      (await admin.storage.tasks.list({ status: 'pending', limit: 10_000 })).length + (await admin.storage.tasks.list({ status: 'leased', limit: 10_000 })).length;
     await until(
-      async () => (await allocated()) === ORDERS && (await outboxPending()) === 0,
-      async () => `allocated ${await allocated()} of ${ORDERS}, ${await outboxPending()} events pending, statuses ${JSON.stringify(await admin.storage.orders.countByStatus())}`,
+      async () => (await allocated()) === ORDERS && (await outboxPending()) === 0 && (await openTasks()) === 0,
+      async () => `allocated ${await allocated()} of ${ORDERS}, ${await outboxPending()} events pending, ${await openTasks()} tasks open, statuses ${JSON.stringify(await admin.storage.orders.countByStatus())}`,
       300_000,
     );
     const events = await admin.storage.outbox.list({ limit: 100_000 });

@@ -20,7 +20,7 @@ export function definePipeline(config: PipelineConfig, clock: Clock = systemCloc
   if (config.rabbitmq !== undefined) transports.push({ name: 'rabbitmq', transport: createRabbitMqTransport({ url: config.rabbitmq.url, exchange: config.rabbitmq.exchange, queuePrefix: config.rabbitmq.queuePrefix }) });
   const webhook = config.webhook;
   if (webhook !== undefined) {
-    transports.push({ name: 'partner', topics: ['order.status_changed'], transport: (context) => createWebhookTransport({ ...context, allowHttp: true, allowPrivateNetworks: true, endpoints: [{ id: 'partner', url: webhook.url, secrets: webhook.secret, topics: ['order.*'] }] }) });
+    transports.push({ name: 'partner', topics: ['order.status_changed'], transport: (context) => createWebhookTransport({ ...context, timeoutMs: 3_000, leaseMs: 6_000, allowHttp: true, allowPrivateNetworks: true, endpoints: [{ id: 'partner', url: webhook.url, secrets: webhook.secret, topics: ['order.*'] }] }) });
   }
   return createOrdo({
     storage: config.postgres === undefined ? createMemoryStorage() : createPostgresStorage({ connectionString: config.postgres.url, schema: config.postgres.schema, tablePrefix: config.postgres.prefix, maxConnections: 6 }),
@@ -31,7 +31,8 @@ export function definePipeline(config: PipelineConfig, clock: Clock = systemCloc
     approval: { customerFacts: async () => ({ creditScore: 720, isBlocked: false }) },
     routing: { network: SEED_ROUTING_NETWORK, policy: SEED_ROUTING_POLICY },
     waybills: { carrier: createMemoryCarrier({ clock }), sender: { country: 'CN', province: '浙江省', city: '杭州市', street: '仓前街道 1 号' } },
-    tasks: { batchSize: 50 },
+    // Short leases: a killed worker's claimed steps are taken over within seconds.
+    tasks: { batchSize: 50, timeoutMs: 4_000, leaseMs: 6_000 },
     pollIntervalMs: 50,
   });
 }
