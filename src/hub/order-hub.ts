@@ -123,6 +123,7 @@ const hubConfigSchema = z.strictObject({
 /**
  * Wires the order pipeline: machine, storage (with its outbox), transport and relay, all on one
  * injected clock. With no configuration it runs embedded, in memory.
+ * @deprecated Use `createOrdo` (the runtime and its order facade); see CHANGELOG for the migration. Stays until 1.0.
  *
  * @example
  * const hub = createOrderHub({ clock: createManualClock('2026-11-11T00:00:00+08:00') });
