@@ -23,7 +23,7 @@ const entry = {
   app: 'src/app/index.ts',
   tasks: 'src/tasks/index.ts',
   ops: 'src/ops/index.ts',
-  errors: 'src/errors/index.ts',
+  errors: 'src/errors/entry.ts',
   money: 'src/money/index.ts',
   // The `ordo` command line (package.json `bin`), not a subpath.
   cli: 'src/cli/ordo.ts',

@@ -14,7 +14,7 @@ export { createStoredCustomerIndex } from './stored-customer-index.js';
 export type { StoredCustomerIndex, StoredCustomerIndexOptions } from './stored-customer-index.js';
 export { createStorageFactProviders } from './storage-fact-providers.js';
 export type { StorageFactProvidersOptions, StorageFactSource } from './storage-fact-providers.js';
-export { routeAndReserve, reservationIdOf, routingDetails } from './route-and-reserve.js';
+export { routeAndReserve, reservationIdOf } from './route-and-reserve.js';
 export { CAPACITY_ATTRIBUTE, formatCapacityDays, parseCapacityDays, reservationChangesFor } from './reservation-changes.js';
 export type { RouteAndReserveDeps, RouteAndReserveOptions, RoutedOrder, RouteAndReserveResult, CatalogueEntry } from './route-and-reserve.js';
 export { createTaskWorker, createCompensationScheduler, describeFailure } from './task-worker.js';

@@ -1,4 +1,5 @@
 // The inventory side of a transition: a cancel gives reserved stock and capacity back, a shipment turns reservations into shipped stock.
+import { expectArray, expectObject, ValidationError } from '../errors/validation-error.js';
 import type { OrderEffect } from '../orders/order-effects.js';
 import type { Order } from '../orders/order.js';
 import type { InventoryChange, Reservation } from '../ports/inventory-port.js';
@@ -9,6 +10,12 @@ export const CAPACITY_ATTRIBUTE = 'routing.capacity';
 
 /** `HZ=2026-11-30/3,WH=2026-12-01/1`: warehouse, local day and units of each shipment. */
 export function formatCapacityDays(days: readonly { readonly warehouseId: string; readonly date: string; readonly units: number }[]): string {
+  expectArray('formatCapacityDays days', days, 'an array of { warehouseId, date, units }');
+  days.forEach((day, index) => {
+    if (typeof day !== 'object' || day === null || typeof day.warehouseId !== 'string' || typeof day.date !== 'string' || !Number.isInteger(day.units)) {
+      throw new ValidationError('formatCapacityDays days', [{ code: 'invalid_type', path: [index], message: 'Expected { warehouseId, date, units }' }]);
+    }
+  });
   return days.map((d) => `${d.warehouseId}=${d.date}/${d.units}`).join(',');
 }
 
@@ -52,6 +59,10 @@ function shippedUnits(order: Order<string>): Map<string, number> {
  * reservations only when one of these effects is there.
  */
 export async function reservationChangesFor(storage: StoragePort, before: Order<string>, after: Order<string>, effects: readonly OrderEffect[]): Promise<InventoryChange[]> {
+  if (typeof storage?.inventory?.listReservations !== 'function') expectObject('reservationChangesFor storage', undefined, 'a storage port with inventory');
+  expectObject('reservationChangesFor before', before, 'the order before the transition');
+  expectObject('reservationChangesFor after', after, 'the order after the transition');
+  expectArray('reservationChangesFor effects', effects, 'the transition\'s effects');
   const release = effects.some((effect) => effect.type === 'release_reservations');
   const commit = effects.some((effect) => effect.type === 'commit_reservations');
   if (!release && !commit) return [];

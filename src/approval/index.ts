@@ -91,6 +91,6 @@ export type {
   SimulationReport,
   SimulateOptions,
 } from './simulate.js';
-export { createRollout, rolloutBucket, fnv1a32, ROLLOUT_BUCKETS, ROLLOUT_ARMS } from './rollout.js';
+export { createRollout, rolloutBucket, ROLLOUT_BUCKETS, ROLLOUT_ARMS } from './rollout.js';
 export type { Rollout, RolloutConfig, RolloutDecision, RolloutArm } from './rollout.js';
 export { SEED_POLICY } from './seed-policy.js';

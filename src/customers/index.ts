@@ -67,4 +67,3 @@ export { MERGE_AUDIT_ACTIONS } from '../ports/customer-store-port.js';
 export type { CustomerStore, GoldenProfile, MergeAuditRecord, MergeAuditAction, MergeSnapshot } from '../ports/customer-store-port.js';
 export { computeBehaviourTags, orderFactsFromOrder, BEHAVIOUR_TAGS } from './behaviour-tags.js';
 export type { OrderFacts, BehaviourTag, BehaviourTagOptions, BehaviourFigures, EarnedTag, BehaviourProfile } from './behaviour-tags.js';
-export { mulberry32 } from './seeded-random.js';

@@ -2,7 +2,6 @@
 // once; each module a section; the pipeline (./pipeline.ts) run by one task worker and one relay.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { createMemoryCarrier } from '../adapters/carrier/memory-carrier.js';
 import { createMemoryStorage } from '../adapters/storage/memory/index.js';
 import { createMemoryTransport } from '../adapters/transport/memory/index.js';
 import { applyOrderEvent, type ApplyOrderEventOptions, type ApplyOrderEventResult } from '../app/apply-order-event.js';
@@ -406,6 +405,20 @@ const addRound = (into: { succeeded: number; retried: number; deadLettered: numb
 };
 const worked = (round: TaskRound): boolean => round.succeeded + round.retried + round.deadLettered + round.lost > 0;
 
+/**
+ * The embedded default carrier, loaded on its first call: its labels draw barcodes with bwip-js,
+ * which an import of `ordo` should not pay for when a real carrier is configured or none is used.
+ */
+function lazyMemoryCarrier(clock: Clock): CarrierPort {
+  let carrier: Promise<CarrierPort> | undefined;
+  const load = (): Promise<CarrierPort> => (carrier ??= import('../adapters/carrier/memory-carrier.js').then((module) => module.createMemoryCarrier({ clock })));
+  return {
+    name: 'MEMORY',
+    requestWaybills: async (...args) => (await load()).requestWaybills(...args),
+    cancelWaybill: async (...args) => (await load()).cancelWaybill(...args),
+  };
+}
+
 /** The approval decision as history keeps it: rule, reasons, policy and the facts that were missing. */
 function approvalDetails(policy: CompiledPolicy, decision: ApprovalDecision, facts: Facts): Record<string, JsonValue> {
   const missing = policy.facts.filter((name) => (facts as Record<string, unknown>)[name] === undefined);
@@ -571,7 +584,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             storage,
             clock,
             owner,
-            carrier: waybillSection.carrier ?? createMemoryCarrier({ clock }),
+            carrier: waybillSection.carrier ?? lazyMemoryCarrier(clock),
             sender: waybillSection.sender ?? ((warehouseId: string): Address => ({ country: 'CN', street: warehouseName.get(warehouseId) ?? warehouseId })),
             parcel,
             tasks: worker,

@@ -4,12 +4,12 @@ import {
   ROLLOUT_BUCKETS,
   compilePolicy,
   createRollout,
-  fnv1a32,
   rolloutBucket,
   simulate,
   type SimulationCase,
 } from '../../src/approval/index.js';
 import { isValidationError } from '../../src/errors/index.js';
+import { fnv1a32 } from '../../src/approval/rollout.js';
 import { cny, outcome, policyOf } from './helpers.js';
 
 const bigRule = (threshold: number) =>

@@ -1,4 +1,4 @@
-import { describeInput, maskDriverText, quoteCode } from '../../src/errors/index.js';
+import { describeInput, maskDriverText, quoteCode } from '../../src/errors/entry.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
