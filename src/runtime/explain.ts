@@ -47,7 +47,12 @@ function describeDetails(details: Readonly<Record<string, JsonValue>> | undefine
   if (details === undefined) return '';
   const parts: string[] = [];
   if (details['step'] === 'approval') {
-    parts.push(`${String(details['policy'])} rule ${String(details['rule'] ?? '(default outcome)')}`);
+    const missingDecided = details['decidedByMissingFact'];
+    parts.push(
+      typeof missingDecided === 'string'
+        ? `${String(details['policy'])}: ${String(details['outcome'])} because ${missingDecided} is missing (rule ${String(details['rule'] ?? '(default outcome)')})`
+        : `${String(details['policy'])} rule ${String(details['rule'] ?? '(default outcome)')}`,
+    );
     const reasons = details['reasons'];
     if (Array.isArray(reasons) && reasons.length > 0) parts.push(`reasons ${reasons.join(', ')}`);
     const missing = details['missingFacts'];
