@@ -15,7 +15,7 @@ import type { TaskChange, TaskStore } from '../ports/task-port.js';
 import { compileTopicPattern, matchesTopic, type TopicPattern } from '../ports/topic-pattern.js';
 import type { TransportMessage } from '../ports/transport-port.js';
 import { STANDARD_WEBHOOKS_SCHEDULE, type RetryPolicyInput } from '../tasks/retry-policy.js';
-import { createTaskWorker, type TaskRound, type TaskWorker } from './task-worker.js';
+import { createTaskWorker, type TaskHandler, type TaskRound, type TaskWorker } from './task-worker.js';
 
 /** An endpoint as the dispatcher knows it: an id and the topics it receives (the sender knows the rest). */
 export interface DispatchEndpoint {
@@ -49,6 +49,11 @@ export interface WebhookDispatcherOptions {
   readonly disableAfter?: DurationInput;
   /** One delivery's time. @default 15000 */
   readonly timeoutMs?: number;
+  /**
+   * The task worker to contribute deliveries to (its queue and loop, as `createOrdo` passes its
+   * own); by default the dispatcher makes its own on `webhook.delivery`.
+   */
+  readonly tasks?: TaskWorker;
   /** A claimed delivery stays this worker's for this long (a killed worker's deliveries are taken over after it); above `timeoutMs`. @default timeoutMs + 60000 */
   readonly leaseMs?: number;
   /** Outbox topic prefix of its events (`.endpoint_disabled`); deliveries' own events come from the scheduler (`webhook.delivery.*`). @default 'webhook' */
@@ -84,6 +89,7 @@ const dispatcherSchema = z.strictObject({
   disableAfter: z.custom<DurationInput>(() => true).optional(),
   timeoutMs: option.positiveInt().default(15_000),
   leaseMs: option.positiveInt().optional(),
+  tasks: option.withMethods<TaskWorker>('a task worker from createTaskWorker', 'register', 'runOnce', 'enqueueChange').optional(),
   topic: option.text().default('webhook'),
   batchSize: option.positiveInt().optional(),
   pollIntervalMs: option.positiveInt().optional(),
@@ -151,46 +157,53 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     }
   };
 
-  const deliveries = createTaskWorker({
-    storage,
-    clock,
-    owner,
-    queue: QUEUE,
-    topic: `${topic}.delivery`,
-    timeoutMs,
-    leaseMs: parsed.leaseMs ?? timeoutMs + 60_000,
-    retry: { intervals: STANDARD_WEBHOOKS_SCHEDULE, deadline: { days: 30 }, ...parsed.retry, nonRetryableErrorCodes: ['WEBHOOK_ENDPOINT_GONE', 'WEBHOOK_ENDPOINT_DISABLED', 'WEBHOOK_ADDRESS_REFUSED', ...(parsed.retry?.nonRetryableErrorCodes ?? [])] },
-    ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
-    ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
-    ...(parsed.onError === undefined ? {} : { onError: parsed.onError }),
-    ids,
-    handlers: {
-      deliver: async (payload, context) => {
-        const { endpointId, message } = payload as unknown as DeliveryPayload;
-        if (!patterns.has(endpointId) || (await isDisabled(endpointId))) throw Object.assign(new Error(`Endpoint ${endpointId} is disabled or no longer configured`), { code: 'WEBHOOK_ENDPOINT_DISABLED' });
-        const now = clock.millis();
-        const body = JSON.stringify({ type: message.topic, timestamp: message.publishedAt ?? clock.now(), data: message.payload });
-        let answer: { readonly status: number; readonly retryAfterMs?: number };
-        try {
-          answer = await send(endpointId, { id: message.id, timestamp: Math.floor(now / 1000), body }, context.signal);
-        } catch (error) {
-          await noteFailure(endpointId, now, context);
-          throw error;
-        }
-        if (answer.status >= 200 && answer.status < 300) {
-          failingSince.delete(endpointId);
-          return { status: answer.status };
-        }
-        if (answer.status === 410) {
-          await disable(endpointId, '410 Gone', context);
-          throw Object.assign(new Error(`Endpoint ${endpointId} answered 410 Gone: disabled`), { code: 'WEBHOOK_ENDPOINT_GONE' });
-        }
-        await noteFailure(endpointId, now, context);
-        const wait = answer.status === 429 || answer.status === 503 ? answer.retryAfterMs : undefined;
-        throw Object.assign(new Error(`Endpoint ${endpointId} answered HTTP ${answer.status}`), { code: `HTTP_${answer.status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
-      },
-    },
-  });
+  const deliver: TaskHandler = async (payload, context) => {
+    const { endpointId, message } = payload as unknown as DeliveryPayload;
+    if (!patterns.has(endpointId) || (await isDisabled(endpointId))) throw Object.assign(new Error(`Endpoint ${endpointId} is disabled or no longer configured`), { code: 'WEBHOOK_ENDPOINT_DISABLED' });
+    const now = clock.millis();
+    const body = JSON.stringify({ type: message.topic, timestamp: message.publishedAt ?? clock.now(), data: message.payload });
+    let answer: { readonly status: number; readonly retryAfterMs?: number };
+    try {
+      answer = await send(endpointId, { id: message.id, timestamp: Math.floor(now / 1000), body }, context.signal);
+    } catch (error) {
+      await noteFailure(endpointId, now, context);
+      throw error;
+    }
+    if (answer.status >= 200 && answer.status < 300) {
+      failingSince.delete(endpointId);
+      return { status: answer.status };
+    }
+    if (answer.status === 410) {
+      await disable(endpointId, '410 Gone', context);
+      throw Object.assign(new Error(`Endpoint ${endpointId} answered 410 Gone: disabled`), { code: 'WEBHOOK_ENDPOINT_GONE' });
+    }
+    await noteFailure(endpointId, now, context);
+    const wait = answer.status === 429 || answer.status === 503 ? answer.retryAfterMs : undefined;
+    throw Object.assign(new Error(`Endpoint ${endpointId} answered HTTP ${answer.status}`), { code: `HTTP_${answer.status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
+  };
+  const retry = { intervals: STANDARD_WEBHOOKS_SCHEDULE, deadline: { days: 30 }, ...parsed.retry, nonRetryableErrorCodes: ['WEBHOOK_ENDPOINT_GONE', 'WEBHOOK_ENDPOINT_DISABLED', 'WEBHOOK_ADDRESS_REFUSED', ...(parsed.retry?.nonRetryableErrorCodes ?? [])] };
+  // One kind per dispatcher on a shared worker: two webhook transports in one process never collide.
+  const shared = parsed.tasks;
+  const kind = shared === undefined ? 'deliver' : `webhook.deliver:${endpoints.map((endpoint) => endpoint.id).sort().join('+')}`;
+  if (shared !== undefined) shared.register(kind, deliver, { retry, timeoutMs, topic: `${topic}.delivery` });
+  const queue = shared?.queue ?? QUEUE;
+  const deliveries =
+    shared ??
+    createTaskWorker({
+      storage,
+      clock,
+      owner,
+      queue: QUEUE,
+      topic: `${topic}.delivery`,
+      timeoutMs,
+      leaseMs: parsed.leaseMs ?? timeoutMs + 60_000,
+      retry,
+      ...(parsed.batchSize === undefined ? {} : { batchSize: parsed.batchSize }),
+      ...(parsed.pollIntervalMs === undefined ? {} : { pollIntervalMs: parsed.pollIntervalMs }),
+      ...(parsed.onError === undefined ? {} : { onError: parsed.onError }),
+      ids,
+      handlers: { deliver },
+    });
 
   async function noteFailure(endpointId: string, now: number, context: { alsoCommit(parts: { outbox: OutboxMessage[] }): void }): Promise<void> {
     const since = failingSince.get(endpointId);
@@ -212,7 +225,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       const tasks: TaskChange[] = [];
       for (const endpoint of endpoints) {
         if (!(patterns.get(endpoint.id) ?? []).some((pattern) => matchesTopic(pattern, message.topic)) || (await isDisabled(endpoint.id))) continue;
-        tasks.push({ type: 'enqueue', id: ids(), task: { queue: QUEUE, key: `${endpoint.id}:${message.id}`, payload: { kind: 'deliver', payload: { endpointId: endpoint.id, message } } as unknown as JsonValue, dueAt: at } });
+        tasks.push({ type: 'enqueue', id: ids(), task: { queue, key: `${endpoint.id}:${message.id}`, payload: { kind, payload: { endpointId: endpoint.id, message } } as unknown as JsonValue, dueAt: at } });
       }
       if (tasks.length === 0) return;
       try {

@@ -81,6 +81,8 @@ export interface TransportContext {
   readonly storage: StoragePort;
   readonly clock: Clock;
   readonly owner: string;
+  /** The runtime's task worker: a transport with deliveries of its own (webhooks) contributes them to it. */
+  readonly tasks: TaskWorker;
 }
 
 /** What a step replaced by your own function receives. */
@@ -460,18 +462,6 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   const catalogueTable = parsed.catalogue;
   const catalogue: ((sku: string) => CatalogueEntry | undefined) | undefined =
     catalogueTable === undefined ? undefined : typeof catalogueTable === 'function' ? catalogueTable : (sku: string) => (Object.hasOwn(catalogueTable, sku) ? (catalogueTable[sku] as CatalogueEntry) : undefined);
-  const routes = (parsed.transports ?? [createMemoryTransport()]).map((entry, index) => {
-    const route = 'transport' in entry && (typeof (entry as TransportRoute).transport === 'object' || typeof (entry as TransportRoute).transport === 'function') ? (entry as TransportRoute) : { transport: entry as TransportPort };
-    const transport = typeof route.transport === 'function' ? route.transport({ storage, clock, owner }) : route.transport;
-    if (typeof transport?.publish !== 'function') throw new ValidationError('createOrdo options', [{ code: 'invalid_type', path: ['transports', index, 'transport'], message: 'Expected the factory to return a TransportPort' }], { code: 'INVALID_OPTIONS' });
-    return { name: route.name ?? `transport-${index}`, transport, patterns: (route.topics ?? ['#']).map((topic): TopicPattern => compileTopicPattern(topic)) };
-  });
-  const names = new Set<string>();
-  routes.forEach((route, index) => {
-    if (names.has(route.name)) throw new ValidationError('createOrdo options', [{ code: 'invalid_value', path: ['transports', index, 'name'], message: `Transport name ${route.name} is used twice` }], { code: 'INVALID_OPTIONS' });
-    names.add(route.name);
-  });
-
   const worker = createTaskWorker({
     storage,
     clock,
@@ -486,6 +476,18 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   });
   /** A service's call (a sync push, a carrier request) fits in a step's time. */
   const serviceTimeoutMs = Math.min(30_000, parsed.tasks.timeoutMs);
+  const routes = (parsed.transports ?? [createMemoryTransport()]).map((entry, index) => {
+    const route = 'transport' in entry && (typeof (entry as TransportRoute).transport === 'object' || typeof (entry as TransportRoute).transport === 'function') ? (entry as TransportRoute) : { transport: entry as TransportPort };
+    const transport = typeof route.transport === 'function' ? route.transport({ storage, clock, owner, tasks: worker }) : route.transport;
+    if (typeof transport?.publish !== 'function') throw new ValidationError('createOrdo options', [{ code: 'invalid_type', path: ['transports', index, 'transport'], message: 'Expected the factory to return a TransportPort' }], { code: 'INVALID_OPTIONS' });
+    return { name: route.name ?? `transport-${index}`, transport, patterns: (route.topics ?? ['#']).map((topic): TopicPattern => compileTopicPattern(topic)) };
+  });
+  const names = new Set<string>();
+  routes.forEach((route, index) => {
+    if (names.has(route.name)) throw new ValidationError('createOrdo options', [{ code: 'invalid_value', path: ['transports', index, 'name'], message: `Transport name ${route.name} is used twice` }], { code: 'INVALID_OPTIONS' });
+    names.add(route.name);
+  });
+
 
   // Sections: each compiled now, so a definition error names its section's path.
   const section = <T>(path: string, build: () => T): T => {
@@ -817,7 +819,10 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   // Sync and waybills contribute their handlers to the one worker; only a transport's own
   // delivery loop (the webhook transport's) is driven besides it.
   const compensation: TaskWorker[] = [];
-  const transportLoops = routes.map((route) => route.transport as unknown as { runOnce?: () => Promise<unknown> }).filter((t) => typeof t.runOnce === 'function');
+  // A transport with a delivery loop of its own (a webhook transport made without the runtime's worker) is driven here.
+  const transportLoops = routes
+    .map((route) => route.transport as unknown as { runOnce?: () => Promise<unknown>; deliveries?: unknown })
+    .filter((t) => typeof t.runOnce === 'function' && t.deliveries !== worker);
 
   const scheduleRecheck = async (): Promise<void> => {
     if (recheckMs === 0 || !enabled.has('routing')) return;

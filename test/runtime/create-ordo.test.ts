@@ -5,6 +5,7 @@ import { createManualClock, type ManualClock } from '../../src/clock/index.js';
 import { createOrdo, PIPELINE, type OrdoOptions } from '../../src/index.js';
 import { createMemoryCarrier } from '../../src/adapters/carrier.js';
 import { createMemoryTransport } from '../../src/adapters/memory.js';
+import { createWebhookTransport, generateWebhookSecret } from '../../src/adapters/webhook.js';
 import { EXAMPLE_WMS_STATUSES, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from '../../src/index.js';
 import type { JsonValue, TransportMessage, TransportPort } from '../../src/ports/index.js';
 import type { Order } from '../../src/orders/index.js';
@@ -315,6 +316,33 @@ describe('createOrdo fan-out', () => {
     await ordo.settle();
     const everything = await ordo.storage.outbox.list({ limit: 1_000 });
     expect(broker.carried.map((message) => message.id).sort()).toEqual(everything.map((message) => message.id).sort());
+    await ordo.close();
+  });
+});
+
+describe('createOrdo with a webhook transport', () => {
+  it('delivers signed webhooks through the one task worker of the runtime, not a loop of their own', async () => {
+    const clock = createManualClock('2026-11-11T00:05:00+08:00');
+    const posted: string[] = [];
+    const fetchStub = (async (_url: string | URL | Request, init?: RequestInit) => {
+      posted.push((JSON.parse(String(init?.body)) as { type: string }).type);
+      return new Response(null, { status: 204 });
+    }) as typeof fetch;
+    const { ordo } = fullOrdo(clock, {
+      transports: [
+        {
+          name: 'partner',
+          topics: ['order.status_changed'],
+          transport: (context) => createWebhookTransport({ ...context, fetch: fetchStub, allowHttp: true, allowPrivateNetworks: true, endpoints: [{ id: 'partner', url: 'http://127.0.0.1:9/hooks', secrets: generateWebhookSecret(), topics: ['order.*'] }] }),
+        },
+      ],
+    });
+    await stock(ordo, clock, [['HZ', 'TEA-LJ-250', 12], ['HZ', 'CUP-CELADON', 4]]);
+    await ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800070') }]);
+    await ordo.settle();
+    expect(posted).toEqual(['order.status_changed', 'order.status_changed', 'order.status_changed']);
+    const deliveries = (await ordo.storage.tasks.list({ limit: 1_000 })).filter((task) => String((task.payload as { kind?: string }).kind).startsWith('webhook.deliver'));
+    expect(deliveries.map((task) => `${task.queue} ${task.status}`)).toEqual(['ordo.tasks completed', 'ordo.tasks completed', 'ordo.tasks completed']);
     await ordo.close();
   });
 });
