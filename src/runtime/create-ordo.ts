@@ -488,7 +488,6 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     names.add(route.name);
   });
 
-
   // Sections: each compiled now, so a definition error names its section's path.
   const section = <T>(path: string, build: () => T): T => {
     try {
