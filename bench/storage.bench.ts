@@ -120,8 +120,8 @@ async function benchRelay(storage: StoragePort): Promise<number> {
   const started = performance.now();
   for (;;) {
     const round = await relay.runOnce();
-    if (round.delivered === 0) break;
-    delivered += round.delivered;
+    if (round.succeeded === 0) break;
+    delivered += round.succeeded;
   }
   return rate(delivered, performance.now() - started);
 }

@@ -41,7 +41,7 @@ if (process.argv[2] === 'consumer') {
     outbox: ['approved', 'allocated', 'shipped'].map((status, i) => ({ id: `evt-${i}`, topic: `order.${status}`, key: 'o-1', payload: { orderId: 'o-1', status }, createdAt: clock.now() })),
   });
   const relay = createOutboxRelay({ storage, transport, clock, owner: 'example-relay' });
-  console.log(`relay published ${(await relay.runOnce()).delivered} events to RabbitMQ`);
+  console.log(`relay published ${(await relay.runOnce()).succeeded} events to RabbitMQ`);
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'consumer'], { stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   console.log(`consumer process exited with ${code}`);

@@ -61,13 +61,24 @@ export interface OutboxRelayOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** The outcome of one {@link OutboxRelay.runOnce} round. */
+/**
+ * The outcome of one {@link OutboxRelay.runOnce} round, in the words every loop of Ordo reports
+ * in (the task worker's round too): `succeeded`, `retried`, `deadLettered`, `lost`.
+ */
 export interface OutboxRelayResult {
   /** Messages the transport accepted in this round. */
+  readonly succeeded: number;
+  /** Messages whose publish failed and that will be tried again. */
+  readonly retried: number;
+  /** Messages whose publish failed for the last allowed time: marked dead, kept for operators. */
+  readonly deadLettered: number;
+  /** Always 0 for the relay: a lost lease shows as a redelivery, not a loss. Here so every loop reports alike. */
+  readonly lost: number;
+  /** @deprecated `succeeded` (one name per idea); stays until 1.0. */
   readonly delivered: number;
-  /** Messages whose publish failed (given back for a retry, or marked dead). */
+  /** @deprecated `retried + deadLettered`; stays until 1.0. */
   readonly failed: number;
-  /** Of `failed`, those that reached `maxAttempts` and are now dead. */
+  /** @deprecated `deadLettered`; stays until 1.0. */
   readonly dead: number;
 }
 
@@ -169,7 +180,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       leaseUntil: instantFromMillis(clock.millis() + leaseMs),
       limit: batchSize,
     });
-    if (batch.length === 0) return { delivered: 0, failed: 0, dead: 0 };
+    if (batch.length === 0) return { succeeded: 0, retried: 0, deadLettered: 0, lost: 0, delivered: 0, failed: 0, dead: 0 };
     const byKey = new Map<string, StoredOutboxMessage[]>();
     for (const message of batch) {
       const list = byKey.get(message.key);
@@ -179,17 +190,15 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const published: string[] = [];
     const outcomes = await Promise.all([...byKey.values()].map((messages) => publishKey(messages, published)));
     if (published.length > 0) await outbox.markDelivered(published, owner, clock.now());
-    return {
-      delivered: published.length,
-      failed: outcomes.reduce((sum, outcome) => sum + outcome.failed, 0),
-      dead: outcomes.reduce((sum, outcome) => sum + outcome.dead, 0),
-    };
+    const failed = outcomes.reduce((sum, outcome) => sum + outcome.failed, 0);
+    const dead = outcomes.reduce((sum, outcome) => sum + outcome.dead, 0);
+    return { succeeded: published.length, retried: failed - dead, deadLettered: dead, lost: 0, delivered: published.length, failed, dead };
   };
 
   const loop = createPollingLoop(
     async () => {
       const result = await runOnce();
-      return result.delivered + result.failed > 0;
+      return result.succeeded + result.retried + result.deadLettered > 0;
     },
     { pollIntervalMs, sleep, onError },
   );

@@ -256,7 +256,7 @@ export interface RuntimeHealth {
   /** Outbox events waiting (counted up to 1,000) and how old the oldest is, in ms of the clock. */
   readonly outbox: { readonly pending: number; readonly oldestAgeMs: number | null };
   /** Tasks due now and not yet run (counted up to 1,000), and how late the earliest is, in ms. */
-  readonly tasks: { readonly due: number; readonly oldestDueAgeMs: number | null; readonly dead: number };
+  readonly tasks: { readonly due: number; readonly oldestDueAgeMs: number | null; readonly deadLettered: number };
 }
 
 /** A running process: see {@link Ordo.run}. */
@@ -832,7 +832,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   let lastRecheckSlot = -1;
 
   const round = async (withRelay: boolean): Promise<RuntimeRound> => {
-    const relayed = withRelay ? await relay.runOnce() : { delivered: 0, failed: 0, dead: 0 };
+    const relayed = withRelay ? await relay.runOnce() : { succeeded: 0, retried: 0, deadLettered: 0 };
     if (recheckMs > 0) {
       const slot = Math.floor(clock.millis() / recheckMs);
       if (slot !== lastRecheckSlot) {
@@ -847,7 +847,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
       const result = (await transport.runOnce?.()) as Partial<TaskRound> | undefined;
       if (result !== undefined) addRound(tasks, { succeeded: result.succeeded ?? 0, retried: result.retried ?? 0, deadLettered: result.deadLettered ?? 0, lost: result.lost ?? 0 });
     }
-    return { relayed: relayed.delivered + relayed.failed, tasks };
+    return { relayed: relayed.succeeded + relayed.retried + relayed.deadLettered, tasks };
   };
 
   const idle = async (): Promise<void> => {
@@ -1061,7 +1061,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             lastRoundAt,
             lastError,
             outbox: { pending: pending.length, oldestAgeMs: oldest === null ? null : Math.max(0, now - oldest) },
-            tasks: { due, oldestDueAgeMs: oldestDue === null ? null : Math.max(0, now - oldestDue), dead },
+            tasks: { due, oldestDueAgeMs: oldestDue === null ? null : Math.max(0, now - oldestDue), deadLettered: dead },
           };
         },
         stop,

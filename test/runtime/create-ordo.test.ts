@@ -436,7 +436,7 @@ describe('ordo.run', () => {
     await ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800040') }]);
     await vi.waitFor(async () => expect((await ordo.get('tmall:3862104598800040'))?.status).toBe('allocated'), { timeout: 20_000, interval: 20 });
     const health = await runtime.health();
-    expect(health).toMatchObject({ state: 'running', lastError: null, outbox: { pending: expect.any(Number) }, tasks: { dead: 0 } });
+    expect(health).toMatchObject({ state: 'running', lastError: null, outbox: { pending: expect.any(Number) }, tasks: { deadLettered: 0 } });
     expect(health.rounds).toBeGreaterThan(0);
     controller.abort();
     await runtime.stop();

@@ -44,7 +44,7 @@ describe('createOutboxRelay', () => {
     const transport = fakeTransport();
     const clock = createManualClock('2026-03-01T00:05:00Z');
     const relay = createOutboxRelay({ storage, transport, clock, owner: 'relay-1' });
-    expect(await relay.runOnce()).toEqual({ delivered: 2, failed: 0, dead: 0 });
+    expect(await relay.runOnce()).toEqual({ succeeded: 2, retried: 0, deadLettered: 0, lost: 0, delivered: 2, failed: 0, dead: 0 });
     expect(transport.published).toEqual([
       { id: 'm1', topic: 'order.status_changed', key: 'o1', payload: { id: 'm1', key: 'o1' }, headers: { 'x-trace': 't1' }, publishedAt: '2026-03-01T00:05:00.000Z' },
       { id: 'm2', topic: 'order.status_changed', key: 'o2', payload: { id: 'm2', key: 'o2' }, publishedAt: '2026-03-01T00:05:00.000Z' },
@@ -54,7 +54,7 @@ describe('createOutboxRelay', () => {
       ['m1', '2026-03-01T00:05:00.000Z'],
       ['m2', '2026-03-01T00:05:00.000Z'],
     ]);
-    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    expect(await relay.runOnce()).toEqual({ succeeded: 0, retried: 0, deadLettered: 0, lost: 0, delivered: 0, failed: 0, dead: 0 });
   });
 
   it('claims at most batchSize messages per round', async () => {
@@ -72,15 +72,15 @@ describe('createOutboxRelay', () => {
     transport.failNext('k1-a');
     const clock = createManualClock(T0);
     const relay = createOutboxRelay({ storage, transport, clock, owner: 'r', retryDelay: () => 60_000 });
-    expect(await relay.runOnce()).toEqual({ delivered: 1, failed: 1, dead: 0 });
+    expect(await relay.runOnce()).toEqual({ succeeded: 1, retried: 1, deadLettered: 0, lost: 0, delivered: 1, failed: 1, dead: 0 });
     expect(transport.published.map((m) => m.id)).toEqual(['k2-a']);
     const failed = (await storage.outbox.list()).find((m) => m.id === 'k1-a');
     expect(failed).toMatchObject({ status: 'pending', availableAt: '2026-03-01T00:01:00.000Z', lastError: 'Error: broker refused k1-a' });
     // Before the retry time nothing of k1 moves, although k1-b and k1-c are available.
     clock.advance({ seconds: 59 });
-    expect(await relay.runOnce()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    expect(await relay.runOnce()).toEqual({ succeeded: 0, retried: 0, deadLettered: 0, lost: 0, delivered: 0, failed: 0, dead: 0 });
     clock.advance({ seconds: 1 });
-    expect(await relay.runOnce()).toEqual({ delivered: 3, failed: 0, dead: 0 });
+    expect(await relay.runOnce()).toEqual({ succeeded: 3, retried: 0, deadLettered: 0, lost: 0, delivered: 3, failed: 0, dead: 0 });
     expect(transport.published.map((m) => m.id)).toEqual(['k2-a', 'k1-a', 'k1-b', 'k1-c']);
   });
 
