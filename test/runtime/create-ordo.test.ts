@@ -441,6 +441,34 @@ describe('ordo.run', () => {
     controller.abort();
     await runtime.stop();
     expect((await runtime.health()).state).toBe('stopped');
+
+    // A second stop returns at once, with a step still in flight: both stops return; the lease lets another process redo it.
+    let release: () => void = () => undefined;
+    let started = false;
+    const slow = fullOrdo(clock, {
+      pollIntervalMs: 5,
+      steps: {
+        approval: () =>
+          new Promise<void>((resolve) => {
+            started = true;
+            release = resolve;
+          }),
+      },
+    });
+    await stock(slow.ordo, clock, [['HZ', 'TEA-LJ-250', 12], ['HZ', 'CUP-CELADON', 4]]);
+    const busy = await slow.ordo.run();
+    await slow.ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800041') }]);
+    await vi.waitFor(() => expect(started).toBe(true), { timeout: 20_000, interval: 10 });
+    const first = busy.stop();
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(firstDone).toBe(false); // the first stop waits for the step in flight
+    await busy.stop();
+    await first;
+    expect(firstDone).toBe(true);
+    release();
+    await slow.ordo.close();
     await ordo.close();
   });
 });
