@@ -57,6 +57,12 @@ export interface RouteAndReserveOptions {
    * @example (sku) => catalogue.get(sku)
    */
   readonly catalogue?: (sku: string) => CatalogueEntry | undefined;
+  /**
+   * The order as you just read it: the first attempt routes it without reading it again. A stale
+   * copy costs the conflict it meets and a fresh read; a refusal or an `already` on the copy is
+   * confirmed on a fresh read, so stale data never decides.
+   */
+  readonly current?: Order<string>;
 }
 
 /** One SKU as routing and waybills read it from a product catalogue. */
@@ -93,6 +99,7 @@ const optionsSchema = z.strictObject({
   actor: z.string().min(1).optional(),
   reservationTtlMs: option.positiveInt().optional(),
   catalogue: option.fn<(sku: string) => CatalogueEntry | undefined>().optional(),
+  current: z.custom<Order<string>>((value) => typeof value === 'object' && value !== null && typeof (value as Order<string>).id === 'string', 'Expected the order as read').optional(),
 });
 
 /** What history keeps of a routing decision: the rule, each shipment, each short line (no address). */
@@ -186,18 +193,21 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
   if (typeof orderId !== 'string' || orderId === '') {
     throw new ValidationError('order id', [{ code: 'invalid_type', path: ['orderId'], message: 'Expected a non-empty string order id' }]);
   }
-  const { weights: givenWeights, retries, actor: givenActor, reservationTtlMs, catalogue } = parseOptions('routeAndReserve options', optionsSchema, options);
+  const { weights: givenWeights, retries, actor: givenActor, reservationTtlMs, catalogue, current } = parseOptions('routeAndReserve options', optionsSchema, options);
+  let copy = current?.id === orderId ? (current as Order<S>) : undefined;
   const { storage, machine, clock, router } = deps;
   const actor = givenActor ?? `routing:${router.policy.id}@${router.policy.version}`;
   const warehouseIds = router.network.warehouses.map((w) => w.id);
   let lost = 0;
 
   const attempt = async (): Promise<RouteAndReserveResult<S> | null> => {
-    const order = (await storage.orders.get(orderId)) as Order<S> | null;
+    const fromCopy = copy !== undefined;
+    const order = copy ?? ((await storage.orders.get(orderId)) as Order<S> | null);
+    copy = undefined;
     if (order === null) return null;
     // Allocated already: done, unless the address changed since (then route again, from scratch).
     const reroute = order.status === 'allocated' && addressChangedSinceAllocation(order);
-    if (order.status === 'allocated' && !reroute) return { ok: true, value: { outcome: 'already', order, decision: null, retries: lost } };
+    if (order.status === 'allocated' && !reroute) return fromCopy ? attempt() : { ok: true, value: { outcome: 'already', order, decision: null, retries: lost } };
     const at = clock.now();
     const days = router.shipDays(at);
     const [levels, usage, own] = await Promise.all([
@@ -229,9 +239,10 @@ export async function routeAndReserve<S extends string, E extends OrderEventBase
         : // An allocated order cannot go back on hold: a re-route that finds nothing needs an operator.
           { id: eventId, type: reroute ? 'flag_exception' : 'hold', actor, reason: `ROUTING_${decision.reason}`, details };
     const result = machine.transition(order, event as unknown as E, { clock, actor });
-    if (!result.ok) return { ok: false, error: result.error, retries: lost };
+    // A refusal or a duplicate on the caller's copy is confirmed on a fresh read.
+    if (!result.ok) return fromCopy ? attempt() : { ok: false, error: result.error, retries: lost };
     const { order: next, effects, entry } = result.value;
-    if (result.value.duplicate || entry === null) return { ok: true, value: { outcome: 'already', order: next, decision, retries: lost } };
+    if (result.value.duplicate || entry === null) return fromCopy ? attempt() : { ok: true, value: { outcome: 'already', order: next, decision, retries: lost } };
 
     const inventory: InventoryChange[] = reroute ? releaseAll(active, order) : [];
     // A re-route gives the old capacity days back; only a new allocation records new ones.

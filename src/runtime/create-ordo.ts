@@ -646,7 +646,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     },
     async routing({ order }) {
       if (order.status !== 'approved' || router === null || !shipsGoods(order)) return;
-      const result = await routeAndReserve({ storage, machine, clock, router }, order.id, routeOptions);
+      const result = await routeAndReserve({ storage, machine, clock, router }, order.id, { ...routeOptions, current: order });
       if (result !== null && !result.ok) throw result.error;
     },
     async waybills({ order, message }) {

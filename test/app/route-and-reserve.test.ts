@@ -227,3 +227,22 @@ describe('reservations follow the order on memory', () => {
     expect(await storage.inventory.getCapacityUsage({ dates: ['2026-11-30'] })).toEqual([]);
   });
 });
+
+describe('routeAndReserve with the order the caller holds', () => {
+  it('routes a current copy without reading it again, and confirms a stale copy on a fresh read', async () => {
+    const storage = createMemoryStorage();
+    let reads = 0;
+    const counting: StoragePort = { ...storage, orders: { ...storage.orders, get: async (id: string) => (reads++, storage.orders.get(id)) } };
+    await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
+    await storeApproved(storage, [approvedOrder('o-copy', HANGZHOU, [['TEA', 3]], clock)]);
+    const copy = await storage.orders.get('o-copy');
+    const first = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', { current: copy ?? undefined });
+    expect(first?.ok && first.value.outcome).toBe('allocated');
+    expect(reads).toBe(0);
+    // The same copy again is stale now (the order is allocated): a fresh read says so, and nothing is written twice.
+    const again = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', { current: copy ?? undefined });
+    expect(again?.ok && again.value.outcome).toBe('already');
+    expect(reads).toBe(1);
+    expect((await storage.inventory.listReservations('o-copy')).map((r) => r.quantity)).toEqual([3]);
+  });
+});
