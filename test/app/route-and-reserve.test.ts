@@ -236,11 +236,11 @@ describe('routeAndReserve with the order the caller holds', () => {
     await storage.inventory.setStock('HZ', 'TEA', 10, clock.now());
     await storeApproved(storage, [approvedOrder('o-copy', HANGZHOU, [['TEA', 3]], clock)]);
     const copy = await storage.orders.get('o-copy');
-    const first = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', { current: copy ?? undefined });
+    const first = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', copy === null ? {} : { current: copy });
     expect(first?.ok && first.value.outcome).toBe('allocated');
     expect(reads).toBe(0);
     // The same copy again is stale now (the order is allocated): a fresh read says so, and nothing is written twice.
-    const again = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', { current: copy ?? undefined });
+    const again = await routeAndReserve({ storage: counting, machine, clock, router }, 'o-copy', copy === null ? {} : { current: copy });
     expect(again?.ok && again.value.outcome).toBe('already');
     expect(reads).toBe(1);
     expect((await storage.inventory.listReservations('o-copy')).map((r) => r.quantity)).toEqual([3]);
