@@ -551,10 +551,9 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     if (profile === null) return;
     const found = await customerIndex.match(profile);
     await customerIndex.add(profile);
-    const best = found.candidates.find((candidate) => candidate.isMatch && !candidate.conflict && candidate.score >= mergeAt && (candidate.leftId !== profile.id || candidate.rightId !== profile.id));
+    const best = found.candidates.find((candidate) => candidate.isMatch && !candidate.conflict && candidate.score >= mergeAt && candidate.leftId !== candidate.rightId);
     if (best === undefined) return;
     const otherId = best.leftId === profile.id ? best.rightId : best.leftId;
-    if (otherId === profile.id) return;
     const [mine, theirs] = await Promise.all([storage.customers.findGoldenBySource(profile.id), storage.customers.findGoldenBySource(otherId)]);
     if (mine !== null && theirs !== null && mine.id === theirs.id) return;
     const [other] = await storage.customers.getProfiles([otherId]);
@@ -572,7 +571,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     throw new ValidationError('createOrdo options', [{ code: 'invalid_type', path: ['waybills', 'sender'], message: 'A carrier prints the sender on every label: give waybills.sender (an address, or one per warehouse)' }], { code: 'INVALID_OPTIONS' });
   }
   const waybills: WaybillService | null =
-    waybillSection === null || router === null
+    waybillSection === null || router === null // router is never null with a section; the check narrows it
       ? null
       : section('waybills', () => {
           const warehouseName = new Map(router.network.warehouses.map((w) => [w.id, w.name]));
@@ -620,7 +619,6 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
   );
   const pipeline = PIPELINE.filter((line) => enabled.has(line.step));
 
-
   const apply = (orderId: string, event: DefaultOrderEvent, applyOptions: ApplyOrderEventOptions = {}) => applyOrderEvent({ storage, machine, clock }, orderId, event, applyOptions);
   const recheckMs = routingSection === null ? 0 : durationToMillis(routingSection.recheckEvery as DurationInput);
   const reservationTtlMs = routingSection?.reservationTtl === undefined ? undefined : durationToMillis(routingSection.reservationTtl);
@@ -636,13 +634,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
       // The buyer is linked before the facts are read, whichever of the two steps ran first.
       await linkCustomer(order);
       const facts = await collectFacts(order, providers, { clock });
-      const decision = evaluate(policy, facts);
-      const details = approvalDetails(policy, decision, facts);
-      const reason = decision.reasons.length > 0 ? decision.reasons.join(', ') : decision.outcome;
-      const id = `${order.id}:approval:${order.version}`;
-      const event: DefaultOrderEvent =
-        decision.outcome === 'approve' ? { id, type: 'approve', reason, details } : decision.outcome === 'hold' ? { id, type: 'hold', reason, details } : { id, type: 'reject', reason, details };
-      await settleApply(order, await apply(order.id, event, { actor: `approval:${policy.id}@${policy.version}`, current: order }));
+      await applyDecision(policy, order, evaluate(policy, facts), facts, `${order.id}:approval:${order.version}`);
     },
     async routing({ order }) {
       if (order.status !== 'approved' || router === null || !shipsGoods(order)) return;
@@ -667,6 +659,24 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     throw result.error;
   };
 
+  /** Applies a policy decision as its event (approve, hold or reject), the explanation in its details. */
+  const applyDecision = async (
+    compiled: CompiledPolicy,
+    order: Order<string>,
+    decision: ApprovalDecision,
+    facts: Facts,
+    id: string,
+    extra: Record<string, JsonValue> = {},
+  ): Promise<void> => {
+    const event: DefaultOrderEvent = {
+      id,
+      type: decision.outcome,
+      reason: decision.reasons.length > 0 ? decision.reasons.join(', ') : decision.outcome,
+      details: { ...approvalDetails(compiled, decision, facts), ...extra },
+    } as DefaultOrderEvent;
+    await settleApply(order, await apply(order.id, event, { actor: `approval:${compiled.id}@${compiled.version}`, current: order }));
+  };
+
   /**
    * An order the approval policy held, decided again on today's facts: approved (or rejected) when
    * the policy now says so, left on hold otherwise. Orders held by routing or by a person are not
@@ -678,11 +688,7 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     const facts = await collectFacts(order, providers, { clock });
     const decision = evaluate(policy, facts);
     if (decision.outcome === 'hold') return 'still_held';
-    const details = { ...approvalDetails(policy, decision, facts), reevaluatedBecause: why };
-    const reason = decision.reasons.length > 0 ? decision.reasons.join(', ') : decision.outcome;
-    const event: DefaultOrderEvent = { id: `${order.id}:reapproval:${order.version}`, type: decision.outcome, reason, details };
-    const result = await apply(order.id, event, { actor: `approval:${policy.id}@${policy.version}`, current: order });
-    await settleApply(order, result);
+    await applyDecision(policy, order, decision, facts, `${order.id}:reapproval:${order.version}`, { reevaluatedBecause: why });
     return decision.outcome === 'approve' ? 'approved' : 'rejected';
   };
   /** After a merge: the person's orders the policy held are decided again (their history grew). */
@@ -815,34 +821,28 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
     },
   };
   const relay = createOutboxRelay({ storage, transport: fanOut, clock, owner, batchSize: 100 });
-  // Sync and waybills contribute their handlers to the one worker; only a transport's own
-  // delivery loop (the webhook transport's) is driven besides it.
-  const compensation: TaskWorker[] = [];
-  // A transport with a delivery loop of its own (a webhook transport made without the runtime's worker) is driven here.
+  // Sync, waybills and the runtime's webhook transports contribute their handlers to the one
+  // worker. A transport with a delivery loop of its own (a webhook transport made without the runtime's worker) is driven here.
   const transportLoops = routes
     .map((route) => route.transport as unknown as { runOnce?: () => Promise<unknown>; deliveries?: unknown })
     .filter((t) => typeof t.runOnce === 'function' && t.deliveries !== worker);
 
-  const scheduleRecheck = async (): Promise<void> => {
-    if (recheckMs === 0 || !enabled.has('routing')) return;
-    const slot = Math.floor(clock.millis() / recheckMs) * recheckMs;
-    const change = worker.enqueueChange({ kind: 'routing.recheck', key: `routing.recheck:${slot}`, payload: null, dueAt: instantFromMillis(slot) });
-    await storage.tasks.enqueue(change.task, change.id, clock.now());
-  };
+  // Stock re-checks: one task per interval, however many processes ask (its key names the interval).
   let lastRecheckSlot = -1;
 
   const round = async (withRelay: boolean): Promise<RuntimeRound> => {
     const relayed = withRelay ? await relay.runOnce() : { succeeded: 0, retried: 0, deadLettered: 0 };
-    if (recheckMs > 0) {
+    if (recheckMs > 0 && enabled.has('routing')) {
       const slot = Math.floor(clock.millis() / recheckMs);
       if (slot !== lastRecheckSlot) {
         lastRecheckSlot = slot;
-        await scheduleRecheck();
+        const start = slot * recheckMs;
+        const change = worker.enqueueChange({ kind: 'routing.recheck', key: `routing.recheck:${start}`, payload: null, dueAt: instantFromMillis(start) });
+        await storage.tasks.enqueue(change.task, change.id, clock.now());
       }
     }
     const tasks = emptyRound();
     addRound(tasks, await worker.runOnce());
-    for (const other of compensation) addRound(tasks, await other.runOnce());
     for (const transport of transportLoops) {
       const result = (await transport.runOnce?.()) as Partial<TaskRound> | undefined;
       if (result !== undefined) addRound(tasks, { succeeded: result.succeeded ?? 0, retried: result.retried ?? 0, deadLettered: result.deadLettered ?? 0, lost: result.lost ?? 0 });
@@ -1041,19 +1041,15 @@ export function createOrdo(options: OrdoOptions = {}): Ordo {
             const at = instantToMillis(message.createdAt);
             return min === null || at < min ? at : min;
           }, null);
-          const queues = [QUEUE, ...compensation.map((w) => w.queue)];
           let due = 0;
           let oldestDue: number | null = null;
-          let dead = 0;
-          for (const queue of queues) {
-            for (const task of await storage.tasks.list({ queue, status: 'pending', limit: 1_000 })) {
-              const at = instantToMillis(task.dueAt);
-              if (at > now) continue;
-              due += 1;
-              if (oldestDue === null || at < oldestDue) oldestDue = at;
-            }
-            dead += (await storage.tasks.list({ queue, status: 'dead', limit: 1_000 })).length;
+          for (const task of await storage.tasks.list({ queue: QUEUE, status: 'pending', limit: 1_000 })) {
+            const at = instantToMillis(task.dueAt);
+            if (at > now) continue;
+            due += 1;
+            if (oldestDue === null || at < oldestDue) oldestDue = at;
           }
+          const dead = (await storage.tasks.list({ queue: QUEUE, status: 'dead', limit: 1_000 })).length;
           return {
             owner,
             state: stopCalls === 0 ? 'running' : runtimes.has(runtime) ? 'stopping' : 'stopped',
