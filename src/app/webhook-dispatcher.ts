@@ -182,7 +182,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     throw Object.assign(new Error(`Endpoint ${endpointId} answered HTTP ${answer.status}`), { code: `HTTP_${answer.status}`, ...(wait === undefined ? {} : { retryAfterMs: wait }) });
   };
   const retry = { intervals: STANDARD_WEBHOOKS_SCHEDULE, deadline: { days: 30 }, ...parsed.retry, nonRetryableErrorCodes: ['WEBHOOK_ENDPOINT_GONE', 'WEBHOOK_ENDPOINT_DISABLED', 'WEBHOOK_ADDRESS_REFUSED', ...(parsed.retry?.nonRetryableErrorCodes ?? [])] };
-  // One kind per dispatcher on a shared worker: two webhook transports in one process never collide.
+  // One kind per dispatcher on a shared worker, named by its endpoints: two transports with the same endpoint ids are refused at register.
   const shared = parsed.tasks;
   const kind = shared === undefined ? 'deliver' : `webhook.deliver:${endpoints.map((endpoint) => endpoint.id).sort().join('+')}`;
   if (shared !== undefined) shared.register(kind, deliver, { retry, timeoutMs, topic: `${topic}.delivery` });

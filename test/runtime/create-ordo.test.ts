@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createManualClock, type ManualClock } from '../../src/clock/index.js';
 import { createOrdo, PIPELINE, type OrdoOptions } from '../../src/index.js';
 import { createMemoryCarrier } from '../../src/adapters/carrier.js';
-import { createMemoryTransport } from '../../src/adapters/memory.js';
+import { createMemoryStorage, createMemoryTransport } from '../../src/adapters/memory.js';
 import { createWebhookTransport, generateWebhookSecret } from '../../src/adapters/webhook.js';
 import { EXAMPLE_WMS_STATUSES, SEED_ROUTING_NETWORK, SEED_ROUTING_POLICY } from '../../src/index.js';
 import type { JsonValue, TransportMessage, TransportPort } from '../../src/ports/index.js';
@@ -316,6 +316,32 @@ describe('createOrdo fan-out', () => {
     await ordo.settle();
     const everything = await ordo.storage.outbox.list({ limit: 1_000 });
     expect(broker.carried.map((message) => message.id).sort()).toEqual(everything.map((message) => message.id).sort());
+    await ordo.close();
+  });
+});
+
+describe('createOrdo fan-out group commit', () => {
+  it('commits the step tasks of one event alone when the shared unit fails, so one event never holds up its neighbours', async () => {
+    const clock = createManualClock('2026-11-11T00:05:00+08:00');
+    const base = createMemoryStorage();
+    const poisoned = 'tmall:3862104598800081';
+    let shared = 0;
+    const storage = {
+      ...base,
+      async commit(unit: Parameters<typeof base.commit>[0]) {
+        const orderIds = new Set((unit.tasks ?? []).map((change) => (change.type === 'enqueue' ? (change.task.payload as { payload?: { orderId?: string } }).payload?.orderId : undefined)));
+        if (orderIds.size > 1) shared += 1;
+        if (orderIds.has(poisoned)) throw Object.assign(new Error('could not write'), { code: 'STORAGE_FAILURE' });
+        return base.commit(unit);
+      },
+    };
+    const { ordo } = fullOrdo(clock, { storage });
+    await stock(ordo, clock, [['HZ', 'TEA-LJ-250', 12], ['HZ', 'CUP-CELADON', 4]]);
+    await ordo.ingest([{ channel: 'tmall', payload: tmallTrade('3862104598800080') }, { channel: 'tmall', payload: tmallTrade('3862104598800081') }]);
+    await ordo.settle();
+    expect(shared).toBeGreaterThan(0); // the two events' tasks were offered as one unit
+    expect((await ordo.get('tmall:3862104598800080'))?.status).toBe('allocated');
+    expect((await ordo.get(poisoned))?.status).toBe('paid');
     await ordo.close();
   });
 });
